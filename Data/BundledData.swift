@@ -1,0 +1,8 @@
+import Foundation
+
+/// The curated data set shipped with xsnet, written by `xsnet data import` into this folder and
+/// bundled as package resources so the built binary finds it from any working directory.
+public enum BundledData {
+    public static var pointsURL: URL? { Bundle.module.url(forResource: "points", withExtension: "csv") }
+    public static var datasetsURL: URL? { Bundle.module.url(forResource: "datasets", withExtension: "csv") }
+}

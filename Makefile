@@ -1,0 +1,25 @@
+# xsnet: the two commands of the README.
+#   make run    installs what is missing, builds in release mode and runs the main job
+#   make test   installs what is missing and runs the whole test suite
+.PHONY: deps build run test bench
+
+# Debian packages the build needs (OpenBLAS through pkg-config).
+deps:
+	@if ! pkg-config --exists openblas 2>/dev/null; then \
+	  echo "installing libopenblas-dev pkg-config"; \
+	  DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libopenblas-dev pkg-config >/dev/null; \
+	fi
+
+build: deps
+	swift build -c release
+
+run: build
+	.build/release/xsnet data summary
+
+test: deps
+	swift test
+
+bench: build
+	.build/release/xsnet bench train
+	.build/release/xsnet bench predict

@@ -1,0 +1,41 @@
+import ArgumentParser
+import Foundation
+import XSCore
+import XSData
+
+extension OutputFormat: ExpressibleByArgument {}
+
+/// Where the data come from: the bundled curated set, or a user's CSV in the same schema.
+struct DataSourceOptions: ParsableArguments {
+    @Option(name: .customLong("data"), help: ArgumentHelp(
+        "A points CSV in the project schema (see Data/points.csv) instead of the bundled data set.", valueName: "file"))
+    var dataFile: String?
+
+    @Option(name: .customLong("datasets"), help: ArgumentHelp(
+        "A datasets CSV giving Δλ_k for --data (default: Δλ = 5% for each data set).", valueName: "file"))
+    var datasetsFile: String?
+
+    func load() throws -> ScatteringData {
+        if let dataFile {
+            return try ScatteringData.load(points: URL(fileURLWithPath: dataFile),
+                                           datasets: datasetsFile.map { URL(fileURLWithPath: $0) })
+        }
+        return try ScatteringData.bundled()
+    }
+}
+
+extension Nucleus: ExpressibleByArgument {
+    public init?(argument: String) { self.init(name: argument) }
+}
+
+/// JSON for scripts: sorted keys, so output is stable.
+func jsonText<T: Encodable>(_ value: T) throws -> String {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+    return String(decoding: try encoder.encode(value), as: UTF8.self) + "\n"
+}
+
+/// Writes to standard error (progress and warnings; standard output stays for results).
+func printError(_ text: String, terminator: String = "\n") {
+    FileHandle.standardError.write(Data((text + terminator).utf8))
+}
