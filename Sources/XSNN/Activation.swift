@@ -1,0 +1,130 @@
+import XSCore
+import Foundation
+
+/// Elementwise activation functions.
+public enum ActivationKind: String, Codable, CaseIterable, Sendable {
+    case identity, relu, tanh, silu, sigmoid
+}
+
+/// An elementwise activation layer y = f(x); dx = dy · f′(x).
+/// f′ is computed from what forward saved: x for ReLU and SiLU, y for tanh (1 − y²) and sigmoid (y(1 − y)).
+public final class Activation: Layer {
+    public let kind: ActivationKind
+    public let inputFeatures: Int
+    public var outputFeatures: Int { inputFeatures }
+    public var frozen = false
+    private var output: Matrix
+    private var dInput: Matrix
+    private var input: Matrix? = nil  // saved for backward
+
+    public init(_ kind: ActivationKind, features: Int) {
+        self.kind = kind
+        inputFeatures = features
+        output = Matrix(rows: 0, columns: features)
+        dInput = Matrix(rows: 0, columns: features)
+    }
+
+    public func reserve(batchCapacity: Int) {
+        output = Matrix(rows: 0, columns: inputFeatures, capacity: batchCapacity)
+        dInput = Matrix(rows: 0, columns: inputFeatures, capacity: batchCapacity)
+    }
+
+    /// σ(x) = 1/(1 + e^{−x}), written to avoid overflow of e^{−x} for large negative x.
+    @inline(__always)
+    public static func sigmoid(_ x: Float) -> Float {
+        if x >= 0 { return 1 / (1 + Foundation.exp(-x)) }
+        let e = Foundation.exp(x)
+        return e / (1 + e)
+    }
+
+    public func forward(_ x: Matrix, mode: LayerMode) -> Matrix {
+        if kind == .identity { return x }
+        input = x
+        output.setRows(x.rows)
+        let n = x.count
+        let src = x.data, dst = output.data
+        switch kind {
+        case .identity: break
+        case .relu: for i in 0..<n { dst[i] = max(src[i], 0) }
+        case .tanh: for i in 0..<n { dst[i] = Foundation.tanh(src[i]) }
+        case .silu: for i in 0..<n { dst[i] = src[i] * Self.sigmoid(src[i]) }
+        case .sigmoid: for i in 0..<n { dst[i] = Self.sigmoid(src[i]) }
+        }
+        return output
+    }
+
+    public func backward(_ dy: Matrix) -> Matrix {
+        if kind == .identity { return dy }
+        guard let x = input else { preconditionFailure("Activation.backward before forward") }
+        dInput.setRows(dy.rows)
+        let n = dy.count
+        let g = dy.data, dx = dInput.data, xs = x.data, ys = output.data
+        switch kind {
+        case .identity: break
+        case .relu: for i in 0..<n { dx[i] = xs[i] > 0 ? g[i] : 0 }
+        case .tanh: for i in 0..<n { dx[i] = g[i] * (1 - ys[i] * ys[i]) }
+        case .silu:
+            // d/dx [x σ(x)] = σ(x) (1 + x (1 − σ(x)))
+            for i in 0..<n {
+                let s = Self.sigmoid(xs[i])
+                dx[i] = g[i] * s * (1 + xs[i] * (1 - s))
+            }
+        case .sigmoid: for i in 0..<n { dx[i] = g[i] * ys[i] * (1 - ys[i]) }
+        }
+        return dInput
+    }
+}
+
+/// Inverted dropout (Srivastava et al. 2014): in training each element is zeroed with
+/// probability p and the survivors scaled by 1/(1 − p), so evaluation is the identity.
+/// Monte-Carlo mode keeps it on at prediction (model B of the uncertainty study).
+/// The layer draws from its own seeded generator: the same seed gives the same masks.
+public final class Dropout: Layer {
+    public let probability: Float
+    public let inputFeatures: Int
+    public var outputFeatures: Int { inputFeatures }
+    public var frozen = false
+    public var generator: SeededGenerator
+    private var mask: Matrix
+    private var output: Matrix
+    private var dInput: Matrix
+    private var active = false
+
+    public init(probability: Float, features: Int, seed: UInt64) {
+        precondition(probability >= 0 && probability < 1, "dropout probability must be in [0, 1)")
+        self.probability = probability
+        inputFeatures = features
+        generator = SeededGenerator(seed: seed)
+        mask = Matrix(rows: 0, columns: features)
+        output = Matrix(rows: 0, columns: features)
+        dInput = Matrix(rows: 0, columns: features)
+    }
+
+    public func reserve(batchCapacity: Int) {
+        mask = Matrix(rows: 0, columns: inputFeatures, capacity: batchCapacity)
+        output = Matrix(rows: 0, columns: inputFeatures, capacity: batchCapacity)
+        dInput = Matrix(rows: 0, columns: inputFeatures, capacity: batchCapacity)
+    }
+
+    public func forward(_ x: Matrix, mode: LayerMode) -> Matrix {
+        active = probability > 0 && mode != .evaluation
+        guard active else { return x }
+        mask.setRows(x.rows)
+        output.setRows(x.rows)
+        let keep = 1 - probability, scale = 1 / keep
+        let n = x.count
+        for i in 0..<n {
+            let m: Float = generator.uniformFloat() < keep ? scale : 0
+            mask.data[i] = m
+            output.data[i] = x.data[i] * m
+        }
+        return output
+    }
+
+    public func backward(_ dy: Matrix) -> Matrix {
+        guard active else { return dy }
+        dInput.setRows(dy.rows)
+        for i in 0..<dy.count { dInput.data[i] = dy.data[i] * mask.data[i] }
+        return dInput
+    }
+}

@@ -1,0 +1,204 @@
+import Foundation
+import XSCore
+
+/// Errors reading a model file: what is wrong and what to do about it.
+public enum ModelFileError: Error, CustomStringConvertible, LocalizedError, Equatable {
+    case foreign(String)
+    case newerVersion(found: Int, supported: Int)
+    case truncated(String)
+    case checksum
+    case corruptHeader(String)
+    case mismatch(String)
+
+    public var description: String {
+        switch self {
+        case .foreign(let path): "\(path) is not an xsnet model file (wrong magic bytes); model files are written by `xsnet train`"
+        case let .newerVersion(found, supported): "model file format version \(found) is newer than this xsnet reads (\(supported)); update xsnet"
+        case .truncated(let why): "model file is truncated (\(why)); copy it again or retrain"
+        case .checksum: "model file checksum does not match: the file is corrupted; copy it again or retrain"
+        case .corruptHeader(let why): "model file header is unreadable (\(why))"
+        case .mismatch(let why): "model file does not fit its architecture (\(why))"
+        }
+    }
+    public var errorDescription: String? { description }
+}
+
+/// The xsnet model file: a small self-describing header, raw little-endian floats, a checksum.
+///
+///     bytes 0–7   magic "XSNETMDL"
+///     bytes 8–11  format version (UInt32 LE)
+///     bytes 12–15 header length H (UInt32 LE)
+///     H bytes     JSON header: every member network's architecture and tensor table, and
+///                 the caller's metadata (input/output transforms, provenance, metrics)
+///     payload     the tensors: Float32 LE (or Float16 LE where the table says "f16")
+///     8 bytes     FNV-1a 64 checksum of everything before it (UInt64 LE)
+///
+/// A file holds one network or several (an ensemble): each member's tensors are named
+/// `m<i>/<tensor>`. Writing is atomic (temporary file and rename).
+public enum ModelFile {
+    public static let magic = Array("XSNETMDL".utf8)
+    public static let version = 1
+
+    /// How tensors are stored.
+    public enum Storage: String, Codable, Sendable {
+        case float32 = "f32"
+        case float16 = "f16"
+        var bytesPerValue: Int { self == .float32 ? 4 : 2 }
+    }
+
+    struct TensorEntry: Codable {
+        var name: String
+        var count: Int
+        var offset: Int
+        var dtype: Storage
+    }
+
+    struct Member: Codable {
+        var architecture: NetworkSpec
+        var trainable: [Bool]
+        var tensors: [TensorEntry]
+    }
+
+    struct Header<Metadata: Codable>: Codable {
+        var format: String
+        var members: [Member]
+        var metadata: Metadata
+    }
+
+    /// FNV-1a 64-bit hash (Fowler–Noll–Vo): detects any flipped byte.
+    public static func fnv1a(_ bytes: UnsafeRawBufferPointer) -> UInt64 {
+        var h: UInt64 = 0xcbf2_9ce4_8422_2325
+        for b in bytes {
+            h ^= UInt64(b)
+            h = h &* 0x0000_0100_0000_01b3
+        }
+        return h
+    }
+
+    public static func encode<Metadata: Codable>(networks: [Network], metadata: Metadata, storage: Storage = .float32) throws -> Data {
+        var payload = Data()
+        var members: [Member] = []
+        for (i, net) in networks.enumerated() {
+            var entries: [TensorEntry] = []
+            func append(_ name: String, _ values: UnsafeBufferPointer<Float>, dtype: Storage) {
+                entries.append(TensorEntry(name: "m\(i)/\(name)", count: values.count, offset: payload.count, dtype: dtype))
+                switch dtype {
+                case .float32:
+                    for v in values { withUnsafeBytes(of: v.bitPattern.littleEndian) { payload.append(contentsOf: $0) } }
+                case .float16:
+                    #if arch(arm64) || arch(x86_64)
+                    for v in values { withUnsafeBytes(of: Float16(v).bitPattern.littleEndian) { payload.append(contentsOf: $0) } }
+                    #endif
+                }
+            }
+            for v in net.parameters.views {
+                append(v.name, UnsafeBufferPointer(start: net.parameters.values + v.offset, count: v.count), dtype: storage)
+            }
+            // Running statistics stay Float32: they set the scale of every activation.
+            for (name, values) in net.stateBuffers {
+                values.withUnsafeBufferPointer { append(name, $0, dtype: .float32) }
+            }
+            members.append(Member(architecture: net.spec, trainable: net.blockTrainable, tensors: entries))
+        }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        let header = try encoder.encode(Header(format: "xsnet-model", members: members, metadata: metadata))
+        var data = Data(magic)
+        withUnsafeBytes(of: UInt32(version).littleEndian) { data.append(contentsOf: $0) }
+        withUnsafeBytes(of: UInt32(header.count).littleEndian) { data.append(contentsOf: $0) }
+        data.append(header)
+        data.append(payload)
+        let checksum = data.withUnsafeBytes { fnv1a($0) }
+        withUnsafeBytes(of: checksum.littleEndian) { data.append(contentsOf: $0) }
+        return data
+    }
+
+    public static func write<Metadata: Codable>(networks: [Network], metadata: Metadata, to url: URL, storage: Storage = .float32) throws {
+        try AtomicFile.write(try encode(networks: networks, metadata: metadata, storage: storage), to: url)
+    }
+
+    /// Reads only the metadata (cheap: no networks are built).
+    public static func readMetadata<Metadata: Codable>(_ type: Metadata.Type, from data: Data, path: String = "model") throws -> Metadata {
+        try parseHeader(type, data, path: path).header.metadata
+    }
+
+    static func parseHeader<Metadata: Codable>(_ type: Metadata.Type, _ data: Data, path: String) throws -> (header: Header<Metadata>, payloadStart: Int) {
+        guard data.count >= 16 else {
+            if data.count >= 8 && Array(data.prefix(8)) != magic { throw ModelFileError.foreign(path) }
+            throw ModelFileError.truncated("\(data.count) bytes, shorter than the 16-byte preamble")
+        }
+        guard Array(data.prefix(8)) == magic else { throw ModelFileError.foreign(path) }
+        func u32(_ at: Int) -> Int {
+            Int(UInt32(data[data.startIndex + at]) | UInt32(data[data.startIndex + at + 1]) << 8
+                | UInt32(data[data.startIndex + at + 2]) << 16 | UInt32(data[data.startIndex + at + 3]) << 24)
+        }
+        let found = u32(8)
+        guard found <= version else { throw ModelFileError.newerVersion(found: found, supported: version) }
+        let headerLength = u32(12)
+        guard data.count >= 16 + headerLength + 8 else { throw ModelFileError.truncated("header of \(headerLength) bytes does not fit in \(data.count) bytes") }
+        let stored = data.suffix(8).withUnsafeBytes { UInt64(littleEndian: $0.loadUnaligned(as: UInt64.self)) }
+        let computed = data.prefix(data.count - 8).withUnsafeBytes { fnv1a($0) }
+        guard stored == computed else {
+            // A checksum failure on a short file is most likely truncation: say so.
+            let header = try? JSONDecoder().decode(Header<Metadata>.self, from: data.subdata(in: (data.startIndex + 16)..<(data.startIndex + 16 + headerLength)))
+            if let header {
+                let needed = header.members.flatMap(\.tensors).map { $0.offset + $0.count * $0.dtype.bytesPerValue }.max() ?? 0
+                if data.count < 16 + headerLength + needed + 8 {
+                    throw ModelFileError.truncated("\(data.count) bytes, the header describes \(16 + headerLength + needed + 8)")
+                }
+            }
+            throw ModelFileError.checksum
+        }
+        do {
+            let header = try JSONDecoder().decode(Header<Metadata>.self, from: data.subdata(in: (data.startIndex + 16)..<(data.startIndex + 16 + headerLength)))
+            return (header, 16 + headerLength)
+        } catch {
+            throw ModelFileError.corruptHeader("\(error)")
+        }
+    }
+
+    /// Decodes every member network and the metadata.
+    public static func decode<Metadata: Codable>(_ type: Metadata.Type, from data: Data, path: String = "model") throws -> (networks: [Network], metadata: Metadata) {
+        let (header, payloadStart) = try parseHeader(type, data, path: path)
+        guard header.format == "xsnet-model" else { throw ModelFileError.corruptHeader("format `\(header.format)`") }
+        let payloadEnd = data.count - 8
+        var networks: [Network] = []
+        for (i, member) in header.members.enumerated() {
+            let net = Network(spec: member.architecture, seed: 0)
+            guard member.trainable.count == member.architecture.blocks.count + 1 else { throw ModelFileError.mismatch("trainable flags of member \(i)") }
+            net.setTrainable(member.trainable)
+            var tensors: [String: TensorEntry] = [:]
+            for t in member.tensors { tensors[t.name] = t }
+            func values(_ name: String, count: Int) throws -> [Float] {
+                guard let t = tensors["m\(i)/\(name)"] else { throw ModelFileError.mismatch("tensor m\(i)/\(name) is missing") }
+                guard t.count == count else { throw ModelFileError.mismatch("tensor \(t.name) holds \(t.count) values, the architecture needs \(count)") }
+                let start = payloadStart + t.offset, end = start + t.count * t.dtype.bytesPerValue
+                guard t.offset >= 0, end <= payloadEnd else { throw ModelFileError.truncated("tensor \(t.name) runs past the payload") }
+                return data.withUnsafeBytes { raw -> [Float] in
+                    switch t.dtype {
+                    case .float32:
+                        return (0..<t.count).map { Float(bitPattern: UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: start + 4 * $0, as: UInt32.self))) }
+                    case .float16:
+                        #if arch(arm64) || arch(x86_64)
+                        return (0..<t.count).map { Float(Float16(bitPattern: UInt16(littleEndian: raw.loadUnaligned(fromByteOffset: start + 2 * $0, as: UInt16.self)))) }
+                        #else
+                        return []
+                        #endif
+                    }
+                }
+            }
+            for v in net.parameters.views { net.parameters.setValues(v, try values(v.name, count: v.count)) }
+            for (name, current) in net.stateBuffers { try net.setStateBuffer(named: name, values: try values(name, count: current.count)) }
+            networks.append(net)
+        }
+        return (networks, header.metadata)
+    }
+
+    public static func read<Metadata: Codable>(_ type: Metadata.Type, from url: URL) throws -> (networks: [Network], metadata: Metadata) {
+        let data: Data
+        do { data = try Data(contentsOf: url) } catch {
+            throw ModelFileError.truncated("cannot read \(url.path): \(error.localizedDescription)")
+        }
+        return try decode(type, from: data, path: url.path)
+    }
+}

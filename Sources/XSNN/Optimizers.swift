@@ -1,0 +1,116 @@
+import Foundation
+
+/// An optimizer updates parameter groups from their accumulated gradients.
+public protocol Optimizer {
+    /// One update with base learning rate `learningRate` (each group scales it by its own factor).
+    mutating func step(learningRate: Float)
+}
+
+/// Adam (Kingma & Ba 2015) with bias correction, and AdamW (Loshchilov & Hutter 2019):
+///   m ← β₁ m + (1 − β₁) g,   v ← β₂ v + (1 − β₂) g²,   m̂ = m/(1 − β₁ᵗ),   v̂ = v/(1 − β₂ᵗ)
+///   θ ← θ − η (m̂ / (√v̂ + ε))            and, decoupled (AdamW):  θ ← θ − η λ θ
+/// With `decoupled = false` the decay is Adam's L2 term instead: g ← g + λ θ before the moments.
+public struct Adam: Optimizer {
+    public var beta1: Float
+    public var beta2: Float
+    public var epsilon: Float
+    public var decoupled: Bool
+    public private(set) var stepCount = 0
+    public let groups: [ParameterGroup]
+    private var m: [UnsafeMutablePointer<Float>]
+    private var v: [UnsafeMutablePointer<Float>]
+    private let storage: MomentStorage
+
+    /// Owns the moment buffers (a struct cannot deinit).
+    final class MomentStorage {
+        var buffers: [UnsafeMutablePointer<Float>] = []
+        deinit { for b in buffers { b.deallocate() } }
+    }
+
+    public init(groups: [ParameterGroup], beta1: Float = 0.9, beta2: Float = 0.999, epsilon: Float = 1e-8, decoupled: Bool = true) {
+        self.groups = groups
+        self.beta1 = beta1
+        self.beta2 = beta2
+        self.epsilon = epsilon
+        self.decoupled = decoupled
+        storage = MomentStorage()
+        m = []
+        v = []
+        for g in groups {
+            let a = UnsafeMutablePointer<Float>.allocate(capacity: max(g.count, 1)); a.initialize(repeating: 0, count: max(g.count, 1))
+            let b = UnsafeMutablePointer<Float>.allocate(capacity: max(g.count, 1)); b.initialize(repeating: 0, count: max(g.count, 1))
+            m.append(a); v.append(b)
+            storage.buffers += [a, b]
+        }
+    }
+
+    public mutating func step(learningRate: Float) {
+        stepCount += 1
+        let t = Float(stepCount)
+        let correction1 = 1 - Foundation.pow(beta1, t)
+        let correction2 = 1 - Foundation.pow(beta2, t)
+        let (b1, b2, eps) = (beta1, beta2, epsilon)
+        for (k, group) in groups.enumerated() {
+            let lr = learningRate * group.learningRateScale
+            let decay = group.weightDecay
+            let theta = group.values, grad = group.gradients, mk = m[k], vk = v[k]
+            let stepSize = lr / correction1
+            let inverseSqrtCorrection2 = 1 / correction2.squareRoot()
+            for i in 0..<group.count {
+                var g = grad[i]
+                if !decoupled && decay != 0 { g += decay * theta[i] }
+                mk[i] = b1 * mk[i] + (1 - b1) * g
+                vk[i] = b2 * vk[i] + (1 - b2) * g * g
+                // η m̂/(√v̂ + ε) = (η/c₁) m / (√v/√c₂ + ε)
+                var update = stepSize * mk[i] / (vk[i].squareRoot() * inverseSqrtCorrection2 + eps)
+                if decoupled && decay != 0 { update += lr * decay * theta[i] }
+                theta[i] -= update
+            }
+        }
+    }
+}
+
+/// Stochastic gradient descent with momentum, PyTorch's convention:
+///   b ← μ b + (g + λ θ),   θ ← θ − η b   (plain SGD for μ = 0).
+public struct SGD: Optimizer {
+    public var momentum: Float
+    public let groups: [ParameterGroup]
+    private var velocity: [[Float]]
+
+    public init(groups: [ParameterGroup], momentum: Float = 0.9) {
+        self.groups = groups
+        self.momentum = momentum
+        velocity = groups.map { Array(repeating: 0, count: $0.count) }
+    }
+
+    public mutating func step(learningRate: Float) {
+        for (k, group) in groups.enumerated() {
+            let lr = learningRate * group.learningRateScale
+            velocity[k].withUnsafeMutableBufferPointer { b in
+                for i in 0..<group.count {
+                    let g = group.gradients[i] + group.weightDecay * group.values[i]
+                    b[i] = momentum * b[i] + g
+                    group.values[i] -= lr * b[i]
+                }
+            }
+        }
+    }
+}
+
+/// Clips the global L2 norm of all groups' gradients to `maxNorm` (Pascanu et al. 2013).
+/// Returns the norm before clipping.
+@discardableResult
+public func clipGradientNorm(_ groups: [ParameterGroup], maxNorm: Float) -> Float {
+    var sumSquares: Double = 0
+    for g in groups {
+        var s: Float = 0
+        for i in 0..<g.count { s += g.gradients[i] * g.gradients[i] }
+        sumSquares += Double(s)
+    }
+    let norm = Float(sumSquares.squareRoot())
+    if norm > maxNorm && norm > 0 {
+        let scale = maxNorm / norm
+        for g in groups { for i in 0..<g.count { g.gradients[i] *= scale } }
+    }
+    return norm
+}
