@@ -36,7 +36,7 @@ let package = Package(
         // The command line.
         .executableTarget(
             name: "xsnet",
-            dependencies: ["XSData", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+            dependencies: ["XSData", "XSNN", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .testTarget(name: "XSCoreTests", dependencies: ["XSCore"]),
         .testTarget(name: "XSDataTests", dependencies: ["XSData"]),
         .testTarget(name: "XSNNTests", dependencies: ["XSNN"]),

@@ -45,7 +45,7 @@ public final class Activation: Layer {
         let src = x.data, dst = output.data
         switch kind {
         case .identity: break
-        case .relu: for i in 0..<n { dst[i] = max(src[i], 0) }
+        case .relu: Elementwise.reluForward(src, dst, count: n)
         case .tanh: for i in 0..<n { dst[i] = Foundation.tanh(src[i]) }
         case .silu: for i in 0..<n { dst[i] = src[i] * Self.sigmoid(src[i]) }
         case .sigmoid: for i in 0..<n { dst[i] = Self.sigmoid(src[i]) }
@@ -61,7 +61,7 @@ public final class Activation: Layer {
         let g = dy.data, dx = dInput.data, xs = x.data, ys = output.data
         switch kind {
         case .identity: break
-        case .relu: for i in 0..<n { dx[i] = xs[i] > 0 ? g[i] : 0 }
+        case .relu: Elementwise.reluBackward(xs, g, dx, count: n)
         case .tanh: for i in 0..<n { dx[i] = g[i] * (1 - ys[i] * ys[i]) }
         case .silu:
             // d/dx [x σ(x)] = σ(x) (1 + x (1 − σ(x)))

@@ -15,6 +15,8 @@ public struct Adam: Optimizer {
     public var beta2: Float
     public var epsilon: Float
     public var decoupled: Bool
+    /// Threads for the update of large tensors (an explicit setting, like BLAS.threads).
+    public var threads = 1
     public private(set) var stepCount = 0
     public let groups: [ParameterGroup]
     private var m: [UnsafeMutablePointer<Float>]
@@ -56,15 +58,19 @@ public struct Adam: Optimizer {
             let theta = group.values, grad = group.gradients, mk = m[k], vk = v[k]
             let stepSize = lr / correction1
             let inverseSqrtCorrection2 = 1 / correction2.squareRoot()
-            for i in 0..<group.count {
-                var g = grad[i]
-                if !decoupled && decay != 0 { g += decay * theta[i] }
-                mk[i] = b1 * mk[i] + (1 - b1) * g
-                vk[i] = b2 * vk[i] + (1 - b2) * g * g
-                // η m̂/(√v̂ + ε) = (η/c₁) m / (√v/√c₂ + ε)
-                var update = stepSize * mk[i] / (vk[i].squareRoot() * inverseSqrtCorrection2 + eps)
-                if decoupled && decay != 0 { update += lr * decay * theta[i] }
-                theta[i] -= update
+            let decoupled = self.decoupled
+            // Large tensors are split over the worker threads; the update is elementwise.
+            Elementwise.parallelChunks(count: group.count, parts: threads) { range in
+                for i in range {
+                    var g = grad[i]
+                    if !decoupled && decay != 0 { g += decay * theta[i] }
+                    mk[i] = b1 * mk[i] + (1 - b1) * g
+                    vk[i] = b2 * vk[i] + (1 - b2) * g * g
+                    // η m̂/(√v̂ + ε) = (η/c₁) m / (√v/√c₂ + ε)
+                    var update = stepSize * mk[i] / (vk[i].squareRoot() * inverseSqrtCorrection2 + eps)
+                    if decoupled && decay != 0 { update += lr * decay * theta[i] }
+                    theta[i] -= update
+                }
             }
         }
     }

@@ -1,0 +1,57 @@
+import Foundation
+import XSCore
+
+/// Timing helpers for `xsnet bench`: wall-clock medians of repeated runs.
+public enum Benchmark {
+    /// Monotonic seconds.
+    public static func now() -> Double {
+        var ts = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &ts)
+        return Double(ts.tv_sec) + Double(ts.tv_nsec) * 1e-9
+    }
+
+    public static func median(_ xs: [Double]) -> Double {
+        let s = xs.sorted()
+        guard !s.isEmpty else { return .nan }
+        return s.count % 2 == 1 ? s[s.count / 2] : (s[s.count / 2 - 1] + s[s.count / 2]) / 2
+    }
+
+    /// GFLOP/s of an n × n × n sgemm (median of `repeats`).
+    public static func sgemmGFLOPs(size n: Int = 2048, repeats: Int = 5) -> Double {
+        let a = Matrix(rows: n, columns: n), b = Matrix(rows: n, columns: n), c = Matrix(rows: n, columns: n)
+        var rng = SeededGenerator(seed: 1)
+        for i in 0..<(n * n) { a.data[i] = rng.uniformFloat(); b.data[i] = rng.uniformFloat() }
+        BLAS.gemm(transposeA: false, transposeB: false, m: n, n: n, k: n, alpha: 1, a: a.data, lda: n, b: b.data, ldb: n, beta: 0, c: c.data, ldc: n)
+        var times: [Double] = []
+        for _ in 0..<repeats {
+            let t0 = now()
+            BLAS.gemm(transposeA: false, transposeB: false, m: n, n: n, k: n, alpha: 1, a: a.data, lda: n, b: b.data, ldb: n, beta: 0, c: c.data, ldc: n)
+            times.append(now() - t0)
+        }
+        return 2 * pow(Double(n), 3) / median(times) / 1e9
+    }
+
+    /// One epoch of mean-squared-error training with AdamW over `inputs` (N × features) in
+    /// shuffled mini-batches: the same work as a real epoch of the cross-section model's network.
+    public static func trainEpoch(_ net: Network, optimizer: inout Adam, inputs: [Float], targets: [Float], batchSize: Int, rng: inout SeededGenerator) {
+        let n = targets.count, f = net.spec.inputFeatures
+        let order = rng.permutation(n)
+        let dOut = Matrix(rows: 0, columns: 1, capacity: batchSize)
+        var start = 0
+        while start < n {
+            let rows = min(batchSize, n - start)
+            let x = net.inputMatrix(rows: rows)
+            for r in 0..<rows {
+                let i = order[start + r]
+                for j in 0..<f { x.data[r * f + j] = inputs[i * f + j] }
+            }
+            let y = net.forward(x, mode: .training)
+            dOut.setRows(rows)
+            for r in 0..<rows { dOut.data[r] = (y.data[r] - targets[order[start + r]]) / Float(rows) }
+            net.parameters.zeroGradients()
+            net.backward(dOut)
+            optimizer.step(learningRate: 1e-3)
+            start += rows
+        }
+    }
+}

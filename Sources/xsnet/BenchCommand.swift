@@ -1,0 +1,132 @@
+import ArgumentParser
+import Foundation
+import XSCore
+import XSNN
+
+struct BenchCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bench",
+        abstract: "Benchmarks of the engine on this machine (medians of several runs).",
+        discussion: """
+            The reference architecture (5 → 10 × [Dense 300, BatchNorm, ReLU] → 1, 820,801 parameters)
+            on 2,940 random points, as benchmarks/torch_reference.py times it in PyTorch.
+              xsnet bench train --format json
+              xsnet bench predict
+            """,
+        subcommands: [Train.self, Predict.self])
+
+    struct Options: ParsableArguments {
+        @Option(help: "OpenBLAS threads.") var threads: Int = 2
+        @Option(help: "Timed runs per measurement (the median is reported).") var repeats: Int = 5
+        @Option(help: "Number of random points.") var points: Int = 2940
+        @Option(help: "Output format: table or json.") var format: OutputFormat = .table
+    }
+
+    static func randomData(points: Int, seed: UInt64) -> (inputs: [Float], targets: [Float]) {
+        var rng = SeededGenerator(seed: seed)
+        let inputs = (0..<(points * 5)).map { _ in rng.uniformFloat() }
+        let targets = (0..<points).map { _ in rng.uniformFloat() }
+        return (inputs, targets)
+    }
+
+    struct Train: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Milliseconds per training epoch at batch 64, 256 and all points; sgemm GFLOP/s.")
+        @OptionGroup var options: Options
+        @Option(help: "Batch sizes (comma-separated; 0 = all points).") var batches: String = "64,256,0"
+
+        struct Report: Encodable {
+            var threads: Int, points: Int, repeats: Int, parameters: Int
+            var ms_per_epoch: [String: Double]
+            var sgemm_gflops: Double
+            var train_gflops: Double
+            var train_fraction_of_sgemm: Double
+            var gflop_per_epoch: Double
+            var openblas: String
+        }
+
+        func run() throws {
+            BLAS.threads = options.threads
+            let (inputs, targets) = BenchCommand.randomData(points: options.points, seed: 1)
+            let sizes = batches.split(separator: ",").compactMap { Int($0) }.map { $0 == 0 ? options.points : $0 }
+            var perEpoch: [String: Double] = [:]
+            for size in sizes {
+                let net = Network(spec: .reference(), seed: 1)
+                net.reserve(batchCapacity: size)
+                var adam = Adam(groups: net.trainableGroups(weightDecay: 1e-4))
+                var rng = SeededGenerator(seed: 2)
+                Benchmark.trainEpoch(net, optimizer: &adam, inputs: inputs, targets: targets, batchSize: size, rng: &rng)  // warm-up
+                var times: [Double] = []
+                for _ in 0..<options.repeats {
+                    let t0 = Benchmark.now()
+                    Benchmark.trainEpoch(net, optimizer: &adam, inputs: inputs, targets: targets, batchSize: size, rng: &rng)
+                    times.append(Benchmark.now() - t0)
+                }
+                perEpoch["\(size)"] = Benchmark.median(times) * 1000
+                if options.format == .table { printError(String(format: "batch %5d: %8.1f ms per epoch (median of %d)", size, perEpoch["\(size)"]!, options.repeats)) }
+            }
+            let sgemm = Benchmark.sgemmGFLOPs(repeats: options.repeats)
+            // Training ≈ 3 × forward FLOPs (forward, input gradient, weight gradient).
+            let gflop = 3 * NetworkSpec.reference().forwardFLOPsPerPoint * Double(options.points) / 1e9
+            let full = perEpoch["\(options.points)"] ?? perEpoch.values.min() ?? .nan
+            let trainRate = gflop / (full / 1000)
+            let report = Report(threads: options.threads, points: options.points, repeats: options.repeats, parameters: NetworkSpec.reference().parameterCount,
+                                ms_per_epoch: perEpoch, sgemm_gflops: sgemm, train_gflops: trainRate, train_fraction_of_sgemm: trainRate / sgemm,
+                                gflop_per_epoch: gflop, openblas: BLAS.configuration)
+            if options.format == .json {
+                print(try jsonText(report), terminator: "")
+            } else {
+                var table = TextTable(header: ["batch", "ms/epoch"])
+                table.rows = sizes.map { ["\($0)", String(format: "%.1f", perEpoch["\($0)"]!)] }
+                print(table.rendered(), terminator: "")
+                print(String(format: "sgemm 2048³: %.1f GFLOP/s; training at full batch: %.1f GFLOP/s (%.0f%% of sgemm; %.2f GFLOP per epoch)",
+                             sgemm, trainRate, 100 * trainRate / sgemm, gflop))
+                print("OpenBLAS: \(BLAS.configuration), \(options.threads) threads")
+            }
+        }
+    }
+
+    struct Predict: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Prediction throughput (points per second) and single-point latency.")
+        @OptionGroup var options: Options
+        @Option(help: "Batch size for batched prediction.") var batch: Int = 2940
+
+        struct Report: Encodable {
+            var threads: Int, points: Int, batch: Int
+            var predict_points_per_s: Double
+            var single_point_us: Double
+        }
+
+        func run() throws {
+            BLAS.threads = options.threads
+            let (inputs, _) = BenchCommand.randomData(points: options.points, seed: 1)
+            let net = Network(spec: .reference(), seed: 1)
+            net.reserve(batchCapacity: batch)
+            _ = net.predict(inputs)
+            var times: [Double] = []
+            for _ in 0..<options.repeats {
+                let t0 = Benchmark.now()
+                _ = net.predict(inputs)
+                times.append(Benchmark.now() - t0)
+            }
+            let rate = Double(options.points) / Benchmark.median(times)
+            // One point at a time, as a generator asks.
+            let single = Network(spec: .reference(), seed: 1)
+            single.reserve(batchCapacity: 1)
+            let one = Array(inputs[0..<5])
+            _ = single.predict(one)
+            var singleTimes: [Double] = []
+            for _ in 0..<options.repeats {
+                let t0 = Benchmark.now()
+                for _ in 0..<200 { _ = single.predict(one) }
+                singleTimes.append((Benchmark.now() - t0) / 200)
+            }
+            let report = Report(threads: options.threads, points: options.points, batch: batch,
+                                predict_points_per_s: rate, single_point_us: Benchmark.median(singleTimes) * 1e6)
+            if options.format == .json {
+                print(try jsonText(report), terminator: "")
+            } else {
+                print(String(format: "batched prediction: %.0f points/s (batch %d); one point: %.1f µs", report.predict_points_per_s, batch, report.single_point_us))
+            }
+        }
+    }
+}
