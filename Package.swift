@@ -32,15 +32,16 @@ let package = Package(
         // The neural-network engine: matrices, BLAS, layers, optimizers, model files.
         .target(name: "XSNN", dependencies: ["XSCore", "COpenBLAS"], swiftSettings: fastMath),
         // The cross-section model: χ² with λ_k, training, evaluation, prediction.
-
+        .target(name: "XSModel", dependencies: ["XSCore", "XSData", "XSNN"], swiftSettings: fastMath),
         // The command line.
         .executableTarget(
             name: "xsnet",
-            dependencies: ["XSData", "XSNN", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+            dependencies: ["XSModel", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .testTarget(name: "XSCoreTests", dependencies: ["XSCore"]),
         .testTarget(name: "XSDataTests", dependencies: ["XSData"]),
         .testTarget(name: "XSNNTests", dependencies: ["XSNN"]),
-        
-        
+        .testTarget(name: "XSModelTests", dependencies: ["XSModel"]),
+        // Runs the built binary and checks its output and exit codes.
+        .testTarget(name: "xsnetTests", dependencies: ["xsnet", "XSModel"]),
     ]
 )

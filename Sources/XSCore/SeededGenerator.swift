@@ -29,6 +29,14 @@ public struct SeededGenerator: RandomNumberGenerator, Sendable {
         return SeededGenerator(seed: copy.next() ^ (index &* 0xD1B5_4A32_D192_ED03))
     }
 
+    /// The full state, for checkpoints (a resumed run continues the same stream).
+    public var snapshot: (state: (UInt64, UInt64, UInt64, UInt64), spare: Double?) { (state, spareNormal) }
+
+    mutating func restore(state: (UInt64, UInt64, UInt64, UInt64), spare: Double?) {
+        self.state = state
+        spareNormal = spare
+    }
+
     @inline(__always)
     private static func rotl(_ x: UInt64, _ k: UInt64) -> UInt64 { (x << k) | (x >> (64 - k)) }
 
@@ -109,3 +117,22 @@ import Darwin
 @inline(__always) func _sin(_ x: Double) -> Double { Darwin.sin(x) }
 @inline(__always) func _cos(_ x: Double) -> Double { Darwin.cos(x) }
 #endif
+
+extension SeededGenerator: Codable {
+    enum CodingKeys: String, CodingKey { case state, spare }
+
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        let s = try c.decode([UInt64].self, forKey: .state)
+        guard s.count == 4 else { throw DecodingError.dataCorruptedError(forKey: .state, in: c, debugDescription: "xoshiro256** state has 4 words") }
+        self.init(seed: 0)
+        restore(state: (s[0], s[1], s[2], s[3]), spare: try c.decodeIfPresent(Double.self, forKey: .spare))
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        let s = snapshot
+        try c.encode([s.state.0, s.state.1, s.state.2, s.state.3], forKey: .state)
+        try c.encodeIfPresent(s.spare, forKey: .spare)
+    }
+}

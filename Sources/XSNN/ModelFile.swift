@@ -62,6 +62,8 @@ public enum ModelFile {
     struct Header<Metadata: Codable>: Codable {
         var format: String
         var members: [Member]
+        /// Tensors that belong to no network (optimizer moments in a checkpoint, say).
+        var extra: [TensorEntry]?
         var metadata: Metadata
     }
 
@@ -75,16 +77,20 @@ public enum ModelFile {
         return h
     }
 
-    public static func encode<Metadata: Codable>(networks: [Network], metadata: Metadata, storage: Storage = .float32) throws -> Data {
+    public static func encode<Metadata: Codable>(networks: [Network], metadata: Metadata, storage: Storage = .float32,
+                                                 extraTensors: [(name: String, values: [Float])] = []) throws -> Data {
         var payload = Data()
         var members: [Member] = []
+        func appendPayload(_ values: UnsafeBufferPointer<Float>) {
+            for v in values { withUnsafeBytes(of: v.bitPattern.littleEndian) { payload.append(contentsOf: $0) } }
+        }
         for (i, net) in networks.enumerated() {
             var entries: [TensorEntry] = []
             func append(_ name: String, _ values: UnsafeBufferPointer<Float>, dtype: Storage) {
                 entries.append(TensorEntry(name: "m\(i)/\(name)", count: values.count, offset: payload.count, dtype: dtype))
                 switch dtype {
                 case .float32:
-                    for v in values { withUnsafeBytes(of: v.bitPattern.littleEndian) { payload.append(contentsOf: $0) } }
+                    appendPayload(values)
                 case .float16:
                     #if arch(arm64) || arch(x86_64)
                     for v in values { withUnsafeBytes(of: Float16(v).bitPattern.littleEndian) { payload.append(contentsOf: $0) } }
@@ -100,9 +106,14 @@ public enum ModelFile {
             }
             members.append(Member(architecture: net.spec, trainable: net.blockTrainable, tensors: entries))
         }
+        var extra: [TensorEntry] = []
+        for t in extraTensors {
+            extra.append(TensorEntry(name: t.name, count: t.values.count, offset: payload.count, dtype: .float32))
+            t.values.withUnsafeBufferPointer(appendPayload)
+        }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
-        let header = try encoder.encode(Header(format: "xsnet-model", members: members, metadata: metadata))
+        let header = try encoder.encode(Header(format: "xsnet-model", members: members, extra: extra.isEmpty ? nil : extra, metadata: metadata))
         var data = Data(magic)
         withUnsafeBytes(of: UInt32(version).littleEndian) { data.append(contentsOf: $0) }
         withUnsafeBytes(of: UInt32(header.count).littleEndian) { data.append(contentsOf: $0) }
@@ -113,8 +124,9 @@ public enum ModelFile {
         return data
     }
 
-    public static func write<Metadata: Codable>(networks: [Network], metadata: Metadata, to url: URL, storage: Storage = .float32) throws {
-        try AtomicFile.write(try encode(networks: networks, metadata: metadata, storage: storage), to: url)
+    public static func write<Metadata: Codable>(networks: [Network], metadata: Metadata, to url: URL, storage: Storage = .float32,
+                                                extraTensors: [(name: String, values: [Float])] = []) throws {
+        try AtomicFile.write(try encode(networks: networks, metadata: metadata, storage: storage, extraTensors: extraTensors), to: url)
     }
 
     /// Reads only the metadata (cheap: no networks are built).
@@ -133,6 +145,7 @@ public enum ModelFile {
                 | UInt32(data[data.startIndex + at + 2]) << 16 | UInt32(data[data.startIndex + at + 3]) << 24)
         }
         let found = u32(8)
+        guard found >= 1 && found < 65_536 else { throw ModelFileError.corruptHeader("version field \(found) is not a format version: the file is damaged") }
         guard found <= version else { throw ModelFileError.newerVersion(found: found, supported: version) }
         let headerLength = u32(12)
         guard data.count >= 16 + headerLength + 8 else { throw ModelFileError.truncated("header of \(headerLength) bytes does not fit in \(data.count) bytes") }
@@ -159,6 +172,13 @@ public enum ModelFile {
 
     /// Decodes every member network and the metadata.
     public static func decode<Metadata: Codable>(_ type: Metadata.Type, from data: Data, path: String = "model") throws -> (networks: [Network], metadata: Metadata) {
+        let full = try decodeWithExtras(type, from: data, path: path)
+        return (full.networks, full.metadata)
+    }
+
+    /// Decodes networks, metadata and the extra tensors (checkpoints).
+    public static func decodeWithExtras<Metadata: Codable>(_ type: Metadata.Type, from data: Data, path: String = "model") throws
+        -> (networks: [Network], metadata: Metadata, extra: [String: [Float]]) {
         let (header, payloadStart) = try parseHeader(type, data, path: path)
         guard header.format == "xsnet-model" else { throw ModelFileError.corruptHeader("format `\(header.format)`") }
         let payloadEnd = data.count - 8
@@ -191,7 +211,15 @@ public enum ModelFile {
             for (name, current) in net.stateBuffers { try net.setStateBuffer(named: name, values: try values(name, count: current.count)) }
             networks.append(net)
         }
-        return (networks, header.metadata)
+        var extra: [String: [Float]] = [:]
+        for t in header.extra ?? [] {
+            let start = payloadStart + t.offset
+            guard t.dtype == .float32, t.offset >= 0, start + 4 * t.count <= payloadEnd else { throw ModelFileError.truncated("tensor \(t.name) runs past the payload") }
+            extra[t.name] = data.withUnsafeBytes { raw in
+                (0..<t.count).map { Float(bitPattern: UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: start + 4 * $0, as: UInt32.self))) }
+            }
+        }
+        return (networks, header.metadata, extra)
     }
 
     public static func read<Metadata: Codable>(_ type: Metadata.Type, from url: URL) throws -> (networks: [Network], metadata: Metadata) {

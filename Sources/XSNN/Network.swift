@@ -196,6 +196,19 @@ public final class Network {
         throw ModelFileError.mismatch("no layer holds state `\(fullName)`")
     }
 
+    /// The generators of the dropout layers, in order (saved in checkpoints so that a resumed
+    /// run draws the same masks).
+    public var dropoutGenerators: [SeededGenerator] {
+        get { layers.compactMap { ($0 as? Dropout)?.generator } }
+        set {
+            var k = 0
+            for case let d as Dropout in layers where k < newValue.count {
+                d.generator = newValue[k]
+                k += 1
+            }
+        }
+    }
+
     /// Deep copy (weights, statistics, trainable flags) with fresh buffers.
     public func copy() -> Network {
         let other = Network(spec: spec, seed: 0)

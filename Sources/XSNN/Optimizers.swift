@@ -4,6 +4,10 @@ import Foundation
 public protocol Optimizer {
     /// One update with base learning rate `learningRate` (each group scales it by its own factor).
     mutating func step(learningRate: Float)
+    /// Its internal state as floats, and the number of steps taken (for checkpoints).
+    var state: [Float] { get }
+    var stepCount: Int { get }
+    mutating func restore(state: [Float], stepCount: Int)
 }
 
 /// Adam (Kingma & Ba 2015) with bias correction, and AdamW (Loshchilov & Hutter 2019):
@@ -46,6 +50,29 @@ public struct Adam: Optimizer {
         }
     }
 
+    /// The moments of every group, flattened as m₀ v₀ m₁ v₁ … (for checkpoints).
+    public var state: [Float] {
+        var out: [Float] = []
+        for (k, g) in groups.enumerated() {
+            out += UnsafeBufferPointer(start: m[k], count: g.count)
+            out += UnsafeBufferPointer(start: v[k], count: g.count)
+        }
+        return out
+    }
+
+    /// Restores moments saved by `state` and the step count (a resumed run continues exactly).
+    public mutating func restore(state: [Float], stepCount: Int) {
+        precondition(state.count == 2 * groups.reduce(0) { $0 + $1.count }, "optimizer state of another model")
+        var offset = 0
+        for (k, g) in groups.enumerated() {
+            for i in 0..<g.count { m[k][i] = state[offset + i] }
+            offset += g.count
+            for i in 0..<g.count { v[k][i] = state[offset + i] }
+            offset += g.count
+        }
+        self.stepCount = stepCount
+    }
+
     public mutating func step(learningRate: Float) {
         stepCount += 1
         let t = Float(stepCount)
@@ -81,7 +108,20 @@ public struct Adam: Optimizer {
 public struct SGD: Optimizer {
     public var momentum: Float
     public let groups: [ParameterGroup]
+    public private(set) var stepCount = 0
     private var velocity: [[Float]]
+
+    public var state: [Float] { velocity.flatMap { $0 } }
+
+    public mutating func restore(state: [Float], stepCount: Int) {
+        precondition(state.count == groups.reduce(0) { $0 + $1.count }, "optimizer state of another model")
+        var offset = 0
+        for k in velocity.indices {
+            velocity[k] = Array(state[offset..<(offset + velocity[k].count)])
+            offset += velocity[k].count
+        }
+        self.stepCount = stepCount
+    }
 
     public init(groups: [ParameterGroup], momentum: Float = 0.9) {
         self.groups = groups
@@ -90,6 +130,7 @@ public struct SGD: Optimizer {
     }
 
     public mutating func step(learningRate: Float) {
+        stepCount += 1
         for (k, group) in groups.enumerated() {
             let lr = learningRate * group.learningRateScale
             velocity[k].withUnsafeMutableBufferPointer { b in

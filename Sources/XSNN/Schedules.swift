@@ -37,7 +37,7 @@ public enum LearningRateSchedule: Codable, Hashable, Sendable {
 
 /// The state of reduce-on-plateau: feed it the metric after each epoch.
 public struct PlateauTracker: Codable, Hashable, Sendable {
-    public var best = Double.infinity
+    public var best = Double.greatestFiniteMagnitude  // JSON has no ∞
     public var epochsSinceBest = 0
     public var scale = 1.0
 

@@ -11,7 +11,7 @@ struct DataSourceOptions: ParsableArguments {
         "A points CSV in the project schema (see Data/points.csv) instead of the bundled data set.", valueName: "file"))
     var dataFile: String?
 
-    @Option(name: .customLong("datasets"), help: ArgumentHelp(
+    @Option(name: .customLong("datasets-file"), help: ArgumentHelp(
         "A datasets CSV giving Δλ_k for --data (default: Δλ = 5% for each data set).", valueName: "file"))
     var datasetsFile: String?
 

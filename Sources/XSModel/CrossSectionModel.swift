@@ -1,0 +1,136 @@
+import Foundation
+import XSCore
+import XSData
+import XSNN
+
+/// A fitted normalization λ_k of one data set.
+public struct NormalizationFit: Codable, Hashable, Sendable {
+    public var dataset: String
+    public var lambda: Double
+    public var uncertainty: Double
+    /// (λ_k − 1)/Δλ_k: how many standard deviations the fit moved it.
+    public var pull: Double { (lambda - 1) / uncertainty }
+}
+
+/// The kinematic region the training data cover; predictions outside it are flagged.
+public struct KinematicDomain: Codable, Hashable, Sendable {
+    public var energy: ClosedRange<Double>
+    public var angle: ClosedRange<Double>
+    public var Q2: ClosedRange<Double>
+    public var energyTransferFraction: ClosedRange<Double>
+
+    public init(points: [Kinematics]) {
+        func range(_ f: (Kinematics) -> Double) -> ClosedRange<Double> {
+            let v = points.map(f)
+            return (v.min() ?? 0)...(v.max() ?? 0)
+        }
+        energy = range(\.beamEnergy)
+        angle = range(\.angleDegrees)
+        Q2 = range(\.Q2)
+        energyTransferFraction = range { $0.energyTransfer / $0.beamEnergy }
+    }
+
+    /// Whether a point lies outside the box the training data span in E, θ, Q² and ω/E.
+    public func isExtrapolation(_ k: Kinematics) -> Bool {
+        !(energy.contains(k.beamEnergy) && angle.contains(k.angleDegrees) && Q2.contains(k.Q2)
+            && energyTransferFraction.contains(k.energyTransfer / k.beamEnergy))
+    }
+}
+
+/// How a model was made: what its model card reports.
+public struct TrainingRecord: Codable, Hashable, Sendable {
+    public var command: String
+    public var seed: UInt64
+    public var epochs: Int
+    public var wallSeconds: Double
+    public var machine: String
+    public var dataHash: String
+    public var xsnetVersion: String
+    public var finishedAt: String
+}
+
+/// Everything a cross-section model file stores besides the weights.
+public struct ModelInfo: Codable, Sendable {
+    public var kind = "xsnet cross-section model"
+    public var nucleus: String
+    public var input: InputTransform
+    public var output: OutputTransform
+    public var chi2: Chi2Form
+    public var relativeErrorFloor: Double
+    public var normalizations: [NormalizationFit]
+    public var selection: DataSelection
+    public var split: DataSplit
+    public var domain: KinematicDomain
+    public var training: TrainingRecord?
+    public var config: TrainingConfig
+
+    public func normalization(_ dataset: String) -> Double {
+        normalizations.first { $0.dataset == dataset }?.lambda ?? 1
+    }
+}
+
+/// One prediction with its spread over the members of an ensemble (or MC-dropout passes).
+public struct CrossSectionPrediction: Sendable {
+    /// Mean d²σ/dΩdω in nb/sr/GeV.
+    public var mean: Double
+    public var standardDeviation: Double
+    public var percentile16: Double
+    public var percentile84: Double
+    public var extrapolation: Bool
+}
+
+/// A trained cross-section model: one network or an ensemble, with its transforms.
+public final class CrossSectionModel {
+    public let networks: [Network]
+    public var info: ModelInfo
+
+    public init(networks: [Network], info: ModelInfo) {
+        self.networks = networks
+        self.info = info
+    }
+
+    public static func load(_ url: URL) throws -> CrossSectionModel {
+        let (networks, info) = try ModelFile.read(ModelInfo.self, from: url)
+        guard !networks.isEmpty else { throw ModelFileError.mismatch("the file holds no network") }
+        guard networks[0].spec.inputFeatures == info.input.features.count else {
+            throw ModelFileError.mismatch("network takes \(networks[0].spec.inputFeatures) inputs, the feature set \(info.input.features.rawValue) has \(info.input.features.count)")
+        }
+        return CrossSectionModel(networks: networks, info: info)
+    }
+
+    public func save(_ url: URL, storage: ModelFile.Storage = .float32) throws {
+        try ModelFile.write(networks: networks, metadata: info, to: url, storage: storage)
+    }
+
+    /// log σ of every point for one network (evaluation mode unless `mode` says otherwise).
+    public func logCrossSections(_ points: [Kinematics], network: Network, mode: LayerMode = .evaluation) -> [Double] {
+        let z = network.predict(info.input(points), mode: mode)
+        return points.indices.map { i in log(points[i].mottScale) + info.output.logRatio(Double(z[i])).value }
+    }
+
+    /// Predictions with the spread over the members.
+    public func predict(_ points: [Kinematics]) -> [CrossSectionPrediction] {
+        let perMember = networks.map { exp(logCrossSections(points, network: $0)) }
+        return points.indices.map { i in
+            let values = perMember.map { $0[i] }
+            return Self.summarize(values, extrapolation: info.domain.isExtrapolation(points[i]))
+        }
+    }
+
+    static func summarize(_ values: [Double], extrapolation: Bool) -> CrossSectionPrediction {
+        let n = Double(values.count)
+        let mean = values.reduce(0, +) / n
+        let variance = values.count > 1 ? values.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / (n - 1) : 0
+        let sorted = values.sorted()
+        func percentile(_ p: Double) -> Double {
+            guard sorted.count > 1 else { return sorted[0] }
+            let x = p * Double(sorted.count - 1)
+            let lo = Int(x.rounded(.down)), hi = min(lo + 1, sorted.count - 1)
+            return sorted[lo] + (sorted[hi] - sorted[lo]) * (x - Double(lo))
+        }
+        return CrossSectionPrediction(mean: mean, standardDeviation: variance.squareRoot(),
+                                      percentile16: percentile(0.16), percentile84: percentile(0.84), extrapolation: extrapolation)
+    }
+}
+
+@inline(__always) func exp(_ v: [Double]) -> [Double] { v.map { Foundation.exp($0) } }

@@ -1,0 +1,91 @@
+import Foundation
+import XSData
+
+/// Agreement of a model with data, as physicists quote it.
+public struct AgreementMetrics: Codable, Sendable {
+    public var points: Int
+    /// Σ((σ − λ_k f)/Δσ)²/N with the fitted λ_k.
+    public var chi2_per_point: Double
+    /// Σ((σ − f)/Δσ)²/N with λ_k = 1.
+    public var chi2_per_point_lambda1: Double
+    /// median |f/σ − 1|: the prediction against the data as published (λ_k = 1).
+    public var median_abs_rel_dev: Double
+    /// median |λ_k f/σ − 1|: against the data with the fitted normalizations.
+    public var median_abs_rel_dev_fitted_lambda: Double
+    public var within_5pct: Double
+    public var within_10pct: Double
+    public var within_20pct: Double
+    public var within_10pct_fitted_lambda: Double
+    /// Uncertainty calibration (meaningful for ensembles and MC dropout; zero spread otherwise).
+    public var coverage_1sigma: Double
+    public var coverage_2sigma: Double
+    public var mean_rel_uncertainty: Double
+}
+
+public struct DatasetAgreement: Codable, Sendable {
+    public var dataset: String
+    public var lambda: Double
+    public var lambda_uncertainty: Double
+    public var lambda_pull: Double
+    public var metrics: AgreementMetrics
+}
+
+public struct EvaluationReport: Codable, Sendable {
+    public var model_nucleus: String
+    public var split: String
+    public var total: AgreementMetrics
+    public var datasets: [DatasetAgreement]
+}
+
+public enum Evaluation {
+    static func median(_ v: [Double]) -> Double {
+        let s = v.sorted()
+        guard !s.isEmpty else { return .nan }
+        return s.count % 2 == 1 ? s[s.count / 2] : 0.5 * (s[s.count / 2 - 1] + s[s.count / 2])
+    }
+
+    /// Metrics of predictions against points; `lambda` gives λ_k per data set.
+    public static func metrics(points: [ScatteringPoint], predictions: [CrossSectionPrediction], lambda: (String) -> Double) -> AgreementMetrics {
+        let n = Double(points.count)
+        var chi2 = 0.0, chi2One = 0.0
+        var rel: [Double] = [], relFitted: [Double] = []
+        var covered1 = 0, covered2 = 0, relUnc = 0.0
+        for (p, q) in zip(points, predictions) {
+            let l = lambda(p.dataset)
+            let r = (p.crossSection - l * q.mean) / p.crossSectionError
+            let r1 = (p.crossSection - q.mean) / p.crossSectionError
+            chi2 += r * r
+            chi2One += r1 * r1
+            rel.append(abs(q.mean / p.crossSection - 1))
+            relFitted.append(abs(l * q.mean / p.crossSection - 1))
+            let band = (q.standardDeviation * q.standardDeviation + p.crossSectionError * p.crossSectionError).squareRoot()
+            if abs(q.mean - p.crossSection) <= band { covered1 += 1 }
+            if abs(q.mean - p.crossSection) <= 2 * band { covered2 += 1 }
+            relUnc += q.standardDeviation / q.mean
+        }
+        func fraction(_ v: [Double], _ t: Double) -> Double { Double(v.filter { $0 <= t }.count) / n }
+        return AgreementMetrics(points: points.count, chi2_per_point: chi2 / n, chi2_per_point_lambda1: chi2One / n,
+                                median_abs_rel_dev: median(rel), median_abs_rel_dev_fitted_lambda: median(relFitted),
+                                within_5pct: fraction(rel, 0.05), within_10pct: fraction(rel, 0.10), within_20pct: fraction(rel, 0.20),
+                                within_10pct_fitted_lambda: fraction(relFitted, 0.10),
+                                coverage_1sigma: Double(covered1) / n, coverage_2sigma: Double(covered2) / n, mean_rel_uncertainty: relUnc / n)
+    }
+
+    /// Per data set and in total. λ_k are the model's for its own nucleus; other data get λ = 1.
+    public static func report(model: CrossSectionModel, points: [ScatteringPoint], splitName: String) -> EvaluationReport {
+        let predictions = model.predict(points.map(\.kinematics))
+        let sameNucleus = points.first.map { $0.nucleus.name == model.info.nucleus } ?? false
+        let lambda: (String) -> Double = { sameNucleus ? model.info.normalization($0) : 1 }
+        var groups: [String: [Int]] = [:]
+        for (i, p) in points.enumerated() { groups[p.dataset, default: []].append(i) }
+        let datasets = groups.keys.sorted().map { key -> DatasetAgreement in
+            let idx = groups[key]!
+            let fit = model.info.normalizations.first { $0.dataset == key }
+            let l = sameNucleus ? (fit?.lambda ?? 1) : 1
+            return DatasetAgreement(dataset: key, lambda: l, lambda_uncertainty: fit?.uncertainty ?? .nan, lambda_pull: fit.map { sameNucleus ? $0.pull : 0 } ?? 0,
+                                    metrics: metrics(points: idx.map { points[$0] }, predictions: idx.map { predictions[$0] }, lambda: lambda))
+        }
+        return EvaluationReport(model_nucleus: model.info.nucleus, split: splitName,
+                                total: metrics(points: points, predictions: predictions, lambda: lambda), datasets: datasets)
+    }
+}

@@ -1,0 +1,103 @@
+import Foundation
+import XSCore
+import XSData
+import XSNN
+
+/// Which points a model is trained and tested on: a nucleus, its data sets, a low-ω cut and a split.
+public struct DataSelection: Codable, Hashable, Sendable {
+    public var nucleus: String
+    /// Data sets to use; nil means the default for the nucleus (for carbon, the data sets of
+    /// Kowal et al. 2024 present in the data, which leaves out Zeller:1973ge; otherwise all).
+    public var datasets: [String]?
+    /// Points with ω below this (GeV) are left out: the elastic peak and discrete nuclear
+    /// excitations, which a smooth network should not chase (Kowal et al. cut them likewise).
+    public var minimumEnergyTransfer: Double
+    public var splitMethod: DataSplit.Method
+    public var testFraction: Double
+    public var splitSeed: UInt64
+
+    public init(nucleus: String, datasets: [String]? = nil, minimumEnergyTransfer: Double = 0.02,
+                splitMethod: DataSplit.Method = .random, testFraction: Double = 0.1, splitSeed: UInt64 = 0) {
+        self.nucleus = nucleus
+        self.datasets = datasets
+        self.minimumEnergyTransfer = minimumEnergyTransfer
+        self.splitMethod = splitMethod
+        self.testFraction = testFraction
+        self.splitSeed = splitSeed
+    }
+
+    /// The carbon data sets of Kowal et al. (2024) (Dai2018 is not in the archive copies).
+    public static let paperCarbonDatasets = NormalizationUncertainties.carbonKowal2024.keys.sorted()
+}
+
+/// The selected points, what the cut removed, and the split.
+public struct SelectedData: Sendable {
+    public var selection: DataSelection
+    public var points: [ScatteringPoint]
+    /// Δλ_k per data set key.
+    public var normalizationUncertainty: [String: Double]
+    /// Points removed by the ω cut, per data set.
+    public var removedByCut: [String: Int]
+    public var split: DataSplit
+    /// FNV-1a hash of the selected points in the CSV schema: identifies the training data.
+    public var dataHash: String
+
+    public var datasetKeys: [String] { Array(Set(points.map(\.dataset))).sorted() }
+}
+
+public enum SelectionError: Error, CustomStringConvertible, LocalizedError {
+    case unknownNucleus(String, available: [String])
+    case unknownDatasets([String], available: [String])
+    case tooFewPoints(Int)
+    case dataChanged(expected: String, found: String)
+
+    public var description: String {
+        switch self {
+        case let .unknownNucleus(n, available): "no data for nucleus `\(n)`; the data hold \(available.joined(separator: ", "))"
+        case let .unknownDatasets(keys, available): "unknown data set(s) \(keys.joined(separator: ", ")); available: \(available.joined(separator: ", "))"
+        case let .tooFewPoints(n): "only \(n) points left after the selection: too few to train and test on"
+        case let .dataChanged(expected, found): "the data differ from those the model was trained on (hash \(found), model says \(expected)); the stored split no longer applies"
+        }
+    }
+    public var errorDescription: String? { description }
+}
+
+extension DataSelection {
+    /// Applies the selection to the data.
+    public func apply(to data: ScatteringData) throws -> SelectedData {
+        guard let nucleus = Nucleus(name: nucleus), data.nuclei.contains(nucleus) else {
+            throw SelectionError.unknownNucleus(self.nucleus, available: data.nuclei.map(\.name))
+        }
+        let all = data.filtered(nucleus: nucleus)
+        let available = Set(all.points.map(\.dataset))
+        let wanted: Set<String>
+        if let datasets {
+            let unknown = datasets.filter { !available.contains($0) }
+            guard unknown.isEmpty else { throw SelectionError.unknownDatasets(unknown, available: available.sorted()) }
+            wanted = Set(datasets)
+        } else if nucleus == Nucleus(Z: 6, A: 12) {
+            wanted = available.intersection(Self.paperCarbonDatasets)
+        } else {
+            wanted = available
+        }
+        var removed: [String: Int] = [:]
+        var points: [ScatteringPoint] = []
+        for p in all.points where wanted.contains(p.dataset) {
+            if p.energyTransfer < minimumEnergyTransfer {
+                removed[p.dataset, default: 0] += 1
+            } else {
+                points.append(p)
+            }
+        }
+        guard points.count >= 10 else { throw SelectionError.tooFewPoints(points.count) }
+        let split: DataSplit = switch splitMethod {
+        case .random: .random(count: points.count, testFraction: testFraction, seed: splitSeed)
+        case .spectra: .heldOutSpectra(points: points, testFraction: testFraction, seed: splitSeed)
+        }
+        var uncertainty: [String: Double] = [:]
+        for key in wanted { uncertainty[key] = data.normalizationUncertainty(nucleus: nucleus, dataset: key) }
+        let hash = PointsCSV.text(points).utf8CString.withUnsafeBytes { ModelFile.fnv1a(UnsafeRawBufferPointer(rebasing: $0.dropLast())) }
+        return SelectedData(selection: self, points: points, normalizationUncertainty: uncertainty, removedByCut: removed,
+                            split: split, dataHash: String(hash, radix: 16))
+    }
+}

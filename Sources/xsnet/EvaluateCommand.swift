@@ -1,0 +1,74 @@
+import ArgumentParser
+import Foundation
+import XSCore
+import XSData
+import XSModel
+
+struct EvaluateCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "evaluate",
+        abstract: "Agreement of a model with data, per data set and in total.",
+        discussion: """
+            Reports points, χ²/N with the fitted λ_k and with λ_k = 1, the median of |σ_pred/σ_data − 1|
+            (against the data as published, and with the fitted λ_k), the fractions within 5, 10 and 20%,
+            each λ_k with its pull (λ_k − 1)/Δλ_k, and, for ensembles, the uncertainty coverage.
+            The split is the one stored in the model file.
+
+              xsnet evaluate --model Models/C12.xsnet --split test
+              xsnet evaluate --model Models/C12.xsnet --data my-points.csv --format json
+            """)
+
+    enum SplitChoice: String, ExpressibleByArgument, CaseIterable { case train, test, all }
+
+    @Option(help: "The model file.") var model: String
+    @Option(help: "train, test or all (of the model's stored split).") var split: SplitChoice = .test
+    @Option(help: "Output format: table, csv or json.") var format: OutputFormat = .table
+    @OptionGroup var source: DataSourceOptions
+
+    func run() throws {
+        let model = try CrossSectionModel.load(URL(fileURLWithPath: self.model))
+        let points: [ScatteringPoint]
+        let splitName: String
+        if source.dataFile != nil {
+            points = try source.load().points
+            splitName = "all points of \(source.dataFile!)"
+        } else {
+            let selected = try model.info.selection.apply(to: try source.load())
+            if let expected = model.info.training?.dataHash, expected != selected.dataHash {
+                throw SelectionError.dataChanged(expected: expected, found: selected.dataHash)
+            }
+            let indices: [Int] = switch split {
+            case .train: selected.split.train
+            case .test: selected.split.test
+            case .all: Array(selected.points.indices)
+            }
+            points = indices.map { selected.points[$0] }
+            splitName = split.rawValue
+        }
+        let report = Evaluation.report(model: model, points: points, splitName: splitName)
+        switch format {
+        case .json:
+            print(try jsonText(report), terminator: "")
+        case .table, .csv:
+            var table = TextTable(header: ["dataset", "points", "chi2/N", "chi2/N(l=1)", "median|dev|", "median(l)", "<5%", "<10%", "<20%", "lambda", "pull"])
+            func row(_ name: String, _ m: AgreementMetrics, _ lambda: String, _ pull: String) -> [String] {
+                [name, "\(m.points)", String(format: "%.2f", m.chi2_per_point), String(format: "%.2f", m.chi2_per_point_lambda1),
+                 String(format: "%.2f%%", 100 * m.median_abs_rel_dev), String(format: "%.2f%%", 100 * m.median_abs_rel_dev_fitted_lambda),
+                 String(format: "%.1f%%", 100 * m.within_5pct), String(format: "%.1f%%", 100 * m.within_10pct), String(format: "%.1f%%", 100 * m.within_20pct),
+                 lambda, pull]
+            }
+            table.rows = report.datasets.map { d in
+                row(d.dataset, d.metrics, String(format: "%.4f", d.lambda), d.lambda_uncertainty.isNaN ? "" : String(format: "%+.2f", d.lambda_pull))
+            }
+            table.rows.append(row("total", report.total, "", ""))
+            if format == .csv { print(table.csv(), terminator: "") } else {
+                print("\(self.model) on \(splitName) (\(model.info.nucleus), \(model.networks.count) network\(model.networks.count == 1 ? "" : "s"))")
+                print(table.rendered(), terminator: "")
+                if model.networks.count > 1 {
+                    let t = report.total
+                    print(String(format: "coverage: 1σ %.1f%%, 2σ %.1f%%; mean relative uncertainty %.2f%%", 100 * t.coverage_1sigma, 100 * t.coverage_2sigma, 100 * t.mean_rel_uncertainty))
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,123 @@
+import ArgumentParser
+import Foundation
+import XSCore
+import XSData
+import XSModel
+
+/// A list of values: `0.56`, `0.3,0.5,0.8`, or a range `start:stop:step` (stop included when reached).
+struct ValueList: ExpressibleByArgument {
+    var values: [Double]
+
+    init?(argument: String) {
+        if argument.contains(":") {
+            let parts = argument.split(separator: ":").map { Double($0) }
+            guard parts.count == 3, let a = parts[0], let b = parts[1], let step = parts[2], step > 0, b >= a,
+                  (b - a) / step < 1e6 else { return nil }
+            let n = Int(((b - a) / step + 1e-9).rounded(.down))
+            values = (0...n).map { a + Double($0) * step }
+        } else {
+            let parts = argument.split(separator: ",").map { Double($0) }
+            guard !parts.isEmpty, parts.allSatisfy({ $0 != nil }) else { return nil }
+            values = parts.map { $0! }
+        }
+    }
+}
+
+struct PredictCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "predict",
+        abstract: "Predict d²σ/dΩdω at given kinematics.",
+        discussion: """
+            Each of --energy (GeV), --angle (degrees) and --omega (GeV) takes a value, a list (0.3,0.5)
+            or a range start:stop:step; every combination is predicted. Or --input FILE, a CSV with
+            columns E_GeV,theta_deg,omega_GeV (the data schema works too). Points outside the kinematic
+            box of the training data are flagged as extrapolation; unphysical points are refused.
+
+              xsnet predict --model Models/C12.xsnet --energy 0.56 --angle 36 --omega 0.02:0.5:0.005
+              xsnet predict --model Models/C12.xsnet --input points.csv --format csv --form dcostheta
+            """)
+
+    @Option(help: "The model file (single network or ensemble).") var model: String
+    @Option(help: "Beam energy E in GeV: value, list or start:stop:step.") var energy: ValueList?
+    @Option(help: "Scattering angle θ in degrees: value, list or start:stop:step.") var angle: ValueList?
+    @Option(help: "Energy transfer ω in GeV: value, list or start:stop:step.") var omega: ValueList?
+    @Option(help: ArgumentHelp("CSV of points with columns E_GeV, theta_deg, omega_GeV.", valueName: "file")) var input: String?
+    @Option(help: "dOmega (d²σ/dΩdω, nb/sr/GeV) or dcostheta (d²σ/dcosθdω = 2π d²σ/dΩdω, nb/GeV).") var form: String = "dOmega"
+    @Option(help: "Output format: table, csv or json.") var format: OutputFormat = .table
+
+    func validate() throws {
+        if input == nil && (energy == nil || angle == nil || omega == nil) {
+            throw ValidationError("give --energy, --angle and --omega, or --input FILE")
+        }
+        if CrossSectionForm(rawValue: form) == nil { throw ValidationError("--form must be dOmega or dcostheta") }
+    }
+
+    static func readPoints(_ path: String) throws -> [Kinematics] {
+        let text: String
+        do { text = try String(contentsOfFile: path, encoding: .utf8) } catch {
+            throw DataFileError(file: path, line: 0, reason: "cannot read file")
+        }
+        let lines = numberedLines(text)
+        guard let header = lines.first.flatMap({ splitCSVLine($0.text) }) else { throw DataFileError(file: path, line: 0, reason: "empty file") }
+        let names = header.map { $0.trimmingCharacters(in: .whitespaces) }
+        guard let e = names.firstIndex(of: "E_GeV"), let t = names.firstIndex(of: "theta_deg"), let w = names.firstIndex(of: "omega_GeV") else {
+            throw DataFileError(file: path, line: 1, reason: "the header needs columns E_GeV, theta_deg and omega_GeV")
+        }
+        var points: [Kinematics] = []
+        for (number, line) in lines.dropFirst() where !line.trimmingCharacters(in: .whitespaces).isEmpty {
+            guard let f = splitCSVLine(line), f.count == names.count else {
+                throw DataFileError(file: path, line: number, reason: "expected \(names.count) columns")
+            }
+            guard let E = Double(f[e]), let θ = Double(f[t]), let ω = Double(f[w]) else {
+                throw DataFileError(file: path, line: number, reason: "E_GeV, theta_deg and omega_GeV must be numbers")
+            }
+            if let why = Kinematics.unphysicalReason(beamEnergy: E, angleDegrees: θ, energyTransfer: ω) {
+                throw DataFileError(file: path, line: number, reason: why)
+            }
+            points.append(Kinematics(beamEnergy: E, angleDegrees: θ, energyTransfer: ω))
+        }
+        return points
+    }
+
+    struct Row: Encodable {
+        var E_GeV: Double, theta_deg: Double, omega_GeV: Double, Q2_GeV2: Double
+        var sigma: Double, sigma_std: Double, sigma_p16: Double, sigma_p84: Double
+        var unit: String, extrapolation: Bool
+    }
+
+    func run() throws {
+        let model = try CrossSectionModel.load(URL(fileURLWithPath: self.model))
+        var points: [Kinematics] = []
+        if let input {
+            points = try Self.readPoints(input)
+        } else {
+            for E in energy!.values {
+                for θ in angle!.values {
+                    for ω in omega!.values {
+                        if let why = Kinematics.unphysicalReason(beamEnergy: E, angleDegrees: θ, energyTransfer: ω) {
+                            throw ValidationError("unphysical point: \(why)")
+                        }
+                        points.append(Kinematics(beamEnergy: E, angleDegrees: θ, energyTransfer: ω))
+                    }
+                }
+            }
+        }
+        let crossSectionForm = CrossSectionForm(rawValue: form)!
+        let rows = zip(points, model.predict(points)).map { k, p in
+            Row(E_GeV: k.beamEnergy, theta_deg: k.angleDegrees, omega_GeV: k.energyTransfer, Q2_GeV2: k.Q2,
+                sigma: crossSectionForm.fromPerSolidAngle(p.mean), sigma_std: crossSectionForm.fromPerSolidAngle(p.standardDeviation),
+                sigma_p16: crossSectionForm.fromPerSolidAngle(p.percentile16), sigma_p84: crossSectionForm.fromPerSolidAngle(p.percentile84),
+                unit: crossSectionForm.unit, extrapolation: p.extrapolation)
+        }
+        if format == .json { print(try jsonText(rows), terminator: ""); return }
+        var table = TextTable(header: ["E_GeV", "theta_deg", "omega_GeV", "Q2_GeV2", "sigma_\(crossSectionForm.unit.replacingOccurrences(of: "/", with: "_per_"))",
+                                       "sigma_std", "sigma_p16", "sigma_p84", "extrapolation"])
+        table.rows = rows.map { r in
+            ["\(r.E_GeV)", "\(r.theta_deg)", String(format: "%.6g", r.omega_GeV), String(format: "%.5g", r.Q2_GeV2), String(format: "%.6g", r.sigma),
+             String(format: "%.3g", r.sigma_std), String(format: "%.6g", r.sigma_p16), String(format: "%.6g", r.sigma_p84), r.extrapolation ? "yes" : "no"]
+        }
+        print(format == .csv ? table.csv() : table.rendered(), terminator: "")
+        let flagged = rows.filter(\.extrapolation).count
+        if flagged > 0 && format == .table { printError("\(flagged) of \(rows.count) points lie outside the training data's kinematic range (extrapolation)") }
+    }
+}

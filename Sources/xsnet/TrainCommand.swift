@@ -1,0 +1,186 @@
+import ArgumentParser
+import Foundation
+import XSCore
+import XSData
+import XSModel
+import XSNN
+
+extension DataSplit.Method: ExpressibleByArgument {}
+extension FeatureSet: ExpressibleByArgument {}
+extension Chi2Form: ExpressibleByArgument {}
+extension ActivationKind: ExpressibleByArgument {}
+extension TrainingConfig.OutputKind: ExpressibleByArgument {}
+extension TrainingConfig.OptimizerKind: ExpressibleByArgument {}
+extension TrainingConfig.ScheduleKind: ExpressibleByArgument {}
+extension TrainingConfig.NormalizationMode: ExpressibleByArgument {}
+
+/// Set by SIGINT; the training loop checks it after every epoch, checkpoints and stops.
+/// (A signal handler can only reach global state: this flag is the one exception.)
+nonisolated(unsafe) var interruptRequested = false
+
+func installInterruptHandler() {
+    signal(SIGINT) { _ in interruptRequested = true }
+}
+
+/// A one-line description of this machine for model cards.
+func machineDescription() -> String {
+    var cpu = "unknown CPU"
+    if let text = try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8),
+       let line = text.split(separator: "\n").first(where: { $0.hasPrefix("model name") }) {
+        cpu = line.split(separator: ":", maxSplits: 1).last.map { $0.trimmingCharacters(in: .whitespaces) } ?? cpu
+    }
+    return "\(cpu), \(ProcessInfo.processInfo.activeProcessorCount) cores, \(ProcessInfo.processInfo.physicalMemory >> 30) GiB"
+}
+
+func formatDuration(_ seconds: Double) -> String {
+    guard seconds.isFinite else { return "?" }
+    let s = Int(seconds.rounded())
+    return s >= 3600 ? String(format: "%dh%02dm", s / 3600, (s % 3600) / 60) : String(format: "%dm%02ds", s / 60, s % 60)
+}
+
+struct TrainCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "train",
+        abstract: "Train a cross-section model on one nucleus's data.",
+        discussion: """
+            The default is a fast recipe (standardized physics inputs, log-space χ², 4 × 128 SiLU network);
+            --preset paper gives the reference network and loss of Kowal et al. (2024). Every
+            hyperparameter has a flag; --config FILE reads them from JSON (flags override it).
+            It checkpoints every --checkpoint-every epochs and on Ctrl-C; --resume continues exactly.
+
+            Examples:
+              xsnet train --nucleus C12 --out c12.xsnet
+              xsnet train --nucleus C12 --split spectra --out c12-spectra.xsnet
+              xsnet train --nucleus C12 --preset paper --epochs 500 --out paper.xsnet
+              xsnet train --resume --out c12.xsnet        (after Ctrl-C)
+            """)
+
+    enum Preset: String, ExpressibleByArgument, CaseIterable { case fast, paper }
+
+    @Option(help: "The nucleus to train on (C12, Fe56, …).") var nucleus: String = "C12"
+    @Option(help: "The model file to write.") var out: String
+    @Option(help: "Starting recipe: fast (default) or paper.") var preset: Preset = .fast
+    @Option(help: ArgumentHelp("Hyperparameters as JSON (the `config` object of a model file).", valueName: "file")) var config: String?
+    @OptionGroup var source: DataSourceOptions
+
+    // Data
+    @Option(help: "Comma-separated data-set keys (default: the paper's for carbon, all for others).") var datasets: String?
+    @Option(help: "Leave out points with ω below this (GeV): elastic peak and discrete states.") var minOmega: Double = 0.02
+    @Option(help: "random (points) or spectra (whole (E, θ) settings held out).") var split: DataSplit.Method = .random
+    @Option(help: "Fraction held out for testing.") var testFraction: Double = 0.1
+    @Option(help: "Seed of the split.") var splitSeed: UInt64 = 0
+
+    // Model and optimization (nil: the preset's value)
+    @Option(help: "Input features: reference or physics.") var features: FeatureSet?
+    @Option(help: "Output transform: log or sigmoid.") var output: TrainingConfig.OutputKind?
+    @Option(help: "χ² form: linear or logarithmic.") var chi2: Chi2Form?
+    @Option(help: "Floor on Δσ/σ in the logarithmic χ².") var errorFloor: Double?
+    @Option(help: "Hidden blocks.") var depth: Int?
+    @Option(help: "Width of each hidden block.") var width: Int?
+    @Option(help: "relu, silu, tanh, sigmoid or identity.") var activation: ActivationKind?
+    @Option(help: "Batch norm in every block (true/false).") var batchNorm: Bool?
+    @Option(help: "Dropout probability after every block (MC dropout needs > 0).") var dropout: Double?
+    @Option(help: "adam, adamw or sgd.") var optimizer: TrainingConfig.OptimizerKind?
+    @Option(help: "Base learning rate.") var learningRate: Double?
+    @Option(help: "Weight decay (decoupled for AdamW).") var weightDecay: Double?
+    @Option(help: "constant, step, cosine, onecycle or plateau.") var schedule: TrainingConfig.ScheduleKind?
+    @Option(help: "Epochs.") var epochs: Int?
+    @Option(help: "Mini-batch size.") var batchSize: Int?
+    @Option(help: "Clip the global gradient norm (0: off).") var gradientClip: Double?
+    @Option(help: "fit (λ_k fitted with the network) or fixed (λ_k = 1).") var normalization: TrainingConfig.NormalizationMode?
+    @Option(help: "Fraction of epochs before the λ_k are released.") var releaseFraction: Double?
+    @Option(help: "Evaluate (log, progress, λ_k fit) every N epochs.") var evaluateEvery: Int?
+    @Option(help: "Seed of initialization and shuffling.") var seed: UInt64?
+    @Option(help: "OpenBLAS threads.") var threads: Int?
+
+    // Checkpoints
+    @Option(help: ArgumentHelp("Checkpoint file (default: OUT.checkpoint).", valueName: "file")) var checkpoint: String?
+    @Option(help: "Checkpoint every N epochs.") var checkpointEvery: Int = 200
+    @Flag(help: "Continue from the checkpoint instead of starting anew.") var resume = false
+    @Flag(help: "No progress lines.") var quiet = false
+
+    func validate() throws {
+        if !(0..<1).contains(testFraction) { throw ValidationError("--test-fraction must be in [0, 1)") }
+        if let d = dropout, !(0..<1).contains(d) { throw ValidationError("--dropout must be in [0, 1)") }
+        if let e = epochs, e < 1 { throw ValidationError("--epochs must be at least 1") }
+        if let b = batchSize, b < 1 { throw ValidationError("--batch-size must be at least 1") }
+        if let r = learningRate, !(r > 0) { throw ValidationError("--learning-rate must be > 0") }
+    }
+
+    func makeConfig() throws -> TrainingConfig {
+        var c: TrainingConfig = preset == .paper ? .paper : .fast
+        if let config {
+            do { c = try JSONDecoder().decode(TrainingConfig.self, from: Data(contentsOf: URL(fileURLWithPath: config))) } catch {
+                throw ValidationError("\(config): not a training configuration (\(error))")
+            }
+        }
+        if let features { c.features = features }
+        if let output { c.output = output }
+        if let chi2 { c.chi2 = chi2 }
+        if let errorFloor { c.relativeErrorFloor = errorFloor }
+        if let depth { c.depth = depth }
+        if let width { c.width = width }
+        if let activation { c.activation = activation }
+        if let batchNorm { c.batchNorm = batchNorm }
+        if let dropout { c.dropout = dropout }
+        if let optimizer { c.optimizer = optimizer }
+        if let learningRate { c.learningRate = learningRate }
+        if let weightDecay { c.weightDecay = weightDecay }
+        if let schedule { c.schedule = schedule }
+        if let epochs { c.epochs = epochs }
+        if let batchSize { c.batchSize = batchSize }
+        if let gradientClip { c.gradientClip = gradientClip }
+        if let normalization { c.normalization = normalization }
+        if let releaseFraction { c.releaseFraction = releaseFraction }
+        if let evaluateEvery { c.evaluateEvery = evaluateEvery }
+        if let seed { c.seed = seed }
+        if let threads { c.threads = threads }
+        return c
+    }
+
+    func run() throws {
+        let data = try source.load()
+        let outURL = URL(fileURLWithPath: out)
+        let checkpointURL = URL(fileURLWithPath: checkpoint ?? out + ".checkpoint")
+        let trainer: Trainer
+        if resume {
+            guard FileManager.default.fileExists(atPath: checkpointURL.path) else {
+                throw ValidationError("no checkpoint at \(checkpointURL.path) to resume from")
+            }
+            trainer = try Trainer(resuming: checkpointURL, data: data)
+            if !quiet { printError("resuming \(checkpointURL.path) at epoch \(trainer.epoch) of \(trainer.config.epochs)") }
+        } else {
+            let selection = DataSelection(nucleus: nucleus, datasets: datasets.map { $0.split(separator: ",").map(String.init) },
+                                          minimumEnergyTransfer: minOmega, splitMethod: split, testFraction: testFraction, splitSeed: splitSeed)
+            let selected = try selection.apply(to: data)
+            let command = (["xsnet"] + CommandLine.arguments.dropFirst()).joined(separator: " ")
+            trainer = Trainer(data: selected, config: try makeConfig(), command: command)
+            if !quiet {
+                let removed = selected.removedByCut.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
+                printError("\(selected.points.count) points of \(nucleus) in \(selected.datasetKeys.count) data sets; ω < \(minOmega) GeV removed: \(removed.isEmpty ? "none" : removed)")
+                printError("split \(split.rawValue): \(selected.split.train.count) train, \(selected.split.test.count) test; network \(trainer.network.parameters.count) parameters")
+            }
+        }
+        installInterruptHandler()
+        let logURL = URL(fileURLWithPath: out + ".log.csv")
+        let outcome = try trainer.run(checkpoint: checkpointURL, checkpointEvery: checkpointEvery, progress: { p in
+            guard !quiet else { return }
+            printError(String(format: "epoch %5d/%d  loss %.4g  χ²/N train %.3f test %.3f  lr %.2e  %@ elapsed, %@ left",
+                              p.epoch, p.epochs, p.row.loss, p.row.trainChi2PerPoint, p.row.testChi2PerPoint, p.row.learningRate,
+                              formatDuration(p.row.seconds), formatDuration(p.secondsLeft)))
+        }, shouldStop: { interruptRequested })
+        try AtomicFile.write(trainer.logCSV, to: logURL)
+        if outcome == .interrupted {
+            printError("interrupted at epoch \(trainer.epoch): checkpoint \(checkpointURL.path); continue with the same command and --resume")
+            throw ExitCode(130)
+        }
+        let model = trainer.finishedModel(machine: machineDescription(), version: XSNet.configuration.version)
+        try model.save(outURL)
+        try? FileManager.default.removeItem(at: checkpointURL)
+        let report = Evaluation.report(model: model, points: trainer.data.split.test.map { trainer.data.points[$0] }, splitName: "test")
+        let t = report.total
+        print(String(format: "wrote %@ (%d epochs, %@); test: %d points, median |σ_pred/σ − 1| %.2f%% (with λ_k %.2f%%), within 10%% %.1f%%, χ²/N %.2f",
+                     out, trainer.epoch, formatDuration(model.info.training?.wallSeconds ?? 0), t.points, 100 * t.median_abs_rel_dev,
+                     100 * t.median_abs_rel_dev_fitted_lambda, 100 * t.within_10pct, t.chi2_per_point))
+    }
+}

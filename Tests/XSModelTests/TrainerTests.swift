@@ -1,0 +1,115 @@
+import Foundation
+import Testing
+import XSData
+import XSNN
+@testable import XSModel
+
+/// Tiny runs on two small carbon data sets (Whitney 1974, O'Connell 1987: ~85 points): seconds, not minutes.
+@Suite struct TrainerTests {
+    static func tinyData() throws -> SelectedData {
+        try DataSelection(nucleus: "C12", datasets: ["Whitney:1974hr", "O'Connell:1987ag"], splitSeed: 3).apply(to: try ScatteringData.bundled())
+    }
+
+    static func tinyConfig(epochs: Int = 24) -> TrainingConfig {
+        var c = TrainingConfig.fast
+        c.depth = 2
+        c.width = 8
+        c.epochs = epochs
+        c.batchSize = 16
+        c.evaluateEvery = 4
+        c.releaseFraction = 0.25
+        c.threads = 1
+        return c
+    }
+
+    func temporaryURL(_ name: String) -> URL {
+        FileManager.default.temporaryDirectory.appendingPathComponent("xsnet-\(UUID().uuidString)-\(name)")
+    }
+
+    @Test func selectionReportsTheCutAndStoresTheSplit() throws {
+        let data = try Self.tinyData()
+        #expect(data.points.allSatisfy { $0.energyTransfer >= 0.02 })
+        #expect(data.removedByCut["O'Connell:1987ag"] == 2)
+        #expect(data.split.test.count == Int((Double(data.points.count) * 0.1).rounded()))
+        #expect(data.normalizationUncertainty["Whitney:1974hr"] == 0.03)
+        #expect(throws: SelectionError.self) { try DataSelection(nucleus: "Ar40").apply(to: try ScatteringData.bundled()) }
+        #expect(throws: SelectionError.self) { try DataSelection(nucleus: "C12", datasets: ["Nope:2000"]).apply(to: try ScatteringData.bundled()) }
+    }
+
+    @Test func trainingLowersTheLossAndSameSeedSameWeights() throws {
+        let data = try Self.tinyData()
+        let a = Trainer(data: data, config: Self.tinyConfig(), command: "test")
+        _ = try a.run()
+        let b = Trainer(data: data, config: Self.tinyConfig(), command: "test")
+        _ = try b.run()
+        #expect(a.network.parameters.allValues == b.network.parameters.allValues)
+        #expect(a.history.last!.loss < a.history.first!.loss)
+        #expect(a.history.count == 6)
+    }
+
+    @Test func interruptedAndResumedRunEndsWithTheSameWeights() throws {
+        let data = try Self.tinyData()
+        let whole = Trainer(data: data, config: Self.tinyConfig(), command: "test")
+        _ = try whole.run()
+
+        let checkpoint = temporaryURL("ckpt")
+        defer { try? FileManager.default.removeItem(at: checkpoint) }
+        let first = Trainer(data: data, config: Self.tinyConfig(), command: "test")
+        var calls = 0
+        let outcome = try first.run(checkpoint: checkpoint, checkpointEvery: 1000, shouldStop: { calls += 1; return calls == 10 })
+        #expect(outcome == .interrupted)
+        #expect(first.epoch == 10)
+        let resumed = try Trainer(resuming: checkpoint, data: try ScatteringData.bundled())
+        #expect(resumed.epoch == 10)
+        #expect(try resumed.run(checkpoint: checkpoint) == .finished)
+        #expect(resumed.network.parameters.allValues == whole.network.parameters.allValues)
+        #expect(resumed.lambdas == whole.lambdas)
+        #expect(resumed.history.map(\.epoch) == whole.history.map(\.epoch))
+    }
+
+    @Test func divergenceStopsWithAClearMessage() throws {
+        var config = Self.tinyConfig()
+        config.chi2 = .linear
+        config.learningRate = 1e5
+        let trainer = Trainer(data: try Self.tinyData(), config: config, command: "test")
+        #expect {
+            _ = try trainer.run()
+        } throws: { error in
+            guard case TrainingError.diverged = error else { return false }
+            return "\(error)".contains("lower --learning-rate")
+        }
+    }
+
+    @Test func savedModelPredictsTheSameAndKeepsItsSplit() throws {
+        let data = try Self.tinyData()
+        let trainer = Trainer(data: data, config: Self.tinyConfig(epochs: 8), command: "test")
+        _ = try trainer.run()
+        let model = trainer.finishedModel(machine: "test", version: "0")
+        let url = temporaryURL("m.xsnet")
+        defer { try? FileManager.default.removeItem(at: url) }
+        try model.save(url)
+        let loaded = try CrossSectionModel.load(url)
+        let points = data.points.map(\.kinematics)
+        #expect(loaded.predict(points).map(\.mean) == model.predict(points).map(\.mean))
+        #expect(loaded.info.split == data.split)
+        #expect(loaded.info.training?.dataHash == data.dataHash)
+        #expect(loaded.info.normalizations.count == 2)
+        // Extrapolation is flagged outside the training box.
+        #expect(loaded.predict([Kinematics(beamEnergy: 20, angleDegrees: 10, energyTransfer: 1)])[0].extrapolation)
+        #expect(!loaded.predict([data.points[data.split.train[0]].kinematics])[0].extrapolation)
+    }
+
+    @Test func paperPresetBuildsTheReferenceNetwork() throws {
+        let config = TrainingConfig.paper
+        #expect(config.networkSpec.parameterCount == 820_801)
+        // The sigmoid output starts at the median σ/S instead of ~200× too high.
+        let data = try Self.tinyData()
+        var tiny = config
+        tiny.depth = 2
+        tiny.width = 16
+        let trainer = Trainer(data: data, config: tiny, command: "test")
+        let logF = trainer.logPredictions()
+        let ratios = data.points.indices.map { exp(logF[$0]) / data.points[$0].crossSection }.sorted()
+        #expect(ratios[ratios.count / 2] > 0.05 && ratios[ratios.count / 2] < 20)
+    }
+}

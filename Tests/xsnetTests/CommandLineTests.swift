@@ -1,0 +1,114 @@
+import Foundation
+import Testing
+import XSData
+import XSModel
+
+/// The built `xsnet` binary, next to the test bundle.
+let binary = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("xsnet")
+let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+struct RunResult {
+    var status: Int32
+    var stdout: String
+    var stderr: String
+}
+
+func xsnet(_ arguments: [String], in folder: URL? = nil) throws -> RunResult {
+    let process = Process()
+    process.executableURL = binary
+    process.arguments = arguments
+    if let folder { process.currentDirectoryURL = folder }
+    let out = Pipe(), err = Pipe()
+    process.standardOutput = out
+    process.standardError = err
+    try process.run()
+    let o = out.fileHandleForReading.readDataToEndOfFile(), e = err.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    return RunResult(status: process.terminationStatus, stdout: String(decoding: o, as: UTF8.self), stderr: String(decoding: e, as: UTF8.self))
+}
+
+func temporaryFolder() throws -> URL {
+    let url = FileManager.default.temporaryDirectory.appendingPathComponent("xsnet-cli-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+    return url
+}
+
+@Suite struct CommandLineTests {
+    @Test func binaryIsBuilt() {
+        #expect(FileManager.default.isExecutableFile(atPath: binary.path), "expected the xsnet binary at \(binary.path)")
+    }
+
+    @Test func dataSummaryJSONFromAnyFolder() throws {
+        let r = try xsnet(["data", "summary", "--format", "json"], in: FileManager.default.temporaryDirectory)
+        #expect(r.status == 0, "\(r.stderr)")
+        let json = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as! [String: Any]
+        let nuclei = json["nuclei"] as! [[String: Any]]
+        #expect(nuclei.map { $0["nucleus"] as! String }.contains("C12"))
+        let carbon = nuclei.first { $0["nucleus"] as! String == "C12" }!
+        #expect(carbon["points"] as! Int == 2880 && carbon["Z"] as! Int == 6 && carbon["A"] as! Int == 12)
+        #expect((carbon["datasets"] as! [Any]).count == 11)
+    }
+
+    @Test func dataShowRefusesAnUnknownDataset() throws {
+        let r = try xsnet(["data", "show", "--nucleus", "C12", "--dataset", "Nope:1900"])
+        #expect(r.status != 0)
+        #expect(r.stderr.contains("Barreau:1983ht"))
+    }
+
+    @Test func badUserCSVIsRefusedWithFileAndLine() throws {
+        let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let file = folder.appendingPathComponent("mine.csv")
+        try (PointsCSV.header + "\nC12,6,12,0.56,36.0,0.1,1200.0,30.0,K\nC12,6,12,0.56,36.0,abc,1.0,1.0,K\n").write(to: file, atomically: true, encoding: .utf8)
+        let r = try xsnet(["data", "summary", "--data", file.path])
+        #expect(r.status != 0)
+        #expect(r.stderr.contains("mine.csv:3: omega_GeV is not a number"))
+    }
+
+    @Test func trainEvaluatePredictRoundTrip() throws {
+        let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let model = folder.appendingPathComponent("tiny.xsnet").path
+        let train = try xsnet(["train", "--nucleus", "C12", "--datasets", "Whitney:1974hr,O'Connell:1987ag", "--depth", "2", "--width", "8",
+                               "--epochs", "12", "--evaluate-every", "4", "--threads", "1", "--out", model])
+        #expect(train.status == 0, "\(train.stderr)")
+        #expect(train.stderr.contains("O'Connell:1987ag 2"))  // the ω cut is reported per data set
+        #expect(train.stderr.contains("left"))  // progress with time left
+        #expect(FileManager.default.fileExists(atPath: model + ".log.csv"))
+        #expect(!FileManager.default.fileExists(atPath: model + ".checkpoint"))
+
+        let evaluate = try xsnet(["evaluate", "--model", model, "--split", "test", "--format", "json"])
+        #expect(evaluate.status == 0, "\(evaluate.stderr)")
+        let json = try JSONSerialization.jsonObject(with: Data(evaluate.stdout.utf8)) as! [String: Any]
+        let total = json["total"] as! [String: Any]
+        for key in ["points", "chi2_per_point", "median_abs_rel_dev", "within_10pct"] { #expect(total[key] != nil, "total.\(key)") }
+        #expect((json["datasets"] as! [Any]).count == 2)
+
+        let predict = try xsnet(["predict", "--model", model, "--energy", "0.5", "--angle", "60", "--omega", "0.05:0.25:0.05", "--format", "csv"])
+        #expect(predict.status == 0, "\(predict.stderr)")
+        #expect(predict.stdout.split(separator: "\n").count == 6)  // header + 5 points
+        let perCos = try xsnet(["predict", "--model", model, "--energy", "0.5", "--angle", "60", "--omega", "0.1", "--form", "dcostheta", "--format", "json"])
+        let perOmega = try xsnet(["predict", "--model", model, "--energy", "0.5", "--angle", "60", "--omega", "0.1", "--format", "json"])
+        let a = (try JSONSerialization.jsonObject(with: Data(perCos.stdout.utf8)) as! [[String: Any]])[0]["sigma"] as! Double
+        let b = (try JSONSerialization.jsonObject(with: Data(perOmega.stdout.utf8)) as! [[String: Any]])[0]["sigma"] as! Double
+        #expect(abs(a / b - 2 * Double.pi) < 1e-9)
+
+        for bad in [["--energy", "0.5", "--angle", "60", "--omega", "0.6"], ["--energy=-1", "--angle", "60", "--omega", "0.1"],
+                    ["--energy", "0.5", "--angle", "180", "--omega", "0.1"], ["--energy", "nan", "--angle", "60", "--omega", "0.1"]] {
+            let r = try xsnet(["predict", "--model", model] + bad)
+            #expect(r.status != 0 && r.stderr.contains("unphysical"), "\(bad): \(r.stderr)")
+        }
+        let far = try xsnet(["predict", "--model", model, "--energy", "10", "--angle", "60", "--omega", "1"])
+        #expect(far.stdout.contains("yes") && far.stderr.contains("extrapolation"))
+    }
+
+    @Test func corruptModelFileIsRefused() throws {
+        let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let file = folder.appendingPathComponent("bad.xsnet")
+        // Magic, version 1, a header of 500 bytes that is not there.
+        try Data(Array("XSNETMDL".utf8) + [1, 0, 0, 0, 0xF4, 0x01, 0, 0] + Array("{\"format\"".utf8)).write(to: file)
+        let r = try xsnet(["predict", "--model", file.path, "--energy", "1", "--angle", "30", "--omega", "0.1"])
+        #expect(r.status != 0 && r.stderr.contains("truncated"))
+    }
+}
