@@ -33,14 +33,17 @@ let package = Package(
         .target(name: "XSNN", dependencies: ["XSCore", "COpenBLAS"], swiftSettings: fastMath),
         // The cross-section model: χ² with λ_k, training, evaluation, prediction.
         .target(name: "XSModel", dependencies: ["XSCore", "XSData", "XSNN"], swiftSettings: fastMath),
+        // Figures as standalone SVG: axes, ticks, bands, error bars, legends; no dependencies.
+        .target(name: "XSPlot"),
         // The command line.
         .executableTarget(
             name: "xsnet",
-            dependencies: ["XSModel", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+            dependencies: ["XSModel", "XSPlot", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .testTarget(name: "XSCoreTests", dependencies: ["XSCore"]),
         .testTarget(name: "XSDataTests", dependencies: ["XSData"]),
         .testTarget(name: "XSNNTests", dependencies: ["XSNN"]),
         .testTarget(name: "XSModelTests", dependencies: ["XSModel"]),
+        .testTarget(name: "XSPlotTests", dependencies: ["XSPlot"]),
         // Runs the built binary and checks its output and exit codes.
         .testTarget(name: "xsnetTests", dependencies: ["xsnet", "XSModel"]),
     ]

@@ -63,6 +63,16 @@ public struct ModelInfo: Codable, Sendable {
     public var domain: KinematicDomain
     public var training: TrainingRecord?
     public var config: TrainingConfig
+    /// For an ensemble: each member's fitted normalizations and training record (member order).
+    public var members: [MemberRecord]? = nil
+    /// Monte-Carlo dropout prediction (model B): passes per point; nil for deterministic prediction.
+    public var monteCarloSamples: Int? = nil
+
+    /// One member of an ensemble.
+    public struct MemberRecord: Codable, Sendable {
+        public var normalizations: [NormalizationFit]
+        public var training: TrainingRecord?
+    }
 
     public func normalization(_ dataset: String) -> Double {
         normalizations.first { $0.dataset == dataset }?.lambda ?? 1
@@ -108,13 +118,60 @@ public final class CrossSectionModel {
         return points.indices.map { i in log(points[i].mottScale) + info.output.logRatio(Double(z[i])).value }
     }
 
-    /// Predictions with the spread over the members.
+    /// Predictions with the spread over the members, or over Monte-Carlo dropout passes.
     public func predict(_ points: [Kinematics]) -> [CrossSectionPrediction] {
-        let perMember = networks.map { exp(logCrossSections(points, network: $0)) }
+        let perMember: [[Double]]
+        if let samples = info.monteCarloSamples, networks.count == 1, samples > 1 {
+            perMember = monteCarloPasses(points, samples: samples)
+        } else {
+            perMember = networks.map { exp(logCrossSections(points, network: $0)) }
+        }
         return points.indices.map { i in
             let values = perMember.map { $0[i] }
             return Self.summarize(values, extrapolation: info.domain.isExtrapolation(points[i]))
         }
+    }
+
+    /// K stochastic passes with dropout on (Gal & Ghahramani 2016), batched: the inputs are
+    /// repeated K times and run through the network in large batches.
+    func monteCarloPasses(_ points: [Kinematics], samples: Int) -> [[Double]] {
+        let inputs = info.input(points)
+        var repeated = [Float]()
+        repeated.reserveCapacity(inputs.count * samples)
+        for _ in 0..<samples { repeated += inputs }
+        let z = networks[0].predict(repeated, mode: .monteCarloDropout)
+        return (0..<samples).map { s in
+            points.indices.map { i in Foundation.exp(Foundation.log(points[i].mottScale) + info.output.logRatio(Double(z[s * points.count + i])).value) }
+        }
+    }
+
+    /// Sets the dropout probability of every dropout layer (MC prediction with another p).
+    public func setDropoutProbability(_ p: Double) {
+        for net in networks { for case let d as Dropout in net.layers { d.probability = Float(p) } }
+    }
+
+    /// Merges replica models (same nucleus, data, split and transforms) into one ensemble.
+    public static func ensemble(_ replicas: [CrossSectionModel]) throws -> CrossSectionModel {
+        guard let first = replicas.first else { throw ModelFileError.mismatch("no replica files given") }
+        for r in replicas.dropFirst() {
+            guard r.info.nucleus == first.info.nucleus, r.info.selection == first.info.selection, r.info.split == first.info.split,
+                  r.info.input == first.info.input, r.info.output == first.info.output,
+                  r.networks.allSatisfy({ $0.spec == first.networks[0].spec }) else {
+                throw ModelFileError.mismatch("replicas differ in nucleus, data selection, split, transforms or architecture; train them with the same options")
+            }
+        }
+        let all = replicas.flatMap { r in r.networks.map { _ in r } }
+        var info = first.info
+        info.members = all.map { ModelInfo.MemberRecord(normalizations: $0.info.normalizations, training: $0.info.training) }
+        // The ensemble's λ_k: the mean over members (each member fits its own).
+        info.normalizations = first.info.normalizations.map { n in
+            var m = n
+            let values = all.compactMap { $0.info.normalizations.first { $0.dataset == n.dataset }?.lambda }
+            m.lambda = values.reduce(0, +) / Double(values.count)
+            return m
+        }
+        info.monteCarloSamples = nil
+        return CrossSectionModel(networks: replicas.flatMap(\.networks), info: info)
     }
 
     static func summarize(_ values: [Double], extrapolation: Bool) -> CrossSectionPrediction {

@@ -80,7 +80,8 @@ public final class Activation: Layer {
 /// Monte-Carlo mode keeps it on at prediction (model B of the uncertainty study).
 /// The layer draws from its own seeded generator: the same seed gives the same masks.
 public final class Dropout: Layer {
-    public let probability: Float
+    /// Drop probability; may be changed after training for MC prediction with another p.
+    public var probability: Float
     public let inputFeatures: Int
     public var outputFeatures: Int { inputFeatures }
     public var frozen = false

@@ -2,6 +2,8 @@ import ArgumentParser
 import Foundation
 import XSCore
 import XSData
+import XSModel
+import XSNN
 
 extension OutputFormat: ExpressibleByArgument {}
 
@@ -38,4 +40,29 @@ func jsonText<T: Encodable>(_ value: T) throws -> String {
 /// Writes to standard error (progress and warnings; standard output stays for results).
 func printError(_ text: String, terminator: String = "\n") {
     FileHandle.standardError.write(Data((text + terminator).utf8))
+}
+
+/// How a model predicts: Monte-Carlo dropout settings (model B).
+struct PredictionOptions: ParsableArguments {
+    @Option(help: "Monte-Carlo dropout passes per point (models trained with --dropout; default: the model's, 100).")
+    var mcSamples: Int?
+    @Option(help: "Dropout probability at prediction (default: the training value).")
+    var mcProbability: Double?
+
+    func validate() throws {
+        if let k = mcSamples, k < 2 { throw ValidationError("--mc-samples must be at least 2") }
+        if let p = mcProbability, !(0..<1).contains(p) { throw ValidationError("--mc-probability must be in [0, 1)") }
+    }
+
+    func load(_ path: String) throws -> CrossSectionModel {
+        let model = try CrossSectionModel.load(URL(fileURLWithPath: path))
+        if mcSamples != nil || mcProbability != nil {
+            guard model.networks.count == 1, model.networks[0].layers.contains(where: { $0 is Dropout }) else {
+                throw ValidationError("--mc-samples/--mc-probability need a single network trained with --dropout")
+            }
+            model.info.monteCarloSamples = mcSamples ?? model.info.monteCarloSamples ?? 100
+            if let p = mcProbability { model.setDropoutProbability(p) }
+        }
+        return model
+    }
 }

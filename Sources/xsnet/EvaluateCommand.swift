@@ -23,10 +23,11 @@ struct EvaluateCommand: ParsableCommand {
     @Option(help: "The model file.") var model: String
     @Option(help: "train, test or all (of the model's stored split).") var split: SplitChoice = .test
     @Option(help: "Output format: table, csv or json.") var format: OutputFormat = .table
+    @OptionGroup var prediction: PredictionOptions
     @OptionGroup var source: DataSourceOptions
 
     func run() throws {
-        let model = try CrossSectionModel.load(URL(fileURLWithPath: self.model))
+        let model = try prediction.load(self.model)
         let points: [ScatteringPoint]
         let splitName: String
         if source.dataFile != nil {

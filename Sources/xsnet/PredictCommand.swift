@@ -44,6 +44,7 @@ struct PredictCommand: ParsableCommand {
     @Option(help: ArgumentHelp("CSV of points with columns E_GeV, theta_deg, omega_GeV.", valueName: "file")) var input: String?
     @Option(help: "dOmega (d²σ/dΩdω, nb/sr/GeV) or dcostheta (d²σ/dcosθdω = 2π d²σ/dΩdω, nb/GeV).") var form: String = "dOmega"
     @Option(help: "Output format: table, csv or json.") var format: OutputFormat = .table
+    @OptionGroup var prediction: PredictionOptions
 
     func validate() throws {
         if input == nil && (energy == nil || angle == nil || omega == nil) {
@@ -86,7 +87,7 @@ struct PredictCommand: ParsableCommand {
     }
 
     func run() throws {
-        let model = try CrossSectionModel.load(URL(fileURLWithPath: self.model))
+        let model = try prediction.load(self.model)
         var points: [Kinematics] = []
         if let input {
             points = try Self.readPoints(input)

@@ -13,6 +13,7 @@ extension TrainingConfig.OutputKind: ExpressibleByArgument {}
 extension TrainingConfig.OptimizerKind: ExpressibleByArgument {}
 extension TrainingConfig.ScheduleKind: ExpressibleByArgument {}
 extension TrainingConfig.NormalizationMode: ExpressibleByArgument {}
+extension TrainingConfig.BootstrapKind: ExpressibleByArgument {}
 
 /// Set by SIGINT; the training loop checks it after every epoch, checkpoints and stops.
 /// (A signal handler can only reach global state: this flag is the one exception.)
@@ -89,9 +90,16 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "Clip the global gradient norm (0: off).") var gradientClip: Double?
     @Option(help: "fit (λ_k fitted with the network) or fixed (λ_k = 1).") var normalization: TrainingConfig.NormalizationMode?
     @Option(help: "Fraction of epochs before the λ_k are released.") var releaseFraction: Double?
+    @Option(help: "Keep each λ_k within this many Δλ_k of 1.") var normalizationBound: Double?
     @Option(help: "Evaluate (log, progress, λ_k fit) every N epochs.") var evaluateEvery: Int?
     @Option(help: "Seed of initialization and shuffling.") var seed: UInt64?
     @Option(help: "OpenBLAS threads.") var threads: Int?
+
+    // Bootstrap replicas (model A)
+    @Option(help: "Train bootstrap replica I (0-based) of --of N on a clone data set.") var replica: Int?
+    @Option(name: .customLong("of"), help: "The number of replicas N in the ensemble.") var replicaCount: Int?
+    @Option(help: "parametric (σ + Δσ·g, normalizations from N(1, Δλ_k)) or resample (points with replacement).")
+    var bootstrap: TrainingConfig.BootstrapKind?
 
     // Checkpoints
     @Option(help: ArgumentHelp("Checkpoint file (default: OUT.checkpoint).", valueName: "file")) var checkpoint: String?
@@ -105,6 +113,8 @@ struct TrainCommand: ParsableCommand {
         if let e = epochs, e < 1 { throw ValidationError("--epochs must be at least 1") }
         if let b = batchSize, b < 1 { throw ValidationError("--batch-size must be at least 1") }
         if let r = learningRate, !(r > 0) { throw ValidationError("--learning-rate must be > 0") }
+        if (replica == nil) != (replicaCount == nil) { throw ValidationError("--replica I and --of N go together") }
+        if let replica, let replicaCount, !(0..<replicaCount).contains(replica) { throw ValidationError("--replica must be in 0..<N (--of N)") }
     }
 
     func makeConfig() throws -> TrainingConfig {
@@ -132,9 +142,12 @@ struct TrainCommand: ParsableCommand {
         if let gradientClip { c.gradientClip = gradientClip }
         if let normalization { c.normalization = normalization }
         if let releaseFraction { c.releaseFraction = releaseFraction }
+        if let normalizationBound { c.normalizationBound = normalizationBound }
         if let evaluateEvery { c.evaluateEvery = evaluateEvery }
         if let seed { c.seed = seed }
         if let threads { c.threads = threads }
+        if let replica { c.replica = replica; c.replicaCount = replicaCount }
+        if let bootstrap { c.bootstrap = bootstrap }
         return c
     }
 

@@ -112,3 +112,95 @@ func temporaryFolder() throws -> URL {
         #expect(r.status != 0 && r.stderr.contains("truncated"))
     }
 }
+
+/// Whether a command-line tool is on the PATH.
+func toolExists(_ name: String) -> Bool {
+    (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin").split(separator: ":").contains {
+        FileManager.default.isExecutableFile(atPath: "\($0)/\(name)")
+    }
+}
+
+@Suite struct PlotCommandTests {
+    /// One tiny model shared by the plot tests.
+    static let model: String = {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("xsnet-plot-\(UUID().uuidString)")
+        try? FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let path = folder.appendingPathComponent("tiny.xsnet").path
+        _ = try? xsnet(["train", "--nucleus", "C12", "--datasets", "Whitney:1974hr,Sealock:1989nx", "--depth", "2", "--width", "8",
+                        "--epochs", "6", "--evaluate-every", "2", "--threads", "1", "--quiet", "--out", path])
+        return path
+    }()
+
+    @Test func spectrumDatasetAndTrainingFigures() throws {
+        let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let svg = folder.appendingPathComponent("s.svg").path
+        let r = try xsnet(["plot", "spectrum", "--model", Self.model, "--energy", "0.5", "--angle", "60", "--out", svg, "--compare", Self.model, "--divide-by-lambda"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let text = try String(contentsOfFile: svg, encoding: .utf8)
+        #expect(text.components(separatedBy: "class=\"data\"").count - 1 == 35)  // Whitney's 35 points at 0.5 GeV, 60°
+        #expect(text.contains("12C, E = 0.5 GeV, θ = 60°"))
+        let grid = try xsnet(["plot", "dataset", "--model", Self.model, "--dataset", "Sealock:1989nx", "--out", folder.path])
+        #expect(grid.status == 0, "\(grid.stderr)")
+        let gridText = try String(contentsOfFile: folder.appendingPathComponent("Sealock_1989nx.svg").path, encoding: .utf8)
+        #expect(gridText.components(separatedBy: "class=\"panel\"").count - 1 == 4)  // Sealock's four beam energies
+        #expect(gridText.contains(">test<"))
+        let curves = try xsnet(["plot", "training", "--log", Self.model + ".log.csv", "--out", folder.appendingPathComponent("t.svg").path])
+        #expect(curves.status == 0, "\(curves.stderr)")
+    }
+
+    @Test func mismatchedInputIsAClearError() throws {
+        let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let out = folder.appendingPathComponent("x.svg").path
+        let noData = try xsnet(["plot", "spectrum", "--model", Self.model, "--energy", "0.77", "--angle", "61", "--out", out])
+        #expect(noData.status != 0 && noData.stderr.contains("no 12C data at E = 0.77") == false && noData.stderr.contains("no C12 data at E = 0.77"))
+        let noLog = try xsnet(["plot", "training", "--log", "/nonexistent.log.csv", "--out", out])
+        #expect(noLog.status != 0 && noLog.stderr.contains("cannot read the training log"))
+        let badDataset = try xsnet(["plot", "dataset", "--model", Self.model, "--dataset", "Nope:1", "--out", folder.path])
+        #expect(badDataset.status != 0 && badDataset.stderr.contains("Sealock:1989nx"))
+        #expect(!FileManager.default.fileExists(atPath: out))
+    }
+
+    @Test(.enabled(if: toolExists("rsvg-convert") && toolExists("pngtopnm"), "skipped: rsvg-convert (librsvg2-bin) and pngtopnm (netpbm) are not installed; .ci/run installs them"))
+    func renderedFigureIsNotBlank() throws {
+        let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let svg = folder.appendingPathComponent("s.svg").path, png = folder.appendingPathComponent("s.png").path
+        #expect(try xsnet(["plot", "spectrum", "--model", Self.model, "--energy", "0.5", "--angle", "60", "--out", svg]).status == 0)
+        func run(_ tool: String, _ args: [String]) throws -> Data {
+            let p = Process()
+            p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+            p.arguments = [tool] + args
+            let out = Pipe()
+            p.standardOutput = out
+            try p.run()
+            let data = out.fileHandleForReading.readDataToEndOfFile()
+            p.waitUntilExit()
+            #expect(p.terminationStatus == 0, "\(tool) failed")
+            return data
+        }
+        _ = try run("rsvg-convert", ["-o", png, svg])
+        // PPM (P6): header "P6\n<w> <h>\n<max>\n" then RGB bytes.
+        let ppm = try run("pngtopnm", [png])
+        let bytes = [UInt8](ppm)
+        var fields: [String] = [], i = 0, current = ""
+        while fields.count < 4 && i < bytes.count {
+            let c = Character(UnicodeScalar(bytes[i]))
+            if c.isWhitespace { if !current.isEmpty { fields.append(current); current = "" } } else { current.append(c) }
+            i += 1
+        }
+        #expect(fields.first == "P6")
+        let width = Int(fields[1])!, height = Int(fields[2])!
+        #expect(width == 640 && height == 420)
+        let pixels = bytes[i...]
+        var nonWhite = 0, colours = Set<Int>()
+        for p in stride(from: pixels.startIndex, to: pixels.endIndex - 2, by: 3) {
+            let (r, g, b) = (Int(pixels[p]), Int(pixels[p + 1]), Int(pixels[p + 2]))
+            if r < 250 || g < 250 || b < 250 { nonWhite += 1 }
+            colours.insert(r << 16 | g << 8 | b)
+        }
+        #expect(Double(nonWhite) / Double(width * height) > 0.01)  // axes, text, points and curve
+        #expect(colours.count > 10)
+    }
+}
