@@ -65,6 +65,8 @@ public struct ModelInfo: Codable, Sendable {
     public var config: TrainingConfig
     /// For an ensemble: each member's fitted normalizations and training record (member order).
     public var members: [MemberRecord]? = nil
+    /// The model this one was fine-tuned from (transfer learning), if any.
+    public var fineTunedFrom: String? = nil
     /// Monte-Carlo dropout prediction (model B): passes per point; nil for deterministic prediction.
     public var monteCarloSamples: Int? = nil
 

@@ -80,17 +80,33 @@ public final class Trainer {
     private var trainingPoints: [Int]
     private let datasetOfPoint: [String]
 
-    /// A new run.
-    public init(data: SelectedData, config: TrainingConfig, command: String) {
+    /// A pre-trained network and the transforms it was trained with (transfer learning).
+    public struct Start {
+        public var network: Network
+        public var input: InputTransform
+        public var output: OutputTransform
+        public var source: String
+
+        public init(network: Network, input: InputTransform, output: OutputTransform, source: String) {
+            self.network = network
+            self.input = input
+            self.output = output
+            self.source = source
+        }
+    }
+
+    /// A new run, from random weights or (fine-tuning) from a pre-trained network.
+    public init(data: SelectedData, config: TrainingConfig, command: String, startingFrom start: Start? = nil) {
         self.data = data
         self.config = config
         self.command = command
         chi2 = Chi2(form: config.chi2, relativeErrorFloor: config.relativeErrorFloor)
         let kinematics = data.points.map(\.kinematics)
         let trainKinematics = data.split.train.map { kinematics[$0] }
-        let input = InputTransform(features: config.features, fittedOn: trainKinematics)
-        let output: OutputTransform
+        var input = InputTransform(features: config.features, fittedOn: trainKinematics)
+        var output: OutputTransform
         switch config.output {
+        case _ where start != nil: output = start!.output
         case .sigmoid: output = .sigmoidScale
         case .log:
             let logs = data.split.train.map { log(data.points[$0].crossSection / kinematics[$0].mottScale) }
@@ -100,11 +116,19 @@ public final class Trainer {
             let sd = (sumSquares / Double(logs.count)).squareRoot()
             output = .logScale(offset: mean, width: max(sd, 1e-3))
         }
-        network = Network(spec: config.networkSpec, seed: config.effectiveSeed)
+        if let start {
+            // The pre-trained network keeps the transforms it learned with: its inputs must mean the same.
+            input = start.input
+            output = start.output
+            network = start.network.copy()
+        } else {
+            network = Network(spec: config.networkSpec, seed: config.effectiveSeed)
+        }
         lambdas = Dictionary(uniqueKeysWithValues: data.datasetKeys.map { ($0, 1.0) })
         info = ModelInfo(nucleus: data.selection.nucleus, input: input, output: output, chi2: config.chi2,
                          relativeErrorFloor: config.relativeErrorFloor, normalizations: [], selection: data.selection, split: data.split,
                          domain: KinematicDomain(points: trainKinematics), training: nil, config: config)
+        info.fineTunedFrom = start?.source
         features = input(kinematics)
         logScale = kinematics.map { log($0.mottScale) }
         sigma = data.points.map(\.crossSection)
@@ -114,8 +138,11 @@ public final class Trainer {
         trainingPoints = data.split.train
         optimizer = Self.makeOptimizer(config, network)
         if config.replica != nil { drawCloneData() }
-        if config.output == .sigmoid { initializeSigmoidBias() }
+        if config.output == .sigmoid && start == nil { initializeSigmoidBias() }
     }
+
+    /// Rebuilds the optimizer for the current trainable set (after freezing blocks).
+    public func resetOptimizer() { optimizer = Self.makeOptimizer(config, network) }
 
     /// The cross section point `i` is trained on (a clone value for a bootstrap replica).
     public func trainingCrossSection(_ i: Int) -> Double { sigma[i] }

@@ -1,0 +1,53 @@
+import Foundation
+import Testing
+import XSData
+import XSNN
+@testable import XSModel
+
+@Suite struct TransferTests {
+    static func carbonModel() throws -> CrossSectionModel {
+        var config = TrainerTests.tinyConfig(epochs: 8)
+        config.depth = 3
+        let t = Trainer(data: try TrainerTests.tinyData(), config: config, command: "test")
+        _ = try t.run()
+        return t.finishedModel(machine: "test", version: "0")
+    }
+
+    static func oxygen(seed: UInt64 = 0) throws -> SelectedData {
+        try DataSelection(nucleus: "O16", splitMethod: .random, testFraction: 0.9, splitSeed: seed).apply(to: try ScatteringData.bundled())
+    }
+
+    @Test func lastBlocksScenarioChangesOnlyTheLastBlocks() throws {
+        let carbon = try Self.carbonModel()
+        let data = try Self.oxygen()
+        #expect(data.split.train.count == 12)  // 10% of O16's points after the ω cut
+        let config = Transfer.fineTuningConfig(from: carbon.info.config, epochs: 6, seed: 0)
+        let tuned = try Transfer.fineTune(carbon, sourceName: "c", data: data, scenario: .lastBlocks, blocks: 2, config: config, command: "t")
+        let before = carbon.networks[0].parameters, after = tuned.networks[0].parameters
+        for view in before.views {
+            let changed = before.valueArray(view) != after.valueArray(after.view(named: view.name)!)
+            #expect(changed == !view.name.hasPrefix("block0"), "\(view.name)")
+        }
+        #expect(tuned.info.nucleus == "O16" && tuned.info.fineTunedFrom == "c")
+        #expect(tuned.info.input == carbon.info.input)  // the carbon network keeps its input scaling
+        #expect(Set(tuned.info.normalizations.map(\.dataset)) == Set(data.datasetKeys))
+        let all = try Transfer.fineTune(carbon, sourceName: "c", data: data, scenario: .all, blocks: 2, config: config, command: "t")
+        let v = all.networks[0].parameters.view(named: "block0.dense.weight")!
+        #expect(all.networks[0].parameters.valueArray(v) != before.valueArray(v))
+    }
+
+    @Test func ensembleMembersAreFineTunedOneByOne() throws {
+        let carbon = try Self.carbonModel()
+        let ensemble = try CrossSectionModel.ensemble([carbon, try Self.carbonModel()])
+        let config = Transfer.fineTuningConfig(from: carbon.info.config, epochs: 4, seed: 1)
+        let tuned = try Transfer.fineTune(ensemble, sourceName: "e", data: try Self.oxygen(), scenario: .all, blocks: 2, config: config, command: "t")
+        #expect(tuned.networks.count == 2)
+    }
+
+    @Test func massScalingIsAOverTwelve() throws {
+        let carbon = try Self.carbonModel()
+        let k = [Kinematics(beamEnergy: 0.5, angleDegrees: 60, energyTransfer: 0.1)]
+        let scaled = Transfer.massScaled(carbon, to: Nucleus(Z: 26, A: 56), points: k)[0].mean
+        #expect(abs(scaled / carbon.predict(k)[0].mean - 56.0 / 12) < 1e-12)
+    }
+}
