@@ -76,6 +76,22 @@ public struct ModelInfo: Codable, Sendable {
         public var training: TrainingRecord?
     }
 
+    public init(nucleus: String, input: InputTransform, output: OutputTransform, chi2: Chi2Form, relativeErrorFloor: Double,
+                normalizations: [NormalizationFit], selection: DataSelection, split: DataSplit, domain: KinematicDomain,
+                training: TrainingRecord?, config: TrainingConfig) {
+        self.nucleus = nucleus
+        self.input = input
+        self.output = output
+        self.chi2 = chi2
+        self.relativeErrorFloor = relativeErrorFloor
+        self.normalizations = normalizations
+        self.selection = selection
+        self.split = split
+        self.domain = domain
+        self.training = training
+        self.config = config
+    }
+
     public func normalization(_ dataset: String) -> Double {
         normalizations.first { $0.dataset == dataset }?.lambda ?? 1
     }
@@ -101,6 +117,20 @@ public final class CrossSectionModel {
         self.info = info
     }
 
+    /// Float64 prediction copies of the networks (built on first use).
+    public private(set) lazy var inferenceNetworks: [InferenceNetwork] = networks.map(InferenceNetwork.init)
+
+    /// The features of many points as Float64, row-major.
+    func featureRows(_ points: [Kinematics]) -> [Double] {
+        var out = [Double]()
+        out.reserveCapacity(points.count * info.input.features.count)
+        for k in points {
+            let r = info.input.features.raw(k)
+            for j in 0..<r.count { out.append((r[j] - info.input.mean[j]) / info.input.scale[j]) }
+        }
+        return out
+    }
+
     public static func load(_ url: URL) throws -> CrossSectionModel {
         let (networks, info) = try ModelFile.read(ModelInfo.self, from: url)
         guard !networks.isEmpty else { throw ModelFileError.mismatch("the file holds no network") }
@@ -120,13 +150,19 @@ public final class CrossSectionModel {
         return points.indices.map { i in log(points[i].mottScale) + info.output.logRatio(Double(z[i])).value }
     }
 
+    /// log σ of every point for member `member`, in Float64 (what `predict` reports).
+    public func logCrossSections(_ points: [Kinematics], member: Int) -> [Double] {
+        let z = inferenceNetworks[member].predict(featureRows(points))
+        return points.indices.map { i in log(points[i].mottScale) + info.output.logRatio(z[i]).value }
+    }
+
     /// Predictions with the spread over the members, or over Monte-Carlo dropout passes.
     public func predict(_ points: [Kinematics]) -> [CrossSectionPrediction] {
         let perMember: [[Double]]
         if let samples = info.monteCarloSamples, networks.count == 1, samples > 1 {
             perMember = monteCarloPasses(points, samples: samples)
         } else {
-            perMember = networks.map { exp(logCrossSections(points, network: $0)) }
+            perMember = networks.indices.map { exp(logCrossSections(points, member: $0)) }
         }
         return points.indices.map { i in
             let values = perMember.map { $0[i] }

@@ -1,0 +1,192 @@
+import Foundation
+import SwiftProtobuf
+import XSCore
+import XSData
+import XSModel
+import XSNN
+
+/// Errors of ONNX export and import: what is wrong and what xsnet can read instead.
+public enum ONNXError: Error, CustomStringConvertible, LocalizedError {
+    case malformed(String)
+    case unsupported(String)
+
+    public var description: String {
+        switch self {
+        case .malformed(let why): "not a readable ONNX model: \(why)"
+        case .unsupported(let why): "unsupported ONNX graph: \(why) (xsnet imports feed-forward graphs of Gemm/MatMul+Add, BatchNormalization, Relu/Tanh/Sigmoid layers on the 5 reference inputs)"
+        }
+    }
+    public var errorDescription: String? { description }
+}
+
+/// Builds an ONNX graph node by node (opset 17).
+struct GraphBuilder {
+    var graph = Onnx_GraphProto()
+    private var counter = 0
+
+    mutating func name(_ base: String) -> String {
+        counter += 1
+        return "\(base)_\(counter)"
+    }
+
+    /// A float64 initializer: the graph computes in float64 between its float32 input and output.
+    mutating func constant(_ base: String, _ values: [Double], shape: [Int]) -> String {
+        var t = Onnx_TensorProto()
+        t.name = name(base)
+        t.dataType = Int32(Onnx_TensorProto.DataType.double.rawValue)
+        t.dims = shape.map(Int64.init)
+        t.doubleData = values
+        graph.initializer.append(t)
+        return t.name
+    }
+
+    mutating func scalar(_ base: String, _ value: Double) -> String { constant(base, [value], shape: []) }
+
+    mutating func cast(_ input: String, to type: Onnx_TensorProto.DataType, output: String? = nil) -> String {
+        node("Cast", [input], output: output, attributes: [Self.intAttribute("to", type.rawValue)])
+    }
+
+    @discardableResult
+    mutating func node(_ op: String, _ inputs: [String], output: String? = nil, attributes: [Onnx_AttributeProto] = []) -> String {
+        var n = Onnx_NodeProto()
+        n.opType = op
+        n.name = name(op)
+        n.input = inputs
+        n.output = [output ?? name(op.lowercased())]
+        n.attribute = attributes
+        graph.node.append(n)
+        return n.output[0]
+    }
+
+    static func intAttribute(_ name: String, _ value: Int) -> Onnx_AttributeProto {
+        intAttribute(name, Int64(value))
+    }
+
+    static func intAttribute(_ name: String, _ value: Int64) -> Onnx_AttributeProto {
+        var a = Onnx_AttributeProto()
+        a.name = name
+        a.type = .int
+        a.i = value
+        return a
+    }
+
+    static func valueInfo(_ name: String, batch: Int?, features: Int) -> Onnx_ValueInfoProto {
+        var v = Onnx_ValueInfoProto()
+        v.name = name
+        var tensor = Onnx_TypeProto.Tensor()
+        tensor.elemType = Int32(Onnx_TensorProto.DataType.float.rawValue)
+        var shape = Onnx_TensorShapeProto()
+        var d0 = Onnx_TensorShapeProto.Dimension()
+        if let batch { d0.dimValue = Int64(batch) } else { d0.dimParam = "N" }
+        var d1 = Onnx_TensorShapeProto.Dimension()
+        d1.dimValue = Int64(features)
+        shape.dim = [d0, d1]
+        tensor.shape = shape
+        var type = Onnx_TypeProto()
+        type.tensorType = tensor
+        v.type = type
+        return v
+    }
+}
+
+/// ONNX export of xsnet models in the form NuWro's DNN mode reads.
+///
+/// Input: float32 [1, 5] (NuWro) or [N, 5] (plain), holding (E/20, ω/20, θ/180, cos θ, Q²/100).
+/// Output: float32 [·, 1], the factor that S(E, θ) multiplies to give d²σ/dΩdω in nb/sr/GeV.
+/// Inside: the input cast to float64 once, the model's own features computed from the five
+/// inputs, batch norm folded into the dense layers (exact in evaluation), and the output
+/// transform, all in float64 (as xsnet predicts), cast to float32 once at the end. So the
+/// output keeps its relative precision deep in the tails: a float32 Sigmoid node rounds to 0
+/// below z ≈ −17.5, and float32 rounding of exp's argument alone moves σ by 1e-5 where it is −50.
+public enum ONNXExport {
+    public static let opset = 17
+
+    /// Folds an evaluation-mode batch norm into the dense layer before it:
+    /// W′ = W·diag(γ/√(v+ε)), b′ = (b − μ)·γ/√(v+ε) + β.
+
+    /// The ONNX model of one network of `model`.
+    public static func model(_ model: CrossSectionModel, member: Int, batch: Int?) throws -> Onnx_ModelProto {
+        let info = model.info
+        let net = model.inferenceNetworks[member]
+        var g = GraphBuilder()
+        g.graph.name = "xsnet_\(info.nucleus)_\(member)"
+        g.graph.input = [GraphBuilder.valueInfo("input", batch: batch, features: 5)]
+        g.graph.output = [GraphBuilder.valueInfo("output", batch: batch, features: 1)]
+
+        let input = g.cast("input", to: .double)
+        // Column j of the input scaled by `factor`, as a MatMul with a 5 × 1 selection.
+        func column(_ j: Int, _ factor: Double) -> String {
+            var sel = [Double](repeating: 0, count: 5)
+            sel[j] = factor
+            return g.node("MatMul", [input, g.constant("select", sel, shape: [5, 1])])
+        }
+        var features: String
+        switch info.input.features {
+        case .reference:
+            features = input
+        case .physics:
+            let M = PhysicalConstants.nucleonMass
+            let E = column(0, 20), omega = column(1, 20), Q2 = column(4, 100)
+            let logE = g.node("Log", [E])
+            let omegaOverE = g.node("Div", [omega, E])
+            let theta = column(2, 1), cosTheta = column(3, 1)
+            let logQ2 = g.node("Log", [Q2])
+            let q2 = g.node("Add", [Q2, g.node("Mul", [omega, omega])])
+            let logQ = g.node("Mul", [g.node("Log", [q2]), g.scalar("half", 0.5)])
+            let logX = g.node("Sub", [g.node("Sub", [logQ2, g.node("Log", [omega])]), g.scalar("log2M", log(2 * M))])
+            let W2 = g.node("Sub", [g.node("Add", [g.node("Mul", [omega, g.scalar("twoM", 2 * M)]), g.scalar("M2", M * M)]), Q2])
+            features = g.node("Concat", [logE, omegaOverE, theta, cosTheta, logQ2, logQ, logX, W2], attributes: [GraphBuilder.intAttribute("axis", 1)])
+        }
+        let n = info.input.features.count
+        if info.input.mean.contains(where: { $0 != 0 }) || info.input.scale.contains(where: { $0 != 1 }) {
+            features = g.node("Mul", [g.node("Sub", [features, g.constant("feature_mean", info.input.mean, shape: [1, n])]),
+                                      g.constant("feature_inverse_scale", info.input.scale.map { 1 / $0 }, shape: [1, n])])
+        }
+        var h = features
+        for (k, layer) in net.layers.enumerated() {
+            h = g.node("Gemm", [h, g.constant("W\(k)", layer.weight, shape: [layer.inputs, layer.outputs]), g.constant("b\(k)", layer.bias, shape: [layer.outputs])])
+            switch layer.activation {
+            case .identity: break
+            case .relu: h = g.node("Relu", [h])
+            case .tanh: h = g.node("Tanh", [h])
+            case .sigmoid: h = g.node("Sigmoid", [h])
+            case .silu: h = g.node("Mul", [h, g.node("Sigmoid", [h])])
+            }
+        }
+        switch info.output {
+        case .sigmoidScale:
+            // sigmoid(z) = 1/(1 + e^{−z}) in float64: full relative precision far below z = −17.5.
+            let one = g.scalar("one", 1)
+            let y = g.node("Div", [one, g.node("Add", [one, g.node("Exp", [g.node("Neg", [h])])])])
+            _ = g.cast(y, to: .float, output: "output")
+        case let .logScale(offset, width):
+            let y = g.node("Exp", [g.node("Add", [g.node("Mul", [h, g.scalar("width", width)]), g.scalar("offset", offset)])])
+            _ = g.cast(y, to: .float, output: "output")
+        }
+        var m = Onnx_ModelProto()
+        m.irVersion = 8
+        m.producerName = "xsnet"
+        m.producerVersion = "0.1.0"
+        var opset = Onnx_OperatorSetIdProto()
+        opset.domain = ""
+        opset.version = Int64(Self.opset)
+        m.opsetImport = [opset]
+        m.graph = g.graph
+        return m
+    }
+
+    /// NuWro's layout: `DIR/<nucleus>/model_electron_A_<A>_<i>.onnx`, batch 1. Plain: `DIR/<name>_<i>.onnx`, batch N.
+    public static func write(_ model: CrossSectionModel, to folder: URL, nuwroLayout: Bool, baseName: String) throws -> [URL] {
+        guard let nucleus = Nucleus(name: model.info.nucleus) else { throw ONNXError.unsupported("unknown nucleus \(model.info.nucleus)") }
+        let dir = nuwroLayout ? folder.appendingPathComponent(nucleus.name) : folder
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        var urls: [URL] = []
+        for i in model.networks.indices {
+            let proto = try Self.model(model, member: i, batch: nuwroLayout ? 1 : nil)
+            let url = dir.appendingPathComponent(nuwroLayout ? "model_electron_A_\(nucleus.A)_\(i).onnx" : "\(baseName)_\(i).onnx")
+            try AtomicFile.write(try proto.serializedData(), to: url)
+            urls.append(url)
+        }
+        return urls
+    }
+}

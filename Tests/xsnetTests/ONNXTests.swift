@@ -1,0 +1,153 @@
+import Foundation
+import Testing
+import XSData
+import XSModel
+import XSNN
+@testable import XSONNX
+
+let onnxHelper = repositoryRoot.appendingPathComponent("Tests/support/onnx_eval.py").path
+let onnxRuntimeAvailable: Bool = {
+    let p = Process()
+    p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+    p.arguments = ["python3", "-c", "import onnxruntime, onnx, numpy"]
+    p.standardError = FileHandle.nullDevice
+    guard (try? p.run()) != nil else { return false }
+    p.waitUntilExit()
+    return p.terminationStatus == 0
+}()
+
+@Suite struct ONNXTests {
+    /// The shipped carbon model (physics inputs, exponential output), and a small paper-like model
+    /// (reference inputs, batch norm, sigmoid output) whose output bias is lowered by 22 so that its
+    /// logits lie around −20, where a float32 Sigmoid node would return 0.
+    static func models() throws -> [CrossSectionModel] {
+        let shipped = try CrossSectionModel.load(repositoryRoot.appendingPathComponent("Models/C12.xsnet"))
+        let data = try DataSelection(nucleus: "C12", datasets: ["Barreau:1983ht", "Sealock:1989nx"], splitSeed: 1).apply(to: try ScatteringData.bundled())
+        var paper = TrainingConfig.paper
+        paper.depth = 3; paper.width = 16; paper.epochs = 20; paper.evaluateEvery = 10; paper.threads = 1; paper.batchSize = 64
+        let t = Trainer(data: data, config: paper, command: "test")
+        _ = try t.run()
+        let deep = t.finishedModel(machine: "test", version: "0")
+        let bias = deep.networks[0].parameters.view(named: "output.dense.bias")!
+        deep.networks[0].parameters.setValues(bias, [deep.networks[0].parameters.valueArray(bias)[0] - 22])
+        return [shipped, deep]
+    }
+
+    /// 1,000 random valid points on the carbon data's spectra (E and θ of a random data point, each
+    /// jittered by up to ±2%; ω uniform over that spectrum's measured range), and up to 100 points in
+    /// the tails of those spectra (σ below 1e-4 of the spectrum's peak, ω within half to 1.2 times the
+    /// measured range): where a generator asks for electron–carbon cross sections. Far outside the
+    /// data the shipped model extrapolates to values like 1e-60 that float32 cannot hold.
+    static func points(_ model: CrossSectionModel) throws -> (all: [Kinematics], tails: Int) {
+        let carbon = try ScatteringData.bundled().filtered(nucleus: Nucleus(Z: 6, A: 12)).points
+        let spectra = Dictionary(grouping: carbon, by: { [$0.beamEnergy, $0.angleDegrees] })
+        var rng = SeededGeneratorProxy(seed: 5)
+        var points: [Kinematics] = (0..<1000).map { _ in
+            let p = carbon[rng.index(below: carbon.count)]
+            let ω = spectra[[p.beamEnergy, p.angleDegrees]]!.map(\.energyTransfer)
+            let E = p.beamEnergy * (0.98 + 0.04 * rng.uniform()), θ = p.angleDegrees * (0.98 + 0.04 * rng.uniform())
+            return Kinematics(beamEnergy: E, angleDegrees: θ, energyTransfer: min(ω.min()! + (ω.max()! - ω.min()!) * rng.uniform(), 0.999 * E))
+        }
+        var tails = 0
+        for key in spectra.keys.sorted(by: { ($0[0], $0[1]) < ($1[0], $1[1]) }) {
+            let (E, θ) = (key[0], key[1])
+            let ω = spectra[key]!.map(\.energyTransfer)
+            let lo = 0.5 * ω.min()!, hi = min(1.2 * ω.max()!, 0.999 * E)
+            let grid = (0...200).map { Kinematics(beamEnergy: E, angleDegrees: θ, energyTransfer: lo + (hi - lo) * Double($0) / 200) }
+            let σ = model.predict(grid).map(\.mean)
+            let peak = σ.max()!
+            let deep = zip(grid, σ).filter { $0.1 < 1e-4 * peak }.map(\.0).prefix(5)
+            tails += deep.count
+            points += deep
+        }
+        return (points, tails)
+    }
+
+    static func referenceInputs(_ k: Kinematics) -> [Float] {
+        [Float(k.beamEnergy / 20), Float(k.energyTransfer / 20), Float(k.angleDegrees / 180), Float(k.cosTheta), Float(k.Q2 / 100)]
+    }
+
+    static func runHelper(_ inputs: [[Float]], models: [URL]) throws -> [(shape: String, values: [Double])] {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("xsnet-onnx-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let csv = folder.appendingPathComponent("inputs.csv")
+        try inputs.map { $0.map { "\($0)" }.joined(separator: ",") }.joined(separator: "\n").write(to: csv, atomically: true, encoding: .utf8)
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        p.arguments = ["python3", onnxHelper, csv.path] + models.map(\.path)
+        let out = Pipe()
+        p.standardOutput = out
+        try p.run()
+        let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        p.waitUntilExit()
+        #expect(p.terminationStatus == 0, "onnx_eval.py failed")
+        var result: [(String, [Double])] = []
+        for line in text.split(separator: "\n") {
+            if line.hasPrefix("SHAPE") { result.append((String(line), [])) } else { result[result.count - 1].1.append(Double(line)!) }
+        }
+        return result
+    }
+
+    @Test(.enabled(if: onnxRuntimeAvailable, "skipped: python3 with onnxruntime, onnx and numpy is not installed (pip install onnxruntime onnx); .ci/run installs them"))
+    func exportAgreesWithOnnxRuntimeAndImportsBack() throws {
+        for (index, model) in try Self.models().enumerated() {
+            let folder = FileManager.default.temporaryDirectory.appendingPathComponent("xsnet-onnx-\(UUID().uuidString)")
+            defer { try? FileManager.default.removeItem(at: folder) }
+            let nuwro = try ONNXExport.write(model, to: folder, nuwroLayout: true, baseName: "m")
+            let plain = try ONNXExport.write(model, to: folder.appendingPathComponent("plain"), nuwroLayout: false, baseName: "m")
+            #expect(nuwro[0].path.hasSuffix("C12/model_electron_A_12_0.onnx"))
+            let (points, tails) = try Self.points(model)
+            if index == 0 { #expect(tails >= 20, "tail points of the shipped model: \(tails)") }
+            let expected = model.predict(points).enumerated().map { $0.element.mean / points[$0.offset].mottScale }
+            let results = try Self.runHelper(points.map(Self.referenceInputs), models: [nuwro[0], plain[0]])
+            #expect(results.count == 2)
+            #expect(results[0].shape == "SHAPE|[1, 5]|tensor(float)|[1, 1]|tensor(float)")
+            #expect(results[1].shape == "SHAPE|['N', 5]|tensor(float)|['N', 1]|tensor(float)")
+            for r in results {
+                var worst = 0.0
+                for (i, (a, b)) in zip(r.values, expected).enumerated() {
+                    if abs(a / b - 1) > 1e-5 { print("ONNX mismatch at \(points[i]): onnx \(a), xsnet \(b)") }
+                    worst = max(worst, abs(a / b - 1))
+                }
+                #expect(r.values.count == points.count)
+                #expect(worst < 1e-5, "largest relative difference from xsnet: \(worst) (\(model.info.output.name))")
+                if index == 1 { #expect(r.values.allSatisfy { $0 > 0 }, "the sigmoid tail must not round to 0") }
+                print("ONNX agreement \(model.info.output.name): worst relative difference \(worst) over \(points.count) points, \(tails) in tails")
+            }
+            // Import: only reference-input graphs can be read back.
+            if model.info.input.features == .reference {
+                let imported = try ONNXImport.model(files: plain, nucleus: Nucleus(Z: 6, A: 12))
+                let again = imported.predict(points).map(\.mean)
+                for (a, b) in zip(again, model.predict(points).map(\.mean)) { #expect(abs(a / b - 1) < 1e-5) }
+            } else {
+                #expect(throws: ONNXError.self) { try ONNXImport.model(files: plain, nucleus: Nucleus(Z: 6, A: 12)) }
+            }
+        }
+    }
+
+    @Test func malformedFilesAreRefused() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("xsnet-onnx-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let garbage = folder.appendingPathComponent("garbage.onnx")
+        try Data([0xFF, 0xFF, 0xFF, 0x01, 0x02]).write(to: garbage)
+        #expect(throws: ONNXError.self) { try ONNXImport.model(files: [garbage], nucleus: Nucleus(Z: 6, A: 12)) }
+        let model = try Self.models()[1]
+        let good = try ONNXExport.model(model, member: 0, batch: nil).serializedData()
+        let truncated = folder.appendingPathComponent("truncated.onnx")
+        try good.prefix(good.count / 2).write(to: truncated)
+        #expect(throws: ONNXError.self) { try ONNXImport.model(files: [truncated], nucleus: Nucleus(Z: 6, A: 12)) }
+        // An operator xsnet does not read.
+        var proto = try ONNXExport.model(model, member: 0, batch: nil)
+        proto.graph.node[0].opType = "Conv"
+        let unsupported = folder.appendingPathComponent("conv.onnx")
+        try proto.serializedData().write(to: unsupported)
+        #expect {
+            try ONNXImport.model(files: [unsupported], nucleus: Nucleus(Z: 6, A: 12))
+        } throws: { "\($0)".contains("Conv") }
+    }
+}
+
+import XSCore
+typealias SeededGeneratorProxy = SeededGenerator
