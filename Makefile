@@ -13,11 +13,13 @@ deps:
 
 build: deps
 	swift build -c release
+	swift build -c release --product XSNetC
 
 run: build
 	.build/release/xsnet data summary
 
 test: deps
+	swift build --product XSNetC
 	swift test
 
 bench: build

@@ -1,6 +1,8 @@
 import ArgumentParser
 import Foundation
 import XSCore
+import XSData
+import XSModel
 import XSNN
 
 struct BenchCommand: ParsableCommand {
@@ -86,14 +88,26 @@ struct BenchCommand: ParsableCommand {
     }
 
     struct Predict: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Prediction throughput (points per second) and single-point latency.")
+        static let configuration = CommandConfiguration(
+            abstract: "Prediction throughput (points per second) and single-point latency.",
+            discussion: """
+                Always: the reference architecture in Float32, batched and one point at a time. With --model: that
+                model (one network or an ensemble) through `predict` (Float64, batched over all points) and through
+                the per-event path of the C API (one point at a time, every member, no allocation per call).
+                  xsnet bench predict --model Models/C12-ensemble.xsnet --format json
+                """)
         @OptionGroup var options: Options
         @Option(help: "Batch size for batched prediction.") var batch: Int = 2940
+        @Option(help: "A model file to time as well (single network or ensemble).") var model: String?
 
         struct Report: Encodable {
             var threads: Int, points: Int, batch: Int
             var predict_points_per_s: Double
             var single_point_us: Double
+            var model: String?
+            var model_members: Int?
+            var model_points_per_s: Double?
+            var model_single_point_us: Double?
         }
 
         func run() throws {
@@ -120,13 +134,48 @@ struct BenchCommand: ParsableCommand {
                 for _ in 0..<200 { _ = single.predict(one) }
                 singleTimes.append((Benchmark.now() - t0) / 200)
             }
-            let report = Report(threads: options.threads, points: options.points, batch: batch,
+            var report = Report(threads: options.threads, points: options.points, batch: batch,
                                 predict_points_per_s: rate, single_point_us: Benchmark.median(singleTimes) * 1e6)
+            if let model {
+                let m = try CrossSectionModel.load(URL(fileURLWithPath: model))
+                var rng = SeededGenerator(seed: 3)
+                let points = (0..<options.points).map { _ -> Kinematics in
+                    let E = 0.3 + 3 * rng.uniform()
+                    return Kinematics(beamEnergy: E, angleDegrees: 15 + 60 * rng.uniform(), energyTransfer: E * (0.05 + 0.6 * rng.uniform()))
+                }
+                _ = m.predict(points)
+                var batchTimes: [Double] = []
+                for _ in 0..<options.repeats {
+                    let t0 = Benchmark.now()
+                    _ = m.predict(points)
+                    batchTimes.append(Benchmark.now() - t0)
+                }
+                let predictor = PointPredictor(m)
+                var sink = 0.0
+                var pointTimes: [Double] = []
+                for _ in 0..<options.repeats {
+                    let t0 = Benchmark.now()
+                    for k in points.prefix(500) { sink += predictor.predict(beamEnergy: k.beamEnergy, angleDegrees: k.angleDegrees, energyTransfer: k.energyTransfer).mean }
+                    pointTimes.append((Benchmark.now() - t0) / 500)
+                }
+                blackHole(sink)
+                report.model = model
+                report.model_members = m.networks.count
+                report.model_points_per_s = Double(points.count) / Benchmark.median(batchTimes)
+                report.model_single_point_us = Benchmark.median(pointTimes) * 1e6
+            }
             if options.format == .json {
                 print(try jsonText(report), terminator: "")
             } else {
-                print(String(format: "batched prediction: %.0f points/s (batch %d); one point: %.1f µs", report.predict_points_per_s, batch, report.single_point_us))
+                print(String(format: "reference network (Float32): %.0f points/s batched (batch %d); one point: %.1f µs", report.predict_points_per_s, batch, report.single_point_us))
+                if let model {
+                    print(String(format: "%@ (%d network%@, Float64): %.0f points/s batched; one point, all members: %.1f µs",
+                                 model, report.model_members!, report.model_members! == 1 ? "" : "s", report.model_points_per_s!, report.model_single_point_us!))
+                }
             }
         }
     }
 }
+
+/// Keeps a benchmark's result alive so the timed work cannot be optimized away.
+@inline(never) func blackHole(_ value: Double) { if value.bitPattern == 0x7FF8_DEAD_BEEF_0001 { print("") } }

@@ -204,3 +204,53 @@ func toolExists(_ name: String) -> Bool {
         #expect(colours.count > 10)
     }
 }
+
+@Suite struct CAPITests {
+    static let library = binary.deletingLastPathComponent().appendingPathComponent("libXSNetC.so")
+
+    @Test(.enabled(if: toolExists("c++"), "skipped: no C++ compiler (c++) on this machine"))
+    func cppExampleAgreesWithTheCommandLine() throws {
+        #expect(FileManager.default.fileExists(atPath: Self.library.path), "build the C library first: swift build --product XSNetC (make test does)")
+        let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let exe = folder.appendingPathComponent("xsnet_example").path
+        let compile = Process()
+        compile.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        compile.arguments = ["c++", "-std=c++17", "-Wall", "-Werror", "-I", repositoryRoot.appendingPathComponent("include").path,
+                             repositoryRoot.appendingPathComponent("examples/cpp/xsnet_example.cpp").path,
+                             "-L", Self.library.deletingLastPathComponent().path, "-lXSNetC",
+                             "-Wl,-rpath,\(Self.library.deletingLastPathComponent().path)", "-o", exe]
+        try compile.run()
+        compile.waitUntilExit()
+        #expect(compile.terminationStatus == 0, "the C++ example does not compile")
+        let model = PlotCommandTests.model
+        let run = Process()
+        run.executableURL = URL(fileURLWithPath: exe)
+        run.arguments = [model, "0.5", "60", "0.05", "0.1", "0.2"]
+        let out = Pipe()
+        run.standardOutput = out
+        try run.run()
+        let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        run.waitUntilExit()
+        #expect(run.terminationStatus == 0, "\(text)")
+        let cli = try xsnet(["predict", "--model", model, "--energy", "0.5", "--angle", "60", "--omega", "0.05,0.1,0.2", "--format", "json"])
+        let expected = (try JSONSerialization.jsonObject(with: Data(cli.stdout.utf8)) as! [[String: Any]]).map { $0["sigma"] as! Double }
+        let lines = text.split(separator: "\n")
+        let single = lines.dropFirst().prefix(3).map { Double($0.split(separator: ",")[1])! }
+        let batch = lines.filter { $0.hasPrefix("batch,") }.map { Double($0.split(separator: ",")[2])! }
+        #expect(single.count == 3 && batch.count == 3)
+        for (a, b) in zip(single, expected) { #expect(abs(a / b - 1) < 1e-12) }
+        for (a, b) in zip(batch, expected) { #expect(abs(a / b - 1) < 1e-12) }
+        #expect(lines.last?.hasPrefix("unphysical,2,xsnet_predict: unphysical point") == true, "\(lines.last ?? "")")
+        // A missing file is an error with a message.
+        let missing = Process()
+        missing.executableURL = URL(fileURLWithPath: exe)
+        missing.arguments = ["/nonexistent.xsnet", "1", "30", "0.1"]
+        let err = Pipe()
+        missing.standardError = err
+        try missing.run()
+        let message = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        missing.waitUntilExit()
+        #expect(missing.terminationStatus == 1 && message.contains("/nonexistent.xsnet"))
+    }
+}

@@ -1,0 +1,43 @@
+import Foundation
+import XSData
+import XSNN
+
+/// Single-point prediction for event generators: a generator asks for one (E, θ, ω) at a time,
+/// so this keeps every buffer preallocated and runs each member's Float64 matrix–vector chain
+/// in turn, with no allocation per call. Not thread-safe: use one predictor per thread.
+public final class PointPredictor {
+    public let model: CrossSectionModel
+    private var features: [Double]
+    private var values: [Double]
+
+    public init(_ model: CrossSectionModel) {
+        self.model = model
+        features = Array(repeating: 0, count: model.info.input.features.count)
+        values = Array(repeating: 0, count: model.networks.count)
+        _ = model.inferenceNetworks
+    }
+
+    /// Mean and standard deviation over the members of d²σ/dΩdω in nb/sr/GeV (the deterministic
+    /// prediction; MC dropout is a batch feature of `CrossSectionModel.predict`).
+    public func predict(beamEnergy: Double, angleDegrees: Double, energyTransfer: Double) -> (mean: Double, standardDeviation: Double) {
+        let k = Kinematics(beamEnergy: beamEnergy, angleDegrees: angleDegrees, energyTransfer: energyTransfer)
+        let info = model.info
+        let raw = info.input.features.raw(k)
+        for j in 0..<features.count { features[j] = (raw[j] - info.input.mean[j]) / info.input.scale[j] }
+        let logS = log(k.mottScale)
+        let networks = model.inferenceNetworks
+        features.withUnsafeBufferPointer { f in
+            for m in networks.indices {
+                values[m] = exp(logS + info.output.logRatio(networks[m].predictOne(f.baseAddress!)).value)
+            }
+        }
+        let n = Double(values.count)
+        var mean = 0.0
+        for v in values { mean += v }
+        mean /= n
+        guard values.count > 1 else { return (mean, 0) }
+        var s = 0.0
+        for v in values { s += (v - mean) * (v - mean) }
+        return (mean, (s / (n - 1)).squareRoot())
+    }
+}
