@@ -327,8 +327,9 @@ public final class Trainer {
             }
             epoch += 1
             let loss = lossSum / Double(order.count)
-            // A non-finite loss, or one 100× above the best so far (training noise never does that), is divergence.
-            if !loss.isFinite || loss > 100 * bestLoss {
+            // A non-finite loss, or one 100× above the best so far (training noise never does that;
+            // the floor of 0.1 per point keeps a near-perfect fit of a few points from tripping it), is divergence.
+            if !loss.isFinite || loss > 100 * max(bestLoss, 0.1) {
                 throw TrainingError.diverged(epoch: epoch, loss: loss, checkpoint: wroteCheckpoint || startEpoch > 0 ? checkpoint?.path : nil)
             }
             bestLoss = min(bestLoss, loss)

@@ -38,6 +38,7 @@ public enum Transfer {
             memberConfig.seed = config.seed &+ UInt64(i) &* 1_000_003
             let start = Trainer.Start(network: net, input: source.info.input, output: source.info.output, source: sourceName)
             let trainer = Trainer(data: data, config: memberConfig, command: command, startingFrom: start)
+            shiftToMassScaling(trainer.network, output: source.info.output, factor: massRatio(source, data))
             switch scenario {
             case .all: trainer.network.setTrainable(Array(repeating: true, count: net.spec.blocks.count + 1))
             case .lastBlocks: trainer.network.trainOnlyLastBlocks(blocks)
@@ -50,6 +51,25 @@ public enum Transfer {
         let model = members.count == 1 ? members[0] : try CrossSectionModel.ensemble(members)
         model.info.monteCarloSamples = source.networks.count == 1 ? source.info.monteCarloSamples : nil
         return model
+    }
+
+    /// A_target / A_source.
+    static func massRatio(_ source: CrossSectionModel, _ data: SelectedData) -> Double {
+        let target = Double(data.points.first?.nucleus.A ?? 12)
+        return target / Double(Nucleus(name: source.info.nucleus)?.A ?? 12)
+    }
+
+    /// Moves the output bias so that fine-tuning starts from the mass-scaled source model
+    /// (σ × A/A_source): exact for the exponential output (log σ shifts by log(A/A_source)),
+    /// exact up to the sigmoid's curvature for the sigmoid output (the logit shifts by the same).
+    /// Fine-tuning then only has to learn how the nucleus differs from scaled carbon.
+    static func shiftToMassScaling(_ network: Network, output: OutputTransform, factor: Double) {
+        guard let bias = network.parameters.view(named: "output.dense.bias") else { return }
+        let shift: Double = switch output {
+        case let .logScale(_, width): log(factor) / width
+        case .sigmoidScale: log(factor)
+        }
+        network.parameters.setValues(bias, network.parameters.valueArray(bias).map { $0 + Float(shift) })
     }
 
     /// The carbon model scaled by A/A_source: the simplest baseline for another nucleus.

@@ -157,7 +157,7 @@ struct TransferStudyCommand: ParsableCommand {
         out += "Figures on the held-out points of each nucleus: mean ± standard deviation over the seeds (each seed draws its own split). "
         out += "Median deviation and fraction within 10% are against the data as published; χ²/N uses the fitted λ_k (λ = 1 for the scaled carbon model).\n\n"
         for fraction in Set(s.rows.map(\.train_fraction)).sorted() {
-            out += "## Train fraction \(fraction)\n\n| nucleus | train / test points | method | median |dev| | within 10% | χ²/N |\n|---|---|---|---|---|---|\n"
+            out += "## Train fraction \(fraction)\n\n| nucleus | train / test points | method | median abs. deviation | within 10% | χ²/N |\n|---|---|---|---|---|---|\n"
             for row in s.rows where row.train_fraction == fraction {
                 for method in methods {
                     let c = row.methods[method]!
