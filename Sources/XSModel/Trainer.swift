@@ -232,10 +232,25 @@ public final class Trainer {
         try ModelFile.write(networks: [network], metadata: checkpoint, to: url, extraTensors: [("optimizer", optimizer.state)])
     }
 
-    /// log f of every selected point in evaluation mode.
+    /// Monte-Carlo passes used for the predictions of a network trained with dropout.
+    static let monteCarloPassesForFit = 16
+
+    /// log f of every selected point: in evaluation mode, or for a network trained with dropout
+    /// the log of the mean over Monte-Carlo passes, which is what it trains on in expectation and
+    /// what it predicts (model B). Fitting the λ_k to the deterministic evaluation-mode output
+    /// instead lets them run away: the network follows f_train = σ/λ_k, so each refit multiplies
+    /// λ_k by f_train/f_eval ≠ 1 (measured: every λ_k at its ±5Δλ_k bound after 3,000 epochs).
     public func logPredictions() -> [Double] {
-        let z = network.predict(features)
-        return z.indices.map { logScale[$0] + info.output.logRatio(Double(z[$0])).value }
+        guard config.dropout > 0 else {
+            let z = network.predict(features)
+            return z.indices.map { logScale[$0] + info.output.logRatio(Double(z[$0])).value }
+        }
+        var sum = [Double](repeating: 0, count: logScale.count)
+        for _ in 0..<Self.monteCarloPassesForFit {
+            let z = network.predict(features, mode: .monteCarloDropout)
+            for i in sum.indices { sum[i] += exp(info.output.logRatio(Double(z[i])).value) }
+        }
+        return sum.indices.map { logScale[$0] + log(sum[$0] / Double(Self.monteCarloPassesForFit)) }
     }
 
     /// Σ((σ − λf)/Δσ)² / N over the given points.
