@@ -10,6 +10,19 @@ public enum Benchmark {
         return Double(ts.tv_sec) + Double(ts.tv_nsec) * 1e-9
     }
 
+    /// Median wall time of `repeats` runs of `body` (after one untimed warm-up run), divided by
+    /// `perRun` (the number of operations one run does).
+    public static func medianSeconds(repeats: Int, perRun: Int = 1, _ body: () -> Void) -> Double {
+        body()
+        var times: [Double] = []
+        for _ in 0..<max(repeats, 1) {
+            let t0 = now()
+            body()
+            times.append((now() - t0) / Double(perRun))
+        }
+        return median(times)
+    }
+
     public static func median(_ xs: [Double]) -> Double {
         let s = xs.sorted()
         guard !s.isEmpty else { return .nan }
@@ -21,14 +34,10 @@ public enum Benchmark {
         let a = Matrix(rows: n, columns: n), b = Matrix(rows: n, columns: n), c = Matrix(rows: n, columns: n)
         var rng = SeededGenerator(seed: 1)
         for i in 0..<(n * n) { a.data[i] = rng.uniformFloat(); b.data[i] = rng.uniformFloat() }
-        BLAS.gemm(transposeA: false, transposeB: false, m: n, n: n, k: n, alpha: 1, a: a.data, lda: n, b: b.data, ldb: n, beta: 0, c: c.data, ldc: n)
-        var times: [Double] = []
-        for _ in 0..<repeats {
-            let t0 = now()
+        let seconds = medianSeconds(repeats: repeats) {
             BLAS.gemm(transposeA: false, transposeB: false, m: n, n: n, k: n, alpha: 1, a: a.data, lda: n, b: b.data, ldb: n, beta: 0, c: c.data, ldc: n)
-            times.append(now() - t0)
         }
-        return 2 * pow(Double(n), 3) / median(times) / 1e9
+        return 2 * pow(Double(n), 3) / seconds / 1e9
     }
 
     /// One epoch of mean-squared-error training with AdamW over `inputs` (N × features) in

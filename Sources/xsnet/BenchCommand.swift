@@ -56,14 +56,10 @@ struct BenchCommand: ParsableCommand {
                 net.reserve(batchCapacity: size)
                 var adam = Adam(groups: net.trainableGroups(weightDecay: 1e-4))
                 var rng = SeededGenerator(seed: 2)
-                Benchmark.trainEpoch(net, optimizer: &adam, inputs: inputs, targets: targets, batchSize: size, rng: &rng)  // warm-up
-                var times: [Double] = []
-                for _ in 0..<options.repeats {
-                    let t0 = Benchmark.now()
+                let seconds = Benchmark.medianSeconds(repeats: options.repeats) {
                     Benchmark.trainEpoch(net, optimizer: &adam, inputs: inputs, targets: targets, batchSize: size, rng: &rng)
-                    times.append(Benchmark.now() - t0)
                 }
-                perEpoch["\(size)"] = Benchmark.median(times) * 1000
+                perEpoch["\(size)"] = seconds * 1000
                 if options.format == .table { printError(String(format: "batch %5d: %8.1f ms per epoch (median of %d)", size, perEpoch["\(size)"]!, options.repeats)) }
             }
             let sgemm = Benchmark.sgemmGFLOPs(repeats: options.repeats)
@@ -115,27 +111,14 @@ struct BenchCommand: ParsableCommand {
             let (inputs, _) = BenchCommand.randomData(points: options.points, seed: 1)
             let net = Network(spec: .reference(), seed: 1)
             net.reserve(batchCapacity: batch)
-            _ = net.predict(inputs)
-            var times: [Double] = []
-            for _ in 0..<options.repeats {
-                let t0 = Benchmark.now()
-                _ = net.predict(inputs)
-                times.append(Benchmark.now() - t0)
-            }
-            let rate = Double(options.points) / Benchmark.median(times)
+            let rate = Double(options.points) / Benchmark.medianSeconds(repeats: options.repeats) { _ = net.predict(inputs) }
             // One point at a time, as a generator asks.
             let single = Network(spec: .reference(), seed: 1)
             single.reserve(batchCapacity: 1)
             let one = Array(inputs[0..<5])
-            _ = single.predict(one)
-            var singleTimes: [Double] = []
-            for _ in 0..<options.repeats {
-                let t0 = Benchmark.now()
-                for _ in 0..<200 { _ = single.predict(one) }
-                singleTimes.append((Benchmark.now() - t0) / 200)
-            }
+            let singleSeconds = Benchmark.medianSeconds(repeats: options.repeats, perRun: 200) { for _ in 0..<200 { _ = single.predict(one) } }
             var report = Report(threads: options.threads, points: options.points, batch: batch,
-                                predict_points_per_s: rate, single_point_us: Benchmark.median(singleTimes) * 1e6)
+                                predict_points_per_s: rate, single_point_us: singleSeconds * 1e6)
             if let model {
                 let m = try CrossSectionModel.load(URL(fileURLWithPath: model))
                 var rng = SeededGenerator(seed: 3)
@@ -143,26 +126,17 @@ struct BenchCommand: ParsableCommand {
                     let E = 0.3 + 3 * rng.uniform()
                     return Kinematics(beamEnergy: E, angleDegrees: 15 + 60 * rng.uniform(), energyTransfer: E * (0.05 + 0.6 * rng.uniform()))
                 }
-                _ = m.predict(points)
-                var batchTimes: [Double] = []
-                for _ in 0..<options.repeats {
-                    let t0 = Benchmark.now()
-                    _ = m.predict(points)
-                    batchTimes.append(Benchmark.now() - t0)
-                }
+                let batchSeconds = Benchmark.medianSeconds(repeats: options.repeats) { _ = m.predict(points) }
                 let predictor = PointPredictor(m)
                 var sink = 0.0
-                var pointTimes: [Double] = []
-                for _ in 0..<options.repeats {
-                    let t0 = Benchmark.now()
+                let pointSeconds = Benchmark.medianSeconds(repeats: options.repeats, perRun: 500) {
                     for k in points.prefix(500) { sink += predictor.predict(beamEnergy: k.beamEnergy, angleDegrees: k.angleDegrees, energyTransfer: k.energyTransfer).mean }
-                    pointTimes.append((Benchmark.now() - t0) / 500)
                 }
                 blackHole(sink)
                 report.model = model
                 report.model_members = m.networks.count
-                report.model_points_per_s = Double(points.count) / Benchmark.median(batchTimes)
-                report.model_single_point_us = Benchmark.median(pointTimes) * 1e6
+                report.model_points_per_s = Double(points.count) / batchSeconds
+                report.model_single_point_us = pointSeconds * 1e6
             }
             if options.format == .json {
                 print(try jsonText(report), terminator: "")
