@@ -30,7 +30,7 @@ enum Figures {
         var series: [Series] = []
         let spread = p.contains { $0.standardDeviation > 0 }
         if band && spread {
-            series.append(.band(label: "\(label) ±1σ", x: grid, lower: p.map { scale * ($0.mean - $0.standardDeviation) },
+            series.append(.band(label: "\(label) ±1σ", x: grid, lower: p.map { scale * max($0.mean - $0.standardDeviation, 0) },
                                 upper: p.map { scale * ($0.mean + $0.standardDeviation) }, color: color))
         }
         series.append(.line(label: label, x: grid, y: p.map { scale * $0.mean }, color: color, dashed: dashed))
