@@ -65,7 +65,7 @@ struct EvaluateCommand: ParsableCommand {
             if format == .csv { print(table.csv(), terminator: "") } else {
                 print("\(self.model) on \(splitName) (\(model.info.nucleus), \(model.networks.count) network\(model.networks.count == 1 ? "" : "s"))")
                 print(table.rendered(), terminator: "")
-                if model.networks.count > 1 {
+                if model.networks.count > 1 || model.info.monteCarloSamples != nil {
                     let t = report.total
                     print(String(format: "coverage: 1σ %.1f%%, 2σ %.1f%%; mean relative uncertainty %.2f%%", 100 * t.coverage_1sigma, 100 * t.coverage_2sigma, 100 * t.mean_rel_uncertainty))
                 }
