@@ -37,6 +37,12 @@ struct CardCommand: ParsableCommand {
             out += "| finished | \(t.finishedAt) |\n"
             out += "| data hash (FNV-1a of the selected points) | `\(t.dataHash)` |\n"
         }
+        if let members = info.members, members.count > 1 {
+            let seconds = members.compactMap { $0.training?.wallSeconds }.reduce(0, +)
+            out += "| ensemble | \(members.count) members; the row above describes member 0; all members together trained for \(formatDuration(seconds)) of CPU-job time |\n"
+        }
+        if info.monteCarloSamples != nil { out += "| prediction | Monte-Carlo dropout, \(info.monteCarloSamples!) passes |\n" }
+        if let source = info.fineTunedFrom { out += "| fine-tuned from | \(source) |\n" }
         out += "| nucleus | \(info.nucleus) |\n"
         out += "| data sets | \(selected.datasetKeys.joined(separator: ", ")) |\n"
         out += "| ω cut | ω ≥ \(info.selection.minimumEnergyTransfer) GeV; removed: \(selected.removedByCut.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")) |\n"
@@ -54,6 +60,11 @@ struct CardCommand: ParsableCommand {
             let report = Evaluation.report(model: model, points: indices.map { selected.points[$0] }, splitName: name)
             out += "\n## Agreement on the \(name) split\n\n"
             out += "median |σ_pred/σ_data − 1| against the data as published (λ = 1) and with the fitted λ_k; fractions within 5/10/20% against the published data.\n\n"
+            if model.networks.count > 1 || info.monteCarloSamples != nil {
+                let t = report.total
+                out += String(format: "Uncertainty: 1σ coverage %.1f%%, 2σ coverage %.1f%%, mean relative uncertainty %.2f%% (coverage: |σ_pred − σ_data| ≤ k·√(σ_model² + Δσ²)).\n\n",
+                              100 * t.coverage_1sigma, 100 * t.coverage_2sigma, 100 * t.mean_rel_uncertainty)
+            }
             out += "| data set | points | χ²/N | χ²/N (λ=1) | median dev | median dev (λ) | <5% | <10% | <20% |\n|---|---|---|---|---|---|---|---|---|\n"
             func line(_ name: String, _ m: AgreementMetrics) -> String {
                 String(format: "| %@ | %d | %.2f | %.2f | %.2f%% | %.2f%% | %.1f%% | %.1f%% | %.1f%% |\n", name, m.points, m.chi2_per_point, m.chi2_per_point_lambda1,
