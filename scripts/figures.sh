@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The README's figures (docs/figures/). Run from the repository root after the shipped models exist.
 set -ex
-X=.build/release/xsnet
+X=${X:-.build/release/xsnet}
 $X plot spectrum --model Models/C12-ensemble.xsnet --energy 0.56 --angle 36 --out docs/figures/C12-0.56GeV-36deg.svg
 $X plot spectrum --model Models/C12-ensemble.xsnet --energy 1.299 --angle 37.5 --divide-by-lambda --out docs/figures/C12-1.299GeV-37.5deg.svg
 $X plot dataset --model Models/C12-ensemble.xsnet --dataset Sealock:1989nx --out docs/figures
