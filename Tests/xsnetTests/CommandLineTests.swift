@@ -149,6 +149,23 @@ func toolExists(_ name: String) -> Bool {
         #expect(curves.status == 0, "\(curves.stderr)")
     }
 
+    @Test func reportIsOneSelfContainedPage() throws {
+        let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let models = folder.appendingPathComponent("models")
+        try FileManager.default.createDirectory(at: models, withIntermediateDirectories: true)
+        try FileManager.default.copyItem(atPath: Self.model, toPath: models.appendingPathComponent("tiny.xsnet").path)
+        try FileManager.default.copyItem(atPath: Self.model + ".log.csv", toPath: models.appendingPathComponent("tiny.xsnet.log.csv").path)
+        let r = try xsnet(["report", "--models", models.path, "--out", folder.appendingPathComponent("report").path])
+        #expect(r.status == 0, "\(r.stderr)")
+        let html = try String(contentsOfFile: folder.appendingPathComponent("report/index.html").path, encoding: .utf8)
+        #expect(html.components(separatedBy: "<svg").count - 1 == 4)  // two spectra, a data-set grid, the training curves
+        #expect(html.contains("<table>") && html.contains("tiny.xsnet"))
+        #expect(!html.contains("http://") || html.components(separatedBy: "http://").count - 1 == html.components(separatedBy: "xmlns=\"http://www.w3.org/2000/svg\"").count - 1)
+        let empty = try xsnet(["report", "--models", folder.appendingPathComponent("report").path, "--out", folder.path])
+        #expect(empty.status != 0 && empty.stderr.contains("no *.xsnet files"))
+    }
+
     @Test func mismatchedInputIsAClearError() throws {
         let folder = try temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
