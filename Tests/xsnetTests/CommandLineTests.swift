@@ -14,9 +14,19 @@ struct RunResult {
 }
 
 func xsnet(_ arguments: [String], in folder: URL? = nil) throws -> RunResult {
+    try runTool(binary.path, arguments, in: folder)
+}
+
+/// Runs a program (a path, or a name looked up on the PATH) and collects its output.
+func runTool(_ program: String, _ arguments: [String], in folder: URL? = nil) throws -> RunResult {
     let process = Process()
-    process.executableURL = binary
-    process.arguments = arguments
+    if program.hasPrefix("/") {
+        process.executableURL = URL(fileURLWithPath: program)
+        process.arguments = arguments
+    } else {
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = [program] + arguments
+    }
     if let folder { process.currentDirectoryURL = folder }
     let out = Pipe(), err = Pipe()
     process.standardOutput = out
@@ -185,22 +195,17 @@ func toolExists(_ name: String) -> Bool {
         defer { try? FileManager.default.removeItem(at: folder) }
         let svg = folder.appendingPathComponent("s.svg").path, png = folder.appendingPathComponent("s.png").path
         #expect(try xsnet(["plot", "spectrum", "--model", Self.model, "--energy", "0.5", "--angle", "60", "--out", svg]).status == 0)
-        func run(_ tool: String, _ args: [String]) throws -> Data {
-            let p = Process()
-            p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-            p.arguments = [tool] + args
-            let out = Pipe()
-            p.standardOutput = out
-            try p.run()
-            let data = out.fileHandleForReading.readDataToEndOfFile()
-            p.waitUntilExit()
-            #expect(p.terminationStatus == 0, "\(tool) failed")
-            return data
-        }
-        _ = try run("rsvg-convert", ["-o", png, svg])
-        // PPM (P6): header "P6\n<w> <h>\n<max>\n" then RGB bytes.
-        let ppm = try run("pngtopnm", [png])
-        let bytes = [UInt8](ppm)
+        #expect(try runTool("rsvg-convert", ["-o", png, svg]).status == 0)
+        // PPM (P6): header "P6\n<w> <h>\n<max>\n" then RGB bytes (read raw: the helper decodes text).
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        p.arguments = ["pngtopnm", png]
+        let out = Pipe()
+        p.standardOutput = out
+        try p.run()
+        let bytes = [UInt8](out.fileHandleForReading.readDataToEndOfFile())
+        p.waitUntilExit()
+        #expect(p.terminationStatus == 0, "pngtopnm failed")
         var fields: [String] = [], i = 0, current = ""
         while fields.count < 4 && i < bytes.count {
             let c = Character(UnicodeScalar(bytes[i]))
@@ -231,25 +236,15 @@ func toolExists(_ name: String) -> Bool {
         let folder = try temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
         let exe = folder.appendingPathComponent("xsnet_example").path
-        let compile = Process()
-        compile.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        compile.arguments = ["c++", "-std=c++17", "-Wall", "-Werror", "-I", repositoryRoot.appendingPathComponent("include").path,
-                             repositoryRoot.appendingPathComponent("examples/cpp/xsnet_example.cpp").path,
-                             "-L", Self.library.deletingLastPathComponent().path, "-lXSNetC",
-                             "-Wl,-rpath,\(Self.library.deletingLastPathComponent().path)", "-o", exe]
-        try compile.run()
-        compile.waitUntilExit()
-        #expect(compile.terminationStatus == 0, "the C++ example does not compile")
+        let compile = try runTool("c++", ["-std=c++17", "-Wall", "-Werror", "-I", repositoryRoot.appendingPathComponent("include").path,
+                                          repositoryRoot.appendingPathComponent("examples/cpp/xsnet_example.cpp").path,
+                                          "-L", Self.library.deletingLastPathComponent().path, "-lXSNetC",
+                                          "-Wl,-rpath,\(Self.library.deletingLastPathComponent().path)", "-o", exe])
+        #expect(compile.status == 0, "the C++ example does not compile: \(compile.stderr)")
         let model = PlotCommandTests.model
-        let run = Process()
-        run.executableURL = URL(fileURLWithPath: exe)
-        run.arguments = [model, "0.5", "60", "0.05", "0.1", "0.2"]
-        let out = Pipe()
-        run.standardOutput = out
-        try run.run()
-        let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        run.waitUntilExit()
-        #expect(run.terminationStatus == 0, "\(text)")
+        let run = try runTool(exe, [model, "0.5", "60", "0.05", "0.1", "0.2"])
+        let text = run.stdout
+        #expect(run.status == 0, "\(text)")
         let cli = try xsnet(["predict", "--model", model, "--energy", "0.5", "--angle", "60", "--omega", "0.05,0.1,0.2", "--format", "json"])
         let expected = (try JSONSerialization.jsonObject(with: Data(cli.stdout.utf8)) as! [[String: Any]]).map { $0["sigma"] as! Double }
         let lines = text.split(separator: "\n")
@@ -260,14 +255,7 @@ func toolExists(_ name: String) -> Bool {
         for (a, b) in zip(batch, expected) { #expect(abs(a / b - 1) < 1e-12) }
         #expect(lines.last?.hasPrefix("unphysical,2,xsnet_predict: unphysical point") == true, "\(lines.last ?? "")")
         // A missing file is an error with a message.
-        let missing = Process()
-        missing.executableURL = URL(fileURLWithPath: exe)
-        missing.arguments = ["/nonexistent.xsnet", "1", "30", "0.1"]
-        let err = Pipe()
-        missing.standardError = err
-        try missing.run()
-        let message = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        missing.waitUntilExit()
-        #expect(missing.terminationStatus == 1 && message.contains("/nonexistent.xsnet"))
+        let missing = try runTool(exe, ["/nonexistent.xsnet", "1", "30", "0.1"])
+        #expect(missing.status == 1 && missing.stderr.contains("/nonexistent.xsnet"))
     }
 }

@@ -75,15 +75,9 @@ let onnxRuntimeAvailable: Bool = {
         defer { try? FileManager.default.removeItem(at: folder) }
         let csv = folder.appendingPathComponent("inputs.csv")
         try inputs.map { $0.map { "\($0)" }.joined(separator: ",") }.joined(separator: "\n").write(to: csv, atomically: true, encoding: .utf8)
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        p.arguments = ["python3", onnxHelper, csv.path] + models.map(\.path)
-        let out = Pipe()
-        p.standardOutput = out
-        try p.run()
-        let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        p.waitUntilExit()
-        #expect(p.terminationStatus == 0, "onnx_eval.py failed")
+        let run = try runTool("python3", [onnxHelper, csv.path] + models.map(\.path))
+        #expect(run.status == 0, "onnx_eval.py failed: \(run.stderr)")
+        let text = run.stdout
         var result: [(String, [Double])] = []
         for line in text.split(separator: "\n") {
             if line.hasPrefix("SHAPE") { result.append((String(line), [])) } else { result[result.count - 1].1.append(Double(line)!) }
