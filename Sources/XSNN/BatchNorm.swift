@@ -27,6 +27,11 @@ public final class BatchNorm: Layer {
     private var dInput: Matrix
     private var inverseStd: [Float]  // 1/√(σ²+ε) of the last forward
     private var usedBatchStatistics = false
+    /// Evaluation-mode forward passes skip writing x̂ (prediction needs only y = x·scale + shift);
+    /// a backward after one recomputes x̂ from the saved input first.
+    private var normalizedIsCurrent = false
+    private var input: Matrix? = nil
+    private var usedMean: [Float]
     private var sumBuffer: [Float]
     private var sumSquaresBuffer: [Float]
 
@@ -37,6 +42,7 @@ public final class BatchNorm: Layer {
         runningMean = Array(repeating: 0, count: features)
         runningVariance = Array(repeating: 1, count: features)
         inverseStd = Array(repeating: 1, count: features)
+        usedMean = Array(repeating: 0, count: features)
         sumBuffer = Array(repeating: 0, count: features)
         sumSquaresBuffer = Array(repeating: 0, count: features)
         normalized = Matrix(rows: 0, columns: features)
@@ -73,6 +79,8 @@ public final class BatchNorm: Layer {
         normalized.setRows(B)
         output.setRows(B)
         usedBatchStatistics = (mode == .training && !frozen)
+        normalizedIsCurrent = mode == .training
+        input = x
         inverseStd.withUnsafeMutableBufferPointer { invStd in
             sumBuffer.withUnsafeMutableBufferPointer { mean in
                 sumSquaresBuffer.withUnsafeMutableBufferPointer { variance in
@@ -110,13 +118,26 @@ public final class BatchNorm: Layer {
                         }
                     }
                     for c in 0..<C { invStd[c] = 1 / (variance[c] + epsilon).squareRoot() }
-                    // Fold γ/σ into one scale and β − γμ/σ into one shift for the output.
-                    for r in 0..<B {
-                        let xr = x.row(r), nr = normalized.row(r), yr = output.row(r)
+                    for c in 0..<C { usedMean[c] = mean[c] }
+                    if mode == .training {
+                        for r in 0..<B {
+                            let xr = x.row(r), nr = normalized.row(r), yr = output.row(r)
+                            for c in 0..<C {
+                                let n = (xr[c] - mean[c]) * invStd[c]
+                                nr[c] = n
+                                yr[c] = gamma[c] * n + beta[c]
+                            }
+                        }
+                    } else {
+                        // Prediction: one pass with γ/σ folded into a scale and β − γμ/σ into a shift
+                        // (held in the variance and mean buffers, no longer needed).
                         for c in 0..<C {
-                            let n = (xr[c] - mean[c]) * invStd[c]
-                            nr[c] = n
-                            yr[c] = gamma[c] * n + beta[c]
+                            variance[c] = gamma[c] * invStd[c]
+                            mean[c] = beta[c] - variance[c] * mean[c]
+                        }
+                        for r in 0..<B {
+                            let xr = x.row(r), yr = output.row(r)
+                            for c in 0..<C { yr[c] = xr[c] * variance[c] + mean[c] }
                         }
                     }
                 }
@@ -128,6 +149,13 @@ public final class BatchNorm: Layer {
     public func backward(_ dy: Matrix) -> Matrix {
         let B = dy.rows, C = inputFeatures
         dInput.setRows(B)
+        if !normalizedIsCurrent, let x = input {
+            for r in 0..<B {
+                let xr = x.row(r), nr = normalized.row(r)
+                for c in 0..<C { nr[c] = (xr[c] - usedMean[c]) * inverseStd[c] }
+            }
+            normalizedIsCurrent = true
+        }
         inverseStd.withUnsafeBufferPointer { invStd in
             sumBuffer.withUnsafeMutableBufferPointer { sumDy in
                 sumSquaresBuffer.withUnsafeMutableBufferPointer { sumDyXhat in

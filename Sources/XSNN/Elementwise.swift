@@ -15,7 +15,13 @@ public enum Elementwise {
     public static func reluForward(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, count n: Int) {
         let zero = Vector(repeating: 0)
         var i = 0
-        while i + 8 <= n { store(pointwiseMax(load(x, i), zero), y, i); i += 8 }
+        // replacing(with:where:) compiles to a compare and a blend; the generic pointwiseMax is
+        // not specialized here and was 6% of a training epoch.
+        while i + 8 <= n {
+            let v = load(x, i)
+            store(v.replacing(with: zero, where: v .< zero), y, i)
+            i += 8
+        }
         while i < n { y[i] = max(x[i], 0); i += 1 }
     }
 
