@@ -117,7 +117,8 @@ public final class CrossSectionModel {
         self.info = info
     }
 
-    /// Float64 prediction copies of the networks (built on first use).
+    /// Float64 prediction copies of the networks, built on first use. A model's weights do not
+    /// change after it is made (training works on its own networks and makes a new model).
     public private(set) lazy var inferenceNetworks: [InferenceNetwork] = networks.map(InferenceNetwork.init)
 
     /// The features of many points as Float64, row-major.

@@ -159,16 +159,14 @@ public final class Network {
 
     /// The parameter tensors that training updates: a visible query, as in MLX.
     public var trainableViews: [ParameterView] {
+        // The store's views are laid out layer by layer, in order.
         var result: [ParameterView] = []
-        var offset = 0
         var viewIndex = 0
         for (layer, block) in zip(layers, blockOfLayer) {
             for _ in layer.parameterLayout {
-                let view = parameters.views[viewIndex]
-                if blockTrainable[block] { result.append(view) }
+                if blockTrainable[block] { result.append(parameters.views[viewIndex]) }
                 viewIndex += 1
             }
-            offset += layer.parameterLayout.reduce(0) { $0 + $1.count }
         }
         return result
     }

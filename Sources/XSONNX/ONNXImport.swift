@@ -54,7 +54,9 @@ public enum ONNXImport {
         var output: OutputTransform? = nil
         var pendingScale: Float? = nil, pendingOffset: Float? = nil
         var sigmoidOf: String? = nil
-        var softplusStage = 0
+        // Progress through the two sigmoid tails xsnet writes after the last dense layer:
+        // Neg(1) → Softplus(2) → Neg(3) → Exp, or Neg(1) → Exp(10) → Add(11) → Div.
+        var sigmoidTailStage = 0
         func constant(_ name: String) throws -> (values: [Float], dims: [Int]) {
             guard let c = constants[name] else { throw ONNXError.unsupported("`\(name)` is not a constant") }
             return c
@@ -87,9 +89,9 @@ public enum ONNXImport {
                 let w = try constant(name)
                 guard w.dims.count == 2 else { throw ONNXError.unsupported("MatMul weight of rank \(w.dims.count)") }
                 layers.append(DenseLayer(weight: w.values, bias: [Float](repeating: 0, count: w.dims[1]), rows: w.dims[0], columns: w.dims[1]))
-            case "Add" where softplusStage == 10:
-                softplusStage = 11
-            case "Div" where softplusStage == 11:
+            case "Add" where sigmoidTailStage == 10:
+                sigmoidTailStage = 11
+            case "Div" where sigmoidTailStage == 11:
                 output = .sigmoidScale
             case "Add" where pendingScale != nil:
                 pendingOffset = try constant(other(n) ?? "").values.first
@@ -126,13 +128,13 @@ public enum ONNXImport {
                 continue
             case "Mul":
                 pendingScale = try constant(other(n) ?? "").values.first
-            case "Neg" where softplusStage == 0 || softplusStage == 2:
-                softplusStage += 1
-            case "Softplus" where softplusStage == 1:
-                softplusStage = 2
-            case "Exp" where softplusStage == 1:
-                softplusStage = 10  // 1/(1 + exp(−z)): Neg, Exp, Add, Div
-            case "Exp" where softplusStage == 3:
+            case "Neg" where sigmoidTailStage == 0 || sigmoidTailStage == 2:
+                sigmoidTailStage += 1
+            case "Softplus" where sigmoidTailStage == 1:
+                sigmoidTailStage = 2
+            case "Exp" where sigmoidTailStage == 1:
+                sigmoidTailStage = 10  // 1/(1 + exp(−z)): Neg, Exp, Add, Div
+            case "Exp" where sigmoidTailStage == 3:
                 output = .sigmoidScale
             case "Exp" where pendingScale != nil && pendingOffset != nil:
                 output = .logScale(offset: Double(pendingOffset!), width: Double(pendingScale!))
