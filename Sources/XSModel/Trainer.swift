@@ -312,7 +312,7 @@ public final class Trainer {
         let f = config.features.count
         while epoch < config.epochs {
             var rate = schedule.rate(base: config.learningRate, epoch: epoch)
-            if case let .reduceOnPlateau(_, _, _) = schedule { rate *= plateau.scale }
+            if case .reduceOnPlateau = schedule { rate *= plateau.scale }
             var order = trainingPoints
             generator.shuffle(&order)
             var lossSum = 0.0
