@@ -47,6 +47,8 @@ public struct TrainingRecord: Codable, Hashable, Sendable {
     public var dataHash: String
     public var xsnetVersion: String
     public var finishedAt: String
+    /// Figures measured when training finished (test split): kept in the file as provenance.
+    public var metrics: [String: Double]? = nil
 }
 
 /// Everything a cross-section model file stores besides the weights.

@@ -188,10 +188,12 @@ struct TrainCommand: ParsableCommand {
             throw ExitCode(130)
         }
         let model = trainer.finishedModel(machine: machineDescription(), version: XSNet.configuration.version)
-        try model.save(outURL)
-        try? FileManager.default.removeItem(at: checkpointURL)
         let report = Evaluation.report(model: model, points: trainer.data.split.test.map { trainer.data.points[$0] }, splitName: "test")
         let t = report.total
+        model.info.training?.metrics = ["test_points": Double(t.points), "test_chi2_per_point": t.chi2_per_point,
+                                        "test_median_abs_rel_dev": t.median_abs_rel_dev, "test_within_10pct": t.within_10pct]
+        try model.save(outURL)
+        try? FileManager.default.removeItem(at: checkpointURL)
         print(String(format: "wrote %@ (%d epochs, %@); test: %d points, median |σ_pred/σ − 1| %.2f%% (with λ_k %.2f%%), within 10%% %.1f%%, χ²/N %.2f",
                      out, trainer.epoch, formatDuration(model.info.training?.wallSeconds ?? 0), t.points, 100 * t.median_abs_rel_dev,
                      100 * t.median_abs_rel_dev_fitted_lambda, 100 * t.within_10pct, t.chi2_per_point))
