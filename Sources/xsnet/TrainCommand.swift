@@ -161,6 +161,8 @@ struct TrainCommand: ParsableCommand {
                 throw ValidationError("no checkpoint at \(checkpointURL.path) to resume from")
             }
             trainer = try Trainer(resuming: checkpointURL, data: data)
+            // After a divergence the message suggests resuming with a lower learning rate.
+            if let learningRate { trainer.config.learningRate = learningRate }
             if !quiet { printError("resuming \(checkpointURL.path) at epoch \(trainer.epoch) of \(trainer.config.epochs)") }
         } else {
             let selection = DataSelection(nucleus: nucleus, datasets: datasets.map { $0.split(separator: ",").map(String.init) },
