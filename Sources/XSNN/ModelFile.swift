@@ -9,9 +9,11 @@ public enum ModelFileError: Error, CustomStringConvertible, LocalizedError, Equa
     case checksum
     case corruptHeader(String)
     case mismatch(String)
+    case unreadable(String)
 
     public var description: String {
         switch self {
+        case .unreadable(let why): "cannot read the model file: \(why)"
         case .foreign(let path): "\(path) is not an xsnet model file (wrong magic bytes); model files are written by `xsnet train`"
         case let .newerVersion(found, supported): "model file format version \(found) is newer than this xsnet reads (\(supported)); update xsnet"
         case .truncated(let why): "model file is truncated (\(why)); copy it again or retrain"
@@ -225,7 +227,7 @@ public enum ModelFile {
     public static func read<Metadata: Codable>(_ type: Metadata.Type, from url: URL) throws -> (networks: [Network], metadata: Metadata) {
         let data: Data
         do { data = try Data(contentsOf: url) } catch {
-            throw ModelFileError.truncated("cannot read \(url.path): \(error.localizedDescription)")
+            throw ModelFileError.unreadable("\(url.path): \(error.localizedDescription)")
         }
         return try decode(type, from: data, path: url.path)
     }
