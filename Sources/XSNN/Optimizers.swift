@@ -85,19 +85,12 @@ public struct Adam: Optimizer {
             let theta = group.values, grad = group.gradients, mk = m[k], vk = v[k]
             let stepSize = lr / correction1
             let inverseSqrtCorrection2 = 1 / correction2.squareRoot()
-            let decoupled = self.decoupled
+            let l2: Float = decoupled ? 0 : decay
+            let decoupledDecay: Float = decoupled ? lr * decay : 0
             // Large tensors are split over the worker threads; the update is elementwise.
             Elementwise.parallelChunks(count: group.count, parts: threads) { range in
-                for i in range {
-                    var g = grad[i]
-                    if !decoupled && decay != 0 { g += decay * theta[i] }
-                    mk[i] = b1 * mk[i] + (1 - b1) * g
-                    vk[i] = b2 * vk[i] + (1 - b2) * g * g
-                    // η m̂/(√v̂ + ε) = (η/c₁) m / (√v/√c₂ + ε)
-                    var update = stepSize * mk[i] / (vk[i].squareRoot() * inverseSqrtCorrection2 + eps)
-                    if decoupled && decay != 0 { update += lr * decay * theta[i] }
-                    theta[i] -= update
-                }
+                Elementwise.adamUpdate(theta: theta, gradient: grad, m: mk, v: vk, range: range, beta1: b1, beta2: b2, epsilon: eps,
+                                       stepSize: stepSize, inverseSqrtCorrection2: inverseSqrtCorrection2, l2: l2, decoupledDecay: decoupledDecay)
             }
         }
     }
