@@ -1,21 +1,44 @@
 import XSCore
 
-/// A train/test partition of a list of points, as sorted indices into it.
+/// A train/validation/test partition of a list of points, as sorted indices into it. The
+/// validation part (often empty) is neither trained on nor tested on: it calibrates the
+/// uncertainty of a model (see `UncertaintyCalibration`).
 public struct DataSplit: Hashable, Sendable, Codable {
     public var train: [Int]
     public var test: [Int]
+    public var validation: [Int]
+    /// Spectra a held-out-spectra split did not take because they alone cover their kinematics
+    /// (holding them out would test extrapolation, not interpolation): reported, not hidden.
+    public var spectraKeptForCoverage: Int
 
-    public init(train: [Int], test: [Int]) {
+    public init(train: [Int], test: [Int], validation: [Int] = [], spectraKeptForCoverage: Int = 0) {
         self.train = train.sorted()
         self.test = test.sorted()
+        self.validation = validation.sorted()
+        self.spectraKeptForCoverage = spectraKeptForCoverage
+    }
+
+    enum CodingKeys: String, CodingKey { case train, test, validation, spectraKeptForCoverage }
+
+    // Files written before the validation part existed have none.
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(train: try c.decode([Int].self, forKey: .train), test: try c.decode([Int].self, forKey: .test),
+                  validation: try c.decodeIfPresent([Int].self, forKey: .validation) ?? [],
+                  spectraKeptForCoverage: try c.decodeIfPresent(Int.self, forKey: .spectraKeptForCoverage) ?? 0)
     }
 
     /// How the test part is chosen.
     public enum Method: String, CaseIterable, Sendable, Codable {
         /// Random points (the paper's 9:1 split).
         case random
-        /// Whole (E, θ) spectra of each data set held out: tests interpolation between settings.
+        /// Whole (E, θ) spectra of each data set held out, any of them: a spectrum that alone
+        /// covers its kinematics (carbon's only backward-angle one, Barreau 0.56 GeV 145°) may be
+        /// held out, and then the test measures extrapolation.
         case spectra
+        /// Whole spectra held out, only those inside the kinematic box (E, θ, Q², ω/E) of the
+        /// spectra left for training: tests interpolation between measured settings.
+        case interiorSpectra = "interior-spectra"
     }
 
     /// Random points: `testFraction` of them (rounded) in the test part.
@@ -29,19 +52,60 @@ public struct DataSplit: Hashable, Sendable, Codable {
 
     /// Held-out spectra: `testFraction` of the (data set, E, θ) settings (rounded, at least one
     /// when the fraction is positive and there are two or more) go whole into the test part.
-    public static func heldOutSpectra(points: [ScatteringPoint], testFraction: Double, seed: UInt64) -> DataSplit {
+    /// With `interiorOnly`, spectra are taken in the seeded order but one is passed over when
+    /// holding it out would leave any held-out point outside the kinematic box of the rest.
+    public static func heldOutSpectra(points: [ScatteringPoint], testFraction: Double, seed: UInt64, interiorOnly: Bool = false) -> DataSplit {
         precondition((0...1).contains(testFraction), "testFraction must be in [0, 1]")
-        let spectra = Array(Set(points.map(\.spectrum))).sorted()
-        var rng = SeededGenerator(seed: seed)
-        let order = rng.permutation(spectra.count)
-        var nTest = Int((Double(spectra.count) * testFraction).rounded())
-        if testFraction > 0 && nTest == 0 && spectra.count > 1 { nTest = 1 }
-        let held = Set(order[..<nTest].map { spectra[$0] })
+        let (held, passedOver) = chooseSpectra(points: points, among: Array(points.indices), fraction: testFraction, seed: seed, interiorOnly: interiorOnly)
         var train: [Int] = [], test: [Int] = []
         for (i, p) in points.enumerated() {
             if held.contains(p.spectrum) { test.append(i) } else { train.append(i) }
         }
-        return DataSplit(train: train, test: test)
+        return DataSplit(train: train, test: test, spectraKeptForCoverage: passedOver)
+    }
+
+    /// Seeded choice of whole spectra among the points `among`: `fraction` of their spectra.
+    static func chooseSpectra(points: [ScatteringPoint], among: [Int], fraction: Double, seed: UInt64, interiorOnly: Bool) -> (held: Set<SpectrumKey>, passedOver: Int) {
+        let spectra = Array(Set(among.map { points[$0].spectrum })).sorted()
+        var rng = SeededGenerator(seed: seed)
+        let order = rng.permutation(spectra.count)
+        var nTest = Int((Double(spectra.count) * fraction).rounded())
+        if fraction > 0 && nTest == 0 && spectra.count > 1 { nTest = 1 }
+        guard interiorOnly else { return (Set(order[..<nTest].map { spectra[$0] }), 0) }
+        var held = Set<SpectrumKey>()
+        var passedOver = 0
+        for s in order.map({ spectra[$0] }) where held.count < nTest {
+            let candidate = held.union([s])
+            let rest = KinematicDomain(points: among.filter { !candidate.contains(points[$0].spectrum) }.map { points[$0].kinematics })
+            if among.allSatisfy({ !candidate.contains(points[$0].spectrum) || !rest.isExtrapolation(points[$0].kinematics) }) {
+                held = candidate
+            } else {
+                passedOver += 1
+            }
+        }
+        return (held, passedOver)
+    }
+
+    /// Moves `fraction` (of all points) from the training part into a validation part, chosen the
+    /// way the test part was (random points, or whole spectra), with its own seed.
+    public func carvingValidation(points: [ScatteringPoint], fraction: Double, method: Method, seed: UInt64) -> DataSplit {
+        precondition((0..<1).contains(fraction), "validation fraction must be in [0, 1)")
+        guard fraction > 0, train.count > 1 else { return self }
+        var validation: [Int]
+        switch method {
+        case .random:
+            var rng = SeededGenerator(seed: seed)
+            let order = rng.permutation(train.count)
+            let n = min(train.count - 1, Int((Double(points.count) * fraction).rounded()))
+            validation = order[..<n].map { train[$0] }
+        case .spectra, .interiorSpectra:
+            // The fraction is of all points; spectra are chosen among the training ones.
+            let share = min(1, fraction * Double(points.count) / Double(train.count))
+            let (held, _) = Self.chooseSpectra(points: points, among: train, fraction: share, seed: seed, interiorOnly: method == .interiorSpectra)
+            validation = train.filter { held.contains(points[$0].spectrum) }
+        }
+        let chosen = Set(validation)
+        return DataSplit(train: train.filter { !chosen.contains($0) }, test: test, validation: validation, spectraKeptForCoverage: spectraKeptForCoverage)
     }
 
     /// k-fold cross-validation: fold i tests on the i-th of k near-equal random parts.

@@ -12,31 +12,6 @@ public struct NormalizationFit: Codable, Hashable, Sendable {
     public var pull: Double { (lambda - 1) / uncertainty }
 }
 
-/// The kinematic region the training data cover; predictions outside it are flagged.
-public struct KinematicDomain: Codable, Hashable, Sendable {
-    public var energy: ClosedRange<Double>
-    public var angle: ClosedRange<Double>
-    public var Q2: ClosedRange<Double>
-    public var energyTransferFraction: ClosedRange<Double>
-
-    public init(points: [Kinematics]) {
-        func range(_ f: (Kinematics) -> Double) -> ClosedRange<Double> {
-            let v = points.map(f)
-            return (v.min() ?? 0)...(v.max() ?? 0)
-        }
-        energy = range(\.beamEnergy)
-        angle = range(\.angleDegrees)
-        Q2 = range(\.Q2)
-        energyTransferFraction = range { $0.energyTransfer / $0.beamEnergy }
-    }
-
-    /// Whether a point lies outside the box the training data span in E, θ, Q² and ω/E.
-    public func isExtrapolation(_ k: Kinematics) -> Bool {
-        !(energy.contains(k.beamEnergy) && angle.contains(k.angleDegrees) && Q2.contains(k.Q2)
-            && energyTransferFraction.contains(k.energyTransfer / k.beamEnergy))
-    }
-}
-
 /// How a model was made: what its model card reports.
 public struct TrainingRecord: Codable, Hashable, Sendable {
     public var command: String
@@ -71,6 +46,8 @@ public struct ModelInfo: Codable, Sendable {
     public var fineTunedFrom: String? = nil
     /// Monte-Carlo dropout prediction (model B): passes per point; nil for deterministic prediction.
     public var monteCarloSamples: Int? = nil
+    /// The spread's calibration factor fitted on the validation part (`xsnet calibrate`); nil: none.
+    public var calibration: UncertaintyCalibration? = nil
 
     /// One member of an ensemble.
     public struct MemberRecord: Codable, Sendable {
@@ -107,6 +84,13 @@ public struct CrossSectionPrediction: Sendable {
     public var percentile16: Double
     public var percentile84: Double
     public var extrapolation: Bool
+
+    /// The spread multiplied by `c`: σ → cσ and each percentile p → mean + c(p − mean).
+    public func scalingSpread(by c: Double) -> CrossSectionPrediction {
+        guard c != 1 else { return self }
+        return CrossSectionPrediction(mean: mean, standardDeviation: c * standardDeviation, percentile16: mean + c * (percentile16 - mean),
+                                      percentile84: mean + c * (percentile84 - mean), extrapolation: extrapolation)
+    }
 }
 
 /// A trained cross-section model: one network or an ensemble, with its transforms.
@@ -159,8 +143,10 @@ public final class CrossSectionModel {
         return points.indices.map { i in log(points[i].mottScale) + info.output.logRatio(z[i]).value }
     }
 
-    /// Predictions with the spread over the members, or over Monte-Carlo dropout passes.
-    public func predict(_ points: [Kinematics]) -> [CrossSectionPrediction] {
+    /// Predictions with the spread over the members, or over Monte-Carlo dropout passes; with
+    /// `calibrated` (the default) the spread is scaled by the model's calibration factor, if any.
+    public func predict(_ points: [Kinematics], calibrated: Bool = true) -> [CrossSectionPrediction] {
+        let scale = calibrated ? (info.calibration?.scale ?? 1) : 1
         let perMember: [[Double]]
         if let samples = info.monteCarloSamples, networks.count == 1, samples > 1 {
             perMember = monteCarloPasses(points, samples: samples)
@@ -169,7 +155,7 @@ public final class CrossSectionModel {
         }
         return points.indices.map { i in
             let values = perMember.map { $0[i] }
-            return Self.summarize(values, extrapolation: info.domain.isExtrapolation(points[i]))
+            return Self.summarize(values, extrapolation: info.domain.isExtrapolation(points[i])).scalingSpread(by: scale)
         }
     }
 
@@ -212,6 +198,7 @@ public final class CrossSectionModel {
             return m
         }
         info.monteCarloSamples = nil
+        info.calibration = nil
         return CrossSectionModel(networks: replicas.flatMap(\.networks), info: info)
     }
 

@@ -1,4 +1,5 @@
 import Foundation
+import XSCore
 import XSData
 
 /// Agreement of a model with data, as physicists quote it.
@@ -72,8 +73,8 @@ public enum Evaluation {
     }
 
     /// Per data set and in total. λ_k are the model's for its own nucleus; other data get λ = 1.
-    public static func report(model: CrossSectionModel, points: [ScatteringPoint], splitName: String) -> EvaluationReport {
-        let predictions = model.predict(points.map(\.kinematics))
+    public static func report(model: CrossSectionModel, points: [ScatteringPoint], splitName: String, calibrated: Bool = true) -> EvaluationReport {
+        let predictions = model.predict(points.map(\.kinematics), calibrated: calibrated)
         let sameNucleus = points.first.map { $0.nucleus.name == model.info.nucleus } ?? false
         let lambda: (String) -> Double = { sameNucleus ? model.info.normalization($0) : 1 }
         var groups: [String: [Int]] = [:]
@@ -87,5 +88,20 @@ public enum Evaluation {
         }
         return EvaluationReport(model_nucleus: model.info.nucleus, split: splitName,
                                 total: metrics(points: points, predictions: predictions, lambda: lambda), datasets: datasets)
+    }
+
+    /// One row per point: the data, the prediction with its spread, and the pull
+    /// (σ_pred − σ_data)/√(σ_model² + Δσ²) that the coverage counts.
+    public static func pointsCSV(model: CrossSectionModel, points: [ScatteringPoint], calibrated: Bool = true) -> String {
+        let predictions = model.predict(points.map(\.kinematics), calibrated: calibrated)
+        let sameNucleus = points.first.map { $0.nucleus.name == model.info.nucleus } ?? false
+        var text = "dataset,E_GeV,theta_deg,omega_GeV,sigma,sigma_error,mean,sigma_model,p16,p84,lambda,pull,extrapolation\n"
+        for (p, q) in zip(points, predictions) {
+            let band = (q.standardDeviation * q.standardDeviation + p.crossSectionError * p.crossSectionError).squareRoot()
+            let lambda = sameNucleus ? model.info.normalization(p.dataset) : 1
+            text += "\(TextTable.csvField(p.dataset)),\(p.beamEnergy),\(p.angleDegrees),\(p.energyTransfer),\(p.crossSection),\(p.crossSectionError),"
+            text += "\(q.mean),\(q.standardDeviation),\(q.percentile16),\(q.percentile84),\(lambda),\((q.mean - p.crossSection) / band),\(q.extrapolation)\n"
+        }
+        return text
     }
 }

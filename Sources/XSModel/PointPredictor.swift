@@ -18,7 +18,7 @@ public final class PointPredictor {
     }
 
     /// Mean and standard deviation over the members of d²σ/dΩdω in nb/sr/GeV (the deterministic
-    /// prediction; MC dropout is a batch feature of `CrossSectionModel.predict`).
+    /// prediction; the standard deviation carries the model's calibration factor, as `predict` does; MC dropout is a batch feature of `CrossSectionModel.predict`).
     public func predict(beamEnergy: Double, angleDegrees: Double, energyTransfer: Double) -> (mean: Double, standardDeviation: Double) {
         let k = Kinematics(beamEnergy: beamEnergy, angleDegrees: angleDegrees, energyTransfer: energyTransfer)
         let info = model.info
@@ -38,6 +38,6 @@ public final class PointPredictor {
         guard values.count > 1 else { return (mean, 0) }
         var s = 0.0
         for v in values { s += (v - mean) * (v - mean) }
-        return (mean, (s / (n - 1)).squareRoot())
+        return (mean, (model.info.calibration?.scale ?? 1) * (s / (n - 1)).squareRoot())
     }
 }

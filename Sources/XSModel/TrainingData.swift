@@ -15,15 +15,32 @@ public struct DataSelection: Codable, Hashable, Sendable {
     public var splitMethod: DataSplit.Method
     public var testFraction: Double
     public var splitSeed: UInt64
+    /// Fraction of all points moved from training into a validation part (chosen like the test
+    /// part, seed splitSeed + 1) on which the uncertainty is calibrated; 0 for none.
+    public var validationFraction: Double
 
     public init(nucleus: String, datasets: [String]? = nil, minimumEnergyTransfer: Double = 0.02,
-                splitMethod: DataSplit.Method = .random, testFraction: Double = 0.1, splitSeed: UInt64 = 0) {
+                splitMethod: DataSplit.Method = .random, testFraction: Double = 0.1, splitSeed: UInt64 = 0,
+                validationFraction: Double = 0) {
         self.nucleus = nucleus
         self.datasets = datasets
         self.minimumEnergyTransfer = minimumEnergyTransfer
         self.splitMethod = splitMethod
         self.testFraction = testFraction
         self.splitSeed = splitSeed
+        self.validationFraction = validationFraction
+    }
+
+    enum CodingKeys: String, CodingKey { case nucleus, datasets, minimumEnergyTransfer, splitMethod, testFraction, splitSeed, validationFraction }
+
+    // Model files written before the validation part existed have none.
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(nucleus: try c.decode(String.self, forKey: .nucleus), datasets: try c.decodeIfPresent([String].self, forKey: .datasets),
+                  minimumEnergyTransfer: try c.decode(Double.self, forKey: .minimumEnergyTransfer),
+                  splitMethod: try c.decode(DataSplit.Method.self, forKey: .splitMethod), testFraction: try c.decode(Double.self, forKey: .testFraction),
+                  splitSeed: try c.decode(UInt64.self, forKey: .splitSeed),
+                  validationFraction: try c.decodeIfPresent(Double.self, forKey: .validationFraction) ?? 0)
     }
 
     /// The carbon data sets of Kowal et al. (2024) (Dai2018 is not in the archive copies).
@@ -90,10 +107,13 @@ extension DataSelection {
             }
         }
         guard points.count >= 10 else { throw SelectionError.tooFewPoints(points.count) }
-        let split: DataSplit = switch splitMethod {
+        let testSplit: DataSplit = switch splitMethod {
         case .random: .random(count: points.count, testFraction: testFraction, seed: splitSeed)
         case .spectra: .heldOutSpectra(points: points, testFraction: testFraction, seed: splitSeed)
+        case .interiorSpectra: .heldOutSpectra(points: points, testFraction: testFraction, seed: splitSeed, interiorOnly: true)
         }
+        // The validation part is carved from the training part, so the test part does not change.
+        let split = testSplit.carvingValidation(points: points, fraction: validationFraction, method: splitMethod, seed: splitSeed &+ 1)
         var uncertainty: [String: Double] = [:]
         for key in wanted { uncertainty[key] = data.normalizationUncertainty(nucleus: nucleus, dataset: key) }
         let hash = PointsCSV.text(points).utf8CString.withUnsafeBytes { ModelFile.fnv1a(UnsafeRawBufferPointer(rebasing: $0.dropLast())) }

@@ -61,7 +61,14 @@ struct PredictionOptions: ParsableArguments {
                 throw ValidationError("--mc-samples/--mc-probability need a single network trained with --dropout")
             }
             model.info.monteCarloSamples = mcSamples ?? model.info.monteCarloSamples ?? 100
-            if let p = mcProbability { model.setDropoutProbability(p) }
+            if let p = mcProbability {
+                model.setDropoutProbability(p)
+                // The calibration factor was fitted at the training p; it does not carry to another p.
+                if model.info.calibration != nil {
+                    model.info.calibration = nil
+                    printError("note: --mc-probability changes the spread; the model's calibration (fitted at its own p) is not applied")
+                }
+            }
         }
         return model
     }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import XSCore
+import XSData
 import XSModel
 import XSNN
 
@@ -16,6 +17,9 @@ struct EnsembleCommand: ParsableCommand {
 
               xsnet ensemble train --replicas 20 --jobs 2 --out Models/C12-ensemble.xsnet
               xsnet ensemble build --out ens.xsnet replicas/*.xsnet
+
+            Replicas trained with --validation-fraction (pass it after --) share a validation part;
+            the merged ensemble's spread is then calibrated on it (see `xsnet calibrate`).
             """,
         subcommands: [Build.self, Train.self])
 
@@ -23,6 +27,7 @@ struct EnsembleCommand: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Merge replica model files into one ensemble file.")
         @Option(help: "The ensemble file to write.") var out: String
         @Option(help: "Weight storage: f32, or f16 (half the size; predictions change by < 0.1%).") var storage: String = "f32"
+        @OptionGroup var source: DataSourceOptions
         @Argument(help: "Replica model files.") var replicas: [String]
 
         func validate() throws {
@@ -33,6 +38,7 @@ struct EnsembleCommand: ParsableCommand {
         func run() throws {
             let models = try replicas.map { try CrossSectionModel.load(URL(fileURLWithPath: $0)) }
             let ensemble = try CrossSectionModel.ensemble(models)
+            try ensemble.calibrateOnValidation(data: source.load)
             try ensemble.save(URL(fileURLWithPath: out), storage: ModelFile.Storage(rawValue: storage)!)
             print("wrote \(out): \(ensemble.networks.count) members (\(storage))")
         }
@@ -90,6 +96,12 @@ struct EnsembleCommand: ParsableCommand {
             }
             let models = try files.map { try CrossSectionModel.load(URL(fileURLWithPath: $0)) }
             let ensemble = try CrossSectionModel.ensemble(models)
+            // The replicas' data: the bundled set unless --data was passed to them.
+            func value(_ flag: String) -> String? { trainOptions.firstIndex(of: flag).flatMap { $0 + 1 < trainOptions.count ? trainOptions[$0 + 1] : nil } }
+            try ensemble.calibrateOnValidation(data: {
+                guard let file = value("--data") else { return try ScatteringData.bundled() }
+                return try ScatteringData.load(points: URL(fileURLWithPath: file), datasets: value("--datasets-file").map { URL(fileURLWithPath: $0) })
+            })
             guard let store = ModelFile.Storage(rawValue: storage) else { throw ValidationError("--storage must be f32 or f16") }
             try ensemble.save(URL(fileURLWithPath: out), storage: store)
             print("wrote \(out): \(ensemble.networks.count) members in \(formatDuration(Benchmark.now() - started))")

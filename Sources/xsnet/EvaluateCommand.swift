@@ -18,13 +18,16 @@ struct EvaluateCommand: ParsableCommand {
               xsnet evaluate --model Models/C12.xsnet --data my-points.csv --format json
             """)
 
-    enum SplitChoice: String, ExpressibleByArgument, CaseIterable { case train, test, all }
+    enum SplitChoice: String, ExpressibleByArgument, CaseIterable { case train, validation, test, all }
 
     @Option(help: "The model file.") var model: String
-    @Option(help: "train, test or all (of the model's stored split).") var split: SplitChoice = .test
+    @Option(help: "train, validation, test or all (of the model's stored split).") var split: SplitChoice = .test
     @Option(help: "Output format: table, csv or json.") var format: OutputFormat = .table
     @OptionGroup var prediction: PredictionOptions
     @OptionGroup var source: DataSourceOptions
+    @Flag(help: "Report the spread as the members give it, without the model's calibration factor.") var uncalibrated = false
+    @Option(name: .customLong("points-out"), help: ArgumentHelp("Also write every point with its prediction (CSV): data, error, mean, σ_model, p16, p84, λ_k, pull.", valueName: "file"))
+    var pointsOut: String?
 
     func run() throws {
         let model = try prediction.load(self.model)
@@ -40,13 +43,18 @@ struct EvaluateCommand: ParsableCommand {
             }
             let indices: [Int] = switch split {
             case .train: selected.split.train
+            case .validation: selected.split.validation
             case .test: selected.split.test
             case .all: Array(selected.points.indices)
             }
             points = indices.map { selected.points[$0] }
             splitName = split.rawValue
         }
-        let report = Evaluation.report(model: model, points: points, splitName: splitName)
+        guard !points.isEmpty else { throw ValidationError("the \(splitName) part of this model's split is empty") }
+        let report = Evaluation.report(model: model, points: points, splitName: splitName, calibrated: !uncalibrated)
+        if let pointsOut {
+            try AtomicFile.write(Evaluation.pointsCSV(model: model, points: points, calibrated: !uncalibrated), to: URL(fileURLWithPath: pointsOut))
+        }
         switch format {
         case .json:
             print(try jsonText(report), terminator: "")
@@ -67,7 +75,8 @@ struct EvaluateCommand: ParsableCommand {
                 print(table.rendered(), terminator: "")
                 if model.networks.count > 1 || model.info.monteCarloSamples != nil {
                     let t = report.total
-                    print(String(format: "coverage: 1σ %.1f%%, 2σ %.1f%%; mean relative uncertainty %.2f%%", 100 * t.coverage_1sigma, 100 * t.coverage_2sigma, 100 * t.mean_rel_uncertainty))
+                    let c = model.info.calibration.map { uncalibrated ? " (uncalibrated; the model's factor is \(String(format: "%.3f", $0.scale)))" : String(format: " (spread × %.3f, calibrated on %d validation points)", $0.scale, $0.validationPoints) } ?? " (uncalibrated)"
+                    print(String(format: "coverage: 1σ %.1f%%, 2σ %.1f%%; mean relative uncertainty %.2f%%", 100 * t.coverage_1sigma, 100 * t.coverage_2sigma, 100 * t.mean_rel_uncertainty) + c)
                 }
             }
         }

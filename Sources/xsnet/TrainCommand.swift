@@ -67,8 +67,11 @@ struct TrainCommand: ParsableCommand {
     // Data
     @Option(help: "Comma-separated data-set keys (default: the paper's for carbon, all for others).") var datasets: String?
     @Option(help: "Leave out points with ω below this (GeV): elastic peak and discrete states.") var minOmega: Double = 0.02
-    @Option(help: "random (points) or spectra (whole (E, θ) settings held out).") var split: DataSplit.Method = .random
+    @Option(help: "random (points), spectra (whole (E, θ) settings held out) or interior-spectra (only spectra inside the kinematic box of the rest: interpolation).")
+    var split: DataSplit.Method = .random
     @Option(help: "Fraction held out for testing.") var testFraction: Double = 0.1
+    @Option(help: "Fraction of all points held out of training, chosen like the test part, to calibrate the uncertainty on (xsnet calibrate).")
+    var validationFraction: Double = 0
     @Option(help: "Seed of the split.") var splitSeed: UInt64 = 0
 
     // Model and optimization (nil: the preset's value)
@@ -109,6 +112,9 @@ struct TrainCommand: ParsableCommand {
 
     func validate() throws {
         if !(0..<1).contains(testFraction) { throw ValidationError("--test-fraction must be in [0, 1)") }
+        if !(0..<1).contains(validationFraction) || testFraction + validationFraction >= 1 {
+            throw ValidationError("--validation-fraction must be in [0, 1) and leave points to train on with --test-fraction")
+        }
         if let d = dropout, !(0..<1).contains(d) { throw ValidationError("--dropout must be in [0, 1)") }
         if let e = epochs, e < 1 { throw ValidationError("--epochs must be at least 1") }
         if let b = batchSize, b < 1 { throw ValidationError("--batch-size must be at least 1") }
@@ -166,14 +172,17 @@ struct TrainCommand: ParsableCommand {
             if !quiet { printError("resuming \(checkpointURL.path) at epoch \(trainer.epoch) of \(trainer.config.epochs)") }
         } else {
             let selection = DataSelection(nucleus: nucleus, datasets: datasets.map { $0.split(separator: ",").map(String.init) },
-                                          minimumEnergyTransfer: minOmega, splitMethod: split, testFraction: testFraction, splitSeed: splitSeed)
+                                          minimumEnergyTransfer: minOmega, splitMethod: split, testFraction: testFraction, splitSeed: splitSeed,
+                                          validationFraction: validationFraction)
             let selected = try selection.apply(to: data)
             let command = (["xsnet"] + CommandLine.arguments.dropFirst()).joined(separator: " ")
             trainer = Trainer(data: selected, config: try makeConfig(), command: command)
             if !quiet {
                 let removed = selected.removedByCut.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
                 printError("\(selected.points.count) points of \(nucleus) in \(selected.datasetKeys.count) data sets; ω < \(minOmega) GeV removed: \(removed.isEmpty ? "none" : removed)")
-                printError("split \(split.rawValue): \(selected.split.train.count) train, \(selected.split.test.count) test; network \(trainer.network.parameters.count) parameters")
+                let validation = selected.split.validation.isEmpty ? "" : ", \(selected.split.validation.count) validation"
+                let passed = selected.split.spectraKeptForCoverage == 0 ? "" : " (\(selected.split.spectraKeptForCoverage) spectra kept in training: they alone cover their kinematics)"
+                printError("split \(split.rawValue): \(selected.split.train.count) train, \(selected.split.test.count) test\(validation)\(passed); network \(trainer.network.parameters.count) parameters")
             }
         }
         installInterruptHandler()
@@ -194,6 +203,11 @@ struct TrainCommand: ParsableCommand {
         let t = report.total
         model.info.training?.metrics = ["test_points": Double(t.points), "test_chi2_per_point": t.chi2_per_point,
                                         "test_median_abs_rel_dev": t.median_abs_rel_dev, "test_within_10pct": t.within_10pct]
+        // An MC-dropout model trained with a validation part is calibrated at once (xsnet calibrate).
+        if model.info.monteCarloSamples != nil, !trainer.data.split.validation.isEmpty {
+            model.info.calibration = try UncertaintyCalibration.fit(model: model, selected: trainer.data)
+            if !quiet { printError(describe(model.info.calibration!)) }
+        }
         try model.save(outURL)
         try? FileManager.default.removeItem(at: checkpointURL)
         print(String(format: "wrote %@ (%d epochs, %@); test: %d points, median |σ_pred/σ − 1| %.2f%% (with λ_k %.2f%%), within 10%% %.1f%%, χ²/N %.2f",

@@ -14,5 +14,5 @@ struct XSNet: AsyncParsableCommand {
               xsnet predict --model Models/C12.xsnet --energy 0.56 --angle 36 --omega 0.02:0.5:0.01
             """,
         version: "0.1.0",
-        subcommands: [DataCommand.self, TrainCommand.self, EvaluateCommand.self, PredictCommand.self, CardCommand.self, EnsembleCommand.self, PlotCommand.self, ReportCommand.self, FinetuneCommand.self, TransferStudyCommand.self, ExportCommand.self, ImportCommand.self, BenchCommand.self])
+        subcommands: [DataCommand.self, TrainCommand.self, EvaluateCommand.self, PredictCommand.self, CardCommand.self, EnsembleCommand.self, CalibrateCommand.self, PlotCommand.self, ReportCommand.self, FinetuneCommand.self, TransferStudyCommand.self, ExportCommand.self, ImportCommand.self, BenchCommand.self])
 }

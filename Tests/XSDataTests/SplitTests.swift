@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import XSData
 
@@ -44,5 +45,56 @@ import Testing
         #expect(tests.count == 103 && Set(tests).count == 103)
         for f in folds { #expect(Set(f.train).isDisjoint(with: f.test) && f.train.count + f.test.count == 103) }
         #expect(folds == DataSplit.kFold(count: 103, folds: 5, seed: 1))
+    }
+
+    @Test func interiorSpectraNeverHoldOutTheSpectraAtTheEdgeOfTheKinematics() {
+        let points = Self.spectra()
+        // Every seed: held-out points lie inside the box (E, θ, Q², ω/E) of the training points.
+        var passedOverSomewhere = false
+        for seed in 0..<20 as Range<UInt64> {
+            let split = DataSplit.heldOutSpectra(points: points, testFraction: 0.3, seed: seed, interiorOnly: true)
+            let box = KinematicDomain(points: split.train.map { points[$0].kinematics })
+            #expect(split.test.allSatisfy { !box.isExtrapolation(points[$0].kinematics) })
+            #expect(Set(split.test.map { points[$0].spectrum }).count == 3)
+            #expect(split.train.count + split.test.count == points.count)
+            passedOverSomewhere = passedOverSomewhere || split.spectraKeptForCoverage > 0
+            // The unrestricted split of the same seed may take an edge spectrum (E = 0.5 or 2 GeV).
+        }
+        #expect(passedOverSomewhere)
+        let any = (0..<20 as Range<UInt64>).contains { seed in
+            let split = DataSplit.heldOutSpectra(points: points, testFraction: 0.3, seed: seed)
+            let box = KinematicDomain(points: split.train.map { points[$0].kinematics })
+            return split.test.contains { box.isExtrapolation(points[$0].kinematics) }
+        }
+        #expect(any)
+    }
+
+    @Test func validationIsCarvedFromTrainingAndLeavesTheTestPartAlone() {
+        let points = Self.spectra()
+        let random = DataSplit.random(count: points.count, testFraction: 0.1, seed: 2)
+        let carved = random.carvingValidation(points: points, fraction: 0.2, method: .random, seed: 3)
+        #expect(carved.test == random.test)
+        #expect(carved.validation.count == Int((Double(points.count) * 0.2).rounded()))
+        #expect(Set(carved.train).isDisjoint(with: carved.validation))
+        #expect(Set(carved.train + carved.validation) == Set(random.train))
+        #expect(carved == random.carvingValidation(points: points, fraction: 0.2, method: .random, seed: 3))
+        #expect(random.carvingValidation(points: points, fraction: 0, method: .random, seed: 3) == random)
+
+        let spectra = DataSplit.heldOutSpectra(points: points, testFraction: 0.2, seed: 1)
+        let v = spectra.carvingValidation(points: points, fraction: 0.2, method: .spectra, seed: 4)
+        #expect(v.test == spectra.test)
+        let validationSpectra = Set(v.validation.map { points[$0].spectrum })
+        #expect(!validationSpectra.isEmpty)
+        #expect(validationSpectra.isDisjoint(with: Set(v.train.map { points[$0].spectrum })))
+        #expect(validationSpectra.isDisjoint(with: Set(v.test.map { points[$0].spectrum })))
+    }
+
+    @Test func splitsWrittenBeforeTheValidationPartStillRead() throws {
+        let old = #"{"train":[0,2,3],"test":[1]}"#
+        let split = try JSONDecoder().decode(DataSplit.self, from: Data(old.utf8))
+        #expect(split == DataSplit(train: [0, 2, 3], test: [1]))
+        #expect(split.validation.isEmpty)
+        let again = try JSONDecoder().decode(DataSplit.self, from: try JSONEncoder().encode(DataSplit(train: [1], test: [2], validation: [0])))
+        #expect(again.validation == [0])
     }
 }

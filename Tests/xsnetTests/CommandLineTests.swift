@@ -112,6 +112,38 @@ func temporaryFolder() throws -> URL {
         #expect(far.stdout.contains("yes") && far.stderr.contains("extrapolation"))
     }
 
+    @Test func replicasWithAValidationPartBuildACalibratedEnsemble() throws {
+        let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        var replicas: [String] = []
+        for i in 0..<2 {
+            let path = folder.appendingPathComponent("r\(i).xsnet").path
+            let r = try xsnet(["train", "--nucleus", "C12", "--datasets", "Whitney:1974hr,Sealock:1989nx", "--depth", "2", "--width", "8",
+                               "--epochs", "6", "--evaluate-every", "2", "--threads", "1", "--replica", "\(i)", "--of", "2",
+                               "--validation-fraction", "0.2", "--out", path])
+            #expect(r.status == 0, "\(r.stderr)")
+            #expect(r.stderr.contains("validation"))
+            replicas.append(path)
+        }
+        let ensemble = folder.appendingPathComponent("e.xsnet").path
+        let build = try xsnet(["ensemble", "build", "--out", ensemble] + replicas)
+        #expect(build.status == 0, "\(build.stderr)")
+        #expect(build.stderr.contains("spread calibrated on"), "\(build.stderr)")
+        let calibrated = try xsnet(["evaluate", "--model", ensemble, "--split", "validation"])
+        #expect(calibrated.stdout.contains("calibrated on"), "\(calibrated.stdout)")
+        let raw = try xsnet(["evaluate", "--model", ensemble, "--split", "validation", "--uncalibrated", "--points-out", folder.appendingPathComponent("p.csv").path])
+        #expect(raw.stdout.contains("uncalibrated"))
+        let rows = try String(contentsOfFile: folder.appendingPathComponent("p.csv").path, encoding: .utf8).split(separator: "\n")
+        #expect(rows.first?.hasPrefix("dataset,E_GeV,theta_deg,omega_GeV,sigma,sigma_error,mean,sigma_model") == true)
+        // Recalibrating into another file; a single network has no spread to calibrate.
+        let again = try xsnet(["calibrate", "--model", ensemble, "--out", folder.appendingPathComponent("e2.xsnet").path])
+        #expect(again.status == 0 && again.stdout.contains("c = "), "\(again.stderr)")
+        let single = try xsnet(["calibrate", "--model", replicas[0]])
+        #expect(single.status != 0 && single.stderr.contains("no spread"), "\(single.stderr)")
+        let noValidation = try xsnet(["evaluate", "--model", PlotCommandTests.model, "--split", "validation"])
+        #expect(noValidation.status != 0 && noValidation.stderr.contains("empty"))
+    }
+
     @Test func corruptModelFileIsRefused() throws {
         let folder = try temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
