@@ -32,8 +32,11 @@ let package = Package(
             resources: [.copy("points.csv"), .copy("datasets.csv")]),
         // Archive import, curated data, kinematics, splits.
         .target(name: "XSData", dependencies: ["XSCore", "XSDataResources"]),
+        // Elementwise kernels in C, vectorized for AVX-512/AVX2/baseline and chosen at run time.
+        // -fno-math-errno lets √ vectorize (with errno semantics every sqrtf is a scalar call path).
+        .target(name: "CXSKernels", cSettings: [.unsafeFlags(["-fno-math-errno"]), .unsafeFlags(["-O3"], .when(configuration: .release))]),
         // The neural-network engine: matrices, BLAS, layers, optimizers, model files.
-        .target(name: "XSNN", dependencies: ["XSCore", "COpenBLAS"], swiftSettings: fastMath),
+        .target(name: "XSNN", dependencies: ["XSCore", "COpenBLAS", "CXSKernels"], swiftSettings: fastMath),
         // The cross-section model: χ² with λ_k, training, evaluation, prediction.
         .target(name: "XSModel", dependencies: ["XSCore", "XSData", "XSNN"], swiftSettings: fastMath),
         // Figures as standalone SVG: axes, ticks, bands, error bars, legends; no dependencies.

@@ -1,3 +1,4 @@
+import CXSKernels
 import XSCore
 import Foundation
 
@@ -85,23 +86,10 @@ public final class BatchNorm: Layer {
             sumBuffer.withUnsafeMutableBufferPointer { mean in
                 sumSquaresBuffer.withUnsafeMutableBufferPointer { variance in
                     if usedBatchStatistics {
-                        // Two passes (mean, then centred squares): no cancellation in σ².
-                        mean.update(repeating: 0)
-                        variance.update(repeating: 0)
-                        for r in 0..<B {
-                            let xr = x.row(r)
-                            for c in 0..<C { mean[c] += xr[c] }
-                        }
-                        let inverseB = 1 / Float(B)
-                        for c in 0..<C { mean[c] *= inverseB }
-                        for r in 0..<B {
-                            let xr = x.row(r)
-                            for c in 0..<C {
-                                let d = xr[c] - mean[c]
-                                variance[c] += d * d
-                            }
-                        }
-                        for c in 0..<C { variance[c] *= inverseB }
+                        // Batch mean and biased variance (two passes), x̂ and y in one C kernel.
+                        xs_batchnorm_train_forward(x.data, normalized.data, output.data, B, C, gamma, beta, epsilon,
+                                                   mean.baseAddress!, variance.baseAddress!, invStd.baseAddress!)
+                        for c in 0..<C { usedMean[c] = mean[c] }
                         let unbias = B > 1 ? Float(B) / Float(B - 1) : 1
                         runningMean.withUnsafeMutableBufferPointer { rm in
                             runningVariance.withUnsafeMutableBufferPointer { rv in
@@ -111,15 +99,16 @@ public final class BatchNorm: Layer {
                                 }
                             }
                         }
-                    } else {
-                        for c in 0..<C {
-                            mean[c] = runningMean[c]
-                            variance[c] = runningVariance[c]
-                        }
+                        return
                     }
-                    for c in 0..<C { invStd[c] = 1 / (variance[c] + epsilon).squareRoot() }
-                    for c in 0..<C { usedMean[c] = mean[c] }
+                    for c in 0..<C {
+                        mean[c] = runningMean[c]
+                        usedMean[c] = mean[c]
+                        variance[c] = runningVariance[c]
+                        invStd[c] = 1 / (variance[c] + epsilon).squareRoot()
+                    }
                     if mode == .training {
+                        // A frozen layer in training: running statistics, but x̂ kept for backward.
                         for r in 0..<B {
                             let xr = x.row(r), nr = normalized.row(r), yr = output.row(r)
                             for c in 0..<C {
@@ -135,10 +124,7 @@ public final class BatchNorm: Layer {
                             variance[c] = gamma[c] * invStd[c]
                             mean[c] = beta[c] - variance[c] * mean[c]
                         }
-                        for r in 0..<B {
-                            let xr = x.row(r), yr = output.row(r)
-                            for c in 0..<C { yr[c] = xr[c] * variance[c] + mean[c] }
-                        }
+                        xs_scale_shift_rows(x.data, output.data, B, C, variance.baseAddress!, mean.baseAddress!)
                     }
                 }
             }
@@ -159,34 +145,13 @@ public final class BatchNorm: Layer {
         inverseStd.withUnsafeBufferPointer { invStd in
             sumBuffer.withUnsafeMutableBufferPointer { sumDy in
                 sumSquaresBuffer.withUnsafeMutableBufferPointer { sumDyXhat in
-                    sumDy.update(repeating: 0)
-                    sumDyXhat.update(repeating: 0)
-                    for r in 0..<B {
-                        let g = dy.row(r), n = normalized.row(r)
-                        for c in 0..<C {
-                            sumDy[c] += g[c]
-                            sumDyXhat[c] += g[c] * n[c]
-                        }
-                    }
+                    // Running statistics are constants outside training: the layer is then an affine map.
+                    xs_batchnorm_backward(dy.data, normalized.data, dInput.data, B, C, gamma, invStd.baseAddress!,
+                                          usedBatchStatistics ? 1 : 0, sumDy.baseAddress!, sumDyXhat.baseAddress!)
                     if !frozen {
                         for c in 0..<C {
                             dBeta[c] += sumDy[c]
                             dGamma[c] += sumDyXhat[c]
-                        }
-                    }
-                    if usedBatchStatistics {
-                        let inverseB = 1 / Float(B)
-                        for r in 0..<B {
-                            let g = dy.row(r), n = normalized.row(r), dx = dInput.row(r)
-                            for c in 0..<C {
-                                dx[c] = gamma[c] * invStd[c] * (g[c] - inverseB * sumDy[c] - n[c] * inverseB * sumDyXhat[c])
-                            }
-                        }
-                    } else {
-                        // Running statistics are constants: the layer is an affine map.
-                        for r in 0..<B {
-                            let g = dy.row(r), dx = dInput.row(r)
-                            for c in 0..<C { dx[c] = g[c] * gamma[c] * invStd[c] }
                         }
                     }
                 }

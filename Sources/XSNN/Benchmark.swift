@@ -40,6 +40,35 @@ public enum Benchmark {
         return 2 * pow(Double(n), 3) / seconds / 1e9
     }
 
+    /// Seconds of the matrix products alone of one training epoch of `spec` on `points` rows in
+    /// batches of `batchSize` (per dense layer and step: y = xW, dW = xᵀdy, dx = dy Wᵀ, as
+    /// `Network` runs them), median of `repeats`; with `forwardOnly`, the products of one
+    /// prediction pass. What is left of an epoch's time beyond this is the engine's own.
+    public static func gemmSeconds(spec: NetworkSpec, points: Int, batchSize: Int, repeats: Int, forwardOnly: Bool = false) -> Double {
+        var widths = [spec.inputFeatures] + spec.blocks.map(\.width)
+        widths.append(spec.outputFeatures)
+        let widest = widths.max()!
+        let x = Matrix(rows: batchSize, columns: widest), y = Matrix(rows: batchSize, columns: widest)
+        let w = Matrix(rows: widest, columns: widest), dw = Matrix(rows: widest, columns: widest)
+        var rng = SeededGenerator(seed: 1)
+        for i in 0..<(batchSize * widest) { x.data[i] = rng.uniformFloat(); y.data[i] = rng.uniformFloat() }
+        for i in 0..<(widest * widest) { w.data[i] = rng.uniformFloat() - 0.5 }
+        return medianSeconds(repeats: repeats) {
+            var start = 0
+            while start < points {
+                let b = min(batchSize, points - start)
+                for l in 0..<(widths.count - 1) {
+                    let (k, n) = (widths[l], widths[l + 1])
+                    BLAS.gemm(transposeA: false, transposeB: false, m: b, n: n, k: k, alpha: 1, a: x.data, lda: k, b: w.data, ldb: n, beta: 1, c: y.data, ldc: n)
+                    if forwardOnly { continue }
+                    BLAS.gemm(transposeA: true, transposeB: false, m: k, n: n, k: b, alpha: 1, a: x.data, lda: k, b: y.data, ldb: n, beta: 1, c: dw.data, ldc: n)
+                    BLAS.gemm(transposeA: false, transposeB: true, m: b, n: k, k: n, alpha: 1, a: y.data, lda: n, b: w.data, ldb: n, beta: 0, c: x.data, ldc: k)
+                }
+                start += b
+            }
+        }
+    }
+
     /// One epoch of mean-squared-error training with AdamW over `inputs` (N × features) in
     /// shuffled mini-batches: the same work as a real epoch of the cross-section model's network.
     public static func trainEpoch(_ net: Network, optimizer: inout Adam, inputs: [Float], targets: [Float], batchSize: Int, rng: inout SeededGenerator) {

@@ -1,3 +1,4 @@
+import CXSKernels
 import XSCore
 
 /// A fully connected layer y = x W + b.
@@ -85,10 +86,7 @@ public final class Dense: Layer {
                       alpha: 1, a: x.data, lda: inputFeatures, b: dy.data, ldb: outputFeatures,
                       beta: 1, c: dWeight, ldc: outputFeatures)
             // db += Σ_rows dy
-            for r in 0..<B {
-                let g = dy.row(r)
-                for j in 0..<outputFeatures { dBias[j] += g[j] }
-            }
+            xs_column_sums(dy.data, B, outputFeatures, dBias)
         }
         // dx = dy Wᵀ   (B × out)(out × in)
         dInput.setRows(B)

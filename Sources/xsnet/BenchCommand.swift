@@ -40,6 +40,8 @@ struct BenchCommand: ParsableCommand {
         struct Report: Encodable {
             var threads: Int, points: Int, repeats: Int, parameters: Int
             var ms_per_epoch: [String: Double]
+            /// The matrix products of an epoch alone, timed in the same run: the floor the engine sits on.
+            var gemm_ms_per_epoch: [String: Double]
             var sgemm_gflops: Double
             var train_gflops: Double
             var train_fraction_of_sgemm: Double
@@ -51,7 +53,7 @@ struct BenchCommand: ParsableCommand {
             BLAS.threads = options.threads
             let (inputs, targets) = BenchCommand.randomData(points: options.points, seed: 1)
             let sizes = batches.split(separator: ",").compactMap { Int($0) }.map { $0 == 0 ? options.points : $0 }
-            var perEpoch: [String: Double] = [:]
+            var perEpoch: [String: Double] = [:], gemmPerEpoch: [String: Double] = [:]
             for size in sizes {
                 let net = Network(spec: .reference(), seed: 1)
                 net.reserve(batchCapacity: size)
@@ -62,7 +64,11 @@ struct BenchCommand: ParsableCommand {
                     Benchmark.trainEpoch(net, optimizer: &adam, inputs: inputs, targets: targets, batchSize: size, rng: &rng)
                 }
                 perEpoch["\(size)"] = seconds * 1000
-                if options.format == .table { printError(String(format: "batch %5d: %8.1f ms per epoch (median of %d)", size, perEpoch["\(size)"]!, options.repeats)) }
+                gemmPerEpoch["\(size)"] = 1000 * Benchmark.gemmSeconds(spec: .reference(), points: options.points, batchSize: size, repeats: options.repeats)
+                if options.format == .table {
+                    printError(String(format: "batch %5d: %8.1f ms per epoch, of which matrix products alone %.1f ms (medians of %d)",
+                                      size, perEpoch["\(size)"]!, gemmPerEpoch["\(size)"]!, options.repeats))
+                }
             }
             let sgemm = Benchmark.sgemmGFLOPs(repeats: options.repeats)
             // Training ≈ 3 × forward FLOPs (forward, input gradient, weight gradient).
@@ -70,13 +76,13 @@ struct BenchCommand: ParsableCommand {
             let full = perEpoch["\(options.points)"] ?? perEpoch.values.min() ?? .nan
             let trainRate = gflop / (full / 1000)
             let report = Report(threads: options.threads, points: options.points, repeats: options.repeats, parameters: NetworkSpec.reference().parameterCount,
-                                ms_per_epoch: perEpoch, sgemm_gflops: sgemm, train_gflops: trainRate, train_fraction_of_sgemm: trainRate / sgemm,
+                                ms_per_epoch: perEpoch, gemm_ms_per_epoch: gemmPerEpoch, sgemm_gflops: sgemm, train_gflops: trainRate, train_fraction_of_sgemm: trainRate / sgemm,
                                 gflop_per_epoch: gflop, openblas: BLAS.configuration)
             if options.format == .json {
                 print(try jsonText(report), terminator: "")
             } else {
-                var table = TextTable(header: ["batch", "ms/epoch"])
-                table.rows = sizes.map { ["\($0)", String(format: "%.1f", perEpoch["\($0)"]!)] }
+                var table = TextTable(header: ["batch", "ms/epoch", "matrix products alone (ms)"])
+                table.rows = sizes.map { ["\($0)", String(format: "%.1f", perEpoch["\($0)"]!), String(format: "%.1f", gemmPerEpoch["\($0)"]!)] }
                 print(table.rendered(), terminator: "")
                 print(String(format: "sgemm 2048³: %.1f GFLOP/s; training at full batch: %.1f GFLOP/s (%.0f%% of sgemm; %.2f GFLOP per epoch)",
                              sgemm, trainRate, 100 * trainRate / sgemm, gflop))
@@ -101,6 +107,8 @@ struct BenchCommand: ParsableCommand {
         struct Report: Encodable {
             var threads: Int, points: Int, batch: Int
             var predict_points_per_s: Double
+            /// Points per second if prediction were its matrix products alone (same run): the ceiling.
+            var predict_gemm_points_per_s: Double
             var single_point_us: Double
             var model: String?
             var model_members: Int?
@@ -119,8 +127,10 @@ struct BenchCommand: ParsableCommand {
             single.reserve(batchCapacity: 1)
             let one = Array(inputs[0..<5])
             let singleSeconds = Benchmark.medianSeconds(repeats: options.repeats, perRun: 200) { for _ in 0..<200 { _ = single.predict(one) } }
+            let gemmRate = Double(options.points) / Benchmark.gemmSeconds(spec: .reference(), points: options.points, batchSize: batch,
+                                                                          repeats: options.repeats, forwardOnly: true)
             var report = Report(threads: options.threads, points: options.points, batch: batch,
-                                predict_points_per_s: rate, single_point_us: singleSeconds * 1e6)
+                                predict_points_per_s: rate, predict_gemm_points_per_s: gemmRate, single_point_us: singleSeconds * 1e6)
             if let model {
                 let m = try CrossSectionModel.load(URL(fileURLWithPath: model))
                 var rng = SeededGenerator(seed: 3)
@@ -143,7 +153,8 @@ struct BenchCommand: ParsableCommand {
             if options.format == .json {
                 print(try jsonText(report), terminator: "")
             } else {
-                print(String(format: "reference network (Float32): %.0f points/s batched (batch %d); one point: %.1f µs", report.predict_points_per_s, batch, report.single_point_us))
+                print(String(format: "reference network (Float32): %.0f points/s batched (batch %d; its matrix products alone: %.0f points/s); one point: %.1f µs",
+                             report.predict_points_per_s, batch, report.predict_gemm_points_per_s, report.single_point_us))
                 if let model {
                     print(String(format: "%@ (%d network%@, Float64): %.0f points/s batched; one point, all members: %.1f µs",
                                  model, report.model_members!, report.model_members! == 1 ? "" : "s", report.model_points_per_s!, report.model_single_point_us!))
