@@ -176,8 +176,9 @@ public final class Trainer {
     static func makeOptimizer(_ config: TrainingConfig, _ network: Network) -> any Optimizer {
         let decay = Float(config.weightDecay)
         switch config.optimizer {
-        case .adam: var a = Adam(groups: network.trainableGroups(weightDecay: decay), decoupled: false); a.threads = 1; return a
-        case .adamw: return Adam(groups: network.trainableGroups(weightDecay: decay), decoupled: true)
+        // The update runs on as many threads as the matrix products (bit-identical for any count).
+        case .adam: var a = Adam(groups: network.trainableGroups(weightDecay: decay), decoupled: false); a.threads = config.threads; return a
+        case .adamw: var a = Adam(groups: network.trainableGroups(weightDecay: decay), decoupled: true); a.threads = config.threads; return a
         case .sgd: return SGD(groups: network.trainableGroups(weightDecay: decay), momentum: 0.9)
         }
     }

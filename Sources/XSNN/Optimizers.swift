@@ -78,21 +78,32 @@ public struct Adam: Optimizer {
         let t = Float(stepCount)
         let correction1 = 1 - Foundation.pow(beta1, t)
         let correction2 = 1 - Foundation.pow(beta2, t)
-        let (b1, b2, eps) = (beta1, beta2, epsilon)
-        for (k, group) in groups.enumerated() {
-            let lr = learningRate * group.learningRateScale
-            let decay = group.weightDecay
-            let theta = group.values, grad = group.gradients, mk = m[k], vk = v[k]
-            let stepSize = lr / correction1
-            let inverseSqrtCorrection2 = 1 / correction2.squareRoot()
-            let l2: Float = decoupled ? 0 : decay
-            let decoupledDecay: Float = decoupled ? lr * decay : 0
-            // Large tensors are split over the worker threads; the update is elementwise.
-            Elementwise.parallelChunks(count: group.count, parts: threads) { range in
-                Elementwise.adamUpdate(theta: theta, gradient: grad, m: mk, v: vk, range: range, beta1: b1, beta2: b2, epsilon: eps,
-                                       stepSize: stepSize, inverseSqrtCorrection2: inverseSqrtCorrection2, l2: l2, decoupledDecay: decoupledDecay)
+        let (b1, b2, eps, decoupled) = (beta1, beta2, epsilon, decoupled)
+        let inverseSqrtCorrection2 = 1 / correction2.squareRoot()
+        let (groups, m, v) = (self.groups, self.m, self.v)
+        // Updates elements lo..<hi of the concatenation of all groups.
+        let update: (Int, Int) -> Void = { lo, hi in
+            var offset = 0
+            for (k, group) in groups.enumerated() {
+                let a = max(lo, offset), b = min(hi, offset + group.count)
+                if a < b {
+                    let lr = learningRate * group.learningRateScale
+                    Elementwise.adamUpdate(theta: group.values, gradient: group.gradients, m: m[k], v: v[k], range: (a - offset)..<(b - offset),
+                                           beta1: b1, beta2: b2, epsilon: eps, stepSize: lr / correction1,
+                                           inverseSqrtCorrection2: inverseSqrtCorrection2, l2: decoupled ? 0 : group.weightDecay,
+                                           decoupledDecay: decoupled ? lr * group.weightDecay : 0)
+                }
+                offset += group.count
             }
         }
+        // The update is elementwise, so splitting all parameters into `threads` contiguous parts
+        // gives the same bits as one pass; small models stay on the calling thread.
+        let total = groups.reduce(0) { $0 + $1.count }
+        let parts = total >= 131_072 ? max(threads, 1) : 1
+        if parts == 1 { update(0, total); return }
+        // The parts are disjoint, so they may run concurrently.
+        nonisolated(unsafe) let run = update
+        DispatchQueue.concurrentPerform(iterations: parts) { p in run(p * total / parts, (p + 1) * total / parts) }
     }
 }
 

@@ -35,7 +35,7 @@ struct BenchCommand: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Milliseconds per training epoch at batch 64, 256 and all points; sgemm GFLOP/s.")
         @OptionGroup var options: Options
         @Option(help: "Batch sizes (comma-separated; 0 = all points).") var batches: String = "64,256,0"
-        @Option(help: "Threads for the optimizer's update of large tensors.") var optimizerThreads: Int = 1
+        @Option(help: "Threads for the optimizer's update (default: --threads).") var optimizerThreads: Int?
 
         struct Report: Encodable {
             var threads: Int, points: Int, repeats: Int, parameters: Int
@@ -58,7 +58,7 @@ struct BenchCommand: ParsableCommand {
                 let net = Network(spec: .reference(), seed: 1)
                 net.reserve(batchCapacity: size)
                 var adam = Adam(groups: net.trainableGroups(weightDecay: 1e-4))
-                adam.threads = optimizerThreads
+                adam.threads = optimizerThreads ?? options.threads
                 var rng = SeededGenerator(seed: 2)
                 let seconds = Benchmark.medianSeconds(repeats: options.repeats) {
                     Benchmark.trainEpoch(net, optimizer: &adam, inputs: inputs, targets: targets, batchSize: size, rng: &rng)
