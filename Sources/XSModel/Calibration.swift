@@ -7,6 +7,11 @@ public struct Coverage: Codable, Hashable, Sendable {
     public var oneSigma: Double
     public var twoSigma: Double
 
+    public init(oneSigma: Double, twoSigma: Double) {
+        self.oneSigma = oneSigma
+        self.twoSigma = twoSigma
+    }
+
     /// Coverage of predictions whose model spread is multiplied by `scale`.
     public static func of(deviations: [Double], dataErrors: [Double], spreads: [Double], scale: Double = 1) -> Coverage {
         precondition(deviations.count == dataErrors.count && deviations.count == spreads.count)
@@ -39,6 +44,15 @@ public struct UncertaintyCalibration: Codable, Hashable, Sendable {
     public var before: Coverage
     public var after: Coverage
     public var rule: String
+
+    public init(scale: Double, validationPoints: Int, validationSplit: String, before: Coverage, after: Coverage, rule: String) {
+        self.scale = scale
+        self.validationPoints = validationPoints
+        self.validationSplit = validationSplit
+        self.before = before
+        self.after = after
+        self.rule = rule
+    }
 
     public static let ruleDescription =
         "c minimizes (cov1σ − 0.683)² + (cov2σ − 0.954)² on the validation points (grid 0…10, step 0.005; ties: the largest c)"

@@ -172,6 +172,18 @@ public enum ONNXExport {
         opset.version = Int64(Self.opset)
         m.opsetImport = [opset]
         m.graph = g.graph
+        // Each file is one member; a reader that forms the ensemble's spread itself (NuWro does)
+        // finds the spread's calibration factor here (σ_model → c·σ_model), with the member count.
+        func entry(_ key: String, _ value: String) -> Onnx_StringStringEntryProto {
+            var e = Onnx_StringStringEntryProto()
+            e.key = key
+            e.value = value
+            return e
+        }
+        m.metadataProps = [entry("xsnet.nucleus", info.nucleus), entry("xsnet.member", "\(member)"), entry("xsnet.members", "\(model.networks.count)")]
+        if let c = info.calibration {
+            m.metadataProps.append(entry("xsnet.uncertainty_scale", "\(c.scale)"))
+        }
         return m
     }
 

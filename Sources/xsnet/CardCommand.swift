@@ -46,7 +46,13 @@ struct CardCommand: ParsableCommand {
         out += "| nucleus | \(info.nucleus) |\n"
         out += "| data sets | \(selected.datasetKeys.joined(separator: ", ")) |\n"
         out += "| ω cut | ω ≥ \(info.selection.minimumEnergyTransfer) GeV; removed: \(selected.removedByCut.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")) |\n"
-        out += "| split | \(info.selection.splitMethod.rawValue), test fraction \(info.selection.testFraction), seed \(info.selection.splitSeed): \(info.split.train.count) train, \(info.split.test.count) test points |\n"
+        let validation = info.split.validation.isEmpty ? "" : ", \(info.split.validation.count) validation"
+        out += "| split | \(info.selection.splitMethod.rawValue), test fraction \(info.selection.testFraction), seed \(info.selection.splitSeed): \(info.split.train.count) train\(validation), \(info.split.test.count) test points |\n"
+        if let c = info.calibration {
+            out += String(format: "| uncertainty calibration | spread × %.3f, fitted on the %d validation points (%@): coverage 1σ %.1f%% → %.1f%%, 2σ %.1f%% → %.1f%% there; rule: %@ |\n",
+                          c.scale, c.validationPoints, c.validationSplit, 100 * c.before.oneSigma, 100 * c.after.oneSigma,
+                          100 * c.before.twoSigma, 100 * c.after.twoSigma, c.rule)
+        }
         out += "| network | \(model.networks.count) × \(info.config.depth) × [Dense \(info.config.width)\(info.config.batchNorm ? ", BatchNorm" : ""), \(info.config.activation.rawValue)\(info.config.dropout > 0 ? ", Dropout \(info.config.dropout)" : "")] → 1; \(model.networks[0].parameters.count) parameters each |\n"
         out += "| inputs | \(info.input.features.rawValue) |\n"
         out += "| output | \(info.output.name) |\n"
@@ -56,14 +62,19 @@ struct CardCommand: ParsableCommand {
         for n in info.normalizations {
             out += String(format: "| %@ | %.4f | %.3f | %+.2f |\n", n.dataset, n.lambda, n.uncertainty, n.pull)
         }
-        for (name, indices) in [("test", selected.split.test), ("train", selected.split.train)] {
+        for (name, indices) in [("test", selected.split.test), ("validation", selected.split.validation), ("train", selected.split.train)] where !indices.isEmpty {
             let report = Evaluation.report(model: model, points: indices.map { selected.points[$0] }, splitName: name)
             out += "\n## Agreement on the \(name) split\n\n"
             out += "median |σ_pred/σ_data − 1| against the data as published (λ = 1) and with the fitted λ_k; fractions within 5/10/20% against the published data.\n\n"
             if model.networks.count > 1 || info.monteCarloSamples != nil {
                 let t = report.total
-                out += String(format: "Uncertainty: 1σ coverage %.1f%%, 2σ coverage %.1f%%, mean relative uncertainty %.2f%% (coverage: |σ_pred − σ_data| ≤ k·√(σ_model² + Δσ²)).\n\n",
-                              100 * t.coverage_1sigma, 100 * t.coverage_2sigma, 100 * t.mean_rel_uncertainty)
+                out += String(format: "Uncertainty%@: 1σ coverage %.1f%%, 2σ coverage %.1f%%, mean relative uncertainty %.2f%% (coverage: |σ_pred − σ_data| ≤ k·√(σ_model² + Δσ²)).\n\n",
+                              info.calibration == nil ? "" : " (calibrated spread)", 100 * t.coverage_1sigma, 100 * t.coverage_2sigma, 100 * t.mean_rel_uncertainty)
+                if info.calibration != nil {
+                    let raw = Evaluation.report(model: model, points: indices.map { selected.points[$0] }, splitName: name, calibrated: false).total
+                    out += String(format: "Before calibration (the members' own spread): 1σ %.1f%%, 2σ %.1f%%, mean relative uncertainty %.2f%%.\n\n",
+                                  100 * raw.coverage_1sigma, 100 * raw.coverage_2sigma, 100 * raw.mean_rel_uncertainty)
+                }
             }
             out += "| data set | points | χ²/N | χ²/N (λ=1) | median dev | median dev (λ) | <5% | <10% | <20% |\n|---|---|---|---|---|---|---|---|---|\n"
             func line(_ name: String, _ m: AgreementMetrics) -> String {

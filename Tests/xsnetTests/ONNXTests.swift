@@ -143,6 +143,19 @@ let onnxRuntimeAvailable: Bool = {
             try ONNXImport.model(files: [unsupported], nucleus: Nucleus(Z: 6, A: 12))
         } throws: { "\($0)".contains("Conv") }
     }
+
+    @Test func membersCarryTheirIndexAndTheSpreadCalibration() throws {
+        let model = try Self.models()[1]
+        let plain = try ONNXExport.model(model, member: 0, batch: nil)
+        let keys = Dictionary(uniqueKeysWithValues: plain.metadataProps.map { ($0.key, $0.value) })
+        #expect(keys["xsnet.member"] == "0" && keys["xsnet.members"] == "\(model.networks.count)")
+        #expect(keys["xsnet.uncertainty_scale"] == nil)
+        model.info.calibration = UncertaintyCalibration(scale: 0.75, validationPoints: 30, validationSplit: "random",
+                                                        before: Coverage(oneSigma: 0.9, twoSigma: 1), after: Coverage(oneSigma: 0.7, twoSigma: 0.95), rule: "test")
+        defer { model.info.calibration = nil }
+        let calibrated = try Onnx_ModelProto(serializedBytes: try ONNXExport.model(model, member: 0, batch: 1).serializedData())
+        #expect(calibrated.metadataProps.contains { $0.key == "xsnet.uncertainty_scale" && $0.value == "0.75" })
+    }
 }
 
 import XSCore
