@@ -36,6 +36,10 @@ public struct EvaluationReport: Codable, Sendable {
     public var split: String
     public var total: AgreementMetrics
     public var datasets: [DatasetAgreement]
+    /// The points outside the kinematic box of the training data (predictions flagged as
+    /// extrapolation), and the rest, when there are any such points; nil otherwise.
+    public var extrapolated: AgreementMetrics?
+    public var inside_training_box: AgreementMetrics?
 }
 
 public enum Evaluation {
@@ -86,8 +90,12 @@ public enum Evaluation {
             return DatasetAgreement(dataset: key, lambda: l, lambda_uncertainty: fit?.uncertainty ?? .nan, lambda_pull: fit.map { sameNucleus ? $0.pull : 0 } ?? 0,
                                     metrics: metrics(points: idx.map { points[$0] }, predictions: idx.map { predictions[$0] }, lambda: lambda))
         }
+        let outside = predictions.indices.filter { predictions[$0].extrapolation }
+        let inside = predictions.indices.filter { !predictions[$0].extrapolation }
+        func subset(_ idx: [Int]) -> AgreementMetrics { metrics(points: idx.map { points[$0] }, predictions: idx.map { predictions[$0] }, lambda: lambda) }
         return EvaluationReport(model_nucleus: model.info.nucleus, split: splitName,
-                                total: metrics(points: points, predictions: predictions, lambda: lambda), datasets: datasets)
+                                total: metrics(points: points, predictions: predictions, lambda: lambda), datasets: datasets,
+                                extrapolated: outside.isEmpty ? nil : subset(outside), inside_training_box: outside.isEmpty || inside.isEmpty ? nil : subset(inside))
     }
 
     /// One row per point: the data, the prediction with its spread, and the pull

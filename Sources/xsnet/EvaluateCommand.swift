@@ -78,6 +78,12 @@ struct EvaluateCommand: ParsableCommand {
                     let c = model.info.calibration.map { uncalibrated ? " (uncalibrated; the model's factor is \(String(format: "%.3f", $0.scale)))" : String(format: " (spread × %.3f, calibrated on %d validation points)", $0.scale, $0.validationPoints) } ?? " (uncalibrated)"
                     print(String(format: "coverage: 1σ %.1f%%, 2σ %.1f%%; mean relative uncertainty %.2f%%", 100 * t.coverage_1sigma, 100 * t.coverage_2sigma, 100 * t.mean_rel_uncertainty) + c)
                 }
+                if let out = report.extrapolated {
+                    let inside = report.inside_training_box
+                    print(String(format: "%d of %d points lie outside the training data's kinematic box (extrapolation): median |dev| %.2f%%, coverage 1σ %.1f%%, 2σ %.1f%% there",
+                                 out.points, report.total.points, 100 * out.median_abs_rel_dev, 100 * out.coverage_1sigma, 100 * out.coverage_2sigma)
+                          + (inside.map { String(format: "; inside: median |dev| %.2f%%, coverage 1σ %.1f%%, 2σ %.1f%%", 100 * $0.median_abs_rel_dev, 100 * $0.coverage_1sigma, 100 * $0.coverage_2sigma) } ?? ""))
+                }
             }
         }
     }
