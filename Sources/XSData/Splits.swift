@@ -86,12 +86,14 @@ public struct DataSplit: Hashable, Sendable, Codable {
         return (held, passedOver)
     }
 
-    /// Moves `fraction` (of all points) from the training part into a validation part, chosen the
-    /// way the test part was (random points, or whole spectra), with its own seed.
-    public func carvingValidation(points: [ScatteringPoint], fraction: Double, method: Method, seed: UInt64) -> DataSplit {
+    /// Moves `fraction` (of all points) from the training part into the validation part, chosen the
+    /// way `method` chooses (random points, or whole spectra), with its own seed; with
+    /// `spectraShareOfTraining`, `fraction` is the share of the training part's spectra instead.
+    /// A second call adds to the validation part.
+    public func carvingValidation(points: [ScatteringPoint], fraction: Double, method: Method, seed: UInt64, spectraShareOfTraining: Bool = false) -> DataSplit {
         precondition((0..<1).contains(fraction), "validation fraction must be in [0, 1)")
         guard fraction > 0, train.count > 1 else { return self }
-        var validation: [Int]
+        let validation: [Int]
         switch method {
         case .random:
             var rng = SeededGenerator(seed: seed)
@@ -100,12 +102,12 @@ public struct DataSplit: Hashable, Sendable, Codable {
             validation = order[..<n].map { train[$0] }
         case .spectra, .interiorSpectra:
             // The fraction is of all points; spectra are chosen among the training ones.
-            let share = min(1, fraction * Double(points.count) / Double(train.count))
+            let share = spectraShareOfTraining ? fraction : min(1, fraction * Double(points.count) / Double(train.count))
             let (held, _) = Self.chooseSpectra(points: points, among: train, fraction: share, seed: seed, interiorOnly: method == .interiorSpectra)
             validation = train.filter { held.contains(points[$0].spectrum) }
         }
         let chosen = Set(validation)
-        return DataSplit(train: train.filter { !chosen.contains($0) }, test: test, validation: validation, spectraKeptForCoverage: spectraKeptForCoverage)
+        return DataSplit(train: train.filter { !chosen.contains($0) }, test: test, validation: self.validation + validation, spectraKeptForCoverage: spectraKeptForCoverage)
     }
 
     /// k-fold cross-validation: fold i tests on the i-th of k near-equal random parts.

@@ -28,38 +28,123 @@ public struct Coverage: Codable, Hashable, Sendable {
     }
 }
 
-/// Post-hoc calibration of a model's spread: σ_model → c·σ_model with one factor c fitted on
+/// The (E, θ) settings at which a model's training data were measured: a prediction at one of
+/// them interpolates within a measured spectrum; anywhere else it interpolates (or extrapolates)
+/// between spectra, where a model errs more (README, "Calibration on carbon").
+public struct MeasuredSettings: Codable, Hashable, Sendable {
+    /// (E in GeV, θ in degrees) pairs, sorted by E.
+    public var settings: [[Double]]
+    /// A point is at a setting when E agrees within 0.5% and θ within 0.1°.
+    public static let energyTolerance = 0.005, angleTolerance = 0.1
+
+    public init(points: [Kinematics]) {
+        let pairs = Set(points.map { [$0.beamEnergy, $0.angleDegrees] })
+        settings = pairs.sorted { ($0[0], $0[1]) < ($1[0], $1[1]) }
+    }
+
+    public func contains(beamEnergy E: Double, angleDegrees θ: Double) -> Bool {
+        // Settings are sorted by E: scan only those within the energy tolerance.
+        var lo = 0, hi = settings.count
+        let lowest = E / (1 + Self.energyTolerance)
+        while lo < hi { let mid = (lo + hi) / 2; if settings[mid][0] < lowest { lo = mid + 1 } else { hi = mid } }
+        var i = lo
+        while i < settings.count, settings[i][0] <= E / (1 - Self.energyTolerance) {
+            if abs(settings[i][0] - E) <= Self.energyTolerance * settings[i][0] && abs(settings[i][1] - θ) <= Self.angleTolerance { return true }
+            i += 1
+        }
+        return false
+    }
+}
+
+/// One fitted spread factor and what it was fitted on.
+public struct SpreadFactor: Codable, Hashable, Sendable {
+    /// The factor c applied to the standard deviation (and the 16/84 percentiles about the mean).
+    public var scale: Double
+    public var validationPoints: Int
+    /// Coverage on those validation points before (c = 1) and after calibration.
+    public var before: Coverage
+    public var after: Coverage
+
+    public init(scale: Double, validationPoints: Int, before: Coverage, after: Coverage) {
+        self.scale = scale
+        self.validationPoints = validationPoints
+        self.before = before
+        self.after = after
+    }
+}
+
+/// Post-hoc calibration of a model's spread: σ_model → c·σ_model with factors c fitted on
 /// validation points that were neither trained nor tested on ("σ scaling": Kuleshov, Fenner &
 /// Ermon, ICML 2018; Laves et al., MIDL 2020). An ensemble's spread estimates how much the fit
 /// moves when the data move within their errors; it is not by itself the error of the mean, which
-/// can be smaller near dense data (the mean of many members is better than any one) and larger
-/// between measured settings. The factor c is what the validation points say that ratio is.
+/// is smaller within a measured spectrum (the mean of many members is better than any one) and
+/// larger between spectra. So there are two factors: one for points at a measured (E, θ) setting,
+/// fitted on validation points drawn at random, and one for everywhere else, fitted on whole
+/// validation spectra held out of training. Either may be missing (its validation kind was not
+/// held out); the other then applies everywhere.
 public struct UncertaintyCalibration: Codable, Hashable, Sendable {
-    /// The factor c applied to the standard deviation (and the 16/84 percentiles about the mean).
-    public var scale: Double
-    /// Validation points c was fitted on, and how they were chosen (the model's split method).
-    public var validationPoints: Int
+    public var atMeasuredSettings: SpreadFactor?
+    public var elsewhere: SpreadFactor?
+    /// The training part's (E, θ) settings: where `atMeasuredSettings` applies.
+    public var measuredSettings: MeasuredSettings
+    /// How the model's test part was chosen (its split method).
     public var validationSplit: String
-    /// Coverage on the validation points before (c = 1) and after calibration.
-    public var before: Coverage
-    public var after: Coverage
     public var rule: String
 
-    public init(scale: Double, validationPoints: Int, validationSplit: String, before: Coverage, after: Coverage, rule: String) {
-        self.scale = scale
-        self.validationPoints = validationPoints
+    public init(atMeasuredSettings: SpreadFactor?, elsewhere: SpreadFactor?, measuredSettings: MeasuredSettings, validationSplit: String, rule: String) {
+        self.atMeasuredSettings = atMeasuredSettings
+        self.elsewhere = elsewhere
+        self.measuredSettings = measuredSettings
         self.validationSplit = validationSplit
-        self.before = before
-        self.after = after
         self.rule = rule
+    }
+
+    enum CodingKeys: String, CodingKey { case atMeasuredSettings, elsewhere, measuredSettings, validationSplit, rule }
+    /// The first calibrated files (one factor, for everywhere) had these keys instead.
+    enum SingleFactorKeys: String, CodingKey { case scale, validationPoints, before, after }
+
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        validationSplit = try c.decode(String.self, forKey: .validationSplit)
+        rule = try c.decode(String.self, forKey: .rule)
+        if c.contains(.measuredSettings) {
+            atMeasuredSettings = try c.decodeIfPresent(SpreadFactor.self, forKey: .atMeasuredSettings)
+            elsewhere = try c.decodeIfPresent(SpreadFactor.self, forKey: .elsewhere)
+            measuredSettings = try c.decode(MeasuredSettings.self, forKey: .measuredSettings)
+        } else {
+            let old = try decoder.container(keyedBy: SingleFactorKeys.self)
+            atMeasuredSettings = SpreadFactor(scale: try old.decode(Double.self, forKey: .scale), validationPoints: try old.decode(Int.self, forKey: .validationPoints),
+                                              before: try old.decode(Coverage.self, forKey: .before), after: try old.decode(Coverage.self, forKey: .after))
+            elsewhere = nil
+            measuredSettings = MeasuredSettings(points: [])
+        }
+    }
+
+    /// The factor for a point.
+    public func scale(beamEnergy E: Double, angleDegrees θ: Double) -> Double {
+        guard let near = atMeasuredSettings else { return elsewhere?.scale ?? 1 }
+        guard let far = elsewhere else { return near.scale }
+        return measuredSettings.contains(beamEnergy: E, angleDegrees: θ) ? near.scale : far.scale
+    }
+
+    public var validationPoints: Int { (atMeasuredSettings?.validationPoints ?? 0) + (elsewhere?.validationPoints ?? 0) }
+
+    /// "spread × 0.45 at measured (E, θ) settings, × 1.15 elsewhere", as the tools print it.
+    public var summary: String {
+        switch (atMeasuredSettings, elsewhere) {
+        case let (near?, far?): String(format: "spread × %.3f at measured (E, θ) settings, × %.3f elsewhere", near.scale, far.scale)
+        case let (near?, nil): String(format: "spread × %.3f (fitted at measured settings only)", near.scale)
+        case let (nil, far?): String(format: "spread × %.3f (fitted away from measured settings only)", far.scale)
+        case (nil, nil): "no factor"
+        }
     }
 
     public static let ruleDescription =
         "c minimizes (cov1σ − 0.683)² + (cov2σ − 0.954)² on the validation points (grid 0…10, step 0.005; ties: the largest c)"
 
-    /// Fits c to predictions of validation points. Coverage is a step function of c, so the
-    /// fit is a grid search; ties go to the largest c (the wider, safer band).
-    public static func fit(deviations: [Double], dataErrors: [Double], spreads: [Double], split: String) throws -> UncertaintyCalibration {
+    /// Fits one factor to predictions of validation points. Coverage is a step function of c, so
+    /// the fit is a grid search; ties go to the largest c (the wider, safer band).
+    public static func fitFactor(deviations: [Double], dataErrors: [Double], spreads: [Double]) throws -> SpreadFactor {
         guard deviations.count >= 20 else { throw CalibrationError.tooFewPoints(deviations.count) }
         guard spreads.contains(where: { $0 > 0 }) else { throw CalibrationError.noSpread }
         var best = (loss: Double.infinity, scale: 1.0)
@@ -69,21 +154,32 @@ public struct UncertaintyCalibration: Codable, Hashable, Sendable {
             let loss = (cov.oneSigma - 0.6827) * (cov.oneSigma - 0.6827) + (cov.twoSigma - 0.9545) * (cov.twoSigma - 0.9545)
             if loss <= best.loss { best = (loss, c) }
         }
-        return UncertaintyCalibration(scale: best.scale, validationPoints: deviations.count, validationSplit: split,
-                                      before: Coverage.of(deviations: deviations, dataErrors: dataErrors, spreads: spreads),
-                                      after: Coverage.of(deviations: deviations, dataErrors: dataErrors, spreads: spreads, scale: best.scale),
-                                      rule: ruleDescription)
+        return SpreadFactor(scale: best.scale, validationPoints: deviations.count,
+                            before: Coverage.of(deviations: deviations, dataErrors: dataErrors, spreads: spreads),
+                            after: Coverage.of(deviations: deviations, dataErrors: dataErrors, spreads: spreads, scale: best.scale))
     }
 
-    /// Fits c for a model on its own validation part (`selected` must be the model's selection applied to the data).
+    /// Fits the factors for a model on its own validation part (`selected` must be the model's
+    /// selection applied to the data): validation points at a training (E, θ) setting give the
+    /// first factor, the others the second; a group of fewer than 20 points fits none.
     public static func fit(model: CrossSectionModel, selected: SelectedData) throws -> UncertaintyCalibration {
         guard !selected.split.validation.isEmpty else { throw CalibrationError.noValidationPart }
         guard model.networks.count > 1 || (model.info.monteCarloSamples ?? 0) > 1 else { throw CalibrationError.noSpread }
+        let measured = MeasuredSettings(points: selected.split.train.map { selected.points[$0].kinematics })
         let points = selected.split.validation.map { selected.points[$0] }
         let predictions = model.predict(points.map(\.kinematics), calibrated: false)
-        return try fit(deviations: zip(points, predictions).map { $1.mean - $0.crossSection },
-                       dataErrors: points.map(\.crossSectionError), spreads: predictions.map(\.standardDeviation),
-                       split: selected.selection.splitMethod.rawValue)
+        func factor(_ idx: [Int]) throws -> SpreadFactor? {
+            guard idx.count >= 20 else { return nil }
+            return try fitFactor(deviations: idx.map { predictions[$0].mean - points[$0].crossSection },
+                                 dataErrors: idx.map { points[$0].crossSectionError }, spreads: idx.map { predictions[$0].standardDeviation })
+        }
+        let near = points.indices.filter { measured.contains(beamEnergy: points[$0].beamEnergy, angleDegrees: points[$0].angleDegrees) }
+        let nearSet = Set(near)
+        let far = points.indices.filter { !nearSet.contains($0) }
+        let calibration = UncertaintyCalibration(atMeasuredSettings: try factor(near), elsewhere: try factor(far), measuredSettings: measured,
+                                                 validationSplit: selected.selection.splitMethod.rawValue, rule: ruleDescription)
+        guard calibration.atMeasuredSettings != nil || calibration.elsewhere != nil else { throw CalibrationError.tooFewPoints(points.count) }
+        return calibration
     }
 }
 
@@ -95,8 +191,8 @@ public enum CalibrationError: Error, CustomStringConvertible, LocalizedError {
     public var description: String {
         switch self {
         case .noValidationPart:
-            "the model has no validation part to calibrate on: train it (or its replicas) with --validation-fraction, e.g. 0.1"
-        case let .tooFewPoints(n): "only \(n) validation points: at least 20 are needed to fit a calibration"
+            "the model has no validation part to calibrate on: train it (or its replicas) with --validation-fraction and/or --validation-spectra-fraction, e.g. 0.1"
+        case let .tooFewPoints(n): "only \(n) validation points (or fewer than 20 of each kind): at least 20 are needed to fit a calibration"
         case .noSpread: "the model has no spread to calibrate: it is neither an ensemble nor an MC-dropout model"
         }
     }

@@ -146,7 +146,6 @@ public final class CrossSectionModel {
     /// Predictions with the spread over the members, or over Monte-Carlo dropout passes; with
     /// `calibrated` (the default) the spread is scaled by the model's calibration factor, if any.
     public func predict(_ points: [Kinematics], calibrated: Bool = true) -> [CrossSectionPrediction] {
-        let scale = calibrated ? (info.calibration?.scale ?? 1) : 1
         let perMember: [[Double]]
         if let samples = info.monteCarloSamples, networks.count == 1, samples > 1 {
             perMember = monteCarloPasses(points, samples: samples)
@@ -155,6 +154,7 @@ public final class CrossSectionModel {
         }
         return points.indices.map { i in
             let values = perMember.map { $0[i] }
+            let scale = calibrated ? (info.calibration?.scale(beamEnergy: points[i].beamEnergy, angleDegrees: points[i].angleDegrees) ?? 1) : 1
             return Self.summarize(values, extrapolation: info.domain.isExtrapolation(points[i])).scalingSpread(by: scale)
         }
     }

@@ -38,6 +38,7 @@ public final class PointPredictor {
         guard values.count > 1 else { return (mean, 0) }
         var s = 0.0
         for v in values { s += (v - mean) * (v - mean) }
-        return (mean, (model.info.calibration?.scale ?? 1) * (s / (n - 1)).squareRoot())
+        let scale = model.info.calibration?.scale(beamEnergy: beamEnergy, angleDegrees: angleDegrees) ?? 1
+        return (mean, scale * (s / (n - 1)).squareRoot())
     }
 }

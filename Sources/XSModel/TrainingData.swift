@@ -18,10 +18,13 @@ public struct DataSelection: Codable, Hashable, Sendable {
     /// Fraction of all points moved from training into a validation part (chosen like the test
     /// part, seed splitSeed + 1) on which the uncertainty is calibrated; 0 for none.
     public var validationFraction: Double
+    /// Fraction of the training part's spectra moved whole into the validation part (interior
+    /// spectra only, seed splitSeed + 2): the validation points away from measured settings.
+    public var validationSpectraFraction: Double
 
     public init(nucleus: String, datasets: [String]? = nil, minimumEnergyTransfer: Double = 0.02,
                 splitMethod: DataSplit.Method = .random, testFraction: Double = 0.1, splitSeed: UInt64 = 0,
-                validationFraction: Double = 0) {
+                validationFraction: Double = 0, validationSpectraFraction: Double = 0) {
         self.nucleus = nucleus
         self.datasets = datasets
         self.minimumEnergyTransfer = minimumEnergyTransfer
@@ -29,9 +32,10 @@ public struct DataSelection: Codable, Hashable, Sendable {
         self.testFraction = testFraction
         self.splitSeed = splitSeed
         self.validationFraction = validationFraction
+        self.validationSpectraFraction = validationSpectraFraction
     }
 
-    enum CodingKeys: String, CodingKey { case nucleus, datasets, minimumEnergyTransfer, splitMethod, testFraction, splitSeed, validationFraction }
+    enum CodingKeys: String, CodingKey { case nucleus, datasets, minimumEnergyTransfer, splitMethod, testFraction, splitSeed, validationFraction, validationSpectraFraction }
 
     // Model files written before the validation part existed have none.
     public init(from decoder: Decoder) throws {
@@ -40,7 +44,8 @@ public struct DataSelection: Codable, Hashable, Sendable {
                   minimumEnergyTransfer: try c.decode(Double.self, forKey: .minimumEnergyTransfer),
                   splitMethod: try c.decode(DataSplit.Method.self, forKey: .splitMethod), testFraction: try c.decode(Double.self, forKey: .testFraction),
                   splitSeed: try c.decode(UInt64.self, forKey: .splitSeed),
-                  validationFraction: try c.decodeIfPresent(Double.self, forKey: .validationFraction) ?? 0)
+                  validationFraction: try c.decodeIfPresent(Double.self, forKey: .validationFraction) ?? 0,
+                  validationSpectraFraction: try c.decodeIfPresent(Double.self, forKey: .validationSpectraFraction) ?? 0)
     }
 
     /// The carbon data sets of Kowal et al. (2024) (Dai2018 is not in the archive copies).
@@ -114,6 +119,7 @@ extension DataSelection {
         }
         // The validation part is carved from the training part, so the test part does not change.
         let split = testSplit.carvingValidation(points: points, fraction: validationFraction, method: splitMethod, seed: splitSeed &+ 1)
+            .carvingValidation(points: points, fraction: validationSpectraFraction, method: .interiorSpectra, seed: splitSeed &+ 2, spectraShareOfTraining: true)
         var uncertainty: [String: Double] = [:]
         for key in wanted { uncertainty[key] = data.normalizationUncertainty(nucleus: nucleus, dataset: key) }
         let hash = PointsCSV.text(points).utf8CString.withUnsafeBytes { ModelFile.fnv1a(UnsafeRawBufferPointer(rebasing: $0.dropLast())) }

@@ -181,8 +181,11 @@ public enum ONNXExport {
             return e
         }
         m.metadataProps = [entry("xsnet.nucleus", info.nucleus), entry("xsnet.member", "\(member)"), entry("xsnet.members", "\(model.networks.count)")]
+        // The factor away from measured settings is the one for arbitrary kinematics (a generator's
+        // case); the one at measured settings needs the settings list, which only the .xsnet file has.
         if let c = info.calibration {
-            m.metadataProps.append(entry("xsnet.uncertainty_scale", "\(c.scale)"))
+            if let far = c.elsewhere ?? c.atMeasuredSettings { m.metadataProps.append(entry("xsnet.uncertainty_scale", "\(far.scale)")) }
+            if let near = c.atMeasuredSettings { m.metadataProps.append(entry("xsnet.uncertainty_scale_at_measured_settings", "\(near.scale)")) }
         }
         return m
     }

@@ -10,10 +10,12 @@ struct CalibrateCommand: ParsableCommand {
         commandName: "calibrate",
         abstract: "Calibrate a model's uncertainty on its validation part (ensembles and MC dropout).",
         discussion: """
-            Fits one factor c for the model's spread, σ_model → c·σ_model, on the validation points
-            (held out of training with --validation-fraction, chosen like the test part), so that
-            the fractions of validation points within 1σ and 2σ of √(σ_model² + Δσ²) come closest to
-            68.3% and 95.4%. The test part is not looked at. `ensemble train|build` calibrate at once
+            Fits factors c for the model's spread, σ_model → c·σ_model, on the validation points so that
+            the fractions of them within 1σ and 2σ of √(σ_model² + Δσ²) come closest to 68.3% and 95.4%:
+            one factor for points at the (E, θ) settings of the training data (validation points drawn at
+            random: --validation-fraction) and one for everywhere else (whole validation spectra held
+            out: --validation-spectra-fraction, or the validation part of an interior-spectra split).
+            The test part is not looked at. `ensemble train|build` calibrate at once
             when the replicas have a validation part; MC-dropout models trained with one likewise.
 
               xsnet calibrate --model Models/C12-ensemble.xsnet
@@ -45,15 +47,19 @@ struct CalibrateCommand: ParsableCommand {
 
 /// One line on a calibration, as train, ensemble and calibrate print it.
 func describe(_ c: UncertaintyCalibration) -> String {
-    String(format: "spread calibrated on %d validation points (%@): c = %.3f; coverage 1σ %.1f%% → %.1f%%, 2σ %.1f%% → %.1f%%",
-           c.validationPoints, c.validationSplit, c.scale, 100 * c.before.oneSigma, 100 * c.after.oneSigma,
-           100 * c.before.twoSigma, 100 * c.after.twoSigma)
+    func one(_ name: String, _ f: SpreadFactor?) -> String? {
+        f.map { String(format: "%@ c = %.3f (%d validation points; coverage 1σ %.1f%% → %.1f%%, 2σ %.1f%% → %.1f%%)", name, $0.scale, $0.validationPoints,
+                            100 * $0.before.oneSigma, 100 * $0.after.oneSigma, 100 * $0.before.twoSigma, 100 * $0.after.twoSigma) }
+    }
+    let parts = [one("at measured (E, θ) settings", c.atMeasuredSettings), one("elsewhere", c.elsewhere)].compactMap { $0 }
+    let note = c.atMeasuredSettings == nil || c.elsewhere == nil ? " (one kind of validation point only: its factor applies everywhere)" : ""
+    return "spread calibrated: " + parts.joined(separator: "; ") + note
 }
 
 extension CrossSectionModel {
     /// Calibrates an ensemble whose replicas were trained with a validation part (no-op otherwise).
     func calibrateOnValidation(data: () throws -> ScatteringData) throws {
-        guard info.selection.validationFraction > 0 else { return }
+        guard info.selection.validationFraction > 0 || info.selection.validationSpectraFraction > 0 else { return }
         let selected = try info.selection.apply(to: try data())
         info.calibration = try UncertaintyCalibration.fit(model: self, selected: selected)
         printError(describe(info.calibration!))

@@ -49,9 +49,7 @@ struct CardCommand: ParsableCommand {
         let validation = info.split.validation.isEmpty ? "" : ", \(info.split.validation.count) validation"
         out += "| split | \(info.selection.splitMethod.rawValue), test fraction \(info.selection.testFraction), seed \(info.selection.splitSeed): \(info.split.train.count) train\(validation), \(info.split.test.count) test points |\n"
         if let c = info.calibration {
-            out += String(format: "| uncertainty calibration | spread × %.3f, fitted on the %d validation points (%@): coverage 1σ %.1f%% → %.1f%%, 2σ %.1f%% → %.1f%% there; rule: %@ |\n",
-                          c.scale, c.validationPoints, c.validationSplit, 100 * c.before.oneSigma, 100 * c.after.oneSigma,
-                          100 * c.before.twoSigma, 100 * c.after.twoSigma, c.rule)
+            out += "| uncertainty calibration | \(describe(c)); rule: \(c.rule) |\n"
         }
         out += "| network | \(model.networks.count) × \(info.config.depth) × [Dense \(info.config.width)\(info.config.batchNorm ? ", BatchNorm" : ""), \(info.config.activation.rawValue)\(info.config.dropout > 0 ? ", Dropout \(info.config.dropout)" : "")] → 1; \(model.networks[0].parameters.count) parameters each |\n"
         out += "| inputs | \(info.input.features.rawValue) |\n"

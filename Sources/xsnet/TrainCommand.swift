@@ -72,6 +72,8 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "Fraction held out for testing.") var testFraction: Double = 0.1
     @Option(help: "Fraction of all points held out of training, chosen like the test part, to calibrate the uncertainty on (xsnet calibrate).")
     var validationFraction: Double = 0
+    @Option(help: "Fraction of the training spectra held out whole (inside the kinematic box of the rest) to calibrate the uncertainty away from measured settings.")
+    var validationSpectraFraction: Double = 0
     @Option(help: "Seed of the split.") var splitSeed: UInt64 = 0
 
     // Model and optimization (nil: the preset's value)
@@ -112,6 +114,7 @@ struct TrainCommand: ParsableCommand {
 
     func validate() throws {
         if !(0..<1).contains(testFraction) { throw ValidationError("--test-fraction must be in [0, 1)") }
+        if !(0..<1).contains(validationSpectraFraction) { throw ValidationError("--validation-spectra-fraction must be in [0, 1)") }
         if !(0..<1).contains(validationFraction) || testFraction + validationFraction >= 1 {
             throw ValidationError("--validation-fraction must be in [0, 1) and leave points to train on with --test-fraction")
         }
@@ -173,7 +176,7 @@ struct TrainCommand: ParsableCommand {
         } else {
             let selection = DataSelection(nucleus: nucleus, datasets: datasets.map { $0.split(separator: ",").map(String.init) },
                                           minimumEnergyTransfer: minOmega, splitMethod: split, testFraction: testFraction, splitSeed: splitSeed,
-                                          validationFraction: validationFraction)
+                                          validationFraction: validationFraction, validationSpectraFraction: validationSpectraFraction)
             let selected = try selection.apply(to: data)
             let command = (["xsnet"] + CommandLine.arguments.dropFirst()).joined(separator: " ")
             trainer = Trainer(data: selected, config: try makeConfig(), command: command)

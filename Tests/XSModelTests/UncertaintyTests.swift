@@ -101,13 +101,13 @@ import XSNN
         let n = 4000
         let spreads = (0..<n).map { _ in 0.5 + rng.uniform() }
         let deviations = spreads.map { 2 * $0 * rng.normal() }
-        let fit = try UncertaintyCalibration.fit(deviations: deviations, dataErrors: Array(repeating: 1e-9, count: n), spreads: spreads, split: "random")
+        let fit = try UncertaintyCalibration.fitFactor(deviations: deviations, dataErrors: Array(repeating: 1e-9, count: n), spreads: spreads)
         #expect(abs(fit.scale - 2) < 0.1)
         #expect(abs(fit.after.oneSigma - 0.683) < 0.02 && abs(fit.after.twoSigma - 0.954) < 0.02)
         #expect(fit.before.oneSigma < 0.45)
-        #expect(throws: CalibrationError.self) { try UncertaintyCalibration.fit(deviations: [1], dataErrors: [1], spreads: [1], split: "random") }
+        #expect(throws: CalibrationError.self) { try UncertaintyCalibration.fitFactor(deviations: [1], dataErrors: [1], spreads: [1]) }
         #expect(throws: CalibrationError.self) {
-            try UncertaintyCalibration.fit(deviations: Array(repeating: 1, count: 30), dataErrors: Array(repeating: 1, count: 30), spreads: Array(repeating: 0, count: 30), split: "random")
+            try UncertaintyCalibration.fitFactor(deviations: Array(repeating: 1, count: 30), dataErrors: Array(repeating: 1, count: 30), spreads: Array(repeating: 0, count: 30))
         }
     }
 
@@ -130,7 +130,9 @@ import XSNN
         let points = data.split.test.map { data.points[$0].kinematics }
         let raw = ensemble.predict(points)
         let calibration = try UncertaintyCalibration.fit(model: ensemble, selected: data)
-        #expect(calibration.validationPoints == data.split.validation.count)
+        // Random validation points sit at measured settings: one factor, which then applies everywhere.
+        #expect(calibration.atMeasuredSettings?.validationPoints == data.split.validation.count && calibration.elsewhere == nil)
+        let c = calibration.atMeasuredSettings!.scale
         ensemble.info.calibration = calibration
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("xsnet-cal-\(UUID().uuidString).xsnet")
         defer { try? FileManager.default.removeItem(at: url) }
@@ -139,14 +141,53 @@ import XSNN
         #expect(loaded.info.calibration == calibration)
         for (a, b) in zip(loaded.predict(points), raw) {
             #expect(abs(a.mean - b.mean) <= 1e-12 * b.mean)
-            #expect(abs(a.standardDeviation - calibration.scale * b.standardDeviation) <= 1e-9 * b.mean)
-            #expect(abs((a.percentile84 - a.mean) - calibration.scale * (b.percentile84 - b.mean)) <= 1e-9 * b.mean)
+            #expect(abs(a.standardDeviation - c * b.standardDeviation) <= 1e-9 * b.mean)
+            #expect(abs((a.percentile84 - a.mean) - c * (b.percentile84 - b.mean)) <= 1e-9 * b.mean)
         }
         #expect(zip(loaded.predict(points, calibrated: false), raw).allSatisfy { $0.standardDeviation == $1.standardDeviation })
         // The single-point predictor (C API) carries the same factor.
         let predictor = PointPredictor(loaded)
         let k = points[0]
         let one = predictor.predict(beamEnergy: k.beamEnergy, angleDegrees: k.angleDegrees, energyTransfer: k.energyTransfer)
-        #expect(abs(one.standardDeviation - calibration.scale * raw[0].standardDeviation) <= 1e-9 * raw[0].mean)
+        #expect(abs(one.standardDeviation - c * raw[0].standardDeviation) <= 1e-9 * raw[0].mean)
+    }
+
+    @Test func twoFactorsApplyAtMeasuredSettingsAndElsewhere() throws {
+        let settings = MeasuredSettings(points: [Kinematics(beamEnergy: 0.56, angleDegrees: 36, energyTransfer: 0.1),
+                                                 Kinematics(beamEnergy: 1.5, angleDegrees: 11.95, energyTransfer: 0.3)])
+        #expect(settings.contains(beamEnergy: 0.56, angleDegrees: 36))
+        #expect(settings.contains(beamEnergy: 0.5615, angleDegrees: 36.05))  // within 0.5% and 0.1°
+        #expect(!settings.contains(beamEnergy: 0.57, angleDegrees: 36))
+        #expect(!settings.contains(beamEnergy: 0.56, angleDegrees: 36.2))
+        #expect(!settings.contains(beamEnergy: 1.5, angleDegrees: 36))
+        let near = SpreadFactor(scale: 0.5, validationPoints: 30, before: Coverage(oneSigma: 0.9, twoSigma: 1), after: Coverage(oneSigma: 0.7, twoSigma: 0.95))
+        let far = SpreadFactor(scale: 2, validationPoints: 40, before: Coverage(oneSigma: 0.4, twoSigma: 0.7), after: Coverage(oneSigma: 0.68, twoSigma: 0.95))
+        let both = UncertaintyCalibration(atMeasuredSettings: near, elsewhere: far, measuredSettings: settings, validationSplit: "random", rule: "test")
+        #expect(both.scale(beamEnergy: 1.5, angleDegrees: 11.95) == 0.5 && both.scale(beamEnergy: 1.2, angleDegrees: 11.95) == 2)
+        #expect(both.validationPoints == 70)
+        let farOnly = UncertaintyCalibration(atMeasuredSettings: nil, elsewhere: far, measuredSettings: settings, validationSplit: "interior-spectra", rule: "test")
+        #expect(farOnly.scale(beamEnergy: 1.5, angleDegrees: 11.95) == 2)
+        // Round trip, and the single-factor layout of the first calibrated files still reads.
+        let again = try JSONDecoder().decode(UncertaintyCalibration.self, from: try JSONEncoder().encode(both))
+        #expect(again == both)
+        let old = #"{"scale":0.445,"validationPoints":261,"validationSplit":"random","before":{"oneSigma":0.83,"twoSigma":0.97},"after":{"oneSigma":0.69,"twoSigma":0.93},"rule":"r"}"#
+        let first = try JSONDecoder().decode(UncertaintyCalibration.self, from: Data(old.utf8))
+        #expect(first.scale(beamEnergy: 3, angleDegrees: 20) == 0.445 && first.validationPoints == 261)
+    }
+
+    @Test func validationSpectraAreWholeAndOutsideTraining() throws {
+        // Barreau's and Sealock's many spectra leave interior ones to hold out.
+        var selection = DataSelection(nucleus: "C12", datasets: ["Barreau:1983ht", "Sealock:1989nx"], splitSeed: 1)
+        let plain = try selection.apply(to: try ScatteringData.bundled())
+        selection.validationFraction = 0.1
+        selection.validationSpectraFraction = 0.3
+        let data = try selection.apply(to: try ScatteringData.bundled())
+        #expect(data.split.test == plain.split.test)
+        let trainSettings = MeasuredSettings(points: data.split.train.map { data.points[$0].kinematics })
+        let away = data.split.validation.filter { !trainSettings.contains(beamEnergy: data.points[$0].beamEnergy, angleDegrees: data.points[$0].angleDegrees) }
+        #expect(!away.isEmpty)
+        #expect(away.count < data.split.validation.count)  // the random validation points sit at measured settings
+        #expect(Set(data.split.train).isDisjoint(with: data.split.validation))
+        #expect(data.split.train.count + data.split.validation.count + data.split.test.count == data.points.count)
     }
 }

@@ -128,9 +128,9 @@ func temporaryFolder() throws -> URL {
         let ensemble = folder.appendingPathComponent("e.xsnet").path
         let build = try xsnet(["ensemble", "build", "--out", ensemble] + replicas)
         #expect(build.status == 0, "\(build.stderr)")
-        #expect(build.stderr.contains("spread calibrated on"), "\(build.stderr)")
+        #expect(build.stderr.contains("spread calibrated: at measured (E, θ) settings c = "), "\(build.stderr)")
         let calibrated = try xsnet(["evaluate", "--model", ensemble, "--split", "validation"])
-        #expect(calibrated.stdout.contains("calibrated on"), "\(calibrated.stdout)")
+        #expect(calibrated.stdout.contains("validation points)"), "\(calibrated.stdout)")
         let raw = try xsnet(["evaluate", "--model", ensemble, "--split", "validation", "--uncalibrated", "--points-out", folder.appendingPathComponent("p.csv").path])
         #expect(raw.stdout.contains("uncalibrated"))
         let rows = try String(contentsOfFile: folder.appendingPathComponent("p.csv").path, encoding: .utf8).split(separator: "\n")

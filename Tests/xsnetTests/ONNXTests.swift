@@ -150,11 +150,13 @@ let onnxRuntimeAvailable: Bool = {
         let keys = Dictionary(uniqueKeysWithValues: plain.metadataProps.map { ($0.key, $0.value) })
         #expect(keys["xsnet.member"] == "0" && keys["xsnet.members"] == "\(model.networks.count)")
         #expect(keys["xsnet.uncertainty_scale"] == nil)
-        model.info.calibration = UncertaintyCalibration(scale: 0.75, validationPoints: 30, validationSplit: "random",
-                                                        before: Coverage(oneSigma: 0.9, twoSigma: 1), after: Coverage(oneSigma: 0.7, twoSigma: 0.95), rule: "test")
+        let factor = { (c: Double) in SpreadFactor(scale: c, validationPoints: 30, before: Coverage(oneSigma: 0.9, twoSigma: 1), after: Coverage(oneSigma: 0.7, twoSigma: 0.95)) }
+        model.info.calibration = UncertaintyCalibration(atMeasuredSettings: factor(0.5), elsewhere: factor(0.75), measuredSettings: MeasuredSettings(points: []),
+                                                        validationSplit: "random", rule: "test")
         defer { model.info.calibration = nil }
         let calibrated = try Onnx_ModelProto(serializedBytes: try ONNXExport.model(model, member: 0, batch: 1).serializedData())
         #expect(calibrated.metadataProps.contains { $0.key == "xsnet.uncertainty_scale" && $0.value == "0.75" })
+        #expect(calibrated.metadataProps.contains { $0.key == "xsnet.uncertainty_scale_at_measured_settings" && $0.value == "0.5" })
     }
 }
 
