@@ -15,8 +15,14 @@ echo "| model, split (test part) | points | median dev. | within 10% | 1σ cover
 echo "|---|---|---|---|---|---|---|"
 for m in C12-ensemble-cal:"A, random" C12-mcdropout-cal:"B, random" C12-interior-ensemble-cal:"A, held-out interior spectra" C12-interior-mcdropout-cal:"B, held-out interior spectra"; do
     f=runs/${m%%:*}.xsnet; label=${m#*:}
-    c=$($X evaluate --model "$f" | grep -o 'spread × [0-9.]*' | cut -d' ' -f3)
+    c=$($X evaluate --model "$f" | grep -o 'spread × [0-9.]*' | cut -d' ' -f3 | paste -sd/)
     row "$f" "$label, calibrated (c = $c)"
+    row "$f" "$label, members' own spread" --uncalibrated
+done
+for m in C12-ensemble-shipped:"A shipped (Models/C12-ensemble.xsnet), random" C12-mcdropout-shipped:"B shipped (Models/C12-mcdropout.xsnet), random"; do
+    f=runs/${m%%:*}.xsnet; label=${m#*:}
+    [ -f "$f" ] || continue
+    row "$f" "$label, calibrated"
     row "$f" "$label, members' own spread" --uncalibrated
 done
 if [ -f runs/C12-spectra-ensemble.xsnet ]; then
