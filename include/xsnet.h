@@ -31,7 +31,8 @@ int xsnet_open(const char *path, xsnet_model **model);
 int xsnet_members(const xsnet_model *model);
 
 /* One point: beam energy E and energy transfer omega in GeV, angle theta in degrees.
- * mean: d²σ/dΩdω in nb/sr/GeV (average over members); sd: their standard deviation (may be NULL). */
+ * mean: d²σ/dΩdω in nb/sr/GeV (average over members); sd: their standard deviation times the
+ * model's calibration factor for this (E, θ), as `xsnet predict` reports it (may be NULL). */
 int xsnet_predict(xsnet_model *model, double energy_GeV, double theta_deg, double omega_GeV, double *mean, double *sd);
 
 /* n points at once (faster per point); arrays of length n; sd may be NULL. */
