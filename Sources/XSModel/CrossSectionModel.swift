@@ -46,7 +46,7 @@ public struct ModelInfo: Codable, Sendable {
     public var fineTunedFrom: String? = nil
     /// Monte-Carlo dropout prediction (model B): passes per point; nil for deterministic prediction.
     public var monteCarloSamples: Int? = nil
-    /// The spread's calibration factor fitted on the validation part (`xsnet calibrate`); nil: none.
+    /// The spread's calibration factors fitted on the validation part (`xsnet calibrate`); nil: none.
     public var calibration: UncertaintyCalibration? = nil
 
     /// One member of an ensemble.
