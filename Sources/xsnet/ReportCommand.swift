@@ -42,8 +42,9 @@ struct ReportCommand: ParsableCommand {
             let kind = model.networks.count > 1 ? "ensemble of \(model.networks.count) networks (bootstrap, model A)"
                 : model.info.monteCarloSamples != nil ? "MC dropout, \(model.info.monteCarloSamples!) passes (model B)" : "single network"
             body += "<p>\(model.info.nucleus), \(kind); trained by <code>\(Self.html(model.info.training?.command ?? "?"))</code> in \(Int(model.info.training?.wallSeconds ?? 0)) s.</p>\n"
+            if let c = model.info.calibration { body += "<p>Uncertainty: \(Self.html(describe(c))).</p>\n" }
             body += "<table><tr><th>split</th><th>points</th><th>χ²/N</th><th>χ²/N (λ=1)</th><th>median |dev|</th><th>median |dev| (λ)</th><th>&lt;10%</th><th>1σ coverage</th><th>2σ coverage</th><th>mean rel. unc.</th></tr>\n"
-            for (name, idx) in [("test", selected.split.test), ("train", selected.split.train)] {
+            for (name, idx) in [("test", selected.split.test), ("validation", selected.split.validation), ("train", selected.split.train)] where !idx.isEmpty {
                 let t = Evaluation.report(model: model, points: idx.map { selected.points[$0] }, splitName: name).total
                 body += String(format: "<tr><td>%@</td><td>%d</td><td>%.2f</td><td>%.2f</td><td>%.2f%%</td><td>%.2f%%</td><td>%.1f%%</td><td>%.1f%%</td><td>%.1f%%</td><td>%.2f%%</td></tr>\n",
                                name, t.points, t.chi2_per_point, t.chi2_per_point_lambda1, 100 * t.median_abs_rel_dev, 100 * t.median_abs_rel_dev_fitted_lambda,
