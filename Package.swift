@@ -33,8 +33,9 @@ let package = Package(
         // Archive import, curated data, kinematics, splits.
         .target(name: "XSData", dependencies: ["XSCore", "XSDataResources"]),
         // Elementwise kernels in C, vectorized for AVX-512/AVX2/baseline and chosen at run time.
-        // -fno-math-errno lets √ vectorize (with errno semantics every sqrtf is a scalar call path).
-        .target(name: "CXSKernels", cSettings: [.unsafeFlags(["-fno-math-errno"]), .unsafeFlags(["-O3"], .when(configuration: .release))]),
+        // -fno-math-errno lets √ vectorize (with errno semantics every sqrtf is a scalar call path);
+        // -O3 in debug builds too, so that the tests run the vectorized code that releases run.
+        .target(name: "CXSKernels", cSettings: [.unsafeFlags(["-fno-math-errno", "-O3"])]),
         // The neural-network engine: matrices, BLAS, layers, optimizers, model files.
         .target(name: "XSNN", dependencies: ["XSCore", "COpenBLAS", "CXSKernels"], swiftSettings: fastMath),
         // The cross-section model: χ² with λ_k, training, evaluation, prediction.

@@ -81,6 +81,35 @@ import XSCore
         }
     }
 
+    @Test func vectorKernelsGiveTheScalarFormulasBits() {
+        // The C kernels run AVX-512, AVX2 or baseline code, chosen at load time, without FMA
+        // contraction: on any of them every element must equal the scalar formula exactly,
+        // including the tail of a length that is not a multiple of the vector width.
+        var rng = SeededGenerator(seed: 11)
+        let n = 37
+        var theta = (0..<n).map { _ in rng.uniformFloat() - 0.5 }, m = (0..<n).map { _ in rng.uniformFloat() * 0.01 }
+        var v = (0..<n).map { _ in rng.uniformFloat() * 1e-4 }
+        let g = (0..<n).map { _ in rng.uniformFloat() - 0.5 }
+        let (b1, b2, eps, step, isc2, l2, dd): (Float, Float, Float, Float, Float, Float, Float) = (0.9, 0.999, 1e-8, 1e-3, 1.3, 1e-4, 2e-6)
+        var expected = theta, em = m, ev = v
+        for i in 0..<n {
+            let gi = g[i] + l2 * expected[i]
+            em[i] = b1 * em[i] + (1 - b1) * gi
+            ev[i] = b2 * ev[i] + (1 - b2) * gi * gi
+            expected[i] = expected[i] - (step * em[i] / (ev[i].squareRoot() * isc2 + eps) + dd * expected[i])
+        }
+        g.withUnsafeBufferPointer { gp in
+            Elementwise.adamUpdate(theta: &theta, gradient: gp.baseAddress!, m: &m, v: &v, range: 0..<n, beta1: b1, beta2: b2, epsilon: eps,
+                                   stepSize: step, inverseSqrtCorrection2: isc2, l2: l2, decoupledDecay: dd)
+        }
+        #expect(theta == expected && m == em && v == ev)
+        var y = [Float](repeating: 1, count: n), dx = [Float](repeating: 1, count: n)
+        Elementwise.reluForward(g, &y, count: n)
+        Elementwise.reluBackward(g, theta, &dx, count: n)
+        #expect(y == g.map { max($0, 0) })
+        #expect(dx == (0..<n).map { g[$0] > 0 ? theta[$0] : 0 })
+    }
+
     @Test func sgdMomentumAndClipping() {
         let values = UnsafeMutablePointer<Float>.allocate(capacity: 2), grads = UnsafeMutablePointer<Float>.allocate(capacity: 2)
         defer { values.deallocate(); grads.deallocate() }
