@@ -38,6 +38,42 @@ void xs_relu_backward(const float *restrict x, const float *restrict dy, float *
     for (size_t i = 0; i < n; i++) dx[i] = x[i] > 0 ? dy[i] : 0;
 }
 
+// σ(x) = 1/(1 + e^{−x}), written so that e^{−x} cannot overflow for large negative x.
+static inline float xs_sigmoid(float x) {
+    if (x >= 0) return 1 / (1 + expf(-x));
+    const float e = expf(x);
+    return e / (1 + e);
+}
+
+void xs_silu_forward(const float *restrict x, float *restrict y, size_t n) {
+    for (size_t i = 0; i < n; i++) y[i] = x[i] * xs_sigmoid(x[i]);
+}
+
+void xs_silu_backward(const float *restrict x, const float *restrict dy, float *restrict dx, size_t n) {
+    for (size_t i = 0; i < n; i++) {
+        const float s = xs_sigmoid(x[i]);
+        dx[i] = dy[i] * s * (1 + x[i] * (1 - s));
+    }
+}
+
+void xs_sigmoid_forward(const float *restrict x, float *restrict y, size_t n) {
+    for (size_t i = 0; i < n; i++) y[i] = xs_sigmoid(x[i]);
+}
+
+XS_CLONES
+void xs_sigmoid_backward(const float *restrict y, const float *restrict dy, float *restrict dx, size_t n) {
+    for (size_t i = 0; i < n; i++) dx[i] = dy[i] * y[i] * (1 - y[i]);
+}
+
+void xs_tanh_forward(const float *restrict x, float *restrict y, size_t n) {
+    for (size_t i = 0; i < n; i++) y[i] = tanhf(x[i]);
+}
+
+XS_CLONES
+void xs_tanh_backward(const float *restrict y, const float *restrict dy, float *restrict dx, size_t n) {
+    for (size_t i = 0; i < n; i++) dx[i] = dy[i] * (1 - y[i] * y[i]);
+}
+
 XS_CLONES
 void xs_scale_shift_rows(const float *restrict x, float *restrict y, size_t rows, size_t columns,
                          const float *restrict scale, const float *restrict shift) {

@@ -1,3 +1,4 @@
+import CXSKernels
 import XSCore
 import Foundation
 
@@ -6,8 +7,9 @@ public enum ActivationKind: String, Codable, CaseIterable, Sendable {
     case identity, relu, tanh, silu, sigmoid
 }
 
-/// An elementwise activation layer y = f(x); dx = dy · f′(x).
+/// An elementwise activation layer y = f(x); dx = dy · f′(x), with σ(x) = 1/(1 + e^{−x}).
 /// f′ is computed from what forward saved: x for ReLU and SiLU, y for tanh (1 − y²) and sigmoid (y(1 − y)).
+/// The loops are C kernels (CXSKernels).
 public final class Activation: Layer {
     public let kind: ActivationKind
     public let inputFeatures: Int
@@ -29,14 +31,6 @@ public final class Activation: Layer {
         dInput = Matrix(rows: 0, columns: inputFeatures, capacity: batchCapacity)
     }
 
-    /// σ(x) = 1/(1 + e^{−x}), written to avoid overflow of e^{−x} for large negative x.
-    @inline(__always)
-    public static func sigmoid(_ x: Float) -> Float {
-        if x >= 0 { return 1 / (1 + Foundation.exp(-x)) }
-        let e = Foundation.exp(x)
-        return e / (1 + e)
-    }
-
     public func forward(_ x: Matrix, mode: LayerMode) -> Matrix {
         if kind == .identity { return x }
         input = x
@@ -46,9 +40,9 @@ public final class Activation: Layer {
         switch kind {
         case .identity: break
         case .relu: Elementwise.reluForward(src, dst, count: n)
-        case .tanh: for i in 0..<n { dst[i] = Foundation.tanh(src[i]) }
-        case .silu: for i in 0..<n { dst[i] = src[i] * Self.sigmoid(src[i]) }
-        case .sigmoid: for i in 0..<n { dst[i] = Self.sigmoid(src[i]) }
+        case .tanh: xs_tanh_forward(src, dst, n)
+        case .silu: xs_silu_forward(src, dst, n)
+        case .sigmoid: xs_sigmoid_forward(src, dst, n)
         }
         return output
     }
@@ -62,14 +56,10 @@ public final class Activation: Layer {
         switch kind {
         case .identity: break
         case .relu: Elementwise.reluBackward(xs, g, dx, count: n)
-        case .tanh: for i in 0..<n { dx[i] = g[i] * (1 - ys[i] * ys[i]) }
-        case .silu:
-            // d/dx [x σ(x)] = σ(x) (1 + x (1 − σ(x)))
-            for i in 0..<n {
-                let s = Self.sigmoid(xs[i])
-                dx[i] = g[i] * s * (1 + xs[i] * (1 - s))
-            }
-        case .sigmoid: for i in 0..<n { dx[i] = g[i] * ys[i] * (1 - ys[i]) }
+        case .tanh: xs_tanh_backward(ys, g, dx, n)
+        // d/dx [x σ(x)] = σ(x) (1 + x (1 − σ(x)))
+        case .silu: xs_silu_backward(xs, g, dx, n)
+        case .sigmoid: xs_sigmoid_backward(ys, g, dx, n)
         }
         return dInput
     }

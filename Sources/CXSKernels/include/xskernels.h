@@ -18,6 +18,19 @@ void xs_relu_forward(const float *x, float *y, size_t n);
 /// dx = dy where x > 0, else 0.
 void xs_relu_backward(const float *x, const float *dy, float *dx, size_t n);
 
+/// The logistic σ(x) = 1/(1 + e^{−x}), and SiLU x·σ(x), tanh and σ with their backward passes.
+/// e^x and tanh come from the C library (as Swift's Foundation.exp and tanh did): the loops are
+/// scalar, but free of per-element overhead, and give the same bits as before.
+void xs_silu_forward(const float *x, float *y, size_t n);
+/// dx = dy·σ(x)·(1 + x(1 − σ(x))).
+void xs_silu_backward(const float *x, const float *dy, float *dx, size_t n);
+void xs_sigmoid_forward(const float *x, float *y, size_t n);
+/// dx = dy·y(1 − y) from the saved output y.
+void xs_sigmoid_backward(const float *y, const float *dy, float *dx, size_t n);
+void xs_tanh_forward(const float *x, float *y, size_t n);
+/// dx = dy(1 − y²) from the saved output y.
+void xs_tanh_backward(const float *y, const float *dy, float *dx, size_t n);
+
 /// Rows × columns matrix (row-major): y[r][c] = x[r][c]·scale[c] + shift[c].
 void xs_scale_shift_rows(const float *x, float *y, size_t rows, size_t columns,
                          const float *scale, const float *shift);
