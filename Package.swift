@@ -52,7 +52,7 @@ let package = Package(
             dependencies: ["XSModel", "XSPlot", "XSONNX", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .testTarget(name: "XSCoreTests", dependencies: ["XSCore"]),
         .testTarget(name: "XSDataTests", dependencies: ["XSData"]),
-        .testTarget(name: "XSNNTests", dependencies: ["XSNN"]),
+        .testTarget(name: "XSNNTests", dependencies: ["XSNN", "CXSKernels"]),
         .testTarget(name: "XSModelTests", dependencies: ["XSModel"]),
         .testTarget(name: "XSPlotTests", dependencies: ["XSPlot"]),
         // Runs the built binary and checks its output and exit codes.

@@ -1,3 +1,4 @@
+import CXSKernels
 import Foundation
 import Testing
 import XSCore
@@ -108,6 +109,37 @@ import XSCore
         Elementwise.reluBackward(g, theta, &dx, count: n)
         #expect(y == g.map { max($0, 0) })
         #expect(dx == (0..<n).map { g[$0] > 0 ? theta[$0] : 0 })
+    }
+
+    @Test func sigmoidKernelsGiveTheCLibrarysBits() {
+        // SiLU and σ run a vectorized restatement of the C library's expf (kernels.c): every value
+        // must equal the scalar formula over Foundation.exp, on random and on special inputs.
+        var rng = SeededGenerator(seed: 12)
+        var x: [Float] = (0..<200_000).map { _ in Float(rng.normal() * 8) }
+        x += (0..<50_000).map { _ in Float.random(in: -120...120, using: &rng) }
+        x += [0, -0.0, 1e-30, -1e-30, .leastNonzeroMagnitude, -.leastNonzeroMagnitude, 88, -88, 103.97, -103.97, 104, -104,
+              -0x1.9fe368p6, -0x1.9fe366p6, 0x1.62e42ep6, .infinity, -.infinity, .greatestFiniteMagnitude, -.greatestFiniteMagnitude]
+        func sigmoid(_ v: Float) -> Float { v >= 0 ? 1 / (1 + Foundation.exp(-v)) : Foundation.exp(v) / (1 + Foundation.exp(v)) }
+        let n = x.count
+        var y = [Float](repeating: 0, count: n), s = [Float](repeating: 0, count: n), dx = [Float](repeating: 0, count: n)
+        let dy = (0..<n).map { _ in rng.uniformFloat() - 0.5 }
+        xs_silu_forward(x, &y, n)
+        xs_sigmoid_forward(x, &s, n)
+        xs_silu_backward(x, dy, &dx, n)
+        var mismatches = 0
+        for i in 0..<n {
+            let si = sigmoid(x[i])
+            if y[i].bitPattern != (x[i] * si).bitPattern { mismatches += 1 }
+            if s[i].bitPattern != si.bitPattern { mismatches += 1 }
+            if dx[i].bitPattern != (dy[i] * si * (1 + x[i] * (1 - si))).bitPattern && !(dx[i].isNaN && si.isNaN) { mismatches += 1 }
+        }
+        #expect(mismatches == 0, "kernel path \(xs_sigmoid_kernel_path())")
+        var nan: [Float] = [.nan], out: [Float] = [0]
+        xs_sigmoid_forward(nan, &out, 1)
+        #expect(out[0].isNaN)
+        nan[0] = -.nan
+        xs_silu_forward(nan, &out, 1)
+        #expect(out[0].isNaN)
     }
 
     @Test func sgdMomentumAndClipping() {

@@ -19,12 +19,14 @@ void xs_relu_forward(const float *x, float *y, size_t n);
 void xs_relu_backward(const float *x, const float *dy, float *dx, size_t n);
 
 /// The logistic σ(x) = 1/(1 + e^{−x}), and SiLU x·σ(x), tanh and σ with their backward passes.
-/// e^x and tanh come from the C library (as Swift's Foundation.exp and tanh did): the loops are
-/// scalar, but free of per-element overhead, and give the same bits as before.
+/// σ uses e^{−|x|} as the C library's expf computes it, vectorized where the CPU has AVX-512 or
+/// AVX2 with FMA (kernels.c says how it was checked); tanh is the C library's tanhf.
 void xs_silu_forward(const float *x, float *y, size_t n);
 /// dx = dy·σ(x)·(1 + x(1 − σ(x))).
 void xs_silu_backward(const float *x, const float *dy, float *dx, size_t n);
 void xs_sigmoid_forward(const float *x, float *y, size_t n);
+/// Which σ kernels run here: 2 AVX-512, 1 AVX2 with FMA, 0 the scalar loop over expf.
+int xs_sigmoid_kernel_path(void);
 /// dx = dy·y(1 − y) from the saved output y.
 void xs_sigmoid_backward(const float *y, const float *dy, float *dx, size_t n);
 void xs_tanh_forward(const float *x, float *y, size_t n);
