@@ -2,6 +2,7 @@
 // builds AVX-512, AVX2 and baseline versions and picks one when the library loads (Linux x86-64).
 #include "xskernels.h"
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #pragma clang fp contract(off)
@@ -114,13 +115,17 @@ XS_SIGMOID_KERNELS(avx512, exp_nonpositive, __attribute__((target("avx512f,fma")
 XS_SIGMOID_KERNELS(avx2, exp_nonpositive, __attribute__((target("avx2,fma"))))
 #endif
 
-// 2: AVX-512, 1: AVX2 with FMA, 0: the scalar loop. Chosen once, like target_clones does.
+// 2: AVX-512, 1: AVX2 with FMA, 0: the scalar loop. Chosen once, like target_clones does; the
+// environment variable XSNET_SIGMOID_PATH=0|1 selects a narrower path (to check each of them).
 static int sigmoid_path(void) {
 #if defined(__x86_64__) && defined(__clang__)
     static int path = -1;
     if (path < 0) {
         __builtin_cpu_init();
-        path = __builtin_cpu_supports("avx512f") ? 2 : (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) ? 1 : 0;
+        int best = __builtin_cpu_supports("avx512f") ? 2 : (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) ? 1 : 0;
+        const char *asked = getenv("XSNET_SIGMOID_PATH");
+        if (asked && asked[0] >= '0' && asked[0] <= '2' && asked[0] - '0' < best) best = asked[0] - '0';
+        path = best;
     }
     return path;
 #else
