@@ -109,8 +109,13 @@ static inline __attribute__((always_inline)) float sigmoid_of(float x, float e) 
         for (size_t i = 0; i < n; i++) y[i] = sigmoid_of(x[i], EXP(-__builtin_fabsf(x[i])));             \
     }
 
+// The vector paths restate glibc's expf, so they exist only where that is the C library.
+#if defined(__x86_64__) && defined(__clang__) && defined(__GLIBC__)
+#define XS_VECTOR_EXP 1
+#endif
+
 XS_SIGMOID_KERNELS(scalar, expf, )
-#if defined(__x86_64__) && defined(__clang__)
+#ifdef XS_VECTOR_EXP
 XS_SIGMOID_KERNELS(avx512, exp_nonpositive, __attribute__((target("avx512f,fma"))))
 XS_SIGMOID_KERNELS(avx2, exp_nonpositive, __attribute__((target("avx2,fma"))))
 #endif
@@ -118,16 +123,17 @@ XS_SIGMOID_KERNELS(avx2, exp_nonpositive, __attribute__((target("avx2,fma"))))
 // 2: AVX-512, 1: AVX2 with FMA, 0: the scalar loop. Chosen once, like target_clones does; the
 // environment variable XSNET_SIGMOID_PATH=0|1 selects a narrower path (to check each of them).
 static int sigmoid_path(void) {
-#if defined(__x86_64__) && defined(__clang__)
-    static int path = -1;
-    if (path < 0) {
+#ifdef XS_VECTOR_EXP
+    static int path = -1;  // threads that race here compute the same value
+    int p = __atomic_load_n(&path, __ATOMIC_RELAXED);
+    if (p < 0) {
         __builtin_cpu_init();
-        int best = __builtin_cpu_supports("avx512f") ? 2 : (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) ? 1 : 0;
+        p = __builtin_cpu_supports("avx512f") ? 2 : (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) ? 1 : 0;
         const char *asked = getenv("XSNET_SIGMOID_PATH");
-        if (asked && asked[0] >= '0' && asked[0] <= '2' && asked[0] - '0' < best) best = asked[0] - '0';
-        path = best;
+        if (asked && asked[0] >= '0' && asked[0] <= '2' && asked[0] - '0' < p) p = asked[0] - '0';
+        __atomic_store_n(&path, p, __ATOMIC_RELAXED);
     }
-    return path;
+    return p;
 #else
     return 0;
 #endif
@@ -135,7 +141,7 @@ static int sigmoid_path(void) {
 
 int xs_sigmoid_kernel_path(void) { return sigmoid_path(); }
 
-#if defined(__x86_64__) && defined(__clang__)
+#ifdef XS_VECTOR_EXP
 #define XS_DISPATCH(NAME, ...)                                      \
     switch (sigmoid_path()) {                                       \
     case 2: NAME##_avx512(__VA_ARGS__); return;                     \
