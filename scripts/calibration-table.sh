@@ -4,6 +4,7 @@
 # with the calibrated spread and with the members' own spread. Run from the repository root.
 set -euo pipefail
 X=${X:-.build/release/xsnet}
+S=${SUFFIX:-}   # SUFFIX=-s1: the models of scripts/calibration-seed1.sh
 row() {  # model file, label, extra evaluate options
     $X evaluate --model "$1" --format json ${3:-} | python3 -c '
 import json, sys
@@ -14,11 +15,12 @@ print("| %s | %d | %.2f%% | %.1f%% | %.1f%% | %.1f%% | %.1f%% |" % (sys.argv[1],
 echo "| model, split (test part) | points | median dev. | within 10% | 1σ coverage | 2σ coverage | mean rel. uncertainty |"
 echo "|---|---|---|---|---|---|---|"
 for m in C12-ensemble-cal:"A, random" C12-mcdropout-cal:"B, random" C12-interior-ensemble-cal:"A, held-out interior spectra" C12-interior-mcdropout-cal:"B, held-out interior spectra"; do
-    f=runs/${m%%:*}.xsnet; label=${m#*:}
+    f=runs/${m%%:*}$S.xsnet; label=${m#*:}
     c=$($X evaluate --model "$f" | grep -o 'spread × [0-9.]*' | cut -d' ' -f3 | paste -sd/)
     row "$f" "$label, calibrated (c = $c)"
     row "$f" "$label, members' own spread" --uncalibrated
 done
+[ -n "$S" ] && exit 0
 for m in C12-ensemble-shipped:"A shipped (Models/C12-ensemble.xsnet), random" C12-mcdropout-shipped:"B shipped (Models/C12-mcdropout.xsnet), random"; do
     f=runs/${m%%:*}.xsnet; label=${m#*:}
     [ -f "$f" ] || continue
