@@ -12,14 +12,19 @@ public struct Coverage: Codable, Hashable, Sendable {
         self.twoSigma = twoSigma
     }
 
+    /// The 1σ band of a comparison: √(σ_model² + Δσ²).
+    @inline(__always)
+    public static func band(spread: Double, dataError: Double) -> Double {
+        (spread * spread + dataError * dataError).squareRoot()
+    }
+
     /// Coverage of predictions whose model spread is multiplied by `scale`.
     public static func of(deviations: [Double], dataErrors: [Double], spreads: [Double], scale: Double = 1) -> Coverage {
         precondition(deviations.count == dataErrors.count && deviations.count == spreads.count)
         guard !deviations.isEmpty else { return Coverage(oneSigma: .nan, twoSigma: .nan) }
         var one = 0, two = 0
         for i in deviations.indices {
-            let s = scale * spreads[i]
-            let band = (s * s + dataErrors[i] * dataErrors[i]).squareRoot()
+            let band = Self.band(spread: scale * spreads[i], dataError: dataErrors[i])
             if abs(deviations[i]) <= band { one += 1 }
             if abs(deviations[i]) <= 2 * band { two += 1 }
         }
@@ -118,6 +123,11 @@ public struct UncertaintyCalibration: Codable, Hashable, Sendable {
             elsewhere = nil
             measuredSettings = MeasuredSettings(points: [])
         }
+    }
+
+    /// Predictions with their spread scaled by the factor for each point.
+    public func applied(to predictions: [CrossSectionPrediction], at points: [Kinematics]) -> [CrossSectionPrediction] {
+        zip(predictions, points).map { $0.scalingSpread(by: scale(beamEnergy: $1.beamEnergy, angleDegrees: $1.angleDegrees)) }
     }
 
     /// The factor for a point.

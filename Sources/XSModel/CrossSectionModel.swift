@@ -152,11 +152,9 @@ public final class CrossSectionModel {
         } else {
             perMember = networks.indices.map { exp(logCrossSections(points, member: $0)) }
         }
-        return points.indices.map { i in
-            let values = perMember.map { $0[i] }
-            let scale = calibrated ? (info.calibration?.scale(beamEnergy: points[i].beamEnergy, angleDegrees: points[i].angleDegrees) ?? 1) : 1
-            return Self.summarize(values, extrapolation: info.domain.isExtrapolation(points[i])).scalingSpread(by: scale)
-        }
+        let raw = points.indices.map { i in Self.summarize(perMember.map { $0[i] }, extrapolation: info.domain.isExtrapolation(points[i])) }
+        guard calibrated, let calibration = info.calibration else { return raw }
+        return calibration.applied(to: raw, at: points)
     }
 
     /// K stochastic passes with dropout on (Gal & Ghahramani 2016), batched: the inputs are

@@ -54,7 +54,7 @@ public enum Evaluation {
         let n = Double(points.count)
         var chi2 = 0.0, chi2One = 0.0
         var rel: [Double] = [], relFitted: [Double] = []
-        var covered1 = 0, covered2 = 0, relUnc = 0.0
+        var relUnc = 0.0
         for (p, q) in zip(points, predictions) {
             let l = lambda(p.dataset)
             let r = (p.crossSection - l * q.mean) / p.crossSectionError
@@ -63,22 +63,26 @@ public enum Evaluation {
             chi2One += r1 * r1
             rel.append(abs(q.mean / p.crossSection - 1))
             relFitted.append(abs(l * q.mean / p.crossSection - 1))
-            let band = (q.standardDeviation * q.standardDeviation + p.crossSectionError * p.crossSectionError).squareRoot()
-            if abs(q.mean - p.crossSection) <= band { covered1 += 1 }
-            if abs(q.mean - p.crossSection) <= 2 * band { covered2 += 1 }
             relUnc += q.standardDeviation / q.mean
         }
+        let coverage = Coverage.of(deviations: zip(points, predictions).map { $1.mean - $0.crossSection },
+                                   dataErrors: points.map(\.crossSectionError), spreads: predictions.map(\.standardDeviation))
         func fraction(_ v: [Double], _ t: Double) -> Double { Double(v.filter { $0 <= t }.count) / n }
         return AgreementMetrics(points: points.count, chi2_per_point: chi2 / n, chi2_per_point_lambda1: chi2One / n,
                                 median_abs_rel_dev: median(rel), median_abs_rel_dev_fitted_lambda: median(relFitted),
                                 within_5pct: fraction(rel, 0.05), within_10pct: fraction(rel, 0.10), within_20pct: fraction(rel, 0.20),
                                 within_10pct_fitted_lambda: fraction(relFitted, 0.10),
-                                coverage_1sigma: Double(covered1) / n, coverage_2sigma: Double(covered2) / n, mean_rel_uncertainty: relUnc / n)
+                                coverage_1sigma: coverage.oneSigma, coverage_2sigma: coverage.twoSigma, mean_rel_uncertainty: relUnc / n)
     }
 
     /// Per data set and in total. λ_k are the model's for its own nucleus; other data get λ = 1.
     public static func report(model: CrossSectionModel, points: [ScatteringPoint], splitName: String, calibrated: Bool = true) -> EvaluationReport {
-        let predictions = model.predict(points.map(\.kinematics), calibrated: calibrated)
+        report(model: model, points: points, predictions: model.predict(points.map(\.kinematics), calibrated: calibrated), splitName: splitName)
+    }
+
+    /// The same from predictions already made (one set serves a report and `pointsCSV`; MC-dropout
+    /// predictions differ from call to call).
+    public static func report(model: CrossSectionModel, points: [ScatteringPoint], predictions: [CrossSectionPrediction], splitName: String) -> EvaluationReport {
         let sameNucleus = points.first.map { $0.nucleus.name == model.info.nucleus } ?? false
         let lambda: (String) -> Double = { sameNucleus ? model.info.normalization($0) : 1 }
         var groups: [String: [Int]] = [:]
@@ -100,12 +104,11 @@ public enum Evaluation {
 
     /// One row per point: the data, the prediction with its spread, and the pull
     /// (σ_pred − σ_data)/√(σ_model² + Δσ²) that the coverage counts.
-    public static func pointsCSV(model: CrossSectionModel, points: [ScatteringPoint], calibrated: Bool = true) -> String {
-        let predictions = model.predict(points.map(\.kinematics), calibrated: calibrated)
+    public static func pointsCSV(model: CrossSectionModel, points: [ScatteringPoint], predictions: [CrossSectionPrediction]) -> String {
         let sameNucleus = points.first.map { $0.nucleus.name == model.info.nucleus } ?? false
         var text = "dataset,E_GeV,theta_deg,omega_GeV,sigma,sigma_error,mean,sigma_model,p16,p84,lambda,pull,extrapolation\n"
         for (p, q) in zip(points, predictions) {
-            let band = (q.standardDeviation * q.standardDeviation + p.crossSectionError * p.crossSectionError).squareRoot()
+            let band = Coverage.band(spread: q.standardDeviation, dataError: p.crossSectionError)
             let lambda = sameNucleus ? model.info.normalization(p.dataset) : 1
             text += "\(TextTable.csvField(p.dataset)),\(p.beamEnergy),\(p.angleDegrees),\(p.energyTransfer),\(p.crossSection),\(p.crossSectionError),"
             text += "\(q.mean),\(q.standardDeviation),\(q.percentile16),\(q.percentile84),\(lambda),\((q.mean - p.crossSection) / band),\(q.extrapolation)\n"

@@ -61,7 +61,12 @@ struct CardCommand: ParsableCommand {
             out += String(format: "| %@ | %.4f | %.3f | %+.2f |\n", n.dataset, n.lambda, n.uncertainty, n.pull)
         }
         for (name, indices) in [("test", selected.split.test), ("validation", selected.split.validation), ("train", selected.split.train)] where !indices.isEmpty {
-            let report = Evaluation.report(model: model, points: indices.map { selected.points[$0] }, splitName: name)
+            // One set of predictions: the calibrated spread is the raw one scaled (MC-dropout
+            // passes would differ between two calls).
+            let points = indices.map { selected.points[$0] }
+            let raw = model.predict(points.map(\.kinematics), calibrated: false)
+            let predictions = info.calibration?.applied(to: raw, at: points.map(\.kinematics)) ?? raw
+            let report = Evaluation.report(model: model, points: points, predictions: predictions, splitName: name)
             out += "\n## Agreement on the \(name) split\n\n"
             out += "median |σ_pred/σ_data − 1| against the data as published (λ = 1) and with the fitted λ_k; fractions within 5/10/20% against the published data.\n\n"
             if model.networks.count > 1 || info.monteCarloSamples != nil {
@@ -69,9 +74,9 @@ struct CardCommand: ParsableCommand {
                 out += String(format: "Uncertainty%@: 1σ coverage %.1f%%, 2σ coverage %.1f%%, mean relative uncertainty %.2f%% (coverage: |σ_pred − σ_data| ≤ k·√(σ_model² + Δσ²)).\n\n",
                               info.calibration == nil ? "" : " (calibrated spread)", 100 * t.coverage_1sigma, 100 * t.coverage_2sigma, 100 * t.mean_rel_uncertainty)
                 if info.calibration != nil {
-                    let raw = Evaluation.report(model: model, points: indices.map { selected.points[$0] }, splitName: name, calibrated: false).total
+                    let u = Evaluation.report(model: model, points: points, predictions: raw, splitName: name).total
                     out += String(format: "Before calibration (the members' own spread): 1σ %.1f%%, 2σ %.1f%%, mean relative uncertainty %.2f%%.\n\n",
-                                  100 * raw.coverage_1sigma, 100 * raw.coverage_2sigma, 100 * raw.mean_rel_uncertainty)
+                                  100 * u.coverage_1sigma, 100 * u.coverage_2sigma, 100 * u.mean_rel_uncertainty)
                 }
             }
             out += "| data set | points | χ²/N | χ²/N (λ=1) | median dev | median dev (λ) | <5% | <10% | <20% |\n|---|---|---|---|---|---|---|---|---|\n"

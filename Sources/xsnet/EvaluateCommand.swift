@@ -51,9 +51,10 @@ struct EvaluateCommand: ParsableCommand {
             splitName = split.rawValue
         }
         guard !points.isEmpty else { throw ValidationError("the \(splitName) part of this model's split is empty") }
-        let report = Evaluation.report(model: model, points: points, splitName: splitName, calibrated: !uncalibrated)
+        let predictions = model.predict(points.map(\.kinematics), calibrated: !uncalibrated)
+        let report = Evaluation.report(model: model, points: points, predictions: predictions, splitName: splitName)
         if let pointsOut {
-            try AtomicFile.write(Evaluation.pointsCSV(model: model, points: points, calibrated: !uncalibrated), to: URL(fileURLWithPath: pointsOut))
+            try AtomicFile.write(Evaluation.pointsCSV(model: model, points: points, predictions: predictions), to: URL(fileURLWithPath: pointsOut))
         }
         switch format {
         case .json:

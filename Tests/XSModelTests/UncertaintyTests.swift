@@ -6,17 +6,21 @@ import XSNN
 @testable import XSModel
 
 @Suite struct UncertaintyTests {
-    @Test func replicasTrainOnDifferentCloneDataAndMergeIntoAnEnsemble() throws {
-        let data = try TrainerTests.tinyData()
-        var models: [CrossSectionModel] = []
-        for i in 0..<3 {
-            var config = TrainerTests.tinyConfig(epochs: 8)
+    /// `count` bootstrap replicas of the tiny network on `data`.
+    static func replicas(of data: SelectedData, count: Int, epochs: Int) throws -> [CrossSectionModel] {
+        try (0..<count).map { i in
+            var config = TrainerTests.tinyConfig(epochs: epochs)
             config.replica = i
-            config.replicaCount = 3
+            config.replicaCount = count
             let t = Trainer(data: data, config: config, command: "test")
             _ = try t.run()
-            models.append(t.finishedModel(machine: "test", version: "0"))
+            return t.finishedModel(machine: "test", version: "0")
         }
+    }
+
+    @Test func replicasTrainOnDifferentCloneDataAndMergeIntoAnEnsemble() throws {
+        let data = try TrainerTests.tinyData()
+        let models = try Self.replicas(of: data, count: 3, epochs: 8)
         // Each replica has its own seed, so its own weights.
         #expect(models[0].networks[0].parameters.allValues != models[1].networks[0].parameters.allValues)
         #expect(models[0].info.training!.seed != models[1].info.training!.seed)
@@ -117,15 +121,7 @@ import XSNN
         let data = try selection.apply(to: try ScatteringData.bundled())
         #expect(!data.split.validation.isEmpty)
         #expect(Set(data.split.validation).isDisjoint(with: data.split.train) && Set(data.split.validation).isDisjoint(with: data.split.test))
-        var models: [CrossSectionModel] = []
-        for i in 0..<3 {
-            var config = TrainerTests.tinyConfig(epochs: 6)
-            config.replica = i
-            config.replicaCount = 3
-            let t = Trainer(data: data, config: config, command: "test")
-            _ = try t.run()
-            models.append(t.finishedModel(machine: "test", version: "0"))
-        }
+        let models = try Self.replicas(of: data, count: 3, epochs: 6)
         let ensemble = try CrossSectionModel.ensemble(models)
         let points = data.split.test.map { data.points[$0].kinematics }
         let raw = ensemble.predict(points)
