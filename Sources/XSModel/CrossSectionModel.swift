@@ -118,6 +118,16 @@ public final class CrossSectionModel {
         return out
     }
 
+    /// The model's own data: its stored selection applied to `data`, refused when the points
+    /// differ from those it was trained on (the stored split would no longer apply).
+    public func selectedData(from data: ScatteringData) throws -> SelectedData {
+        let selected = try info.selection.apply(to: data)
+        if let expected = info.training?.dataHash, expected != selected.dataHash {
+            throw SelectionError.dataChanged(expected: expected, found: selected.dataHash)
+        }
+        return selected
+    }
+
     public static func load(_ url: URL) throws -> CrossSectionModel {
         let (networks, info) = try ModelFile.read(ModelInfo.self, from: url)
         guard !networks.isEmpty else { throw ModelFileError.mismatch("the file holds no network") }

@@ -34,10 +34,7 @@ struct CalibrateCommand: ParsableCommand {
 
     func run() throws {
         let model = try prediction.load(self.model)
-        let selected = try model.info.selection.apply(to: try source.load())
-        if let expected = model.info.training?.dataHash, expected != selected.dataHash {
-            throw SelectionError.dataChanged(expected: expected, found: selected.dataHash)
-        }
+        let selected = try model.selectedData(from: try source.load())
         let calibration = try UncertaintyCalibration.fit(model: model, selected: selected)
         model.info.calibration = calibration
         try model.save(URL(fileURLWithPath: out ?? self.model), storage: ModelFile.Storage(rawValue: storage)!)
@@ -60,7 +57,7 @@ extension CrossSectionModel {
     /// Calibrates an ensemble whose replicas were trained with a validation part (no-op otherwise).
     func calibrateOnValidation(data: () throws -> ScatteringData) throws {
         guard info.selection.validationFraction > 0 || info.selection.validationSpectraFraction > 0 else { return }
-        let selected = try info.selection.apply(to: try data())
+        let selected = try selectedData(from: try data())
         info.calibration = try UncertaintyCalibration.fit(model: self, selected: selected)
         printError(describe(info.calibration!))
     }

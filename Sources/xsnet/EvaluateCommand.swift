@@ -37,10 +37,7 @@ struct EvaluateCommand: ParsableCommand {
             points = try source.load().points
             splitName = "all points of \(source.dataFile!)"
         } else {
-            let selected = try model.info.selection.apply(to: try source.load())
-            if let expected = model.info.training?.dataHash, expected != selected.dataHash {
-                throw SelectionError.dataChanged(expected: expected, found: selected.dataHash)
-            }
+            let selected = try model.selectedData(from: try source.load())
             let indices: [Int] = switch split {
             case .train: selected.split.train
             case .validation: selected.split.validation
