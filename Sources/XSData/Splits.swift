@@ -110,6 +110,47 @@ public struct DataSplit: Hashable, Sendable, Codable {
         return DataSplit(train: train.filter { !chosen.contains($0) }, test: test, validation: self.validation + validation, spectraKeptForCoverage: spectraKeptForCoverage)
     }
 
+    /// Folds for cross-fitted calibration of a model's spread (see `CrossFitting` in XSModel):
+    /// among the points `pool` (a model's training part), fold i holds out whole spectra (about
+    /// 1/k of the interior ones: a spectrum joins a fold only if the fold's held-out points stay
+    /// inside the kinematic box of the rest) and about 1/k of the other points, drawn at random.
+    /// Every spectrum that can be held out is held out once, and every other point once, so
+    /// k trainings give out-of-fold predictions of nearly the whole pool, of both kinds: at
+    /// measured (E, θ) settings and away from them.
+    public static func calibrationFolds(points: [ScatteringPoint], pool: [Int], folds k: Int, seed: UInt64) -> [CalibrationFold] {
+        precondition(k >= 2 && pool.count >= 2 * k, "cross-fitting needs k ≥ 2 folds and at least 2k points")
+        let spectra = Array(Set(pool.map { points[$0].spectrum })).sorted()
+        var rng = SeededGenerator(seed: seed)
+        let pointsOfSpectrum = Dictionary(grouping: pool, by: { points[$0].spectrum })
+        var heldSpectra = Array(repeating: [SpectrumKey](), count: k)
+        var assigned = 0
+        for s in rng.permutation(spectra.count).map({ spectra[$0] }) {
+            let fold = assigned % k
+            let candidate = Set(heldSpectra[fold] + [s])
+            let rest = KinematicDomain(points: pool.filter { !candidate.contains(points[$0].spectrum) }.map { points[$0].kinematics })
+            let inside = candidate.allSatisfy { key in pointsOfSpectrum[key]!.allSatisfy { !rest.isExtrapolation(points[$0].kinematics) } }
+            if inside {
+                heldSpectra[fold].append(s)
+                assigned += 1
+            }
+        }
+        let inSpectrumFold = Set(heldSpectra.flatMap { $0 })
+        let others = pool.filter { !inSpectrumFold.contains(points[$0].spectrum) }
+        let order = rng.permutation(others.count)
+        return (0..<k).map { fold in
+            let lo = fold * others.count / k, hi = (fold + 1) * others.count / k
+            let randomPart = order[lo..<hi].map { others[$0] }
+            return CalibrationFold(spectra: heldSpectra[fold], heldOut: (heldSpectra[fold].flatMap { pointsOfSpectrum[$0]! } + randomPart).sorted())
+        }
+    }
+
+    /// One fold of `calibrationFolds`: the whole spectra it holds out, and all its held-out points
+    /// (those spectra's points and its share of the other points).
+    public struct CalibrationFold: Hashable, Sendable {
+        public var spectra: [SpectrumKey]
+        public var heldOut: [Int]
+    }
+
     /// k-fold cross-validation: fold i tests on the i-th of k near-equal random parts.
     public static func kFold(count: Int, folds k: Int, seed: UInt64) -> [DataSplit] {
         precondition(k >= 2 && k <= max(count, 2), "k-fold needs 2 ≤ k ≤ count")

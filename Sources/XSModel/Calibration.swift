@@ -95,6 +95,9 @@ public struct UncertaintyCalibration: Codable, Hashable, Sendable {
     /// How the model's test part was chosen (its split method).
     public var validationSplit: String
     public var rule: String
+    /// Cross-fitted (`CrossFitting`): the factors come from out-of-fold predictions of this many
+    /// folds of the training part; nil when they come from a validation part.
+    public var crossFittingFolds: Int? = nil
 
     public init(atMeasuredSettings: SpreadFactor?, elsewhere: SpreadFactor?, measuredSettings: MeasuredSettings, validationSplit: String, rule: String) {
         self.atMeasuredSettings = atMeasuredSettings
@@ -104,7 +107,7 @@ public struct UncertaintyCalibration: Codable, Hashable, Sendable {
         self.rule = rule
     }
 
-    enum CodingKeys: String, CodingKey { case atMeasuredSettings, elsewhere, measuredSettings, validationSplit, rule }
+    enum CodingKeys: String, CodingKey { case atMeasuredSettings, elsewhere, measuredSettings, validationSplit, rule, crossFittingFolds }
     /// The first calibrated files (one factor, for everywhere) had these keys instead.
     enum SingleFactorKeys: String, CodingKey { case scale, validationPoints, before, after }
 
@@ -116,6 +119,7 @@ public struct UncertaintyCalibration: Codable, Hashable, Sendable {
             atMeasuredSettings = try c.decodeIfPresent(SpreadFactor.self, forKey: .atMeasuredSettings)
             elsewhere = try c.decodeIfPresent(SpreadFactor.self, forKey: .elsewhere)
             measuredSettings = try c.decode(MeasuredSettings.self, forKey: .measuredSettings)
+            crossFittingFolds = try c.decodeIfPresent(Int.self, forKey: .crossFittingFolds)
         } else {
             let old = try decoder.container(keyedBy: SingleFactorKeys.self)
             atMeasuredSettings = SpreadFactor(scale: try old.decode(Double.self, forKey: .scale), validationPoints: try old.decode(Int.self, forKey: .validationPoints),
@@ -138,6 +142,12 @@ public struct UncertaintyCalibration: Codable, Hashable, Sendable {
     }
 
     public var validationPoints: Int { (atMeasuredSettings?.validationPoints ?? 0) + (elsewhere?.validationPoints ?? 0) }
+
+    /// "243 validation points" or "2,400 out-of-fold points (5 folds)": what the factors were fitted on.
+    public var fittedOn: String {
+        guard let k = crossFittingFolds else { return "\(validationPoints) validation points" }
+        return "\(validationPoints) out-of-fold points of \(k)-fold cross-fitting"
+    }
 
     /// "spread × 0.45 at measured (E, θ) settings, × 1.15 elsewhere", as the tools print it.
     public var summary: String {
@@ -178,17 +188,38 @@ public struct UncertaintyCalibration: Codable, Hashable, Sendable {
         let measured = MeasuredSettings(points: selected.split.train.map { selected.points[$0].kinematics })
         let points = selected.split.validation.map { selected.points[$0] }
         let predictions = model.predict(points.map(\.kinematics), calibrated: false)
-        func factor(_ idx: [Int]) throws -> SpreadFactor? {
-            guard idx.count >= 20 else { return nil }
-            return try fitFactor(deviations: idx.map { predictions[$0].mean - points[$0].crossSection },
-                                 dataErrors: idx.map { points[$0].crossSectionError }, spreads: idx.map { predictions[$0].standardDeviation })
+        let heldOut = zip(points, predictions).map { point, prediction in
+            HeldOutPrediction(point: point, prediction: prediction, atMeasuredSetting: measured.contains(beamEnergy: point.beamEnergy, angleDegrees: point.angleDegrees))
         }
-        let near = points.indices.filter { measured.contains(beamEnergy: points[$0].beamEnergy, angleDegrees: points[$0].angleDegrees) }
-        let nearSet = Set(near)
-        let far = points.indices.filter { !nearSet.contains($0) }
-        let calibration = UncertaintyCalibration(atMeasuredSettings: try factor(near), elsewhere: try factor(far), measuredSettings: measured,
-                                                 validationSplit: selected.selection.splitMethod.rawValue, rule: ruleDescription)
-        guard calibration.atMeasuredSettings != nil || calibration.elsewhere != nil else { throw CalibrationError.tooFewPoints(points.count) }
+        return try fit(heldOut: heldOut, measuredSettings: measured, validationSplit: selected.selection.splitMethod.rawValue)
+    }
+
+    /// A prediction of a point the model did not train on, and whether the point lies at one of
+    /// the (E, θ) settings the model did train on.
+    public struct HeldOutPrediction: Sendable {
+        public var point: ScatteringPoint
+        public var prediction: CrossSectionPrediction
+        public var atMeasuredSetting: Bool
+
+        public init(point: ScatteringPoint, prediction: CrossSectionPrediction, atMeasuredSetting: Bool) {
+            self.point = point
+            self.prediction = prediction
+            self.atMeasuredSetting = atMeasuredSetting
+        }
+    }
+
+    /// Fits the two factors to held-out predictions (a validation part, or the out-of-fold
+    /// predictions of cross-fitting); `measuredSettings` are those of the model being calibrated.
+    public static func fit(heldOut: [HeldOutPrediction], measuredSettings: MeasuredSettings, validationSplit: String) throws -> UncertaintyCalibration {
+        func factor(_ group: [HeldOutPrediction]) throws -> SpreadFactor? {
+            guard group.count >= 20 else { return nil }
+            return try fitFactor(deviations: group.map { $0.prediction.mean - $0.point.crossSection },
+                                 dataErrors: group.map(\.point.crossSectionError), spreads: group.map(\.prediction.standardDeviation))
+        }
+        let calibration = UncertaintyCalibration(atMeasuredSettings: try factor(heldOut.filter(\.atMeasuredSetting)),
+                                                 elsewhere: try factor(heldOut.filter { !$0.atMeasuredSetting }),
+                                                 measuredSettings: measuredSettings, validationSplit: validationSplit, rule: ruleDescription)
+        guard calibration.atMeasuredSettings != nil || calibration.elsewhere != nil else { throw CalibrationError.tooFewPoints(heldOut.count) }
         return calibration
     }
 }

@@ -77,7 +77,7 @@ public struct ModelInfo: Codable, Sendable {
 }
 
 /// One prediction with its spread over the members of an ensemble (or MC-dropout passes).
-public struct CrossSectionPrediction: Sendable {
+public struct CrossSectionPrediction: Equatable, Sendable {
     /// Mean d²σ/dΩdω in nb/sr/GeV.
     public var mean: Double
     public var standardDeviation: Double
@@ -167,16 +167,15 @@ public final class CrossSectionModel {
         return calibration.applied(to: raw, at: points)
     }
 
-    /// K stochastic passes with dropout on (Gal & Ghahramani 2016), batched: the inputs are
-    /// repeated K times and run through the network in large batches.
+    /// K stochastic passes with dropout on (Gal & Ghahramani 2016). Pass s applies the same
+    /// masks to every point (`LayerMode.monteCarloPass`): the K passes are K fixed thinned
+    /// networks, so predictions are reproducible point by point and smooth along a spectrum.
     func monteCarloPasses(_ points: [Kinematics], samples: Int) -> [[Double]] {
         let inputs = info.input(points)
-        var repeated = [Float]()
-        repeated.reserveCapacity(inputs.count * samples)
-        for _ in 0..<samples { repeated += inputs }
-        let z = networks[0].predict(repeated, mode: .monteCarloDropout)
+        let logScale = points.map { Foundation.log($0.mottScale) }
         return (0..<samples).map { s in
-            points.indices.map { i in Foundation.exp(Foundation.log(points[i].mottScale) + info.output.logRatio(Double(z[s * points.count + i])).value) }
+            let z = networks[0].predict(inputs, mode: .monteCarloPass(s))
+            return points.indices.map { i in Foundation.exp(logScale[i] + info.output.logRatio(Double(z[i])).value) }
         }
     }
 

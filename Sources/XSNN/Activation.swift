@@ -103,6 +103,20 @@ public final class Dropout: Layer {
         mask.setRows(x.rows)
         output.setRows(x.rows)
         let keep = 1 - probability, scale = 1 / keep
+        if case let .monteCarloPass(pass) = mode {
+            // One mask for the whole batch, from a stream fixed by the stored generator and the
+            // pass number (the generator itself does not move).
+            var stream = generator.derived(UInt64(pass))
+            let columnMask = (0..<inputFeatures).map { _ -> Float in stream.uniformFloat() < keep ? scale : 0 }
+            for r in 0..<x.rows {
+                for j in 0..<inputFeatures {
+                    let i = r * inputFeatures + j
+                    mask.data[i] = columnMask[j]
+                    output.data[i] = x.data[i] * columnMask[j]
+                }
+            }
+            return output
+        }
         let n = x.count
         for i in 0..<n {
             let m: Float = generator.uniformFloat() < keep ? scale : 0

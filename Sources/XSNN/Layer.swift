@@ -1,13 +1,20 @@
 import XSCore
 
 /// How a forward pass behaves.
-public enum LayerMode: Sendable {
+public enum LayerMode: Equatable, Sendable {
     /// Batch-norm uses batch statistics (and updates its running ones); dropout is on.
     case training
     /// Batch-norm uses running statistics; dropout is off. Deterministic prediction.
     case evaluation
-    /// Monte-Carlo dropout (Gal & Ghahramani 2016): as evaluation, but dropout stays on.
+    /// Monte-Carlo dropout (Gal & Ghahramani 2016): as evaluation, but dropout stays on, with a
+    /// fresh mask for every element from the layer's generator (what training's λ fits use).
     case monteCarloDropout
+    /// Pass `pass` of Monte-Carlo prediction: as evaluation, but every dropout layer applies one
+    /// fixed mask, the same for every row, drawn from its stored generator and the pass number
+    /// alone. Each pass is then one "thinned" network (Srivastava et al. 2014), so a point's
+    /// prediction does not depend on the other points in the batch, on the call order or on how
+    /// often the model was asked before, and each pass is a smooth function of the kinematics.
+    case monteCarloPass(Int)
 }
 
 /// A layer of the engine: an explicit forward that saves what backward needs, and a backward

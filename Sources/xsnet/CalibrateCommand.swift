@@ -45,7 +45,7 @@ struct CalibrateCommand: ParsableCommand {
 /// One line on a calibration, as train, ensemble and calibrate print it.
 func describe(_ c: UncertaintyCalibration) -> String {
     func one(_ name: String, _ f: SpreadFactor?) -> String? {
-        f.map { String(format: "%@ c = %.3f (%d validation points; coverage 1σ %.1f%% → %.1f%%, 2σ %.1f%% → %.1f%%)", name, $0.scale, $0.validationPoints,
+        f.map { String(format: "%@ c = %.3f (%d %@ points; coverage 1σ %.1f%% → %.1f%%, 2σ %.1f%% → %.1f%%)", name, $0.scale, $0.validationPoints, c.crossFittingFolds == nil ? "validation" : "out-of-fold",
                             100 * $0.before.oneSigma, 100 * $0.after.oneSigma, 100 * $0.before.twoSigma, 100 * $0.after.twoSigma) }
     }
     let parts = [one("at measured (E, θ) settings", c.atMeasuredSettings), one("elsewhere", c.elsewhere)].compactMap { $0 }

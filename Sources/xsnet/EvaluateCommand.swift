@@ -73,7 +73,7 @@ struct EvaluateCommand: ParsableCommand {
                 print(table.rendered(), terminator: "")
                 if model.networks.count > 1 || model.info.monteCarloSamples != nil {
                     let t = report.total
-                    let c = model.info.calibration.map { uncalibrated ? " (uncalibrated; the model's calibration: \($0.summary))" : " (\($0.summary); \($0.validationPoints) validation points)" } ?? " (uncalibrated)"
+                    let c = model.info.calibration.map { uncalibrated ? " (uncalibrated; the model's calibration: \($0.summary))" : " (\($0.summary); fitted on \($0.fittedOn))" } ?? " (uncalibrated)"
                     print(String(format: "coverage: 1σ %.1f%%, 2σ %.1f%%; mean relative uncertainty %.2f%%", 100 * t.coverage_1sigma, 100 * t.coverage_2sigma, 100 * t.mean_rel_uncertainty) + c)
                 }
                 if let out = report.extrapolated {

@@ -121,7 +121,7 @@ struct PredictCommand: ParsableCommand {
         let flagged = rows.filter(\.extrapolation).count
         if flagged > 0 && format == .table { printError("\(flagged) of \(rows.count) points lie outside the training data's kinematic range (extrapolation)") }
         if let c = model.info.calibration, format == .table {
-            printError("sigma_std and the percentiles carry the model's calibration: \(c.summary) (fitted on \(c.validationPoints) validation points)")
+            printError("sigma_std and the percentiles carry the model's calibration: \(c.summary) (fitted on \(c.fittedOn))")
         }
     }
 }

@@ -75,6 +75,9 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "Fraction of the training spectra held out whole (inside the kinematic box of the rest) to calibrate the uncertainty away from measured settings.")
     var validationSpectraFraction: Double = 0
     @Option(help: "Seed of the split.") var splitSeed: UInt64 = 0
+    @Option(help: ArgumentHelp("MC-dropout models: calibrate the spread by K-fold cross-fitting of the training part (K more trainings) instead of on a validation part.",
+                               valueName: "K"))
+    var calibrationFolds: Int?
 
     // Model and optimization (nil: the preset's value)
     @Option(help: "Input features: reference or physics.") var features: FeatureSet?
@@ -119,6 +122,12 @@ struct TrainCommand: ParsableCommand {
             throw ValidationError("--validation-fraction must be in [0, 1) and leave points to train on with --test-fraction")
         }
         if let d = dropout, !(0..<1).contains(d) { throw ValidationError("--dropout must be in [0, 1)") }
+        if let k = calibrationFolds {
+            if k < 2 { throw ValidationError("--calibration-folds must be at least 2") }
+            if validationFraction > 0 || validationSpectraFraction > 0 {
+                throw ValidationError("--calibration-folds calibrates on out-of-fold predictions of the training part; leave out --validation-fraction and --validation-spectra-fraction")
+            }
+        }
         if let e = epochs, e < 1 { throw ValidationError("--epochs must be at least 1") }
         if let b = batchSize, b < 1 { throw ValidationError("--batch-size must be at least 1") }
         if let r = learningRate, !(r > 0) { throw ValidationError("--learning-rate must be > 0") }
@@ -180,6 +189,9 @@ struct TrainCommand: ParsableCommand {
             let selected = try selection.apply(to: data)
             let command = (["xsnet"] + CommandLine.arguments.dropFirst()).joined(separator: " ")
             trainer = Trainer(data: selected, config: try makeConfig(), command: command)
+            if calibrationFolds != nil && trainer.config.dropout == 0 {
+                throw ValidationError("--calibration-folds needs a model with a spread: an MC-dropout model (--dropout p)")
+            }
             if !quiet {
                 let removed = selected.removedByCut.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
                 printError("\(selected.points.count) points of \(nucleus) in \(selected.datasetKeys.count) data sets; ω < \(minOmega) GeV removed: \(removed.isEmpty ? "none" : removed)")
@@ -209,6 +221,18 @@ struct TrainCommand: ParsableCommand {
         // An MC-dropout model trained with a validation part is calibrated at once (xsnet calibrate).
         if model.info.monteCarloSamples != nil, !trainer.data.split.validation.isEmpty {
             model.info.calibration = try UncertaintyCalibration.fit(model: model, selected: trainer.data)
+            if !quiet { printError(describe(model.info.calibration!)) }
+        }
+        if let k = calibrationFolds {
+            // The model is on disk before the k further trainings start, uncalibrated.
+            try model.save(outURL)
+            if !quiet { printError("wrote \(out) uncalibrated; cross-fitting \(k) folds for its calibration (each trains like the model)") }
+            let started = Date()
+            model.info.calibration = try CrossFitting.calibration(selected: trainer.data, config: trainer.config, folds: k, seed: trainer.data.selection.splitSeed &+ 3) { done, total in
+                guard !quiet else { return }
+                let elapsed = Date().timeIntervalSince(started)
+                printError("cross-fitting fold \(done)/\(total) done, \(formatDuration(elapsed)) elapsed, about \(formatDuration(elapsed / Double(done) * Double(total - done))) left")
+            }
             if !quiet { printError(describe(model.info.calibration!)) }
         }
         try model.save(outURL)

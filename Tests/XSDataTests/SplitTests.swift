@@ -69,6 +69,30 @@ import Testing
         #expect(any)
     }
 
+    @Test func calibrationFoldsHoldOutEveryPointOnceAndWholeInteriorSpectra() {
+        let points = Self.spectra()
+        let pool = Array(points.indices.dropFirst(3))  // a training part: not every point
+        let folds = DataSplit.calibrationFolds(points: points, pool: pool, folds: 3, seed: 5)
+        #expect(folds == DataSplit.calibrationFolds(points: points, pool: pool, folds: 3, seed: 5))
+        #expect(folds != DataSplit.calibrationFolds(points: points, pool: pool, folds: 3, seed: 6))
+        // Every pool point is held out by exactly one fold.
+        let held = folds.flatMap(\.heldOut)
+        #expect(held.count == pool.count && Set(held) == Set(pool))
+        // Each fold holds out whole spectra, inside the kinematic box of the pool's other spectra
+        // (so never both spectra at E = 0.5 GeV, say: the box would shrink).
+        let spectra = folds.flatMap(\.spectra)
+        #expect(Set(spectra).count == spectra.count && folds.allSatisfy { !$0.spectra.isEmpty })
+        for fold in folds {
+            let out = Set(fold.heldOut), heldSpectra = Set(fold.spectra)
+            let box = KinematicDomain(points: pool.filter { !heldSpectra.contains(points[$0].spectrum) }.map { points[$0].kinematics })
+            for key in fold.spectra {
+                let members = pool.filter { points[$0].spectrum == key }
+                #expect(members.allSatisfy { out.contains($0) && !box.isExtrapolation(points[$0].kinematics) })
+            }
+            #expect(fold.spectra.filter { $0.beamEnergy == 0.5 }.count < 2 && fold.spectra.filter { $0.beamEnergy == 2.0 }.count < 2)
+        }
+    }
+
     @Test func validationIsCarvedFromTrainingAndLeavesTheTestPartAlone() {
         let points = Self.spectra()
         let random = DataSplit.random(count: points.count, testFraction: 0.1, seed: 2)

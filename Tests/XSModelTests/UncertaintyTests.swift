@@ -71,6 +71,12 @@ import XSNN
         let points = data.split.test.map { data.points[$0].kinematics }
         let p = model.predict(points)
         #expect(p.allSatisfy { $0.standardDeviation > 0 })
+        // Pass s is one fixed thinned network: a point's prediction is the same alone, in a
+        // batch in another order, and on every call.
+        #expect(model.predict(points) == p)
+        let reversed = model.predict(points.reversed())
+        #expect(Array(reversed.reversed()) == p)
+        #expect(model.predict([points[2]]) == [p[2]])
         // With p = 0 every pass is the same network: no spread.
         model.setDropoutProbability(0)
         #expect(model.predict(points).allSatisfy { $0.standardDeviation <= 1e-12 * $0.mean })
@@ -185,5 +191,32 @@ import XSNN
         #expect(away.count < data.split.validation.count)  // the random validation points sit at measured settings
         #expect(Set(data.split.train).isDisjoint(with: data.split.validation))
         #expect(data.split.train.count + data.split.validation.count + data.split.test.count == data.points.count)
+    }
+
+    @Test func crossFittingCalibratesOnOutOfFoldPredictionsOfTheWholeTrainingPart() throws {
+        // Barreau's and Sealock's many spectra leave interior ones for the spectrum folds.
+        let data = try DataSelection(nucleus: "C12", datasets: ["Barreau:1983ht", "Sealock:1989nx"], splitSeed: 1).apply(to: try ScatteringData.bundled())
+        var config = TrainerTests.tinyConfig(epochs: 4)
+        config.dropout = 0.1
+        var reported: [Int] = []
+        let calibration = try CrossFitting.calibration(selected: data, config: config, folds: 3, seed: 4) { done, total in
+            #expect(total == 3)
+            reported.append(done)
+        }
+        #expect(reported == [1, 2, 3])
+        #expect(calibration.crossFittingFolds == 3)
+        // Both kinds of point, and every training point predicted once by a network without it.
+        #expect(calibration.atMeasuredSettings != nil && calibration.elsewhere != nil)
+        #expect(calibration.validationPoints == data.split.train.count)
+        #expect(calibration.fittedOn.contains("3-fold cross-fitting"))
+        let trained = MeasuredSettings(points: data.split.train.map { data.points[$0].kinematics })
+        #expect(calibration.measuredSettings == trained)
+        // The same seed gives the same factors; the record survives a round trip.
+        let again = try CrossFitting.calibration(selected: data, config: config, folds: 3, seed: 4)
+        #expect(again == calibration)
+        #expect(try JSONDecoder().decode(UncertaintyCalibration.self, from: try JSONEncoder().encode(calibration)) == calibration)
+        // A network without a spread cannot be calibrated.
+        config.dropout = 0
+        #expect(throws: CalibrationError.self) { try CrossFitting.calibration(selected: data, config: config, folds: 3, seed: 4) }
     }
 }

@@ -56,6 +56,34 @@ import XSCore
         #expect(zip(yTrain, g).allSatisfy { $0.1 == 2 * $0.0 })
     }
 
+    @Test func monteCarloPassAppliesOneFixedMaskPerPass() {
+        let d = Dropout(probability: 0.3, features: 100, seed: 42)
+        d.reserve(batchCapacity: 50)
+        let x = Matrix(rows: 50, columns: 100, values: (0..<5000).map { Float($0 % 7 + 1) })
+        let before = d.generator.snapshot.state
+        let pass3 = d.forward(x, mode: .monteCarloPass(3)).values
+        // Every row has the same columns dropped, and the survivors are scaled by 1/(1 − p).
+        let dropped = (0..<100).filter { pass3[$0] == 0 }
+        #expect(!dropped.isEmpty && dropped.count < 60)
+        for r in 0..<50 {
+            for j in 0..<100 {
+                let expected: Float = dropped.contains(j) ? 0 : x.values[r * 100 + j] / 0.7
+                #expect(abs(pass3[r * 100 + j] - expected) <= 1e-6 * abs(expected))
+            }
+        }
+        // The pass number alone fixes the mask: the generator does not move, pass 3 repeats
+        // after a training step, and another pass has another mask.
+        #expect(d.generator.snapshot.state == before)
+        _ = d.forward(x, mode: .training)
+        let firstRow = Array(x.values[0..<100])
+        let oneRow = Matrix(rows: 1, columns: 100, values: firstRow)
+        let generatorAfterTraining = d.generator
+        d.generator = Dropout(probability: 0.3, features: 100, seed: 42).generator
+        #expect(d.forward(oneRow, mode: .monteCarloPass(3)).values == Array(pass3[0..<100]))
+        #expect(d.forward(oneRow, mode: .monteCarloPass(4)).values != Array(pass3[0..<100]))
+        d.generator = generatorAfterTraining
+    }
+
     @Test func adamAndAdamWOneStepByHand() {
         // One parameter θ = 1, gradient g = 0.5, η = 0.1, β₁ = 0.9, β₂ = 0.999, ε = 1e-8, λ = 0.01.
         // Step 1: m = 0.05, v = 0.00025, m̂ = 0.5, v̂ = 0.25 → m̂/(√v̂ + ε) = 1 (to 2e-8).
