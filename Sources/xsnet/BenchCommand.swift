@@ -9,12 +9,12 @@ struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Benchmarks of the engine on this machine (medians of several runs).",
-        discussion: """
+        discussion: helpText("""
             The reference architecture (5 → 10 × [Dense 300, BatchNorm, ReLU] → 1, 820,801 parameters)
             on 2,940 random points, as benchmarks/torch_reference.py times it in PyTorch.
               xsnet bench train --format json
               xsnet bench predict
-            """,
+            """),
         subcommands: [Train.self, Predict.self])
 
     struct Options: ParsableArguments {
@@ -94,12 +94,12 @@ struct BenchCommand: ParsableCommand {
     struct Predict: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Prediction throughput (points per second) and single-point latency.",
-            discussion: """
+            discussion: helpText("""
                 Always: the reference architecture in Float32, batched and one point at a time. With --model: that
                 model (one network or an ensemble) through `predict` (Float64, batched over all points) and through
                 the per-event path of the C API (one point at a time, every member, no allocation per call).
                   xsnet bench predict --model Models/C12-ensemble.xsnet --format json
-                """)
+                """))
         @OptionGroup var options: Options
         @Option(help: "Batch size for batched prediction.") var batch: Int = 2940
         @Option(help: "A model file to time as well (single network or ensemble).") var model: String?

@@ -9,7 +9,7 @@ struct CalibrateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "calibrate",
         abstract: "Calibrate a model's uncertainty on its validation part (ensembles and MC dropout).",
-        discussion: """
+        discussion: helpText("""
             Fits factors c for the model's spread, σ_model → c·σ_model, on the validation points so that
             the fractions of them within 1σ and 2σ of √(σ_model² + Δσ²) come closest to 68.3% and 95.4%:
             one factor for points at the (E, θ) settings of the training data (validation points drawn at
@@ -17,10 +17,13 @@ struct CalibrateCommand: ParsableCommand {
             out: --validation-spectra-fraction, or the validation part of an interior-spectra split).
             The test part is not looked at. `ensemble train|build` calibrate at once
             when the replicas have a validation part; MC-dropout models trained with one likewise.
+            An MC-dropout model can instead be calibrated when it is trained, on out-of-fold
+            predictions of its whole training part (`xsnet train --dropout 0.01 --calibration-folds 5`):
+            about ten times more held-out spectra than a validation part holds, for five more trainings.
 
               xsnet calibrate --model Models/C12-ensemble.xsnet
-              xsnet evaluate --model Models/C12-ensemble.xsnet --uncalibrated   (the spread before)
-            """)
+              xsnet evaluate --model Models/C12-ensemble.xsnet --uncalibrated
+            """))
 
     @Option(help: "The model file (ensemble or MC-dropout model).") var model: String
     @Option(help: "Where to write the calibrated model (default: overwrite --model).") var out: String?

@@ -73,3 +73,22 @@ struct PredictionOptions: ParsableArguments {
         return model
     }
 }
+
+/// A command's discussion as swift-argument-parser should wrap it: consecutive prose lines are
+/// joined into one paragraph line (the parser wraps at the terminal width; hard breaks in the
+/// source would break lines mid-sentence), while blank lines, indented lines (examples) and
+/// list items ("- ") keep their breaks.
+func helpText(_ source: String) -> String {
+    var lines: [String] = []
+    var joinable = false
+    for line in source.split(separator: "\n", omittingEmptySubsequences: false).map(String.init) {
+        let prose = !line.isEmpty && !line.hasPrefix(" ")
+        if prose, joinable, !line.hasPrefix("- ") {
+            lines[lines.count - 1] += " " + line
+        } else {
+            lines.append(line)
+        }
+        joinable = prose
+    }
+    return lines.joined(separator: "\n")
+}

@@ -14,14 +14,14 @@ extension DataCommand {
     struct Import: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Build the curated data set from the raw QES-archive copies.",
-            discussion: """
+            discussion: helpText("""
                 Reads every *.dat file of the copies in ARCHIVE (genie_2012, nuisance_2017, achilles_2018),
                 merges them with one point per (nucleus, citation, E, θ, ω), validates each row and writes
                 points.csv, datasets.csv and import-report.txt (every excluded row with file:line and reason)
                 into --out, each atomically.
 
                 Example: xsnet data import ../shared/data/qes-archive --out Data
-                """)
+                """))
 
         @Argument(help: "The archive folder holding the copy folders.")
         var archive: String

@@ -9,7 +9,7 @@ struct EnsembleCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ensemble",
         abstract: "Bootstrap ensembles (model A): train replicas and merge them into one file.",
-        discussion: """
+        discussion: helpText("""
             Each replica is an independent `xsnet train --replica I --of N` job on its own clone data set;
             `ensemble build` merges replica files into one ensemble file that predict, evaluate and card
             accept wherever they accept a model. `ensemble train` runs the replicas as parallel processes
@@ -20,7 +20,7 @@ struct EnsembleCommand: ParsableCommand {
 
             Replicas trained with --validation-fraction (pass it after --) share a validation part;
             the merged ensemble's spread is then calibrated on it (see `xsnet calibrate`).
-            """,
+            """),
         subcommands: [Build.self, Train.self])
 
     struct Build: ParsableCommand {

@@ -8,7 +8,7 @@ struct EvaluateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "evaluate",
         abstract: "Agreement of a model with data, per data set and in total.",
-        discussion: """
+        discussion: helpText("""
             Reports points, χ²/N with the fitted λ_k and with λ_k = 1, the median of |σ_pred/σ_data − 1|
             (against the data as published, and with the fitted λ_k), the fractions within 5, 10 and 20%,
             each λ_k with its pull (λ_k − 1)/Δλ_k, and, for ensembles, the uncertainty coverage.
@@ -16,7 +16,7 @@ struct EvaluateCommand: ParsableCommand {
 
               xsnet evaluate --model Models/C12.xsnet --split test
               xsnet evaluate --model Models/C12.xsnet --data my-points.csv --format json
-            """)
+            """))
 
     enum SplitChoice: String, ExpressibleByArgument, CaseIterable { case train, validation, test, all }
 

@@ -122,11 +122,11 @@ extension PlotCommand {
     struct Spectrum: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "σ against ω at one beam energy and angle: data, the model's mean and 1σ band, comparisons.",
-            discussion: """
+            discussion: helpText("""
               xsnet plot spectrum --model Models/C12.xsnet --energy 0.56 --angle 36 --out c12.svg
               xsnet plot spectrum --model Models/Fe56.xsnet --nucleus Fe56 --energy 2.02 --angle 15 \\
                   --compare Models/C12.xsnet --scale-compare-by-mass --out fe.svg
-            """)
+            """))
         @Option(help: "The model file.") var model: String
         @Option(help: "The nucleus whose data to show (default: the model's).") var nucleus: Nucleus?
         @Option(help: "Beam energy E in GeV.") var energy: Double

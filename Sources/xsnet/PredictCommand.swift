@@ -27,7 +27,7 @@ struct PredictCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "predict",
         abstract: "Predict d²σ/dΩdω at given kinematics.",
-        discussion: """
+        discussion: helpText("""
             Each of --energy (GeV), --angle (degrees) and --omega (GeV) takes a value, a list (0.3,0.5)
             or a range start:stop:step; every combination is predicted. Or --input FILE, a CSV with
             columns E_GeV,theta_deg,omega_GeV (the data schema works too). Points outside the kinematic
@@ -35,7 +35,7 @@ struct PredictCommand: ParsableCommand {
 
               xsnet predict --model Models/C12.xsnet --energy 0.56 --angle 36 --omega 0.02:0.5:0.005
               xsnet predict --model Models/C12.xsnet --input points.csv --format csv --form dcostheta
-            """)
+            """))
 
     @Option(help: "The model file (single network or ensemble).") var model: String
     @Option(help: "Beam energy E in GeV: value, list or start:stop:step.") var energy: ValueList?

@@ -9,12 +9,12 @@ struct ReportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "report",
         abstract: "A self-contained HTML report of every shipped model: evaluation tables and figures.",
-        discussion: """
+        discussion: helpText("""
             Reads every *.xsnet in --models, evaluates it on its stored split, draws its spectra, a data-set
             grid and its training curve, and adds the transfer study (transfer-study.json) when present.
             The page has its figures inline and loads nothing from the network.
               xsnet report --out report && xdg-open report/index.html
-            """)
+            """))
 
     @Option(help: "Folder to write index.html into.") var out: String
     @Option(help: "Folder with the model files.") var models: String = "Models"

@@ -43,7 +43,7 @@ struct TrainCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "train",
         abstract: "Train a cross-section model on one nucleus's data.",
-        discussion: """
+        discussion: helpText("""
             The default is a fast recipe (standardized physics inputs, log-space χ², 4 × 128 SiLU network);
             --preset paper gives the reference network and loss of Kowal et al. (2024). Every
             hyperparameter has a flag; --config FILE reads them from JSON (flags override it).
@@ -54,7 +54,7 @@ struct TrainCommand: ParsableCommand {
               xsnet train --nucleus C12 --split spectra --out c12-spectra.xsnet
               xsnet train --nucleus C12 --preset paper --epochs 500 --out paper.xsnet
               xsnet train --resume --out c12.xsnet        (after Ctrl-C)
-            """)
+            """))
 
     enum Preset: String, ExpressibleByArgument, CaseIterable { case fast, paper }
 

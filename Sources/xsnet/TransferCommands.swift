@@ -11,12 +11,12 @@ struct FinetuneCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "finetune",
         abstract: "Fine-tune a carbon model on a fraction of another nucleus's data (transfer learning).",
-        discussion: """
+        discussion: helpText("""
             Scenario all fine-tunes every layer; last-blocks only the last --blocks hidden blocks and the output.
             The rest of the nucleus's data (1 − --train-fraction) is the test split. The λ_k of the new data
             sets are fitted as in training. An ensemble is fine-tuned member by member, so the result keeps a band.
               xsnet finetune --from Models/C12.xsnet --nucleus Fe56 --train-fraction 0.1 --scenario all --out Fe56.xsnet
-            """)
+            """))
 
     @Option(name: .customLong("from"), help: "The pre-trained model.") var source: String
     @Option(help: "The target nucleus.") var nucleus: String
@@ -67,12 +67,12 @@ struct TransferStudyCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "transfer-study",
         abstract: "Reproduce the transfer-learning study: fine-tuning against training from scratch and A/12 scaling.",
-        discussion: """
+        discussion: helpText("""
             For each nucleus, seed and train fraction: (a) fine-tune all layers, (b) only the last blocks,
             (c) the same network trained from scratch on the same points, (d) the carbon model × A/12; each
             measured on the held-out rest: median |σ_pred/σ − 1|, fraction within 10%, χ²/N. Writes OUT.md and OUT.json.
               xsnet transfer-study --from Models/C12.xsnet --nuclei Li6,O16,Al27,Ca40,Fe56 --seeds 3 --out Models/transfer-study
-            """)
+            """))
 
     @Option(name: .customLong("from"), help: "The carbon model.") var source: String = "Models/C12.xsnet"
     @Option(help: "Comma-separated nuclei.") var nuclei: String = "Li6,O16,Al27,Ca40,Fe56"

@@ -48,6 +48,22 @@ func temporaryFolder() throws -> URL {
         #expect(FileManager.default.isExecutableFile(atPath: binary.path), "expected the xsnet binary at \(binary.path)")
     }
 
+    @Test func helpParagraphsWrapOnlyWhereTheWidthForcesThem() throws {
+        // Greedy wrapping to lines under 80 columns: a prose line is broken only when the next word would
+        // not fit. A break anywhere else is a hard break in the source, mid-sentence.
+        for command in ["train", "evaluate", "predict", "calibrate", "ensemble", "finetune", "transfer-study", "card", "report", "bench", "data", "plot"] {
+            let r = try xsnet([command, "--help"])
+            #expect(r.status == 0, "\(command): \(r.stderr)")
+            let text = r.stdout.components(separatedBy: "USAGE:")[0]
+            let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+            for (line, next) in zip(lines, lines.dropFirst()) where !line.isEmpty && !line.hasPrefix(" ") && !next.isEmpty && !next.hasPrefix(" ")
+                && !next.hasPrefix("- ") && !line.hasSuffix(":") {
+                let nextWord = next.split(separator: " ").first.map(String.init) ?? ""
+                #expect(line.count + 1 + nextWord.count >= 80, "\(command) --help breaks early: \"\(line)\" / \"\(next)\"")
+            }
+        }
+    }
+
     @Test func dataSummaryJSONFromAnyFolder() throws {
         let r = try xsnet(["data", "summary", "--format", "json"], in: FileManager.default.temporaryDirectory)
         #expect(r.status == 0, "\(r.stderr)")
