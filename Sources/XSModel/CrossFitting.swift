@@ -17,10 +17,16 @@ import XSData
 public enum CrossFitting {
     public static let defaultFolds = 5
 
+    /// The seed of the folds: fixed by the split seed, so `train --calibration-folds K` and
+    /// `calibrate --folds K` of the same model draw the same folds.
+    public static func seed(for selection: DataSelection) -> UInt64 { selection.splitSeed &+ 3 }
+
     /// Trains one network per fold with `config` on `selected`'s training part minus the fold,
     /// predicts the fold, and fits the factors on all out-of-fold predictions. `progress` gets
-    /// the number of folds done and the total.
+    /// the number of folds done and the total; `prepare` readies each fold's model for prediction
+    /// as the calibrated model is readied (its number of passes and dropout probability).
     public static func calibration(selected: SelectedData, config: TrainingConfig, folds k: Int, seed: UInt64,
+                                   prepare: (CrossSectionModel) -> Void = { _ in },
                                    progress: (Int, Int) -> Void = { _, _ in }) throws -> UncertaintyCalibration {
         let pool = selected.split.train
         guard k >= 2, pool.count >= 20 * k else { throw CalibrationError.tooFewPoints(pool.count) }
@@ -33,6 +39,7 @@ public enum CrossFitting {
             let trainer = Trainer(data: data, config: config, command: "cross-fitting fold \(i + 1) of \(k)")
             _ = try trainer.run()
             let model = trainer.finishedModel(machine: "", version: "")
+            prepare(model)
             guard model.networks.count > 1 || (model.info.monteCarloSamples ?? 0) > 1 else { throw CalibrationError.noSpread }
             let measured = MeasuredSettings(points: data.split.train.map { selected.points[$0].kinematics })
             let points = fold.map { selected.points[$0] }

@@ -28,20 +28,43 @@ struct CalibrateCommand: ParsableCommand {
     @Option(help: "The model file (ensemble or MC-dropout model).") var model: String
     @Option(help: "Where to write the calibrated model (default: overwrite --model).") var out: String?
     @Option(help: "Weight storage of the written file: f32 or f16.") var storage: String = "f32"
+    @Option(help: ArgumentHelp("MC-dropout models: fit on out-of-fold predictions of K-fold cross-fitting of the training part (K trainings with the model's recipe) instead of on the validation part.",
+                               valueName: "K"))
+    var folds: Int?
     @OptionGroup var prediction: PredictionOptions
     @OptionGroup var source: DataSourceOptions
 
     func validate() throws {
         if ModelFile.Storage(rawValue: storage) == nil { throw ValidationError("--storage must be f32 or f16") }
+        if let k = folds, k < 2 { throw ValidationError("--folds must be at least 2") }
     }
 
     func run() throws {
         let model = try prediction.load(self.model)
         let selected = try model.selectedData(from: try source.load())
-        let calibration = try UncertaintyCalibration.fit(model: model, selected: selected)
+        let calibration: UncertaintyCalibration
+        if let k = folds {
+            guard model.networks.count == 1, model.info.monteCarloSamples != nil else {
+                throw ValidationError("--folds retrains the model's recipe K times: it needs an MC-dropout model (an ensemble would need K ensembles; calibrate it on its validation part)")
+            }
+            calibration = try CrossFitting.calibration(selected: selected, config: model.info.config, folds: k, seed: CrossFitting.seed(for: model.info.selection),
+                                                       prepare: { try? prediction.apply(to: $0) }, progress: crossFittingProgress())
+        } else {
+            calibration = try UncertaintyCalibration.fit(model: model, selected: selected)
+        }
         model.info.calibration = calibration
         try model.save(URL(fileURLWithPath: out ?? self.model), storage: ModelFile.Storage(rawValue: storage)!)
         print("wrote \(out ?? self.model): \(describe(calibration))")
+    }
+}
+
+/// A progress line with ETA after each fold of cross-fitting (train --calibration-folds, calibrate --folds).
+func crossFittingProgress(quiet: Bool = false) -> (Int, Int) -> Void {
+    let started = Date()
+    return { done, total in
+        guard !quiet else { return }
+        let elapsed = Date().timeIntervalSince(started)
+        printError("cross-fitting fold \(done)/\(total) done, \(formatDuration(elapsed)) elapsed, about \(formatDuration(elapsed / Double(done) * Double(total - done))) left")
     }
 }
 

@@ -56,6 +56,12 @@ struct PredictionOptions: ParsableArguments {
 
     func load(_ path: String) throws -> CrossSectionModel {
         let model = try CrossSectionModel.load(URL(fileURLWithPath: path))
+        try apply(to: model)
+        return model
+    }
+
+    /// Sets the model's Monte-Carlo passes and dropout probability as asked.
+    func apply(to model: CrossSectionModel) throws {
         if mcSamples != nil || mcProbability != nil {
             guard model.networks.count == 1, model.networks[0].layers.contains(where: { $0 is Dropout }) else {
                 throw ValidationError("--mc-samples/--mc-probability need a single network trained with --dropout")
@@ -70,7 +76,6 @@ struct PredictionOptions: ParsableArguments {
                 }
             }
         }
-        return model
     }
 }
 

@@ -227,12 +227,8 @@ struct TrainCommand: ParsableCommand {
             // The model is on disk before the k further trainings start, uncalibrated.
             try model.save(outURL)
             if !quiet { printError("wrote \(out) uncalibrated; cross-fitting \(k) folds for its calibration (each trains like the model)") }
-            let started = Date()
-            model.info.calibration = try CrossFitting.calibration(selected: trainer.data, config: trainer.config, folds: k, seed: trainer.data.selection.splitSeed &+ 3) { done, total in
-                guard !quiet else { return }
-                let elapsed = Date().timeIntervalSince(started)
-                printError("cross-fitting fold \(done)/\(total) done, \(formatDuration(elapsed)) elapsed, about \(formatDuration(elapsed / Double(done) * Double(total - done))) left")
-            }
+            model.info.calibration = try CrossFitting.calibration(selected: trainer.data, config: trainer.config, folds: k, seed: CrossFitting.seed(for: trainer.data.selection),
+                                                                  progress: crossFittingProgress(quiet: quiet))
             if !quiet { printError(describe(model.info.calibration!)) }
         }
         try model.save(outURL)

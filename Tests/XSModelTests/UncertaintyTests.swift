@@ -199,10 +199,10 @@ import XSNN
         var config = TrainerTests.tinyConfig(epochs: 4)
         config.dropout = 0.1
         var reported: [Int] = []
-        let calibration = try CrossFitting.calibration(selected: data, config: config, folds: 3, seed: 4) { done, total in
+        let calibration = try CrossFitting.calibration(selected: data, config: config, folds: 3, seed: 4, progress: { done, total in
             #expect(total == 3)
             reported.append(done)
-        }
+        })
         #expect(reported == [1, 2, 3])
         #expect(calibration.crossFittingFolds == 3)
         // Both kinds of point, and every training point predicted once by a network without it.

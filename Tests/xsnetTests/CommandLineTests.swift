@@ -160,6 +160,29 @@ func temporaryFolder() throws -> URL {
         #expect(noValidation.status != 0 && noValidation.stderr.contains("empty"))
     }
 
+    @Test func crossFittedCalibrationOfAnMCDropoutModel() throws {
+        let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let tiny = ["--nucleus", "C12", "--datasets", "Barreau:1983ht,Sealock:1989nx", "--depth", "2", "--width", "8", "--epochs", "4",
+                    "--evaluate-every", "2", "--threads", "1", "--dropout", "0.1"]
+        let a = folder.appendingPathComponent("a.xsnet").path, b = folder.appendingPathComponent("b.xsnet").path
+        let trained = try xsnet(["train"] + tiny + ["--calibration-folds", "2", "--out", a])
+        #expect(trained.status == 0, "\(trained.stderr)")
+        #expect(trained.stderr.contains("cross-fitting fold 2/2 done") && trained.stderr.contains("out-of-fold points"), "\(trained.stderr)")
+        // Training first and calibrating afterwards draws the same folds and gives the same factors.
+        #expect(try xsnet(["train"] + tiny + ["--quiet", "--out", b]).status == 0)
+        let later = try xsnet(["calibrate", "--model", b, "--folds", "2"])
+        #expect(later.status == 0, "\(later.stderr)")
+        let reportA = try xsnet(["evaluate", "--model", a]).stdout, reportB = try xsnet(["evaluate", "--model", b]).stdout
+        #expect(reportA.contains("out-of-fold points of 2-fold cross-fitting"), "\(reportA)")
+        #expect(reportA.split(separator: "\n").last == reportB.split(separator: "\n").last)
+        // Refused: cross-fitting with a validation part, and a model without a spread.
+        let both = try xsnet(["train"] + tiny + ["--calibration-folds", "2", "--validation-fraction", "0.1", "--out", b])
+        #expect(both.status != 0 && both.stderr.contains("leave out --validation-fraction"), "\(both.stderr)")
+        let plain = try xsnet(["calibrate", "--model", PlotCommandTests.model, "--folds", "2"])
+        #expect(plain.status != 0 && plain.stderr.contains("MC-dropout model"), "\(plain.stderr)")
+    }
+
     @Test func corruptModelFileIsRefused() throws {
         let folder = try temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
