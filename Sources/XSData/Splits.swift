@@ -110,21 +110,25 @@ public struct DataSplit: Hashable, Sendable, Codable {
         return DataSplit(train: train.filter { !chosen.contains($0) }, test: test, validation: self.validation + validation, spectraKeptForCoverage: spectraKeptForCoverage)
     }
 
-    /// Folds for cross-fitted calibration of a model's spread (see `CrossFitting` in XSModel):
-    /// among the points `pool` (a model's training part), fold i holds out whole spectra (about
-    /// 1/k of the interior ones: a spectrum joins a fold only if the fold's held-out points stay
-    /// inside the kinematic box of the rest) and about 1/k of the other points, drawn at random.
-    /// Every spectrum that can be held out is held out once, and every other point once, so
-    /// k trainings give out-of-fold predictions of nearly the whole pool, of both kinds: at
-    /// measured (E, θ) settings and away from them.
-    public static func calibrationFolds(points: [ScatteringPoint], pool: [Int], folds k: Int, seed: UInt64) -> [CalibrationFold] {
+    /// Folds for cross-fitted calibration of a model's spread (see `CrossFitting` in XSModel).
+    /// Among the points `pool` (a model's training part), `share` of the spectra are held out
+    /// whole, each by one fold (only spectra inside the kinematic box of the pool's other
+    /// spectra: interpolation, as the interior-spectra split), and `share` of the points outside
+    /// those spectra are held out one by one, each by one fold, drawn at random. Each fold then
+    /// holds out about 2·share/k of the pool, so with share = ½ and k = 5 its network trains on
+    /// about 80% of the points (as a model with a 10% validation part does), and the k folds
+    /// predict about half the pool out of fold: both kinds of point, at measured (E, θ) settings
+    /// and away from them, in numbers no validation part reaches.
+    public static func calibrationFolds(points: [ScatteringPoint], pool: [Int], folds k: Int, share: Double = 0.5, seed: UInt64) -> [CalibrationFold] {
         precondition(k >= 2 && pool.count >= 2 * k, "cross-fitting needs k ≥ 2 folds and at least 2k points")
+        precondition(share > 0 && share <= 1, "the share held out must be in (0, 1]")
         let spectra = Array(Set(pool.map { points[$0].spectrum })).sorted()
         var rng = SeededGenerator(seed: seed)
         let pointsOfSpectrum = Dictionary(grouping: pool, by: { points[$0].spectrum })
+        let wanted = Int((Double(spectra.count) * share).rounded())
         var heldSpectra = Array(repeating: [SpectrumKey](), count: k)
         var assigned = 0
-        for s in rng.permutation(spectra.count).map({ spectra[$0] }) {
+        for s in rng.permutation(spectra.count).map({ spectra[$0] }) where assigned < wanted {
             let fold = assigned % k
             let candidate = Set(heldSpectra[fold] + [s])
             let rest = KinematicDomain(points: pool.filter { !candidate.contains(points[$0].spectrum) }.map { points[$0].kinematics })
@@ -137,8 +141,9 @@ public struct DataSplit: Hashable, Sendable, Codable {
         let inSpectrumFold = Set(heldSpectra.flatMap { $0 })
         let others = pool.filter { !inSpectrumFold.contains(points[$0].spectrum) }
         let order = rng.permutation(others.count)
+        let drawn = min(others.count, Int((Double(pool.count) * share).rounded()))
         return (0..<k).map { fold in
-            let lo = fold * others.count / k, hi = (fold + 1) * others.count / k
+            let lo = fold * drawn / k, hi = (fold + 1) * drawn / k
             let randomPart = order[lo..<hi].map { others[$0] }
             return CalibrationFold(spectra: heldSpectra[fold], heldOut: (heldSpectra[fold].flatMap { pointsOfSpectrum[$0]! } + randomPart).sorted())
         }

@@ -69,15 +69,21 @@ import Testing
         #expect(any)
     }
 
-    @Test func calibrationFoldsHoldOutEveryPointOnceAndWholeInteriorSpectra() {
+    @Test func calibrationFoldsHoldOutPointsOnceAndWholeInteriorSpectra() {
         let points = Self.spectra()
         let pool = Array(points.indices.dropFirst(3))  // a training part: not every point
+        // With share 1, every pool point is held out by exactly one fold.
+        let all = DataSplit.calibrationFolds(points: points, pool: pool, folds: 3, share: 1, seed: 5)
+        #expect(all.flatMap(\.heldOut).count == pool.count && Set(all.flatMap(\.heldOut)) == Set(pool))
+        // By default half: half the spectra (those that can be held out) and half the points.
         let folds = DataSplit.calibrationFolds(points: points, pool: pool, folds: 3, seed: 5)
         #expect(folds == DataSplit.calibrationFolds(points: points, pool: pool, folds: 3, seed: 5))
         #expect(folds != DataSplit.calibrationFolds(points: points, pool: pool, folds: 3, seed: 6))
-        // Every pool point is held out by exactly one fold.
         let held = folds.flatMap(\.heldOut)
-        #expect(held.count == pool.count && Set(held) == Set(pool))
+        #expect(Set(held).count == held.count && Set(held).isSubset(of: Set(pool)))
+        #expect(folds.flatMap(\.spectra).count == 5)  // half of the 10 spectra
+        let inSpectra = Set(folds.flatMap(\.spectra))
+        #expect(held.filter { !inSpectra.contains(points[$0].spectrum) }.count == min(pool.filter { !inSpectra.contains(points[$0].spectrum) }.count, 34))
         // Each fold holds out whole spectra, inside the kinematic box of the pool's other spectra
         // (so never both spectra at E = 0.5 GeV, say: the box would shrink).
         let spectra = folds.flatMap(\.spectra)

@@ -205,9 +205,11 @@ import XSNN
         })
         #expect(reported == [1, 2, 3])
         #expect(calibration.crossFittingFolds == 3)
-        // Both kinds of point, and every training point predicted once by a network without it.
+        // Both kinds of point, each held-out point predicted once by a network without it.
         #expect(calibration.atMeasuredSettings != nil && calibration.elsewhere != nil)
-        #expect(calibration.validationPoints == data.split.train.count)
+        let folds = DataSplit.calibrationFolds(points: data.points, pool: data.split.train, folds: 3, seed: 4)
+        #expect(calibration.validationPoints == folds.flatMap(\.heldOut).count)
+        #expect(calibration.validationPoints > data.split.train.count / 3)
         #expect(calibration.fittedOn.contains("3-fold cross-fitting"))
         let trained = MeasuredSettings(points: data.split.train.map { data.points[$0].kinematics })
         #expect(calibration.measuredSettings == trained)
