@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
-# The calibration table of the README (issue 5): every model of scripts/calibration.sh (and the
-# unrestricted held-out-spectra ensemble of scripts/shipped-models.sh) evaluated on its test part,
+# The calibration table of the README (issue 5): every model of scripts/calibration.sh, the shipped
+# models A and B, and the unrestricted held-out-spectra ensemble of scripts/shipped-models.sh, evaluated on its test part,
 # with the calibrated spread and with the members' own spread. Run from the repository root.
 set -euo pipefail
 X=${X:-.build/release/xsnet}
-S=${SUFFIX:-}   # SUFFIX=-s1: the models of scripts/calibration-seed1.sh
+S=${SUFFIX:-}   # SUFFIX=-s1: the models of `SEED=1 scripts/calibration-seed.sh`
 row() {  # model file, label, extra evaluate options
     $X evaluate --model "$1" --format json ${3:-} | python3 -c '
 import json, sys
@@ -21,9 +21,8 @@ for m in C12-ensemble-cal:"A, random" C12-mcdropout-cal:"B, random" C12-interior
     row "$f" "$label, members' own spread" --uncalibrated
 done
 [ -n "$S" ] && exit 0
-for m in C12-ensemble-shipped:"A shipped (Models/C12-ensemble.xsnet), random" C12-mcdropout-shipped:"B shipped (Models/C12-mcdropout.xsnet), random"; do
-    f=runs/${m%%:*}.xsnet; label=${m#*:}
-    [ -f "$f" ] || continue
+for m in C12-ensemble:"A shipped (Models/C12-ensemble.xsnet), random" C12-mcdropout:"B shipped (Models/C12-mcdropout.xsnet), random"; do
+    f=Models/${m%%:*}.xsnet; label=${m#*:}
     row "$f" "$label, calibrated"
     row "$f" "$label, members' own spread" --uncalibrated
 done

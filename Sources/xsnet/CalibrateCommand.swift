@@ -47,7 +47,9 @@ struct CalibrateCommand: ParsableCommand {
             guard model.networks.count == 1, model.info.monteCarloSamples != nil else {
                 throw ValidationError("--folds retrains the model's recipe K times: it needs an MC-dropout model (an ensemble would need K ensembles; calibrate it on its validation part)")
             }
-            calibration = try CrossFitting.calibration(selected: selected, config: model.info.config, folds: k, seed: CrossFitting.seed(for: model.info.selection),
+            let folds = try CrossFitting.folds(of: selected, count: k, seed: CrossFitting.seed(for: model.info.selection))
+            printError("cross-fitting: \(CrossFitting.summary(of: folds, in: selected)), each fold trains with the model's recipe")
+            calibration = try CrossFitting.calibration(selected: selected, config: model.info.config, folds: folds,
                                                        prepare: { try? prediction.apply(to: $0) }, progress: crossFittingProgress())
         } else {
             calibration = try UncertaintyCalibration.fit(model: model, selected: selected)

@@ -199,7 +199,7 @@ import XSNN
         var config = TrainerTests.tinyConfig(epochs: 4)
         config.dropout = 0.1
         var reported: [Int] = []
-        let calibration = try CrossFitting.calibration(selected: data, config: config, folds: 3, seed: 4, progress: { done, total in
+        let calibration = try CrossFitting.calibration(selected: data, config: config, folds: try CrossFitting.folds(of: data, count: 3, seed: 4), progress: { done, total in
             #expect(total == 3)
             reported.append(done)
         })
@@ -214,11 +214,11 @@ import XSNN
         let trained = MeasuredSettings(points: data.split.train.map { data.points[$0].kinematics })
         #expect(calibration.measuredSettings == trained)
         // The same seed gives the same factors; the record survives a round trip.
-        let again = try CrossFitting.calibration(selected: data, config: config, folds: 3, seed: 4)
+        let again = try CrossFitting.calibration(selected: data, config: config, folds: try CrossFitting.folds(of: data, count: 3, seed: 4))
         #expect(again == calibration)
         #expect(try JSONDecoder().decode(UncertaintyCalibration.self, from: try JSONEncoder().encode(calibration)) == calibration)
         // A network without a spread cannot be calibrated.
         config.dropout = 0
-        #expect(throws: CalibrationError.self) { try CrossFitting.calibration(selected: data, config: config, folds: 3, seed: 4) }
+        #expect(throws: CalibrationError.self) { try CrossFitting.calibration(selected: data, config: config, folds: try CrossFitting.folds(of: data, count: 3, seed: 4)) }
     }
 }
