@@ -1,4 +1,5 @@
 import Foundation
+import XSCore
 import XSData
 
 /// Cross-fitted calibration of a model's spread: the spread factors are fitted on out-of-fold
@@ -36,17 +37,36 @@ public enum CrossFitting {
         return "\(folds.count) folds hold out \(spectra) of \(all) spectra whole and \(others) other points"
     }
 
+    /// What cross-fitting fitted on: every out-of-fold prediction, with its fold (0-based).
+    public struct OutOfFold: Sendable {
+        public var fold: Int
+        public var heldOut: UncertaintyCalibration.HeldOutPrediction
+    }
+
+    /// One row per out-of-fold prediction (uncalibrated spread), for a look at where the model errs
+    /// when it has not seen a spectrum: the pull is (σ_pred − σ_data)/√(σ_model² + Δσ²).
+    public static func pointsCSV(_ rows: [OutOfFold]) -> String {
+        var text = "fold,dataset,E_GeV,theta_deg,omega_GeV,sigma,sigma_error,mean,sigma_model,at_measured_setting,pull\n"
+        for r in rows {
+            let p = r.heldOut.point, q = r.heldOut.prediction
+            let band = Coverage.band(spread: q.standardDeviation, dataError: p.crossSectionError)
+            text += "\(r.fold),\(TextTable.csvField(p.dataset)),\(p.beamEnergy),\(p.angleDegrees),\(p.energyTransfer),\(p.crossSection),\(p.crossSectionError),"
+            text += "\(q.mean),\(q.standardDeviation),\(r.heldOut.atMeasuredSetting),\((q.mean - p.crossSection) / band)\n"
+        }
+        return text
+    }
+
     /// Trains one network per fold with `config` on `selected`'s training part minus the fold,
     /// predicts the fold, and fits the factors on all out-of-fold predictions. `progress` gets
     /// the number of folds done and the total; `prepare` readies each fold's model for prediction
     /// as the calibrated model is readied (its number of passes and dropout probability).
     public static func calibration(selected: SelectedData, config: TrainingConfig, folds: [DataSplit.CalibrationFold],
                                    prepare: (CrossSectionModel) -> Void = { _ in },
-                                   progress: (Int, Int) -> Void = { _, _ in }) throws -> UncertaintyCalibration {
+                                   progress: (Int, Int) -> Void = { _, _ in }) throws -> (calibration: UncertaintyCalibration, outOfFold: [OutOfFold]) {
         // One network with dropout has a spread; without, only an ensemble has (not trained here).
         guard config.dropout > 0 else { throw CalibrationError.noSpread }
         let pool = selected.split.train, k = folds.count
-        var heldOut: [UncertaintyCalibration.HeldOutPrediction] = []
+        var outOfFold: [OutOfFold] = []
         for (i, fold) in folds.map(\.heldOut).enumerated() {
             let held = Set(fold)
             var data = selected
@@ -59,14 +79,14 @@ public enum CrossFitting {
             let points = fold.map { selected.points[$0] }
             let predictions = model.predict(points.map(\.kinematics), calibrated: false)
             for (point, prediction) in zip(points, predictions) {
-                heldOut.append(.init(point: point, prediction: prediction,
-                                     atMeasuredSetting: measured.contains(beamEnergy: point.beamEnergy, angleDegrees: point.angleDegrees)))
+                outOfFold.append(OutOfFold(fold: i, heldOut: .init(point: point, prediction: prediction,
+                                                                   atMeasuredSetting: measured.contains(beamEnergy: point.beamEnergy, angleDegrees: point.angleDegrees))))
             }
             progress(i + 1, k)
         }
-        var calibration = try UncertaintyCalibration.fit(heldOut: heldOut, measuredSettings: MeasuredSettings(points: pool.map { selected.points[$0].kinematics }),
+        var calibration = try UncertaintyCalibration.fit(heldOut: outOfFold.map(\.heldOut), measuredSettings: MeasuredSettings(points: pool.map { selected.points[$0].kinematics }),
                                                          validationSplit: selected.selection.splitMethod.rawValue)
         calibration.crossFittingFolds = k
-        return calibration
+        return (calibration, outOfFold)
     }
 }

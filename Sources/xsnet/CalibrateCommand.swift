@@ -31,12 +31,15 @@ struct CalibrateCommand: ParsableCommand {
     @Option(help: ArgumentHelp("MC-dropout models: fit on out-of-fold predictions of K-fold cross-fitting of the training part (K trainings with the model's recipe) instead of on the validation part.",
                                valueName: "K"))
     var folds: Int?
+    @Option(name: .customLong("points-out"), help: ArgumentHelp("With --folds: also write every out-of-fold prediction (CSV: fold, data, mean, σ_model before calibration, whether at a measured setting, pull).", valueName: "file"))
+    var pointsOut: String?
     @OptionGroup var prediction: PredictionOptions
     @OptionGroup var source: DataSourceOptions
 
     func validate() throws {
         if ModelFile.Storage(rawValue: storage) == nil { throw ValidationError("--storage must be f32 or f16") }
         if let k = folds, k < 2 { throw ValidationError("--folds must be at least 2") }
+        if pointsOut != nil && folds == nil { throw ValidationError("--points-out writes the out-of-fold predictions of --folds; for a validation part use `xsnet evaluate --split validation --points-out`") }
     }
 
     func run() throws {
@@ -49,8 +52,10 @@ struct CalibrateCommand: ParsableCommand {
             }
             let folds = try CrossFitting.folds(of: selected, count: k, seed: CrossFitting.seed(for: model.info.selection))
             printError("cross-fitting: \(CrossFitting.summary(of: folds, in: selected)), each fold trains with the model's recipe")
-            calibration = try CrossFitting.calibration(selected: selected, config: model.info.config, folds: folds,
+            let result = try CrossFitting.calibration(selected: selected, config: model.info.config, folds: folds,
                                                        prepare: { try? prediction.apply(to: $0) }, progress: crossFittingProgress())
+            if let pointsOut { try AtomicFile.write(CrossFitting.pointsCSV(result.outOfFold), to: URL(fileURLWithPath: pointsOut)) }
+            calibration = result.calibration
         } else {
             calibration = try UncertaintyCalibration.fit(model: model, selected: selected)
         }

@@ -199,7 +199,7 @@ import XSNN
         var config = TrainerTests.tinyConfig(epochs: 4)
         config.dropout = 0.1
         var reported: [Int] = []
-        let calibration = try CrossFitting.calibration(selected: data, config: config, folds: try CrossFitting.folds(of: data, count: 3, seed: 4), progress: { done, total in
+        let (calibration, outOfFold) = try CrossFitting.calibration(selected: data, config: config, folds: try CrossFitting.folds(of: data, count: 3, seed: 4), progress: { done, total in
             #expect(total == 3)
             reported.append(done)
         })
@@ -215,7 +215,11 @@ import XSNN
         #expect(calibration.measuredSettings == trained)
         // The same seed gives the same factors; the record survives a round trip.
         let again = try CrossFitting.calibration(selected: data, config: config, folds: try CrossFitting.folds(of: data, count: 3, seed: 4))
-        #expect(again == calibration)
+        #expect(again.calibration == calibration)
+        // The out-of-fold rows: one per held-out point, each from its own fold, in the CSV too.
+        #expect(outOfFold.count == calibration.validationPoints && Set(outOfFold.map(\.fold)) == [0, 1, 2])
+        let csv = CrossFitting.pointsCSV(outOfFold).split(separator: "\n")
+        #expect(csv.count == outOfFold.count + 1 && csv[0].hasPrefix("fold,dataset,E_GeV"))
         #expect(try JSONDecoder().decode(UncertaintyCalibration.self, from: try JSONEncoder().encode(calibration)) == calibration)
         // A network without a spread cannot be calibrated.
         config.dropout = 0

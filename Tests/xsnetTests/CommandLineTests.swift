@@ -171,8 +171,11 @@ func temporaryFolder() throws -> URL {
         #expect(trained.stderr.contains("2 folds hold out") && trained.stderr.contains("cross-fitting fold 2/2 done") && trained.stderr.contains("out-of-fold points"), "\(trained.stderr)")
         // Training first and calibrating afterwards draws the same folds and gives the same factors.
         #expect(try xsnet(["train"] + tiny + ["--quiet", "--out", b]).status == 0)
-        let later = try xsnet(["calibrate", "--model", b, "--folds", "2"])
+        let oof = folder.appendingPathComponent("oof.csv").path
+        let later = try xsnet(["calibrate", "--model", b, "--folds", "2", "--points-out", oof])
         #expect(later.status == 0, "\(later.stderr)")
+        let rows = try String(contentsOfFile: oof, encoding: .utf8).split(separator: "\n")
+        #expect(rows.first?.hasPrefix("fold,dataset,E_GeV,theta_deg,omega_GeV") == true && rows.count > 20)
         let reportA = try xsnet(["evaluate", "--model", a]).stdout, reportB = try xsnet(["evaluate", "--model", b]).stdout
         #expect(reportA.contains("out-of-fold points of 2-fold cross-fitting"), "\(reportA)")
         #expect(reportA.split(separator: "\n").last == reportB.split(separator: "\n").last)
