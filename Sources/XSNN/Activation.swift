@@ -76,16 +76,21 @@ public final class Dropout: Layer {
     public var outputFeatures: Int { inputFeatures }
     public var frozen = false
     public var generator: SeededGenerator
+    /// The key of the masks of Monte-Carlo prediction passes (`LayerMode.monteCarloPass`): fixed
+    /// when the layer is built, so a trained network and the same network read back from its file
+    /// draw the same pass masks (the generator moves in training and is not stored in model files).
+    public let passKey: UInt64
     private var mask: Matrix
     private var output: Matrix
     private var dInput: Matrix
     private var active = false
 
-    public init(probability: Float, features: Int, seed: UInt64) {
+    public init(probability: Float, features: Int, seed: UInt64, passKey: UInt64? = nil) {
         precondition(probability >= 0 && probability < 1, "dropout probability must be in [0, 1)")
         self.probability = probability
         inputFeatures = features
         generator = SeededGenerator(seed: seed)
+        self.passKey = passKey ?? seed
         mask = Matrix(rows: 0, columns: features)
         output = Matrix(rows: 0, columns: features)
         dInput = Matrix(rows: 0, columns: features)
@@ -104,9 +109,8 @@ public final class Dropout: Layer {
         output.setRows(x.rows)
         let keep = 1 - probability, scale = 1 / keep
         if case let .monteCarloPass(pass) = mode {
-            // One mask for the whole batch, from a stream fixed by the stored generator and the
-            // pass number (the generator itself does not move).
-            var stream = generator.derived(UInt64(pass))
+            // One mask for the whole batch, from a stream fixed by the pass key and the pass number.
+            var stream = SeededGenerator(seed: passKey).derived(UInt64(pass))
             let columnMask = (0..<inputFeatures).map { _ -> Float in stream.uniformFloat() < keep ? scale : 0 }
             for r in 0..<x.rows {
                 for j in 0..<inputFeatures {

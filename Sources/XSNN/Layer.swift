@@ -10,8 +10,8 @@ public enum LayerMode: Equatable, Sendable {
     /// fresh mask for every element from the layer's generator (what training's λ fits use).
     case monteCarloDropout
     /// Pass `pass` of Monte-Carlo prediction: as evaluation, but every dropout layer applies one
-    /// fixed mask, the same for every row, drawn from its stored generator and the pass number
-    /// alone. Each pass is then one "thinned" network (Srivastava et al. 2014), so a point's
+    /// fixed mask, the same for every row, drawn from the layer's pass key and the pass number
+    /// alone (the same in training and after the model is read back from its file). Each pass is then one "thinned" network (Srivastava et al. 2014), so a point's
     /// prediction does not depend on the other points in the batch, on the call order or on how
     /// often the model was asked before, and each pass is a smooth function of the kinematics.
     case monteCarloPass(Int)

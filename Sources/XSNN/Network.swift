@@ -68,7 +68,16 @@ public final class Network {
     public private(set) var blockTrainable: [Bool]
     private var inputBuffer: Matrix
 
-    /// Builds the network; weights are drawn from `seed` (dropout masks from streams derived from it).
+    /// The key of block i's Monte-Carlo prediction masks: the same for every network of an
+    /// architecture, whatever its seed. It is the dropout seed a network built with seed 0 gets,
+    /// which is how model files are read back, so models written before the key existed predict
+    /// as they did.
+    static func monteCarloPassKey(block i: Int) -> UInt64 {
+        var stream = SeededGenerator(seed: 0).derived(UInt64(i))
+        return stream.next()
+    }
+
+    /// Builds the network; weights are drawn from `seed` (training's dropout masks from streams derived from it).
     public init(spec: NetworkSpec, seed: UInt64) {
         self.spec = spec
         var layers: [Layer] = [], blocks: [Int] = [], names: [String] = []
@@ -81,7 +90,7 @@ public final class Network {
             if b.activation != .identity { layers.append(Activation(b.activation, features: b.width)); names.append("block\(i).\(b.activation.rawValue)") }
             if b.dropout > 0 {
                 var stream = rng.derived(UInt64(i))
-                layers.append(Dropout(probability: Float(b.dropout), features: b.width, seed: stream.next()))
+                layers.append(Dropout(probability: Float(b.dropout), features: b.width, seed: stream.next(), passKey: Self.monteCarloPassKey(block: i)))
                 names.append("block\(i).dropout")
             }
             blocks += Array(repeating: i, count: layers.count - blocks.count)

@@ -77,6 +77,11 @@ import XSNN
         let reversed = model.predict(points.reversed())
         #expect(Array(reversed.reversed()) == p)
         #expect(model.predict([points[2]]) == [p[2]])
+        // The model read back from its file (dropout generators not stored) predicts the same.
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("xsnet-mc-\(UUID().uuidString).xsnet")
+        defer { try? FileManager.default.removeItem(at: url) }
+        try model.save(url)
+        #expect(try CrossSectionModel.load(url).predict(points) == p)
         // With p = 0 every pass is the same network: no spread.
         model.setDropoutProbability(0)
         #expect(model.predict(points).allSatisfy { $0.standardDeviation <= 1e-12 * $0.mean })

@@ -71,17 +71,17 @@ import XSCore
                 #expect(abs(pass3[r * 100 + j] - expected) <= 1e-6 * abs(expected))
             }
         }
-        // The pass number alone fixes the mask: the generator does not move, pass 3 repeats
-        // after a training step, and another pass has another mask.
+        // The pass key and number alone fix the mask: the generator does not move, pass 3 repeats
+        // after a training step (which moves the generator) and in a layer built with another
+        // seed but the same key, and another pass has another mask.
         #expect(d.generator.snapshot.state == before)
         _ = d.forward(x, mode: .training)
-        let firstRow = Array(x.values[0..<100])
-        let oneRow = Matrix(rows: 1, columns: 100, values: firstRow)
-        let generatorAfterTraining = d.generator
-        d.generator = Dropout(probability: 0.3, features: 100, seed: 42).generator
+        let oneRow = Matrix(rows: 1, columns: 100, values: Array(x.values[0..<100]))
         #expect(d.forward(oneRow, mode: .monteCarloPass(3)).values == Array(pass3[0..<100]))
+        let other = Dropout(probability: 0.3, features: 100, seed: 7, passKey: d.passKey)
+        other.reserve(batchCapacity: 1)
+        #expect(other.forward(oneRow, mode: .monteCarloPass(3)).values == Array(pass3[0..<100]))
         #expect(d.forward(oneRow, mode: .monteCarloPass(4)).values != Array(pass3[0..<100]))
-        d.generator = generatorAfterTraining
     }
 
     @Test func adamAndAdamWOneStepByHand() {
