@@ -26,7 +26,7 @@ for kind in "ensemble-cal:A, validation part" "mcdropout-cal:B, validation part"
             f=runs/$prefix$stem-s$seed.xsnet
             [ $seed = 0 ] && [ ! -f "$f" ] && f=runs/$prefix$stem.xsnet
             [ -f "$f" ] || continue
-            c=$($X evaluate --model "$f" | grep -o 'spread × [0-9.]*' | cut -d' ' -f3 | paste -sd/)
+            c=$($X evaluate --model "$f" | grep -o '× [0-9.]*' | cut -d' ' -f2 | paste -sd/)
             name=$([ $split = random ] && echo "random points" || echo "held-out interior spectra")
             row "$f" "$label, $name, seed $seed (× $c)" "$label, $name"
         done

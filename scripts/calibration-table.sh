@@ -16,7 +16,7 @@ echo "| model, split (test part) | points | median dev. | within 10% | 1σ cover
 echo "|---|---|---|---|---|---|---|"
 for m in C12-ensemble-cal:"A, random" C12-mcdropout-cal:"B, random" C12-interior-ensemble-cal:"A, held-out interior spectra" C12-interior-mcdropout-cal:"B, held-out interior spectra"; do
     f=runs/${m%%:*}$S.xsnet; label=${m#*:}
-    c=$($X evaluate --model "$f" | grep -o 'spread × [0-9.]*' | cut -d' ' -f3 | paste -sd/)
+    c=$($X evaluate --model "$f" | grep -o '× [0-9.]*' | cut -d' ' -f2 | paste -sd/)
     row "$f" "$label, calibrated (c = $c)"
     row "$f" "$label, members' own spread" --uncalibrated
 done
