@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Model B with a larger dropout probability (P, default 0.1): is its spread easier to calibrate
 # than at p = 0.01? Same splits and validation parts as scripts/calibration.sh and
-# calibration-seed1.sh. Run from the repository root after `make build`.
+# `SEED=1 calibration-seed.sh`. Run from the repository root after `make build`.
 set -ex
 X=${X:-.build/release/xsnet}
 P=${P:-0.1}
