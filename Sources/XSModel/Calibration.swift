@@ -143,7 +143,7 @@ public struct UncertaintyCalibration: Codable, Hashable, Sendable {
 
     public var validationPoints: Int { (atMeasuredSettings?.validationPoints ?? 0) + (elsewhere?.validationPoints ?? 0) }
 
-    /// "243 validation points" or "2,400 out-of-fold points (5 folds)": what the factors were fitted on.
+    /// "243 validation points" or "2329 out-of-fold points of 5-fold cross-fitting": what the factors were fitted on.
     public var fittedOn: String {
         guard let k = crossFittingFolds else { return "\(validationPoints) validation points" }
         return "\(validationPoints) out-of-fold points of \(k)-fold cross-fitting"
