@@ -188,10 +188,8 @@ public struct UncertaintyCalibration: Codable, Hashable, Sendable {
         let measured = MeasuredSettings(points: selected.split.train.map { selected.points[$0].kinematics })
         let points = selected.split.validation.map { selected.points[$0] }
         let predictions = model.predict(points.map(\.kinematics), calibrated: false)
-        let heldOut = zip(points, predictions).map { point, prediction in
-            HeldOutPrediction(point: point, prediction: prediction, atMeasuredSetting: measured.contains(beamEnergy: point.beamEnergy, angleDegrees: point.angleDegrees))
-        }
-        return try fit(heldOut: heldOut, measuredSettings: measured, validationSplit: selected.selection.splitMethod.rawValue)
+        return try fit(heldOut: HeldOutPrediction.of(points, predictions, trainedAt: measured), measuredSettings: measured,
+                       validationSplit: selected.selection.splitMethod.rawValue)
     }
 
     /// A prediction of a point the model did not train on, and whether the point lies at one of
@@ -205,6 +203,13 @@ public struct UncertaintyCalibration: Codable, Hashable, Sendable {
             self.point = point
             self.prediction = prediction
             self.atMeasuredSetting = atMeasuredSetting
+        }
+
+        /// Predictions of held-out points, each marked by whether it lies at one of `measured`.
+        public static func of(_ points: [ScatteringPoint], _ predictions: [CrossSectionPrediction], trainedAt measured: MeasuredSettings) -> [HeldOutPrediction] {
+            zip(points, predictions).map { point, prediction in
+                HeldOutPrediction(point: point, prediction: prediction, atMeasuredSetting: measured.contains(beamEnergy: point.beamEnergy, angleDegrees: point.angleDegrees))
+            }
         }
     }
 

@@ -18,14 +18,12 @@ import XSData
 /// 80% of the training part, a little less than the model (100%), so the fitted factors lean
 /// slightly to the wide (safe) side.
 public enum CrossFitting {
-    /// The seed of the folds: fixed by the split seed, so `train --calibration-folds K` and
-    /// `calibrate --folds K` of the same model draw the same folds.
-    public static func seed(for selection: DataSelection) -> UInt64 { selection.splitSeed &+ 3 }
-
-    /// The k folds of `selected`'s training part (`DataSplit.calibrationFolds`).
-    public static func folds(of selected: SelectedData, count k: Int, seed: UInt64) throws -> [DataSplit.CalibrationFold] {
+    /// The k folds of `selected`'s training part (`DataSplit.calibrationFolds`). Their seed is
+    /// fixed by the split seed unless given, so `train --calibration-folds K` and `calibrate
+    /// --folds K` of the same model draw the same folds.
+    public static func folds(of selected: SelectedData, count k: Int, seed: UInt64? = nil) throws -> [DataSplit.CalibrationFold] {
         guard k >= 2, selected.split.train.count >= 20 * k else { throw CalibrationError.tooFewPoints(selected.split.train.count) }
-        return DataSplit.calibrationFolds(points: selected.points, pool: selected.split.train, folds: k, seed: seed)
+        return DataSplit.calibrationFolds(points: selected.points, pool: selected.split.train, folds: k, seed: seed ?? selected.selection.splitSeed &+ 3)
     }
 
     /// "5 folds hold out 32 of 63 spectra whole and 1173 other points", as the tools print it.
@@ -78,10 +76,7 @@ public enum CrossFitting {
             let measured = MeasuredSettings(points: data.split.train.map { selected.points[$0].kinematics })
             let points = fold.map { selected.points[$0] }
             let predictions = model.predict(points.map(\.kinematics), calibrated: false)
-            for (point, prediction) in zip(points, predictions) {
-                outOfFold.append(OutOfFold(fold: i, heldOut: .init(point: point, prediction: prediction,
-                                                                   atMeasuredSetting: measured.contains(beamEnergy: point.beamEnergy, angleDegrees: point.angleDegrees))))
-            }
+            outOfFold += UncertaintyCalibration.HeldOutPrediction.of(points, predictions, trainedAt: measured).map { OutOfFold(fold: i, heldOut: $0) }
             progress(i + 1, k)
         }
         var calibration = try UncertaintyCalibration.fit(heldOut: outOfFold.map(\.heldOut), measuredSettings: MeasuredSettings(points: pool.map { selected.points[$0].kinematics }),

@@ -50,10 +50,7 @@ struct CalibrateCommand: ParsableCommand {
             guard model.networks.count == 1, model.info.monteCarloSamples != nil else {
                 throw ValidationError("--folds retrains the model's recipe K times: it needs an MC-dropout model (an ensemble would need K ensembles; calibrate it on its validation part)")
             }
-            let folds = try CrossFitting.folds(of: selected, count: k, seed: CrossFitting.seed(for: model.info.selection))
-            printError("cross-fitting: \(CrossFitting.summary(of: folds, in: selected)), each fold trains with the model's recipe")
-            let result = try CrossFitting.calibration(selected: selected, config: model.info.config, folds: folds,
-                                                       prepare: { try? prediction.apply(to: $0) }, progress: crossFittingProgress())
+            let result = try crossFittedCalibration(selected: selected, config: model.info.config, folds: k, prepare: { try? prediction.apply(to: $0) })
             if let pointsOut { try AtomicFile.write(CrossFitting.pointsCSV(result.outOfFold), to: URL(fileURLWithPath: pointsOut)) }
             calibration = result.calibration
         } else {
@@ -65,10 +62,14 @@ struct CalibrateCommand: ParsableCommand {
     }
 }
 
-/// A progress line with ETA after each fold of cross-fitting (train --calibration-folds, calibrate --folds).
-func crossFittingProgress(quiet: Bool = false) -> (Int, Int) -> Void {
+/// Cross-fitting as train --calibration-folds and calibrate --folds run it: the folds described
+/// first, then a progress line with ETA after each fold.
+func crossFittedCalibration(selected: SelectedData, config: TrainingConfig, folds k: Int, quiet: Bool = false,
+                            prepare: (CrossSectionModel) -> Void = { _ in }) throws -> (calibration: UncertaintyCalibration, outOfFold: [CrossFitting.OutOfFold]) {
+    let folds = try CrossFitting.folds(of: selected, count: k)
+    if !quiet { printError("cross-fitting for the calibration: \(CrossFitting.summary(of: folds, in: selected)), each fold trains with the model's recipe") }
     let started = Date()
-    return { done, total in
+    return try CrossFitting.calibration(selected: selected, config: config, folds: folds, prepare: prepare) { done, total in
         guard !quiet else { return }
         let elapsed = Date().timeIntervalSince(started)
         printError("cross-fitting fold \(done)/\(total) done, \(formatDuration(elapsed)) elapsed, about \(formatDuration(elapsed / Double(done) * Double(total - done))) left")

@@ -226,9 +226,8 @@ struct TrainCommand: ParsableCommand {
         if let k = calibrationFolds {
             // The model is on disk before the k further trainings start, uncalibrated.
             try model.save(outURL)
-            let folds = try CrossFitting.folds(of: trainer.data, count: k, seed: CrossFitting.seed(for: trainer.data.selection))
-            if !quiet { printError("wrote \(out) uncalibrated; cross-fitting for its calibration: \(CrossFitting.summary(of: folds, in: trainer.data)), each fold trains like the model") }
-            model.info.calibration = try CrossFitting.calibration(selected: trainer.data, config: trainer.config, folds: folds, progress: crossFittingProgress(quiet: quiet)).calibration
+            if !quiet { printError("wrote \(out) uncalibrated") }
+            model.info.calibration = try crossFittedCalibration(selected: trainer.data, config: trainer.config, folds: k, quiet: quiet).calibration
             if !quiet { printError(describe(model.info.calibration!)) }
         }
         try model.save(outURL)
