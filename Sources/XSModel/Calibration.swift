@@ -69,6 +69,8 @@ public struct SpreadFactor: Codable, Hashable, Sendable {
     /// Coverage on those validation points before (c = 1) and after calibration.
     public var before: Coverage
     public var after: Coverage
+    /// Set when the rule could not be met and the factor was fitted otherwise: why, and how.
+    public var fallback: String? = nil
 
     public init(scale: Double, validationPoints: Int, before: Coverage, after: Coverage) {
         self.scale = scale
@@ -86,7 +88,7 @@ public struct SpreadFactor: Codable, Hashable, Sendable {
 /// larger between spectra. So there are two factors: one for points at a measured (E, θ) setting,
 /// fitted on validation points drawn at random, and one for everywhere else, fitted on whole
 /// validation spectra held out of training. Either may be missing (its validation kind was not
-/// held out); the other then applies everywhere.
+/// held out); the other then applies everywhere. How each factor is chosen: `CalibrationRule`.
 public struct UncertaintyCalibration: Codable, Hashable, Sendable {
     public var atMeasuredSettings: SpreadFactor?
     public var elsewhere: SpreadFactor?
@@ -159,37 +161,39 @@ public struct UncertaintyCalibration: Codable, Hashable, Sendable {
         }
     }
 
-    public static let ruleDescription =
-        "c minimizes (cov1σ − 0.683)² + (cov2σ − 0.954)² on the validation points (grid 0…10, step 0.005; ties: the largest c)"
-
-    /// Fits one factor to predictions of validation points. Coverage is a step function of c, so
-    /// the fit is a grid search; ties go to the largest c (the wider, safer band).
-    public static func fitFactor(deviations: [Double], dataErrors: [Double], spreads: [Double]) throws -> SpreadFactor {
+    /// Fits one factor to held-out predictions by `rule`. Coverage is a step function of c, so the
+    /// fit is a search over a grid of c.
+    public static func fitFactor(deviations: [Double], dataErrors: [Double], spreads: [Double], rule: CalibrationRule = .atLeastNominal) throws -> SpreadFactor {
         guard deviations.count >= 20 else { throw CalibrationError.tooFewPoints(deviations.count) }
         guard spreads.contains(where: { $0 > 0 }) else { throw CalibrationError.noSpread }
-        var best = (loss: Double.infinity, scale: 1.0)
-        for step in 0...2000 {
-            let c = Double(step) * 0.005
-            let cov = Coverage.of(deviations: deviations, dataErrors: dataErrors, spreads: spreads, scale: c)
-            let loss = (cov.oneSigma - 0.6827) * (cov.oneSigma - 0.6827) + (cov.twoSigma - 0.9545) * (cov.twoSigma - 0.9545)
-            if loss <= best.loss { best = (loss, c) }
+        var scale: Double, fallback: String? = nil
+        do {
+            scale = try rule.factor(deviations: deviations, dataErrors: dataErrors, spreads: spreads)
+        } catch let CalibrationError.coverageOutOfReach(one, two) {
+            // A model that misses by far more than its spread (a short or tiny training) still gets
+            // the factor nearest to the targets, and says so, rather than no calibration at all.
+            scale = try CalibrationRule.closest.factor(deviations: deviations, dataErrors: dataErrors, spreads: spreads)
+            fallback = String(format: "no factor up to × %.0f reaches 68.3%% within 1σ and 95.4%% within 2σ (at most %.1f%% and %.1f%%): fitted by the closest rule instead",
+                              CalibrationRule.largestFactor, 100 * one, 100 * two)
         }
-        return SpreadFactor(scale: best.scale, validationPoints: deviations.count,
-                            before: Coverage.of(deviations: deviations, dataErrors: dataErrors, spreads: spreads),
-                            after: Coverage.of(deviations: deviations, dataErrors: dataErrors, spreads: spreads, scale: best.scale))
+        var factor = SpreadFactor(scale: scale, validationPoints: deviations.count,
+                                  before: Coverage.of(deviations: deviations, dataErrors: dataErrors, spreads: spreads),
+                                  after: Coverage.of(deviations: deviations, dataErrors: dataErrors, spreads: spreads, scale: scale))
+        factor.fallback = fallback
+        return factor
     }
 
     /// Fits the factors for a model on its own validation part (`selected` must be the model's
     /// selection applied to the data): validation points at a training (E, θ) setting give the
     /// first factor, the others the second; a group of fewer than 20 points fits none.
-    public static func fit(model: CrossSectionModel, selected: SelectedData) throws -> UncertaintyCalibration {
+    public static func fit(model: CrossSectionModel, selected: SelectedData, rule: CalibrationRule = .atLeastNominal) throws -> UncertaintyCalibration {
         guard !selected.split.validation.isEmpty else { throw CalibrationError.noValidationPart }
         guard model.networks.count > 1 || (model.info.monteCarloSamples ?? 0) > 1 else { throw CalibrationError.noSpread }
         let measured = MeasuredSettings(points: selected.split.train.map { selected.points[$0].kinematics })
         let points = selected.split.validation.map { selected.points[$0] }
         let predictions = model.predict(points.map(\.kinematics), calibrated: false)
         return try fit(heldOut: HeldOutPrediction.of(points, predictions, trainedAt: measured), measuredSettings: measured,
-                       validationSplit: selected.selection.splitMethod.rawValue)
+                       validationSplit: selected.selection.splitMethod.rawValue, rule: rule)
     }
 
     /// A prediction of a point the model did not train on, and whether the point lies at one of
@@ -215,15 +219,16 @@ public struct UncertaintyCalibration: Codable, Hashable, Sendable {
 
     /// Fits the two factors to held-out predictions (a validation part, or the out-of-fold
     /// predictions of cross-fitting); `measuredSettings` are those of the model being calibrated.
-    public static func fit(heldOut: [HeldOutPrediction], measuredSettings: MeasuredSettings, validationSplit: String) throws -> UncertaintyCalibration {
+    public static func fit(heldOut: [HeldOutPrediction], measuredSettings: MeasuredSettings, validationSplit: String,
+                           rule: CalibrationRule = .atLeastNominal) throws -> UncertaintyCalibration {
         func factor(_ group: [HeldOutPrediction]) throws -> SpreadFactor? {
             guard group.count >= 20 else { return nil }
             return try fitFactor(deviations: group.map { $0.prediction.mean - $0.point.crossSection },
-                                 dataErrors: group.map(\.point.crossSectionError), spreads: group.map(\.prediction.standardDeviation))
+                                 dataErrors: group.map(\.point.crossSectionError), spreads: group.map(\.prediction.standardDeviation), rule: rule)
         }
         let calibration = UncertaintyCalibration(atMeasuredSettings: try factor(heldOut.filter(\.atMeasuredSetting)),
                                                  elsewhere: try factor(heldOut.filter { !$0.atMeasuredSetting }),
-                                                 measuredSettings: measuredSettings, validationSplit: validationSplit, rule: ruleDescription)
+                                                 measuredSettings: measuredSettings, validationSplit: validationSplit, rule: rule.description)
         guard calibration.atMeasuredSettings != nil || calibration.elsewhere != nil else { throw CalibrationError.tooFewPoints(heldOut.count) }
         return calibration
     }
@@ -233,6 +238,7 @@ public enum CalibrationError: Error, CustomStringConvertible, LocalizedError {
     case noValidationPart
     case tooFewPoints(Int)
     case noSpread
+    case coverageOutOfReach(oneSigma: Double, twoSigma: Double)
 
     public var description: String {
         switch self {
@@ -240,7 +246,61 @@ public enum CalibrationError: Error, CustomStringConvertible, LocalizedError {
             "the model has no validation part to calibrate on: train it (or its replicas) with --validation-fraction and/or --validation-spectra-fraction, e.g. 0.1"
         case let .tooFewPoints(n): "only \(n) validation points (or fewer than 20 of each kind): at least 20 are needed to fit a calibration"
         case .noSpread: "the model has no spread to calibrate: it is neither an ensemble nor an MC-dropout model"
+        case let .coverageOutOfReach(one, two):
+            String(format: "even with the spread × %.0f only %.1f%% of the held-out points lie within 1σ and %.1f%% within 2σ: no factor reaches 68.3%% and 95.4%%",
+                   CalibrationRule.largestFactor, 100 * one, 100 * two)
         }
     }
     public var errorDescription: String? { description }
+}
+
+/// How a spread factor is chosen from held-out predictions (validation points or out-of-fold
+/// predictions). Errors between spectra have heavy tails — a whole spectrum errs together — so
+/// no single factor puts exactly 68.3% within 1σ and 95.4% within 2σ; the rules differ in which
+/// way they miss.
+public enum CalibrationRule: String, Codable, CaseIterable, Sendable, CustomStringConvertible {
+    /// The smallest c with which at least 68.3% of the held-out points lie within 1σ and at least
+    /// 95.4% within 2σ: the band may be too wide at 1σ, never too narrow on the points it was
+    /// fitted on (the coverage guarantee of split-conformal prediction, Vovk et al. 2005; Angelopoulos
+    /// & Bates 2023). An analysis is hurt more by a band that is too narrow than by one too wide.
+    case atLeastNominal = "at-least-nominal"
+    /// The c whose coverage comes closest to 68.3% and 95.4% in the sum of squares (ties: the
+    /// largest c); with heavy tails it lands below 95.4% at 2σ. xsnet's rule before December 2026.
+    case closest
+
+    /// The grid of factors searched: 0 … `largestFactor` in steps of `gridStep`.
+    public static let gridStep = 0.005, largestFactor = 10.0
+    static let nominal = Coverage(oneSigma: 0.6827, twoSigma: 0.9545)
+
+    public var description: String {
+        switch self {
+        case .atLeastNominal: "c is the smallest factor with which at least 68.3% of the held-out points lie within 1σ and at least 95.4% within 2σ (grid 0…10, step 0.005)"
+        case .closest: "c minimizes (cov1σ − 0.683)² + (cov2σ − 0.954)² on the held-out points (grid 0…10, step 0.005; ties: the largest c)"
+        }
+    }
+
+    func factor(deviations: [Double], dataErrors: [Double], spreads: [Double]) throws -> Double {
+        let steps = Int((Self.largestFactor / Self.gridStep).rounded())
+        func coverage(_ step: Int) -> Coverage {
+            Coverage.of(deviations: deviations, dataErrors: dataErrors, spreads: spreads, scale: Double(step) * Self.gridStep)
+        }
+        switch self {
+        case .atLeastNominal:
+            // Coverage only grows with c: the first grid step that reaches both levels.
+            for step in 0...steps {
+                let cov = coverage(step)
+                if cov.oneSigma >= Self.nominal.oneSigma && cov.twoSigma >= Self.nominal.twoSigma { return Double(step) * Self.gridStep }
+            }
+            let widest = coverage(steps)
+            throw CalibrationError.coverageOutOfReach(oneSigma: widest.oneSigma, twoSigma: widest.twoSigma)
+        case .closest:
+            var best = (loss: Double.infinity, step: 0)
+            for step in 0...steps {
+                let cov = coverage(step)
+                let loss = (cov.oneSigma - Self.nominal.oneSigma) * (cov.oneSigma - Self.nominal.oneSigma) + (cov.twoSigma - Self.nominal.twoSigma) * (cov.twoSigma - Self.nominal.twoSigma)
+                if loss <= best.loss { best = (loss, step) }
+            }
+            return Double(best.step) * Self.gridStep
+        }
+    }
 }

@@ -59,7 +59,7 @@ public enum CrossFitting {
     /// the number of folds done and the total; `prepare` readies each fold's model for prediction
     /// as the calibrated model is readied (its number of passes and dropout probability).
     public static func calibration(selected: SelectedData, config: TrainingConfig, folds: [DataSplit.CalibrationFold],
-                                   prepare: (CrossSectionModel) -> Void = { _ in },
+                                   rule: CalibrationRule = .atLeastNominal, prepare: (CrossSectionModel) -> Void = { _ in },
                                    progress: (Int, Int) -> Void = { _, _ in }) throws -> (calibration: UncertaintyCalibration, outOfFold: [OutOfFold]) {
         // One network with dropout has a spread; without, only an ensemble has (not trained here).
         guard config.dropout > 0 else { throw CalibrationError.noSpread }
@@ -80,7 +80,7 @@ public enum CrossFitting {
             progress(i + 1, k)
         }
         var calibration = try UncertaintyCalibration.fit(heldOut: outOfFold.map(\.heldOut), measuredSettings: MeasuredSettings(points: pool.map { selected.points[$0].kinematics }),
-                                                         validationSplit: selected.selection.splitMethod.rawValue)
+                                                         validationSplit: selected.selection.splitMethod.rawValue, rule: rule)
         calibration.crossFittingFolds = k
         return (calibration, outOfFold)
     }

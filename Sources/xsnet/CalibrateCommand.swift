@@ -10,9 +10,11 @@ struct CalibrateCommand: ParsableCommand {
         commandName: "calibrate",
         abstract: "Calibrate a model's uncertainty on its validation part (ensembles and MC dropout).",
         discussion: helpText("""
-            Fits factors c for the model's spread, σ_model → c·σ_model, on the validation points so that
-            the fractions of them within 1σ and 2σ of √(σ_model² + Δσ²) come closest to 68.3% and 95.4%:
-            one factor for points at the (E, θ) settings of the training data (validation points drawn at
+            Fits factors c for the model's spread, σ_model → c·σ_model, on the validation points: by
+            default the smallest c with which at least 68.3% of them lie within 1σ of √(σ_model² + Δσ²)
+            and at least 95.4% within 2σ (--rule at-least-nominal), or the c whose coverage comes
+            closest to both (--rule closest, which with the heavy tails of errors between spectra ends
+            below 95.4% at 2σ). One factor for points at the (E, θ) settings of the training data (validation points drawn at
             random: --validation-fraction) and one for everywhere else (whole validation spectra held
             out: --validation-spectra-fraction, or the validation part of an interior-spectra split).
             The test part is not looked at. `ensemble train|build` calibrate at once
@@ -33,10 +35,13 @@ struct CalibrateCommand: ParsableCommand {
     var folds: Int?
     @Option(name: .customLong("points-out"), help: ArgumentHelp("With --folds: also write every out-of-fold prediction (CSV: fold, data, mean, σ_model before calibration, whether at a measured setting, pull).", valueName: "file"))
     var pointsOut: String?
+    @Option(help: ArgumentHelp("How each factor is chosen: at-least-nominal (the smallest c reaching 68.3% within 1σ and 95.4% within 2σ on the held-out points) or closest (coverage nearest to both).", valueName: "rule"))
+    var rule: String = CalibrationRule.atLeastNominal.rawValue
     @OptionGroup var prediction: PredictionOptions
     @OptionGroup var source: DataSourceOptions
 
     func validate() throws {
+        if CalibrationRule(rawValue: rule) == nil { throw ValidationError("--rule must be \(CalibrationRule.allCases.map(\.rawValue).joined(separator: " or "))") }
         if ModelFile.Storage(rawValue: storage) == nil { throw ValidationError("--storage must be f32 or f16") }
         if let k = folds, k < 2 { throw ValidationError("--folds must be at least 2") }
         if pointsOut != nil && folds == nil { throw ValidationError("--points-out writes the out-of-fold predictions of --folds; for a validation part use `xsnet evaluate --split validation --points-out`") }
@@ -45,16 +50,17 @@ struct CalibrateCommand: ParsableCommand {
     func run() throws {
         let model = try prediction.load(self.model)
         let selected = try model.selectedData(from: try source.load())
+        let rule = CalibrationRule(rawValue: self.rule)!
         let calibration: UncertaintyCalibration
         if let k = folds {
             guard model.networks.count == 1, model.info.monteCarloSamples != nil else {
                 throw ValidationError("--folds retrains the model's recipe K times: it needs an MC-dropout model (an ensemble would need K ensembles; calibrate it on its validation part)")
             }
-            let result = try crossFittedCalibration(selected: selected, config: model.info.config, folds: k, prepare: { try? prediction.apply(to: $0) })
+            let result = try crossFittedCalibration(selected: selected, config: model.info.config, folds: k, rule: rule, prepare: { try? prediction.apply(to: $0) })
             if let pointsOut { try AtomicFile.write(CrossFitting.pointsCSV(result.outOfFold), to: URL(fileURLWithPath: pointsOut)) }
             calibration = result.calibration
         } else {
-            calibration = try UncertaintyCalibration.fit(model: model, selected: selected)
+            calibration = try UncertaintyCalibration.fit(model: model, selected: selected, rule: rule)
         }
         model.info.calibration = calibration
         try model.save(URL(fileURLWithPath: out ?? self.model), storage: ModelFile.Storage(rawValue: storage)!)
@@ -64,12 +70,12 @@ struct CalibrateCommand: ParsableCommand {
 
 /// Cross-fitting as train --calibration-folds and calibrate --folds run it: the folds described
 /// first, then a progress line with ETA after each fold.
-func crossFittedCalibration(selected: SelectedData, config: TrainingConfig, folds k: Int, quiet: Bool = false,
+func crossFittedCalibration(selected: SelectedData, config: TrainingConfig, folds k: Int, rule: CalibrationRule = .atLeastNominal, quiet: Bool = false,
                             prepare: (CrossSectionModel) -> Void = { _ in }) throws -> (calibration: UncertaintyCalibration, outOfFold: [CrossFitting.OutOfFold]) {
     let folds = try CrossFitting.folds(of: selected, count: k)
     if !quiet { printError("cross-fitting for the calibration: \(CrossFitting.summary(of: folds, in: selected)), each fold trains with the model's recipe") }
     let started = Date()
-    return try CrossFitting.calibration(selected: selected, config: config, folds: folds, prepare: prepare) { done, total in
+    return try CrossFitting.calibration(selected: selected, config: config, folds: folds, rule: rule, prepare: prepare) { done, total in
         guard !quiet else { return }
         let elapsed = Date().timeIntervalSince(started)
         printError("cross-fitting fold \(done)/\(total) done, \(formatDuration(elapsed)) elapsed, about \(formatDuration(elapsed / Double(done) * Double(total - done))) left")
@@ -80,7 +86,8 @@ func crossFittedCalibration(selected: SelectedData, config: TrainingConfig, fold
 func describe(_ c: UncertaintyCalibration) -> String {
     func one(_ name: String, _ f: SpreadFactor?) -> String? {
         f.map { String(format: "%@ c = %.3f (%d %@ points; coverage 1σ %.1f%% → %.1f%%, 2σ %.1f%% → %.1f%%)", name, $0.scale, $0.validationPoints, c.crossFittingFolds == nil ? "validation" : "out-of-fold",
-                            100 * $0.before.oneSigma, 100 * $0.after.oneSigma, 100 * $0.before.twoSigma, 100 * $0.after.twoSigma) }
+                            100 * $0.before.oneSigma, 100 * $0.after.oneSigma, 100 * $0.before.twoSigma, 100 * $0.after.twoSigma)
+                 + ($0.fallback.map { " [\($0)]" } ?? "") }
     }
     let parts = [one("at measured (E, θ) settings", c.atMeasuredSettings), one("elsewhere", c.elsewhere)].compactMap { $0 }
     let note = c.atMeasuredSettings == nil || c.elsewhere == nil ? " (one kind of validation point only: its factor applies everywhere)" : ""

@@ -116,14 +116,49 @@ import XSNN
         let n = 4000
         let spreads = (0..<n).map { _ in 0.5 + rng.uniform() }
         let deviations = spreads.map { 2 * $0 * rng.normal() }
-        let fit = try UncertaintyCalibration.fitFactor(deviations: deviations, dataErrors: Array(repeating: 1e-9, count: n), spreads: spreads)
-        #expect(abs(fit.scale - 2) < 0.1)
-        #expect(abs(fit.after.oneSigma - 0.683) < 0.02 && abs(fit.after.twoSigma - 0.954) < 0.02)
-        #expect(fit.before.oneSigma < 0.45)
+        // Gaussian errors: both rules find it.
+        for rule in CalibrationRule.allCases {
+            let fit = try UncertaintyCalibration.fitFactor(deviations: deviations, dataErrors: Array(repeating: 1e-9, count: n), spreads: spreads, rule: rule)
+            #expect(abs(fit.scale - 2) < 0.1)
+            #expect(abs(fit.after.oneSigma - 0.683) < 0.02 && abs(fit.after.twoSigma - 0.954) < 0.02)
+            #expect(fit.before.oneSigma < 0.45)
+        }
         #expect(throws: CalibrationError.self) { try UncertaintyCalibration.fitFactor(deviations: [1], dataErrors: [1], spreads: [1]) }
         #expect(throws: CalibrationError.self) {
             try UncertaintyCalibration.fitFactor(deviations: Array(repeating: 1, count: 30), dataErrors: Array(repeating: 1, count: 30), spreads: Array(repeating: 0, count: 30))
         }
+    }
+
+    @Test func theDefaultRuleTakesTheSmallestFactorReachingBothNominalCoverages() throws {
+        // Heavy tails, as between spectra: 85% of the points err with the stated spread, 15% with
+        // five times it. No factor meets 68.3% and 95.4% together.
+        var rng = SeededGenerator(seed: 11)
+        let n = 3000
+        let spreads = (0..<n).map { _ in 0.5 + rng.uniform() }
+        let deviations = spreads.map { s in (rng.uniform() < 0.15 ? 5 : 1) * s * rng.normal() }
+        let errors = Array(repeating: 1e-9, count: n)
+        let safe = try UncertaintyCalibration.fitFactor(deviations: deviations, dataErrors: errors, spreads: spreads)
+        let closest = try UncertaintyCalibration.fitFactor(deviations: deviations, dataErrors: errors, spreads: spreads, rule: .closest)
+        #expect(safe.after.oneSigma >= 0.6827 && safe.after.twoSigma >= 0.9545)
+        // The smallest such factor: one grid step less misses a level.
+        let below = Coverage.of(deviations: deviations, dataErrors: errors, spreads: spreads, scale: safe.scale - CalibrationRule.gridStep)
+        #expect(below.oneSigma < 0.6827 || below.twoSigma < 0.9545)
+        // The closest fit lands under 95.4% at 2σ here; the default widens the band instead.
+        #expect(closest.after.twoSigma < 0.9545)
+        #expect(safe.scale > closest.scale && safe.after.oneSigma > 0.75)
+    }
+
+    @Test func whenNoFactorReachesTheCoverageTheClosestOneIsTakenAndSaidSo() throws {
+        // A tenth of the points have no spread and miss by ten data errors: no c covers 95.4%.
+        let n = 100
+        let spreads = (0..<n).map { $0 % 10 == 0 ? 0 : 1.0 }
+        let deviations = (0..<n).map { $0 % 10 == 0 ? 10.0 : 0.5 }
+        let errors = Array(repeating: 1.0, count: n)
+        let fit = try UncertaintyCalibration.fitFactor(deviations: deviations, dataErrors: errors, spreads: spreads)
+        let closest = try UncertaintyCalibration.fitFactor(deviations: deviations, dataErrors: errors, spreads: spreads, rule: .closest)
+        #expect(fit.scale == closest.scale && fit.after.twoSigma == 0.9)
+        #expect(fit.fallback?.contains("at most 90.0% and 90.0%") == true, "\(fit.fallback ?? "nil")")
+        #expect(closest.fallback == nil)
     }
 
     @Test func aCalibratedEnsembleScalesItsSpreadAndKeepsItInTheFile() throws {

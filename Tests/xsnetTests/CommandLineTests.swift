@@ -154,6 +154,13 @@ func temporaryFolder() throws -> URL {
         // Recalibrating into another file; a single network has no spread to calibrate.
         let again = try xsnet(["calibrate", "--model", ensemble, "--out", folder.appendingPathComponent("e2.xsnet").path])
         #expect(again.status == 0 && again.stdout.contains("c = "), "\(again.stderr)")
+        // The rule is chosen by --rule and named on the card; an unknown one is refused.
+        let closest = folder.appendingPathComponent("e3.xsnet").path
+        #expect(try xsnet(["calibrate", "--model", ensemble, "--rule", "closest", "--out", closest]).status == 0)
+        #expect(try xsnet(["card", "--model", closest]).stdout.contains("rule: c minimizes"))
+        #expect(try xsnet(["card", "--model", ensemble]).stdout.contains("rule: c is the smallest factor"))
+        let unknown = try xsnet(["calibrate", "--model", ensemble, "--rule", "widest"])
+        #expect(unknown.status != 0 && unknown.stderr.contains("--rule must be at-least-nominal or closest"), "\(unknown.stderr)")
         let single = try xsnet(["calibrate", "--model", replicas[0]])
         #expect(single.status != 0 && single.stderr.contains("no spread"), "\(single.stderr)")
         let noValidation = try xsnet(["evaluate", "--model", PlotCommandTests.model, "--split", "validation"])
