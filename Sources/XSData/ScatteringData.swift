@@ -44,6 +44,13 @@ public struct SpectrumKey: Hashable, Comparable, Sendable {
     public var beamEnergy: Double
     public var angleDegrees: Double
 
+    public init(nucleus: Nucleus, dataset: String, beamEnergy: Double, angleDegrees: Double) {
+        self.nucleus = nucleus
+        self.dataset = dataset
+        self.beamEnergy = beamEnergy
+        self.angleDegrees = angleDegrees
+    }
+
     public static func < (l: SpectrumKey, r: SpectrumKey) -> Bool {
         (l.nucleus, l.dataset, l.beamEnergy, l.angleDegrees) < (r.nucleus, r.dataset, r.beamEnergy, r.angleDegrees)
     }

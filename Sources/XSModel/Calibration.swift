@@ -1,4 +1,5 @@
 import Foundation
+import XSCore
 import XSData
 
 /// Coverage of an uncertainty band: the fractions of points with
@@ -30,6 +31,52 @@ public struct Coverage: Codable, Hashable, Sendable {
         }
         let n = Double(deviations.count)
         return Coverage(oneSigma: Double(one) / n, twoSigma: Double(two) / n)
+    }
+}
+
+/// How far a coverage figure could move with other spectra measured. The points of one spectrum
+/// err together (a whole spectrum sits high or low), so a coverage's own uncertainty is set by the
+/// number of spectra, not of points: a test part of six held-out spectra gives a wide interval
+/// however many points they hold. Bootstrap over spectra, the independent units (Efron &
+/// Tibshirani, "An Introduction to the Bootstrap", 1993, §8.5: resample clusters, not points),
+/// with a fixed seed so a report is reproducible.
+public struct CoverageInterval: Codable, Hashable, Sendable {
+    public var spectra: Int
+    public var replicates: Int
+    /// Central 68% intervals ([16th, 84th] percentile over the replicates) of the 1σ and 2σ coverage.
+    public var oneSigma: [Double]
+    public var twoSigma: [Double]
+
+    public static let defaultReplicates = 2000
+
+    /// nil for fewer than two spectra: no spread between spectra to resample.
+    public static func over(spectra keys: [SpectrumKey], deviations: [Double], dataErrors: [Double], spreads: [Double],
+                            replicates: Int = defaultReplicates, seed: UInt64 = 0) -> CoverageInterval? {
+        precondition(keys.count == deviations.count && keys.count == dataErrors.count && keys.count == spreads.count)
+        // Per spectrum: points, and how many lie within 1σ and 2σ.
+        var counts: [SpectrumKey: (n: Int, one: Int, two: Int)] = [:]
+        for i in keys.indices {
+            let band = Coverage.band(spread: spreads[i], dataError: dataErrors[i])
+            let c = counts[keys[i], default: (0, 0, 0)]
+            counts[keys[i]] = (c.n + 1, c.one + (abs(deviations[i]) <= band ? 1 : 0), c.two + (abs(deviations[i]) <= 2 * band ? 1 : 0))
+        }
+        guard counts.count >= 2 else { return nil }
+        let spectra = counts.keys.sorted().map { counts[$0]! }
+        var rng = SeededGenerator(seed: seed)
+        var one: [Double] = [], two: [Double] = []
+        for _ in 0..<replicates {
+            var n = 0, a = 0, b = 0
+            for _ in spectra.indices {
+                let s = spectra[Int(rng.next() % UInt64(spectra.count))]
+                n += s.n; a += s.one; b += s.two
+            }
+            one.append(Double(a) / Double(n)); two.append(Double(b) / Double(n))
+        }
+        func central68(_ v: [Double]) -> [Double] {
+            let s = v.sorted()
+            return [s[Int(0.16 * Double(s.count - 1))], s[Int(0.84 * Double(s.count - 1))]]
+        }
+        return CoverageInterval(spectra: spectra.count, replicates: replicates, oneSigma: central68(one), twoSigma: central68(two))
     }
 }
 

@@ -21,6 +21,11 @@ public struct AgreementMetrics: Codable, Sendable {
     public var coverage_1sigma: Double
     public var coverage_2sigma: Double
     public var mean_rel_uncertainty: Double
+    /// Central 68% intervals of the two coverages from resampling whole spectra
+    /// (`CoverageInterval`), and the number of spectra; in the total only, for models with a spread.
+    public var coverage_1sigma_interval: [Double]? = nil
+    public var coverage_2sigma_interval: [Double]? = nil
+    public var coverage_spectra: Int? = nil
 }
 
 public struct DatasetAgreement: Codable, Sendable {
@@ -97,8 +102,16 @@ public enum Evaluation {
         let outside = predictions.indices.filter { predictions[$0].extrapolation }
         let inside = predictions.indices.filter { !predictions[$0].extrapolation }
         func subset(_ idx: [Int]) -> AgreementMetrics { metrics(points: idx.map { points[$0] }, predictions: idx.map { predictions[$0] }, lambda: lambda) }
+        var total = metrics(points: points, predictions: predictions, lambda: lambda)
+        if predictions.contains(where: { $0.standardDeviation > 0 }),
+           let interval = CoverageInterval.over(spectra: points.map(\.spectrum), deviations: zip(points, predictions).map { $1.mean - $0.crossSection },
+                                                dataErrors: points.map(\.crossSectionError), spreads: predictions.map(\.standardDeviation)) {
+            total.coverage_1sigma_interval = interval.oneSigma
+            total.coverage_2sigma_interval = interval.twoSigma
+            total.coverage_spectra = interval.spectra
+        }
         return EvaluationReport(model_nucleus: model.info.nucleus, split: splitName,
-                                total: metrics(points: points, predictions: predictions, lambda: lambda), datasets: datasets,
+                                total: total, datasets: datasets,
                                 extrapolated: outside.isEmpty ? nil : subset(outside), inside_training_box: outside.isEmpty || inside.isEmpty ? nil : subset(inside))
     }
 

@@ -11,7 +11,10 @@ struct EvaluateCommand: ParsableCommand {
         discussion: helpText("""
             Reports points, χ²/N with the fitted λ_k and with λ_k = 1, the median of |σ_pred/σ_data − 1|
             (against the data as published, and with the fitted λ_k), the fractions within 5, 10 and 20%,
-            each λ_k with its pull (λ_k − 1)/Δλ_k, and, for ensembles, the uncertainty coverage.
+            each λ_k with its pull (λ_k − 1)/Δλ_k, and, for ensembles and MC-dropout models, the
+            uncertainty coverage with its central 68% interval from resampling whole spectra (the
+            points of a spectrum err together, so a test part of a few spectra pins the coverage down
+            only loosely, however many points they hold).
             The split is the one stored in the model file.
 
               xsnet evaluate --model Models/C12.xsnet --split test
@@ -75,6 +78,10 @@ struct EvaluateCommand: ParsableCommand {
                     let t = report.total
                     let c = model.info.calibration.map { uncalibrated ? " (uncalibrated; the model's calibration: \($0.summary))" : " (\($0.summary); fitted on \($0.fittedOn))" } ?? " (uncalibrated)"
                     print(String(format: "coverage: 1σ %.1f%%, 2σ %.1f%%; mean relative uncertainty %.2f%%", 100 * t.coverage_1sigma, 100 * t.coverage_2sigma, 100 * t.mean_rel_uncertainty) + c)
+                    if let one = t.coverage_1sigma_interval, let two = t.coverage_2sigma_interval, let n = t.coverage_spectra {
+                        print(String(format: "coverage had other spectra been measured (%d spectra resampled whole, central 68%%): 1σ %.1f–%.1f%%, 2σ %.1f–%.1f%%",
+                                     n, 100 * one[0], 100 * one[1], 100 * two[0], 100 * two[1]))
+                    }
                 }
                 if let out = report.extrapolated {
                     let inside = report.inside_training_box

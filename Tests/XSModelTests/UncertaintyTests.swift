@@ -161,6 +161,25 @@ import XSNN
         #expect(closest.fallback == nil)
     }
 
+    @Test func coverageIntervalResamplesWholeSpectra() throws {
+        // 300 points: six spectra of 50, three inside 1σ throughout and three outside 2σ throughout.
+        let n = 300
+        let deviations = (0..<n).map { ($0 / 50) % 2 == 0 ? 0.5 : 3.0 }
+        let errors = Array(repeating: 1.0, count: n), spreads = Array(repeating: 0.1, count: n)
+        func key(_ i: Int) -> SpectrumKey { SpectrumKey(nucleus: Nucleus(Z: 6, A: 12), dataset: "D", beamEnergy: 1 + Double(i), angleDegrees: 30) }
+        let clustered = try #require(CoverageInterval.over(spectra: (0..<n).map { key($0 / 50) }, deviations: deviations, dataErrors: errors, spreads: spreads))
+        #expect(clustered.spectra == 6)
+        // Six spectra: the 1σ coverage (0.5 here) is known only to about ±0.2.
+        #expect(clustered.oneSigma[0] <= 0.34 && clustered.oneSigma[1] >= 0.66, "\(clustered)")
+        #expect(clustered.oneSigma == clustered.twoSigma)
+        // The same points, each its own spectrum: ±0.03.
+        let independent = try #require(CoverageInterval.over(spectra: (0..<n).map(key), deviations: deviations, dataErrors: errors, spreads: spreads))
+        #expect(independent.oneSigma[0] > 0.45 && independent.oneSigma[1] < 0.55, "\(independent)")
+        // Reproducible; one spectrum has no interval.
+        #expect(CoverageInterval.over(spectra: (0..<n).map { key($0 / 50) }, deviations: deviations, dataErrors: errors, spreads: spreads) == clustered)
+        #expect(CoverageInterval.over(spectra: (0..<n).map { _ in key(0) }, deviations: deviations, dataErrors: errors, spreads: spreads) == nil)
+    }
+
     @Test func aCalibratedEnsembleScalesItsSpreadAndKeepsItInTheFile() throws {
         var selection = try TrainerTests.tinyData().selection
         selection.validationFraction = 0.3
