@@ -70,6 +70,7 @@ struct CardCommand: ParsableCommand {
                 let t = report.total
                 out += String(format: "Uncertainty%@: 1σ coverage %.1f%%, 2σ coverage %.1f%%, mean relative uncertainty %.2f%% (coverage: |σ_pred − σ_data| ≤ k·√(σ_model² + Δσ²)).\n\n",
                               info.calibration == nil ? "" : " (calibrated spread)", 100 * t.coverage_1sigma, 100 * t.coverage_2sigma, 100 * t.mean_rel_uncertainty)
+                if let interval = t.coverageIntervalText { out += "How far the coverage could move had other spectra been measured: \(interval).\n\n" }
                 if info.calibration != nil {
                     let u = Evaluation.report(model: model, points: points, predictions: raw, splitName: name).total
                     out += String(format: "Before calibration (the members' own spread): 1σ %.1f%%, 2σ %.1f%%, mean relative uncertainty %.2f%%.\n\n",

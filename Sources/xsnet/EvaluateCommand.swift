@@ -78,10 +78,7 @@ struct EvaluateCommand: ParsableCommand {
                     let t = report.total
                     let c = model.info.calibration.map { uncalibrated ? " (uncalibrated; the model's calibration: \($0.summary))" : " (\($0.summary); fitted on \($0.fittedOn))" } ?? " (uncalibrated)"
                     print(String(format: "coverage: 1σ %.1f%%, 2σ %.1f%%; mean relative uncertainty %.2f%%", 100 * t.coverage_1sigma, 100 * t.coverage_2sigma, 100 * t.mean_rel_uncertainty) + c)
-                    if let one = t.coverage_1sigma_interval, let two = t.coverage_2sigma_interval, let n = t.coverage_spectra {
-                        print(String(format: "coverage had other spectra been measured (%d spectra resampled whole, central 68%%): 1σ %.1f–%.1f%%, 2σ %.1f–%.1f%%",
-                                     n, 100 * one[0], 100 * one[1], 100 * two[0], 100 * two[1]))
-                    }
+                    if let interval = t.coverageIntervalText { print("coverage had other spectra been measured: \(interval)") }
                 }
                 if let out = report.extrapolated {
                     let inside = report.inside_training_box
