@@ -312,7 +312,7 @@ public enum CalibrationRule: String, Codable, CaseIterable, Sendable, CustomStri
     /// & Bates 2023). An analysis is hurt more by a band that is too narrow than by one too wide.
     case atLeastNominal = "at-least-nominal"
     /// The c whose coverage comes closest to 68.3% and 95.4% in the sum of squares (ties: the
-    /// largest c); with heavy tails it lands below 95.4% at 2σ. xsnet's rule before December 2026.
+    /// largest c); with heavy tails it lands below 95.4% at 2σ. xsnet's first rule.
     case closest
 
     /// The grid of factors searched: 0 … `largestFactor` in steps of `gridStep`.
