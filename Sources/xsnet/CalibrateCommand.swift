@@ -35,13 +35,12 @@ struct CalibrateCommand: ParsableCommand {
     var folds: Int?
     @Option(name: .customLong("points-out"), help: ArgumentHelp("With --folds: also write every out-of-fold prediction (CSV: fold, data, mean, σ_model before calibration, whether at a measured setting, pull).", valueName: "file"))
     var pointsOut: String?
-    @Option(help: ArgumentHelp("How each factor is chosen: at-least-nominal (the smallest c reaching 68.3% within 1σ and 95.4% within 2σ on the held-out points) or closest (coverage nearest to both).", valueName: "rule"))
-    var rule: String = CalibrationRule.atLeastNominal.rawValue
+    @Option(help: "How each factor is chosen: at-least-nominal (the smallest c reaching 68.3% within 1σ and 95.4% within 2σ on the held-out points) or closest (coverage nearest to both).")
+    var rule: CalibrationRule = .atLeastNominal
     @OptionGroup var prediction: PredictionOptions
     @OptionGroup var source: DataSourceOptions
 
     func validate() throws {
-        if CalibrationRule(rawValue: rule) == nil { throw ValidationError("--rule must be \(CalibrationRule.allCases.map(\.rawValue).joined(separator: " or "))") }
         if ModelFile.Storage(rawValue: storage) == nil { throw ValidationError("--storage must be f32 or f16") }
         if let k = folds, k < 2 { throw ValidationError("--folds must be at least 2") }
         if pointsOut != nil && folds == nil { throw ValidationError("--points-out writes the out-of-fold predictions of --folds; for a validation part use `xsnet evaluate --split validation --points-out`") }
@@ -50,7 +49,6 @@ struct CalibrateCommand: ParsableCommand {
     func run() throws {
         let model = try prediction.load(self.model)
         let selected = try model.selectedData(from: try source.load())
-        let rule = CalibrationRule(rawValue: self.rule)!
         let calibration: UncertaintyCalibration
         if let k = folds {
             guard model.networks.count == 1, model.info.monteCarloSamples != nil else {
@@ -67,6 +65,8 @@ struct CalibrateCommand: ParsableCommand {
         print("wrote \(out ?? self.model): \(describe(calibration))")
     }
 }
+
+extension CalibrationRule: ExpressibleByArgument {}
 
 /// Cross-fitting as train --calibration-folds and calibrate --folds run it: the folds described
 /// first, then a progress line with ETA after each fold.
