@@ -187,7 +187,14 @@ public struct UncertaintyCalibration: Codable, Hashable, Sendable {
     public func scale(beamEnergy E: Double, angleDegrees θ: Double) -> Double {
         guard let near = atMeasuredSettings else { return elsewhere?.scale ?? 1 }
         guard let far = elsewhere else { return near.scale }
-        return measuredSettings.contains(beamEnergy: E, angleDegrees: θ) ? near.scale : far.scale
+        return atMeasuredSetting(beamEnergy: E, angleDegrees: θ)! ? near.scale : far.scale
+    }
+
+    /// Which of two factors a point gets: true at a measured (E, θ) setting, false elsewhere; nil
+    /// when the calibration has one factor only (it then applies everywhere).
+    public func atMeasuredSetting(beamEnergy E: Double, angleDegrees θ: Double) -> Bool? {
+        guard atMeasuredSettings != nil, elsewhere != nil else { return nil }
+        return measuredSettings.contains(beamEnergy: E, angleDegrees: θ)
     }
 
     public var validationPoints: Int { (atMeasuredSettings?.validationPoints ?? 0) + (elsewhere?.validationPoints ?? 0) }

@@ -32,6 +32,9 @@ struct PredictCommand: ParsableCommand {
             or a range start:stop:step; every combination is predicted. Or --input FILE, a CSV with
             columns E_GeV,theta_deg,omega_GeV (the data schema works too). Points outside the kinematic
             box of the training data are flagged as extrapolation; unphysical points are refused.
+            For a model calibrated with two factors, at_measured_setting says which one a point's band
+            carries: yes at an (E, θ) setting of its training data, no between spectra, where the band
+            is wider.
 
               xsnet predict --model Models/C12.xsnet --energy 0.56 --angle 36 --omega 0.02:0.5:0.005
               xsnet predict --model Models/C12.xsnet --input points.csv --format csv --form dcostheta
@@ -84,6 +87,8 @@ struct PredictCommand: ParsableCommand {
         var E_GeV: Double, theta_deg: Double, omega_GeV: Double, Q2_GeV2: Double
         var sigma: Double, sigma_std: Double, sigma_p16: Double, sigma_p84: Double
         var unit: String, extrapolation: Bool
+        /// nil (left out of the JSON, empty in tables) unless the model has two calibration factors.
+        var at_measured_setting: Bool?
     }
 
     func run() throws {
@@ -108,14 +113,16 @@ struct PredictCommand: ParsableCommand {
             Row(E_GeV: k.beamEnergy, theta_deg: k.angleDegrees, omega_GeV: k.energyTransfer, Q2_GeV2: k.Q2,
                 sigma: crossSectionForm.fromPerSolidAngle(p.mean), sigma_std: crossSectionForm.fromPerSolidAngle(p.standardDeviation),
                 sigma_p16: crossSectionForm.fromPerSolidAngle(p.percentile16), sigma_p84: crossSectionForm.fromPerSolidAngle(p.percentile84),
-                unit: crossSectionForm.unit, extrapolation: p.extrapolation)
+                unit: crossSectionForm.unit, extrapolation: p.extrapolation,
+                at_measured_setting: model.info.calibration?.atMeasuredSetting(beamEnergy: k.beamEnergy, angleDegrees: k.angleDegrees))
         }
         if format == .json { print(try jsonText(rows), terminator: ""); return }
         var table = TextTable(header: ["E_GeV", "theta_deg", "omega_GeV", "Q2_GeV2", "sigma_\(crossSectionForm.unit.replacingOccurrences(of: "/", with: "_per_"))",
-                                       "sigma_std", "sigma_p16", "sigma_p84", "extrapolation"])
+                                       "sigma_std", "sigma_p16", "sigma_p84", "extrapolation", "at_measured_setting"])
         table.rows = rows.map { r in
             ["\(r.E_GeV)", "\(r.theta_deg)", String(format: "%.6g", r.omega_GeV), String(format: "%.5g", r.Q2_GeV2), String(format: "%.6g", r.sigma),
-             String(format: "%.3g", r.sigma_std), String(format: "%.6g", r.sigma_p16), String(format: "%.6g", r.sigma_p84), r.extrapolation ? "yes" : "no"]
+             String(format: "%.3g", r.sigma_std), String(format: "%.6g", r.sigma_p16), String(format: "%.6g", r.sigma_p84), r.extrapolation ? "yes" : "no",
+             r.at_measured_setting.map { $0 ? "yes" : "no" } ?? ""]
         }
         print(format == .csv ? table.csv() : table.rendered(), terminator: "")
         let flagged = rows.filter(\.extrapolation).count

@@ -214,6 +214,23 @@ func toolExists(_ name: String) -> Bool {
     }
 }
 
+@Suite struct PredictCalibrationTests {
+    @Test func predictionsSayWhichCalibrationFactorTheirBandCarries() throws {
+        // The shipped model B: 0.56 GeV 36° is a measured setting of its training part, 37° is not.
+        let shipped = repositoryRoot.appendingPathComponent("Models/C12-mcdropout.xsnet").path
+        let b = try xsnet(["predict", "--model", shipped, "--energy", "0.56", "--angle", "36,37", "--omega", "0.1", "--format", "csv"])
+        #expect(b.status == 0, "\(b.stderr)")
+        let rows = b.stdout.split(separator: "\n").map { $0.split(separator: ",", omittingEmptySubsequences: false) }
+        #expect(rows[0].last == "at_measured_setting")
+        #expect(rows[1].last == "yes" && rows[2].last == "no", "\(b.stdout)")
+        // The band between spectra is the wider one (× 2.155 against × 0.570 of the spread).
+        #expect(Double(rows[2][5])! / Double(rows[2][4])! > 2 * Double(rows[1][5])! / Double(rows[1][4])!)
+        // A single network has no calibration: the column is empty, the JSON key left out.
+        let single = try xsnet(["predict", "--model", PlotCommandTests.model, "--energy", "0.5", "--angle", "60", "--omega", "0.1", "--format", "json"])
+        #expect(single.status == 0 && !single.stdout.contains("at_measured_setting"), "\(single.stdout)")
+    }
+}
+
 @Suite struct PlotCommandTests {
     /// One tiny model shared by the plot tests.
     static let model: String = {
