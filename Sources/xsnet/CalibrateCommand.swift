@@ -96,10 +96,10 @@ func describe(_ c: UncertaintyCalibration) -> String {
 
 extension CrossSectionModel {
     /// Calibrates an ensemble whose replicas were trained with a validation part (no-op otherwise).
-    func calibrateOnValidation(data: () throws -> ScatteringData) throws {
+    func calibrateOnValidation(rule: CalibrationRule, data: () throws -> ScatteringData) throws {
         guard info.selection.validationFraction > 0 || info.selection.validationSpectraFraction > 0 else { return }
         let selected = try selectedData(from: try data())
-        info.calibration = try UncertaintyCalibration.fit(model: self, selected: selected)
+        info.calibration = try UncertaintyCalibration.fit(model: self, selected: selected, rule: rule)
         printError(describe(info.calibration!))
     }
 }

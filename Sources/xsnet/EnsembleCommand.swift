@@ -27,6 +27,7 @@ struct EnsembleCommand: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Merge replica model files into one ensemble file.")
         @Option(help: "The ensemble file to write.") var out: String
         @Option(help: "Weight storage: f32, or f16 (half the size; predictions change by < 0.1%).") var storage: String = "f32"
+        @Option(help: "How the calibration factors are chosen (see `xsnet calibrate --rule`).") var calibrationRule: CalibrationRule = .atLeastNominal
         @OptionGroup var source: DataSourceOptions
         @Argument(help: "Replica model files.") var replicas: [String]
 
@@ -38,7 +39,7 @@ struct EnsembleCommand: ParsableCommand {
         func run() throws {
             let models = try replicas.map { try CrossSectionModel.load(URL(fileURLWithPath: $0)) }
             let ensemble = try CrossSectionModel.ensemble(models)
-            try ensemble.calibrateOnValidation(data: source.load)
+            try ensemble.calibrateOnValidation(rule: calibrationRule, data: source.load)
             try ensemble.save(URL(fileURLWithPath: out), storage: ModelFile.Storage(rawValue: storage)!)
             print("wrote \(out): \(ensemble.networks.count) members (\(storage))")
         }
@@ -54,6 +55,7 @@ struct EnsembleCommand: ParsableCommand {
         @Option(help: "Folder for the replica files (default: OUT.replicas).") var replicaFolder: String?
         @Option(help: "Weight storage of the ensemble: f32 or f16.") var storage: String = "f32"
         @Option(help: "The nucleus.") var nucleus: String = "C12"
+        @Option(help: "How the calibration factors are chosen (see `xsnet calibrate --rule`).") var calibrationRule: CalibrationRule = .atLeastNominal
         @Argument(parsing: .postTerminator, help: "Options passed to every `xsnet train`.") var trainOptions: [String] = []
 
         func run() throws {
@@ -98,7 +100,7 @@ struct EnsembleCommand: ParsableCommand {
             let ensemble = try CrossSectionModel.ensemble(models)
             // The replicas' data: the bundled set unless --data was passed to them.
             func value(_ flag: String) -> String? { trainOptions.firstIndex(of: flag).flatMap { $0 + 1 < trainOptions.count ? trainOptions[$0 + 1] : nil } }
-            try ensemble.calibrateOnValidation(data: {
+            try ensemble.calibrateOnValidation(rule: calibrationRule, data: {
                 guard let file = value("--data") else { return try ScatteringData.bundled() }
                 return try ScatteringData.load(points: URL(fileURLWithPath: file), datasets: value("--datasets-file").map { URL(fileURLWithPath: $0) })
             })

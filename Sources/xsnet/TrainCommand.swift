@@ -78,6 +78,8 @@ struct TrainCommand: ParsableCommand {
     @Option(help: ArgumentHelp("MC-dropout models: calibrate the spread by K-fold cross-fitting of the training part (K more trainings) instead of on a validation part.",
                                valueName: "K"))
     var calibrationFolds: Int?
+    @Option(help: "How the calibration factors are chosen, on a validation part or by --calibration-folds (see `xsnet calibrate --rule`).")
+    var calibrationRule: CalibrationRule = .atLeastNominal
 
     // Model and optimization (nil: the preset's value)
     @Option(help: "Input features: reference or physics.") var features: FeatureSet?
@@ -220,14 +222,14 @@ struct TrainCommand: ParsableCommand {
                                         "test_median_abs_rel_dev": t.median_abs_rel_dev, "test_within_10pct": t.within_10pct]
         // An MC-dropout model trained with a validation part is calibrated at once (xsnet calibrate).
         if model.info.monteCarloSamples != nil, !trainer.data.split.validation.isEmpty {
-            model.info.calibration = try UncertaintyCalibration.fit(model: model, selected: trainer.data)
+            model.info.calibration = try UncertaintyCalibration.fit(model: model, selected: trainer.data, rule: calibrationRule)
             if !quiet { printError(describe(model.info.calibration!)) }
         }
         if let k = calibrationFolds {
             // The model is on disk before the k further trainings start, uncalibrated.
             try model.save(outURL)
             if !quiet { printError("wrote \(out) uncalibrated") }
-            model.info.calibration = try crossFittedCalibration(selected: trainer.data, config: trainer.config, folds: k, quiet: quiet).calibration
+            model.info.calibration = try crossFittedCalibration(selected: trainer.data, config: trainer.config, folds: k, rule: calibrationRule, quiet: quiet).calibration
             if !quiet { printError(describe(model.info.calibration!)) }
         }
         try model.save(outURL)

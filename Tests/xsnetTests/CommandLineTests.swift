@@ -161,6 +161,13 @@ func temporaryFolder() throws -> URL {
         let closest = folder.appendingPathComponent("e3.xsnet").path
         #expect(try xsnet(["calibrate", "--model", ensemble, "--rule", "closest", "--out", closest]).status == 0)
         #expect(try xsnet(["card", "--model", closest]).stdout.contains("rule: c minimizes"))
+        // Building with that rule gives the same factors as re-calibrating afterwards.
+        let builtClosest = folder.appendingPathComponent("e4.xsnet").path
+        let built = try xsnet(["ensemble", "build", "--calibration-rule", "closest", "--out", builtClosest] + replicas)
+        #expect(built.status == 0, "\(built.stderr)")
+        #expect(try xsnet(["card", "--model", builtClosest]).stdout.contains("rule: c minimizes"))
+        let factors = { (path: String) throws -> String in try xsnet(["evaluate", "--model", path]).stdout.split(separator: "\n").first { $0.contains("spread ×") }.map(String.init) ?? "" }
+        #expect(try factors(builtClosest) == factors(closest) && !(try factors(closest)).isEmpty)
         #expect(try xsnet(["card", "--model", ensemble]).stdout.contains("rule: c is the smallest factor"))
         let unknown = try xsnet(["calibrate", "--model", ensemble, "--rule", "widest"])
         #expect(unknown.status != 0 && unknown.stderr.contains("'widest'") && unknown.stderr.contains("at-least-nominal") && unknown.stderr.contains("closest"), "\(unknown.stderr)")
