@@ -54,34 +54,54 @@ public enum CrossFitting {
         return text
     }
 
+    /// The data a fold's network (or each member of a fold's ensemble) trains on: `selected`'s
+    /// training part without the fold's held-out points, which become its test part.
+    public static func trainingData(_ selected: SelectedData, without fold: DataSplit.CalibrationFold) -> SelectedData {
+        let held = Set(fold.heldOut)
+        var data = selected
+        data.split = DataSplit(train: selected.split.train.filter { !held.contains($0) }, test: fold.heldOut)
+        return data
+    }
+
+    /// The predictions of fold `index`'s held-out points by `model`, trained without them (raw
+    /// spread), each marked by whether it lies at a setting the fold's model trained on.
+    public static func outOfFold(_ model: CrossSectionModel, fold index: Int, of folds: [DataSplit.CalibrationFold], selected: SelectedData) -> [OutOfFold] {
+        let data = trainingData(selected, without: folds[index])
+        let measured = MeasuredSettings(points: data.split.train.map { selected.points[$0].kinematics })
+        let points = folds[index].heldOut.map { selected.points[$0] }
+        let predictions = model.predict(points.map(\.kinematics), calibrated: false)
+        return UncertaintyCalibration.HeldOutPrediction.of(points, predictions, trainedAt: measured).map { OutOfFold(fold: index, heldOut: $0) }
+    }
+
+    /// The factors fitted on all out-of-fold predictions of `folds` of `selected`'s training part.
+    public static func fit(_ outOfFold: [OutOfFold], folds k: Int, selected: SelectedData, rule: CalibrationRule = .atLeastNominal) throws -> UncertaintyCalibration {
+        var calibration = try UncertaintyCalibration.fit(heldOut: outOfFold.map(\.heldOut), measuredSettings: MeasuredSettings(points: selected.split.train.map { selected.points[$0].kinematics }),
+                                                         validationSplit: selected.selection.splitMethod.rawValue, rule: rule)
+        calibration.crossFittingFolds = k
+        return calibration
+    }
+
     /// Trains one network per fold with `config` on `selected`'s training part minus the fold,
     /// predicts the fold, and fits the factors on all out-of-fold predictions. `progress` gets
     /// the number of folds done and the total; `prepare` readies each fold's model for prediction
-    /// as the calibrated model is readied (its number of passes and dropout probability).
+    /// as the calibrated model is readied (its number of passes and dropout probability). An
+    /// ensemble's folds are ensembles, trained as processes by `xsnet ensemble train
+    /// --calibration-folds`, which then uses `outOfFold` and `fit`.
     public static func calibration(selected: SelectedData, config: TrainingConfig, folds: [DataSplit.CalibrationFold],
                                    rule: CalibrationRule = .atLeastNominal, prepare: (CrossSectionModel) -> Void = { _ in },
                                    progress: (Int, Int) -> Void = { _, _ in }) throws -> (calibration: UncertaintyCalibration, outOfFold: [OutOfFold]) {
         // One network with dropout has a spread; without, only an ensemble has (not trained here).
         guard config.dropout > 0 else { throw CalibrationError.noSpread }
-        let pool = selected.split.train, k = folds.count
+        let k = folds.count
         var outOfFold: [OutOfFold] = []
-        for (i, fold) in folds.map(\.heldOut).enumerated() {
-            let held = Set(fold)
-            var data = selected
-            data.split = DataSplit(train: pool.filter { !held.contains($0) }, test: fold)
-            let trainer = Trainer(data: data, config: config, command: "cross-fitting fold \(i + 1) of \(k)")
+        for i in folds.indices {
+            let trainer = Trainer(data: trainingData(selected, without: folds[i]), config: config, command: "cross-fitting fold \(i + 1) of \(k)")
             _ = try trainer.run()
             let model = trainer.finishedModel(machine: "", version: "")
             prepare(model)
-            let measured = MeasuredSettings(points: data.split.train.map { selected.points[$0].kinematics })
-            let points = fold.map { selected.points[$0] }
-            let predictions = model.predict(points.map(\.kinematics), calibrated: false)
-            outOfFold += UncertaintyCalibration.HeldOutPrediction.of(points, predictions, trainedAt: measured).map { OutOfFold(fold: i, heldOut: $0) }
+            outOfFold += Self.outOfFold(model, fold: i, of: folds, selected: selected)
             progress(i + 1, k)
         }
-        var calibration = try UncertaintyCalibration.fit(heldOut: outOfFold.map(\.heldOut), measuredSettings: MeasuredSettings(points: pool.map { selected.points[$0].kinematics }),
-                                                         validationSplit: selected.selection.splitMethod.rawValue, rule: rule)
-        calibration.crossFittingFolds = k
-        return (calibration, outOfFold)
+        return (try fit(outOfFold, folds: k, selected: selected, rule: rule), outOfFold)
     }
 }

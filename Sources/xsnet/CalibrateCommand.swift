@@ -21,7 +21,9 @@ struct CalibrateCommand: ParsableCommand {
             when the replicas have a validation part; MC-dropout models trained with one likewise.
             An MC-dropout model can instead be calibrated when it is trained, on out-of-fold
             predictions of its whole training part (`xsnet train --dropout 0.01 --calibration-folds 5`):
-            about ten times more held-out spectra than a validation part holds, for five more trainings.
+            about ten times more held-out spectra than a validation part holds, for five more trainings;
+            an ensemble likewise when it is trained (`xsnet ensemble train --calibration-folds 5`, five
+            more ensembles).
 
               xsnet calibrate --model Models/C12-ensemble.xsnet
               xsnet evaluate --model Models/C12-ensemble.xsnet --uncalibrated

@@ -19,7 +19,9 @@ struct EnsembleCommand: ParsableCommand {
               xsnet ensemble build --out ens.xsnet replicas/*.xsnet
 
             Replicas trained with --validation-fraction (pass it after --) share a validation part;
-            the merged ensemble's spread is then calibrated on it (see `xsnet calibrate`).
+            the merged ensemble's spread is then calibrated on it (see `xsnet calibrate`). Or `ensemble
+            train --calibration-folds K` trains the ensemble on the whole training part and K more,
+            each without one fold, and calibrates on their out-of-fold predictions.
             """),
         subcommands: [Build.self, Train.self])
 
@@ -56,54 +58,84 @@ struct EnsembleCommand: ParsableCommand {
         @Option(help: "Weight storage of the ensemble: f32 or f16.") var storage: String = "f32"
         @Option(help: "The nucleus.") var nucleus: String = "C12"
         @Option(help: "How the calibration factors are chosen (see `xsnet calibrate --rule`).") var calibrationRule: CalibrationRule = .atLeastNominal
+        @Option(help: ArgumentHelp("Calibrate by K-fold cross-fitting of the training part instead of on a validation part: K more ensembles of N replicas, each trained without one fold (their files in the replica folder, fold-F/).",
+                                   valueName: "K"))
+        var calibrationFolds: Int?
         @Argument(parsing: .postTerminator, help: "Options passed to every `xsnet train`.") var trainOptions: [String] = []
+
+        func validate() throws {
+            if let k = calibrationFolds {
+                if k < 2 { throw ValidationError("--calibration-folds must be at least 2") }
+                if let flag = trainOptions.first(where: { ["--validation-fraction", "--validation-spectra-fraction", "--calibration-folds", "--without-fold"].contains($0) }) {
+                    throw ValidationError("--calibration-folds calibrates on out-of-fold predictions of the whole training part: leave \(flag) out of the train options")
+                }
+            }
+        }
 
         func run() throws {
             let folder = replicaFolder ?? out + ".replicas"
             try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
             let executable = URL(fileURLWithPath: CommandLine.arguments[0]).standardizedFileURL.path
-            var pending = Array(0..<replicas)
-            var running: [(Int, Process)] = []
-            var finished = 0, finishedNow = 0
             let started = Benchmark.now()
-            var files: [String] = []
-            func launch(_ i: Int) throws -> Process {
-                let p = Process()
-                p.executableURL = URL(fileURLWithPath: executable)
-                let file = "\(folder)/replica-\(i).xsnet"
-                p.arguments = ["train", "--nucleus", nucleus, "--replica", "\(i)", "--of", "\(replicas)", "--threads", "1", "--quiet", "--out", file] + trainOptions
-                p.standardOutput = FileHandle.nullDevice
-                try p.run()
-                return p
+            // One job per replica file: the ensemble's N, then (cross-fitting) N for each fold.
+            struct Job { var name: String, file: String, arguments: [String] }
+            func replicaJob(_ i: Int, fold: Int? = nil) -> Job {
+                let file = fold.map { "\(folder)/fold-\($0)/replica-\(i).xsnet" } ?? "\(folder)/replica-\(i).xsnet"
+                let foldArguments = fold.map { ["--without-fold", "\($0)/\(calibrationFolds!)"] } ?? []
+                return Job(name: fold.map { "fold \($0) replica \(i)" } ?? "replica \(i)", file: file,
+                           arguments: ["train", "--nucleus", nucleus, "--replica", "\(i)", "--of", "\(replicas)", "--threads", "1", "--quiet", "--out", file] + foldArguments + trainOptions)
             }
-            for i in 0..<replicas { files.append("\(folder)/replica-\(i).xsnet") }
-            // Replicas already trained (a re-run after an interruption) are kept.
-            pending = pending.filter { !FileManager.default.fileExists(atPath: files[$0]) }
-            finished = replicas - pending.count
+            let main = (0..<replicas).map { replicaJob($0) }
+            let folds = (0..<(calibrationFolds ?? 0)).map { f in (0..<replicas).map { replicaJob($0, fold: f) } }
+            for f in folds.indices { try FileManager.default.createDirectory(atPath: "\(folder)/fold-\(f)", withIntermediateDirectories: true) }
+            let jobs = main + folds.flatMap { $0 }
+            // Replica files already there (a re-run after an interruption) are kept.
+            var pending = jobs.filter { !FileManager.default.fileExists(atPath: $0.file) }
+            var running: [(Job, Process)] = []
+            var finished = jobs.count - pending.count, finishedNow = 0
             while !pending.isEmpty || !running.isEmpty {
-                while running.count < max(jobs, 1), !pending.isEmpty {
-                    let i = pending.removeFirst()
-                    running.append((i, try launch(i)))
+                while running.count < max(self.jobs, 1), !pending.isEmpty {
+                    let job = pending.removeFirst()
+                    let p = Process()
+                    p.executableURL = URL(fileURLWithPath: executable)
+                    p.arguments = job.arguments
+                    p.standardOutput = FileHandle.nullDevice
+                    try p.run()
+                    running.append((job, p))
                 }
                 Thread.sleep(forTimeInterval: 0.5)
-                for (i, p) in running where !p.isRunning {
-                    if p.terminationStatus != 0 { throw ValidationError("replica \(i) failed (exit \(p.terminationStatus)); its checkpoint is kept, re-run to continue") }
+                for (job, p) in running where !p.isRunning {
+                    if p.terminationStatus != 0 { throw ValidationError("\(job.name) failed (exit \(p.terminationStatus)); its checkpoint is kept, re-run to continue") }
                     finished += 1
                     finishedNow += 1
                     let elapsed = Benchmark.now() - started
                     let rate = elapsed / Double(finishedNow)
-                    printError("replica \(i) done: \(finished)/\(replicas), \(formatDuration(elapsed)) elapsed, about \(formatDuration(rate * Double(replicas - finished))) left")
+                    printError("\(job.name) done: \(finished)/\(jobs.count), \(formatDuration(elapsed)) elapsed, about \(formatDuration(rate * Double(jobs.count - finished))) left")
                 }
                 running = running.filter { $0.1.isRunning }
             }
-            let models = try files.map { try CrossSectionModel.load(URL(fileURLWithPath: $0)) }
-            let ensemble = try CrossSectionModel.ensemble(models)
+            let ensemble = try CrossSectionModel.ensemble(try main.map { try CrossSectionModel.load(URL(fileURLWithPath: $0.file)) })
             // The replicas' data: the bundled set unless --data was passed to them.
             func value(_ flag: String) -> String? { trainOptions.firstIndex(of: flag).flatMap { $0 + 1 < trainOptions.count ? trainOptions[$0 + 1] : nil } }
-            try ensemble.calibrateOnValidation(rule: calibrationRule, data: {
+            let data = {
                 guard let file = value("--data") else { return try ScatteringData.bundled() }
                 return try ScatteringData.load(points: URL(fileURLWithPath: file), datasets: value("--datasets-file").map { URL(fileURLWithPath: $0) })
-            })
+            }
+            if let k = calibrationFolds {
+                // Each fold's ensemble predicts the points it was trained without.
+                let selected = try ensemble.selectedData(from: try data())
+                let heldOut = try CrossFitting.folds(of: selected, count: k)
+                printError("cross-fitting for the calibration: \(CrossFitting.summary(of: heldOut, in: selected))")
+                var outOfFold: [CrossFitting.OutOfFold] = []
+                for (f, members) in folds.enumerated() {
+                    let foldEnsemble = try CrossSectionModel.ensemble(try members.map { try CrossSectionModel.load(URL(fileURLWithPath: $0.file)) })
+                    outOfFold += CrossFitting.outOfFold(foldEnsemble, fold: f, of: heldOut, selected: selected)
+                }
+                ensemble.info.calibration = try CrossFitting.fit(outOfFold, folds: k, selected: selected, rule: calibrationRule)
+                printError(describe(ensemble.info.calibration!))
+            } else {
+                try ensemble.calibrateOnValidation(rule: calibrationRule, data: data)
+            }
             guard let store = ModelFile.Storage(rawValue: storage) else { throw ValidationError("--storage must be f32 or f16") }
             try ensemble.save(URL(fileURLWithPath: out), storage: store)
             print("wrote \(out): \(ensemble.networks.count) members in \(formatDuration(Benchmark.now() - started))")

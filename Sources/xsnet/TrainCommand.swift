@@ -80,6 +80,9 @@ struct TrainCommand: ParsableCommand {
     var calibrationFolds: Int?
     @Option(help: "How the calibration factors are chosen, on a validation part or by --calibration-folds (see `xsnet calibrate --rule`).")
     var calibrationRule: CalibrationRule = .atLeastNominal
+    @Option(help: ArgumentHelp("Train without fold F of the K cross-fitting folds of the training part (what `ensemble train --calibration-folds K` runs for each member of each fold's ensemble).",
+                               valueName: "F/K"))
+    var withoutFold: FoldOfK?
 
     // Model and optimization (nil: the preset's value)
     @Option(help: "Input features: reference or physics.") var features: FeatureSet?
@@ -129,6 +132,9 @@ struct TrainCommand: ParsableCommand {
             if validationFraction > 0 || validationSpectraFraction > 0 {
                 throw ValidationError("--calibration-folds calibrates on out-of-fold predictions of the training part; leave out --validation-fraction and --validation-spectra-fraction")
             }
+        }
+        if withoutFold != nil && (calibrationFolds != nil || validationFraction > 0 || validationSpectraFraction > 0 || resume) {
+            throw ValidationError("--without-fold trains one member of a cross-fitting fold: leave out --calibration-folds, the validation fractions and --resume")
         }
         if let e = epochs, e < 1 { throw ValidationError("--epochs must be at least 1") }
         if let b = batchSize, b < 1 { throw ValidationError("--batch-size must be at least 1") }
@@ -188,7 +194,10 @@ struct TrainCommand: ParsableCommand {
             let selection = DataSelection(nucleus: nucleus, datasets: datasets.map { $0.split(separator: ",").map(String.init) },
                                           minimumEnergyTransfer: minOmega, splitMethod: split, testFraction: testFraction, splitSeed: splitSeed,
                                           validationFraction: validationFraction, validationSpectraFraction: validationSpectraFraction)
-            let selected = try selection.apply(to: data)
+            var selected = try selection.apply(to: data)
+            if let fold = withoutFold {
+                selected = CrossFitting.trainingData(selected, without: try CrossFitting.folds(of: selected, count: fold.count)[fold.index])
+            }
             let command = (["xsnet"] + CommandLine.arguments.dropFirst()).joined(separator: " ")
             trainer = Trainer(data: selected, config: try makeConfig(), command: command)
             if calibrationFolds != nil && trainer.config.dropout == 0 {
@@ -237,5 +246,17 @@ struct TrainCommand: ParsableCommand {
         print(String(format: "wrote %@ (%d epochs, %@); test: %d points, median |σ_pred/σ − 1| %.2f%% (with λ_k %.2f%%), within 10%% %.1f%%, χ²/N %.2f",
                      out, trainer.epoch, formatDuration(model.info.training?.wallSeconds ?? 0), t.points, 100 * t.median_abs_rel_dev,
                      100 * t.median_abs_rel_dev_fitted_lambda, 100 * t.within_10pct, t.chi2_per_point))
+    }
+}
+
+/// `F/K`: fold F (0-based) of K.
+struct FoldOfK: ExpressibleByArgument {
+    var index: Int, count: Int
+
+    init?(argument: String) {
+        let parts = argument.split(separator: "/").map { Int($0) }
+        guard parts.count == 2, let f = parts[0], let k = parts[1], k >= 2, (0..<k).contains(f) else { return nil }
+        index = f
+        count = k
     }
 }

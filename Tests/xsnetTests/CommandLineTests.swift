@@ -177,6 +177,34 @@ func temporaryFolder() throws -> URL {
         #expect(noValidation.status != 0 && noValidation.stderr.contains("empty"))
     }
 
+    @Test func crossFittedCalibrationOfAnEnsemble() throws {
+        let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let tiny = ["--datasets", "Barreau:1983ht,Sealock:1989nx", "--depth", "2", "--width", "8", "--epochs", "4", "--evaluate-every", "2"]
+        let out = folder.appendingPathComponent("e.xsnet").path
+        let r = try xsnet(["ensemble", "train", "--replicas", "2", "--jobs", "2", "--calibration-folds", "2", "--out", out, "--"] + tiny)
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stderr.contains("fold 1 replica 1 done: 6/6") || r.stderr.contains("done: 6/6"), "\(r.stderr)")
+        #expect(r.stderr.contains("2 folds hold out") && r.stderr.contains("out-of-fold points"), "\(r.stderr)")
+        // The ensemble trains on the whole training part; each fold's members without their fold.
+        let report = try xsnet(["evaluate", "--model", out]).stdout
+        #expect(report.contains("out-of-fold points of 2-fold cross-fitting") && report.contains("2 networks"), "\(report)")
+        let member = try xsnet(["card", "--model", folder.appendingPathComponent("e.xsnet.replicas/fold-1/replica-0.xsnet").path]).stdout
+        #expect(member.contains("--without-fold 1/2"), "\(member)")
+        let whole = try xsnet(["card", "--model", out]).stdout
+        func trainCount(_ card: String) -> Int? {
+            card.split(separator: "\n").first { $0.hasPrefix("| split |") }.flatMap { line in
+                line.components(separatedBy: ": ").last?.split(separator: " ").first.flatMap { Int($0) }
+            }
+        }
+        #expect((trainCount(member) ?? 0) > 0 && (trainCount(member) ?? 0) < (trainCount(whole) ?? 0), "\(member)\n\(whole)")
+        // Refused: a validation part as well, and a fold out of range.
+        let both = try xsnet(["ensemble", "train", "--replicas", "2", "--calibration-folds", "2", "--out", out, "--", "--validation-fraction", "0.1"])
+        #expect(both.status != 0 && both.stderr.contains("leave --validation-fraction out"), "\(both.stderr)")
+        let bad = try xsnet(["train", "--without-fold", "2/2", "--out", out])
+        #expect(bad.status != 0 && bad.stderr.contains("--without-fold"), "\(bad.stderr)")
+    }
+
     @Test func crossFittedCalibrationOfAnMCDropoutModel() throws {
         let folder = try temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
