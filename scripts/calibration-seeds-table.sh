@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Coverage on the test parts across split seeds (README, "Calibration on carbon"): models A and B
 # calibrated on a 10% validation part (scripts/calibration.sh, calibration-seed.sh) and model B
-# calibrated by 5-fold cross-fitting (scripts/calibration-crossfit.sh). Missing models are skipped.
+# calibrated by 5-fold cross-fitting (scripts/calibration-crossfit.sh), and model A cross-fitted
+# (scripts/ensemble-crossfit.sh, split seed 0 only). Missing models are skipped.
 # Prints one markdown row per model and split seed — the coverage with the central 68% interval
 # `xsnet evaluate` gives by resampling whole spectra — then, per model and split, the coverage of
 # all seeds' test points together, its interval resampling (seed, spectrum) units the same way
@@ -23,7 +24,7 @@ with open(sys.argv[3], "a") as f:
 echo "| model, split, split seed (calibration factors) | test points | median dev. | 1σ coverage (68% interval) | 2σ coverage (68% interval) | mean rel. uncertainty |"
 echo "|---|---|---|---|---|---|"
 n=0
-for kind in "ensemble-cal:A, validation part" "mcdropout-cal:B, validation part" "mcdropout-cf:B, 5-fold cross-fitting"; do
+for kind in "ensemble-cal:A, validation part" "ensemble-cf:A, 5-fold cross-fitting" "mcdropout-cal:B, validation part" "mcdropout-cf:B, 5-fold cross-fitting"; do
     stem=${kind%%:*}; label=${kind#*:}
     for split in random interior; do
         for seed in 0 1 2 3; do
