@@ -94,6 +94,11 @@ public struct MeasuredSettings: Codable, Hashable, Sendable {
         settings = pairs.sorted { ($0[0], $0[1]) < ($1[0], $1[1]) }
     }
 
+    /// The settings of `selected`'s training part: where a model trained on it has seen data.
+    public init(trainingPartOf selected: SelectedData) {
+        self.init(points: selected.split.train.map { selected.points[$0].kinematics })
+    }
+
     public func contains(beamEnergy E: Double, angleDegrees θ: Double) -> Bool {
         // Settings are sorted by E: scan only those within the energy tolerance.
         var lo = 0, hi = settings.count
@@ -220,15 +225,17 @@ public struct UncertaintyCalibration: Codable, Hashable, Sendable {
     public static func fitFactor(deviations: [Double], dataErrors: [Double], spreads: [Double], rule: CalibrationRule = .atLeastNominal) throws -> SpreadFactor {
         guard deviations.count >= 20 else { throw CalibrationError.tooFewPoints(deviations.count) }
         guard spreads.contains(where: { $0 > 0 }) else { throw CalibrationError.noSpread }
-        var scale: Double, fallback: String? = nil
-        do {
-            scale = try rule.factor(deviations: deviations, dataErrors: dataErrors, spreads: spreads)
-        } catch let CalibrationError.coverageOutOfReach(one, two) {
+        var fallback: String? = nil
+        let scale: Double
+        if let fitted = rule.factor(deviations: deviations, dataErrors: dataErrors, spreads: spreads) {
+            scale = fitted
+        } else {
             // A model that misses by far more than its spread (a short or tiny training) still gets
             // the factor nearest to the targets, and says so, rather than no calibration at all.
-            scale = try CalibrationRule.closest.factor(deviations: deviations, dataErrors: dataErrors, spreads: spreads)
+            scale = CalibrationRule.closest.factor(deviations: deviations, dataErrors: dataErrors, spreads: spreads)!
+            let widest = Coverage.of(deviations: deviations, dataErrors: dataErrors, spreads: spreads, scale: CalibrationRule.largestFactor)
             fallback = String(format: "no factor up to × %.0f reaches 68.3%% within 1σ and 95.4%% within 2σ (at most %.1f%% and %.1f%%): fitted by the closest rule instead",
-                              CalibrationRule.largestFactor, 100 * one, 100 * two)
+                              CalibrationRule.largestFactor, 100 * widest.oneSigma, 100 * widest.twoSigma)
         }
         var factor = SpreadFactor(scale: scale, validationPoints: deviations.count,
                                   before: Coverage.of(deviations: deviations, dataErrors: dataErrors, spreads: spreads),
@@ -243,7 +250,7 @@ public struct UncertaintyCalibration: Codable, Hashable, Sendable {
     public static func fit(model: CrossSectionModel, selected: SelectedData, rule: CalibrationRule = .atLeastNominal) throws -> UncertaintyCalibration {
         guard !selected.split.validation.isEmpty else { throw CalibrationError.noValidationPart }
         guard model.networks.count > 1 || (model.info.monteCarloSamples ?? 0) > 1 else { throw CalibrationError.noSpread }
-        let measured = MeasuredSettings(points: selected.split.train.map { selected.points[$0].kinematics })
+        let measured = MeasuredSettings(trainingPartOf: selected)
         let points = selected.split.validation.map { selected.points[$0] }
         let predictions = model.predict(points.map(\.kinematics), calibrated: false)
         return try fit(heldOut: HeldOutPrediction.of(points, predictions, trainedAt: measured), measuredSettings: measured,
@@ -292,7 +299,6 @@ public enum CalibrationError: Error, CustomStringConvertible, LocalizedError {
     case noValidationPart
     case tooFewPoints(Int)
     case noSpread
-    case coverageOutOfReach(oneSigma: Double, twoSigma: Double)
 
     public var description: String {
         switch self {
@@ -300,9 +306,6 @@ public enum CalibrationError: Error, CustomStringConvertible, LocalizedError {
             "the model has no validation part to calibrate on: train it (or its replicas) with --validation-fraction and/or --validation-spectra-fraction, e.g. 0.1"
         case let .tooFewPoints(n): "only \(n) validation points (or fewer than 20 of each kind): at least 20 are needed to fit a calibration"
         case .noSpread: "the model has no spread to calibrate: it is neither an ensemble nor an MC-dropout model"
-        case let .coverageOutOfReach(one, two):
-            String(format: "even with the spread × %.0f only %.1f%% of the held-out points lie within 1σ and %.1f%% within 2σ: no factor reaches 68.3%% and 95.4%%",
-                   CalibrationRule.largestFactor, 100 * one, 100 * two)
         }
     }
     public var errorDescription: String? { description }
@@ -333,7 +336,9 @@ public enum CalibrationRule: String, Codable, CaseIterable, Sendable, CustomStri
         }
     }
 
-    func factor(deviations: [Double], dataErrors: [Double], spreads: [Double]) throws -> Double {
+    /// The factor the rule picks on the grid; nil when no factor reaches what the rule demands
+    /// (only `atLeastNominal` can demand the impossible).
+    func factor(deviations: [Double], dataErrors: [Double], spreads: [Double]) -> Double? {
         let steps = Int((Self.largestFactor / Self.gridStep).rounded())
         func coverage(_ step: Int) -> Coverage {
             Coverage.of(deviations: deviations, dataErrors: dataErrors, spreads: spreads, scale: Double(step) * Self.gridStep)
@@ -345,8 +350,7 @@ public enum CalibrationRule: String, Codable, CaseIterable, Sendable, CustomStri
                 let cov = coverage(step)
                 if cov.oneSigma >= Self.nominal.oneSigma && cov.twoSigma >= Self.nominal.twoSigma { return Double(step) * Self.gridStep }
             }
-            let widest = coverage(steps)
-            throw CalibrationError.coverageOutOfReach(oneSigma: widest.oneSigma, twoSigma: widest.twoSigma)
+            return nil
         case .closest:
             var best = (loss: Double.infinity, step: 0)
             for step in 0...steps {

@@ -66,8 +66,7 @@ public enum CrossFitting {
     /// The predictions of fold `index`'s held-out points by `model`, trained without them (raw
     /// spread), each marked by whether it lies at a setting the fold's model trained on.
     public static func outOfFold(_ model: CrossSectionModel, fold index: Int, of folds: [DataSplit.CalibrationFold], selected: SelectedData) -> [OutOfFold] {
-        let data = trainingData(selected, without: folds[index])
-        let measured = MeasuredSettings(points: data.split.train.map { selected.points[$0].kinematics })
+        let measured = MeasuredSettings(trainingPartOf: trainingData(selected, without: folds[index]))
         let points = folds[index].heldOut.map { selected.points[$0] }
         let predictions = model.predict(points.map(\.kinematics), calibrated: false)
         return UncertaintyCalibration.HeldOutPrediction.of(points, predictions, trainedAt: measured).map { OutOfFold(fold: index, heldOut: $0) }
@@ -75,7 +74,7 @@ public enum CrossFitting {
 
     /// The factors fitted on all out-of-fold predictions of `folds` of `selected`'s training part.
     public static func fit(_ outOfFold: [OutOfFold], folds k: Int, selected: SelectedData, rule: CalibrationRule = .atLeastNominal) throws -> UncertaintyCalibration {
-        var calibration = try UncertaintyCalibration.fit(heldOut: outOfFold.map(\.heldOut), measuredSettings: MeasuredSettings(points: selected.split.train.map { selected.points[$0].kinematics }),
+        var calibration = try UncertaintyCalibration.fit(heldOut: outOfFold.map(\.heldOut), measuredSettings: MeasuredSettings(trainingPartOf: selected),
                                                          validationSplit: selected.selection.splitMethod.rawValue, rule: rule)
         calibration.crossFittingFolds = k
         return calibration

@@ -114,7 +114,10 @@ struct EnsembleCommand: ParsableCommand {
                 }
                 running = running.filter { $0.1.isRunning }
             }
-            let ensemble = try CrossSectionModel.ensemble(try main.map { try CrossSectionModel.load(URL(fileURLWithPath: $0.file)) })
+            func merged(_ members: [Job]) throws -> CrossSectionModel {
+                try CrossSectionModel.ensemble(try members.map { try CrossSectionModel.load(URL(fileURLWithPath: $0.file)) })
+            }
+            let ensemble = try merged(main)
             // The replicas' data: the bundled set unless --data was passed to them.
             func value(_ flag: String) -> String? { trainOptions.firstIndex(of: flag).flatMap { $0 + 1 < trainOptions.count ? trainOptions[$0 + 1] : nil } }
             let data = {
@@ -128,8 +131,7 @@ struct EnsembleCommand: ParsableCommand {
                 printError("cross-fitting for the calibration: \(CrossFitting.summary(of: heldOut, in: selected))")
                 var outOfFold: [CrossFitting.OutOfFold] = []
                 for (f, members) in folds.enumerated() {
-                    let foldEnsemble = try CrossSectionModel.ensemble(try members.map { try CrossSectionModel.load(URL(fileURLWithPath: $0.file)) })
-                    outOfFold += CrossFitting.outOfFold(foldEnsemble, fold: f, of: heldOut, selected: selected)
+                    outOfFold += CrossFitting.outOfFold(try merged(members), fold: f, of: heldOut, selected: selected)
                 }
                 ensemble.info.calibration = try CrossFitting.fit(outOfFold, folds: k, selected: selected, rule: calibrationRule)
                 printError(describe(ensemble.info.calibration!))
