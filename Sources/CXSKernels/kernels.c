@@ -260,3 +260,68 @@ void xs_batchnorm_backward(const float *restrict dy, const float *restrict norma
         }
     }
 }
+
+// One block of the affine map: `block` (≤ 4) points × 8 outputs starting at column j, summed over
+// i in ascending order in registers. The 4 × 8 case (batches) and the 1 × 8 case (one point) have
+// constant loop bounds, so clang keeps the accumulators in vector registers; every case does the
+// same operations per element.
+static inline __attribute__((always_inline)) void affine_block(const double *restrict x, const double *restrict w,
+                                                               const double *restrict bias, double *restrict y,
+                                                               size_t block, size_t k, size_t n, size_t j) {
+    double acc[4][8];
+    if (block == 4) {
+        for (size_t t = 0; t < 4; t++) for (size_t c = 0; c < 8; c++) acc[t][c] = bias[j + c];
+        for (size_t i = 0; i < k; i++) {
+            const double *wi = w + i * n + j;
+            for (size_t t = 0; t < 4; t++) {
+                const double xi = x[t * k + i];
+                for (size_t c = 0; c < 8; c++) acc[t][c] = acc[t][c] + xi * wi[c];
+            }
+        }
+    } else if (block == 1) {
+        for (size_t c = 0; c < 8; c++) acc[0][c] = bias[j + c];
+        for (size_t i = 0; i < k; i++) {
+            const double *wi = w + i * n + j;
+            const double xi = x[i];
+            for (size_t c = 0; c < 8; c++) acc[0][c] = acc[0][c] + xi * wi[c];
+        }
+    } else {
+        for (size_t t = 0; t < block; t++) for (size_t c = 0; c < 8; c++) acc[t][c] = bias[j + c];
+        for (size_t i = 0; i < k; i++) {
+            const double *wi = w + i * n + j;
+            for (size_t t = 0; t < block; t++) {
+                const double xi = x[t * k + i];
+                for (size_t c = 0; c < 8; c++) acc[t][c] = acc[t][c] + xi * wi[c];
+            }
+        }
+    }
+    for (size_t t = 0; t < block; t++) for (size_t c = 0; c < 8; c++) y[t * n + j + c] = acc[t][c];
+}
+
+XS_CLONES
+void xs_affine_f64(const double *restrict x, const double *restrict w, const double *restrict bias, double *restrict y,
+                   size_t rows, size_t k, size_t n) {
+    if (rows == 1) {
+        // One point (a generator's call): rows of W streamed in turn, y kept in cache.
+        for (size_t c = 0; c < n; c++) y[c] = bias[c];
+        for (size_t i = 0; i < k; i++) {
+            const double xi = x[i], *wi = w + i * n;
+            for (size_t c = 0; c < n; c++) y[c] = y[c] + xi * wi[c];
+        }
+        return;
+    }
+    for (size_t r = 0; r < rows; r += 4) {
+        const size_t block = rows - r < 4 ? rows - r : 4;
+        const double *xr = x + r * k;
+        double *yr = y + r * n;
+        size_t j = 0;
+        for (; j + 8 <= n; j += 8) affine_block(xr, w, bias, yr, block, k, n, j);
+        for (size_t t = 0; t < block; t++) {
+            for (size_t c = j; c < n; c++) {
+                double acc = bias[c];
+                for (size_t i = 0; i < k; i++) acc = acc + xr[t * k + i] * w[i * n + c];
+                yr[t * n + c] = acc;
+            }
+        }
+    }
+}

@@ -117,81 +117,45 @@ public struct ArchiveImporter {
         var Z: Int, A: Int, citation: String, E: Double, theta: Double, omega: Double
     }
 
+    /// Reads every data file in copy order: each data row becomes a point, a duplicate (counted),
+    /// or an exclusion with its `file:line` and reason; then the points are sorted and summarized.
     public func run() throws -> Result {
-        let files = try dataFiles()
         var seen: [PointKey: (sigma: Double, error: Double, location: String, file: String)] = [:]
         var points: [ScatteringPoint] = []
         var counts: [FileCount] = []
         var exclusions: [Exclusion] = []
-
-        for file in files {
+        for file in try dataFiles() {
             var count = FileCount(file: file)
-            let url = archive.appendingPathComponent(file)
-            let data = try Data(contentsOf: url)
-            let text = String(decoding: data, as: UTF8.self)
-            for (number, rawLine) in numberedLines(text) {
-                let location = "\(file):\(number)"
-                var line = rawLine
-                if let hash = line.firstIndex(of: "#") { line = line[..<hash] }
-                let tokens = line.split(whereSeparator: { $0 == " " || $0 == "\t" })
-                if tokens.isEmpty { continue }  // header, comment or blank line: not a data row
+            let text = String(decoding: try Data(contentsOf: archive.appendingPathComponent(file)), as: UTF8.self)
+            for (number, tokens) in Self.dataRows(text) {
                 count.rows += 1
-                func exclude(_ reason: ExclusionReason, _ detail: String) {
-                    exclusions.append(Exclusion(location: location, reason: reason, detail: detail))
-                    count.excluded += 1
-                }
-                let citation: String
-                let numeric: [Substring]
-                var twoErrorColumns = false
-                switch tokens.count {
-                case 8:
-                    citation = String(tokens[7])
-                    numeric = Array(tokens[0..<7])
-                case 9 where Double(tokens[8]) == nil:
-                    citation = String(tokens[8])
-                    numeric = Array(tokens[0..<8])
-                    twoErrorColumns = true
-                default:
-                    exclude(.wrongColumnCount, "\(tokens.count) columns, expected 8 (or 9 with two uncertainty columns)")
-                    continue
-                }
-                let values = numeric.map { Double($0) }
-                if let bad = values.firstIndex(where: { $0 == nil }) {
-                    exclude(.nonNumeric, "column \(bad + 1) is `\(numeric[bad])`")
-                    continue
-                }
-                let v = values.map { $0! }
-                if let bad = v.firstIndex(where: { !$0.isFinite }) {
-                    exclude(.nonFinite, "column \(bad + 1) is `\(numeric[bad])`")
-                    continue
-                }
-                guard let z = Int(exactly: v[0]), let a = Int(exactly: v[1]), z > 0, a >= z else {
-                    exclude(.nonNumeric, "Z and A must be whole numbers with 0 < Z <= A (`\(numeric[0])`, `\(numeric[1])`)")
-                    continue
-                }
-                let (E, theta, omega, sigma) = (v[2], v[3], v[4], v[5])
-                let error = twoErrorColumns ? (v[6] * v[6] + v[7] * v[7]).squareRoot() : v[6]
-                if twoErrorColumns { count.nineColumnRows += 1 }
-                if sigma <= 0 { exclude(.nonPositiveCrossSection, "sigma = \(sigma)"); continue }
-                if error <= 0 { exclude(.nonPositiveError, "error = \(error)"); continue }
-                if E <= 0 { exclude(.nonPositiveBeamEnergy, "E = \(E)"); continue }
-                if omega <= 0 { exclude(.nonPositiveEnergyTransfer, "omega = \(omega)"); continue }
-                if omega >= E { exclude(.energyTransferNotBelowBeam, "omega = \(omega), E = \(E)"); continue }
-                if theta <= 0 || theta >= 180 { exclude(.angleOutOfRange, "theta = \(theta)"); continue }
-
-                let key = PointKey(Z: z, A: a, citation: citation, E: E, theta: theta, omega: omega)
-                if let first = seen[key] {
-                    if first.sigma == sigma && first.error == error {
-                        if first.file == file { count.duplicatesWithinFile += 1 } else { count.duplicatesOfOtherCopy += 1 }
+                let location = "\(file):\(number)"
+                let row = Self.read(tokens)
+                if row.hasTwoErrorColumns { count.nineColumnRows += 1 }
+                var outcome = row.outcome
+                if case let .success(point) = outcome {
+                    let key = PointKey(Z: point.nucleus.Z, A: point.nucleus.A, citation: point.dataset, E: point.beamEnergy, theta: point.angleDegrees,
+                                       omega: point.energyTransfer)
+                    if let first = seen[key] {
+                        let (sigma, error) = (point.crossSection, point.crossSectionError)
+                        if first.sigma == sigma && first.error == error {
+                            if first.file == file { count.duplicatesWithinFile += 1 } else { count.duplicatesOfOtherCopy += 1 }
+                            continue
+                        }
+                        outcome = .failure(RowExclusion(reason: .conflictingRepeat,
+                                                        detail: "sigma = \(sigma) +- \(error) here, \(first.sigma) +- \(first.error) at \(first.location) (kept)"))
                     } else {
-                        exclude(.conflictingRepeat, "sigma = \(sigma) +- \(error) here, \(first.sigma) +- \(first.error) at \(first.location) (kept)")
+                        seen[key] = (point.crossSection, point.crossSectionError, location, file)
                     }
-                    continue
                 }
-                seen[key] = (sigma, error, location, file)
-                count.kept += 1
-                points.append(ScatteringPoint(nucleus: Nucleus(Z: z, A: a), beamEnergy: E, angleDegrees: theta, energyTransfer: omega,
-                                              crossSection: sigma, crossSectionError: error, dataset: citation))
+                switch outcome {
+                case .success(let point):
+                    count.kept += 1
+                    points.append(point)
+                case .failure(let why):
+                    count.excluded += 1
+                    exclusions.append(Exclusion(location: location, reason: why.reason, detail: why.detail))
+                }
             }
             counts.append(count)
         }
@@ -201,6 +165,54 @@ public struct ArchiveImporter {
         }
         let datasets = DatasetsCSV.summarize(points: points, references: try references())
         return Result(points: points, datasets: datasets, files: counts, exclusions: exclusions)
+    }
+
+    /// The data rows of a file with their line numbers, split at blanks and tabs; a header,
+    /// comment (`#` to the end of the line) or blank line is not a data row.
+    static func dataRows(_ text: String) -> [(number: Int, tokens: [Substring])] {
+        numberedLines(text).compactMap { number, rawLine in
+            let line = rawLine.firstIndex(of: "#").map { rawLine[..<$0] } ?? rawLine
+            let tokens = line.split(whereSeparator: { $0 == " " || $0 == "\t" })
+            return tokens.isEmpty ? nil : (number, tokens)
+        }
+    }
+
+    /// Why a data row is not kept, before its reason's `file:line` is known.
+    struct RowExclusion: Error {
+        var reason: ExclusionReason
+        var detail: String
+    }
+
+    /// One data row read: Z A E θ ω σ Δσ citation, or Z A E θ ω σ Δσ_stat Δσ_syst citation (the
+    /// two uncertainties added in quadrature); the point, or why it is excluded. Whether it has
+    /// two uncertainty columns is known once Z and A are read.
+    static func read(_ tokens: [Substring]) -> (hasTwoErrorColumns: Bool, outcome: Swift.Result<ScatteringPoint, RowExclusion>) {
+        func exclude(_ reason: ExclusionReason, _ detail: String, twoColumns: Bool = false) -> (Bool, Swift.Result<ScatteringPoint, RowExclusion>) {
+            (twoColumns, .failure(RowExclusion(reason: reason, detail: detail)))
+        }
+        let twoErrorColumns = tokens.count == 9 && Double(tokens[8]) == nil
+        guard tokens.count == 8 || twoErrorColumns else {
+            return exclude(.wrongColumnCount, "\(tokens.count) columns, expected 8 (or 9 with two uncertainty columns)")
+        }
+        let citation = String(tokens[tokens.count - 1])
+        let numeric = Array(tokens.dropLast())
+        let values = numeric.map { Double($0) }
+        if let bad = values.firstIndex(where: { $0 == nil }) { return exclude(.nonNumeric, "column \(bad + 1) is `\(numeric[bad])`") }
+        let v = values.map { $0! }
+        if let bad = v.firstIndex(where: { !$0.isFinite }) { return exclude(.nonFinite, "column \(bad + 1) is `\(numeric[bad])`") }
+        guard let z = Int(exactly: v[0]), let a = Int(exactly: v[1]), z > 0, a >= z else {
+            return exclude(.nonNumeric, "Z and A must be whole numbers with 0 < Z <= A (`\(numeric[0])`, `\(numeric[1])`)")
+        }
+        let (E, theta, omega, sigma) = (v[2], v[3], v[4], v[5])
+        let error = twoErrorColumns ? (v[6] * v[6] + v[7] * v[7]).squareRoot() : v[6]
+        let physical: [(Bool, ExclusionReason, String)] = [
+            (sigma <= 0, .nonPositiveCrossSection, "sigma = \(sigma)"), (error <= 0, .nonPositiveError, "error = \(error)"),
+            (E <= 0, .nonPositiveBeamEnergy, "E = \(E)"), (omega <= 0, .nonPositiveEnergyTransfer, "omega = \(omega)"),
+            (omega >= E, .energyTransferNotBelowBeam, "omega = \(omega), E = \(E)"), (theta <= 0 || theta >= 180, .angleOutOfRange, "theta = \(theta)"),
+        ]
+        if let (_, reason, detail) = physical.first(where: { $0.0 }) { return exclude(reason, detail, twoColumns: twoErrorColumns) }
+        return (twoErrorColumns, .success(ScatteringPoint(nucleus: Nucleus(Z: z, A: a), beamEnergy: E, angleDegrees: theta, energyTransfer: omega,
+                                                          crossSection: sigma, crossSectionError: error, dataset: citation)))
     }
 
     /// The import report: counts per file, per reason, and every excluded row as `file:line: reason`.

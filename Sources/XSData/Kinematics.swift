@@ -65,9 +65,9 @@ public struct Kinematics: Hashable, Sendable {
     /// The reference network's output scale (Kowal et al., PRC 110, 025501 (2024), and NuWro's
     /// DNN mode): S(E, θ) = 10⁹ α² cos²(θ/2) / (4E² sin⁴(θ/2)) / (E cos(θ/2)), α = 1/137,
     /// so that d²σ/dΩdω [nb/sr/GeV] = S · f with the network output f.
-    public var mottScale: Double { Self.mottScale(beamEnergy: beamEnergy, angleDegrees: angleDegrees) }
+    public var crossSectionScale: Double { Self.crossSectionScale(beamEnergy: beamEnergy, angleDegrees: angleDegrees) }
 
-    public static func mottScale(beamEnergy E: Double, angleDegrees θ: Double) -> Double {
+    public static func crossSectionScale(beamEnergy E: Double, angleDegrees θ: Double) -> Double {
         let half = θ * .pi / 360
         let c = cos(half), s = sin(half)
         let a = PhysicalConstants.alphaReference

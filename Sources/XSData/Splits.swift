@@ -9,23 +9,23 @@ public struct DataSplit: Hashable, Sendable, Codable {
     public var validation: [Int]
     /// Spectra a held-out-spectra split did not take because they alone cover their kinematics
     /// (holding them out would test extrapolation, not interpolation): reported, not hidden.
-    public var spectraKeptForCoverage: Int
+    public var spectraKeptForKinematicCoverage: Int
 
-    public init(train: [Int], test: [Int], validation: [Int] = [], spectraKeptForCoverage: Int = 0) {
+    public init(train: [Int], test: [Int], validation: [Int] = [], spectraKeptForKinematicCoverage: Int = 0) {
         self.train = train.sorted()
         self.test = test.sorted()
         self.validation = validation.sorted()
-        self.spectraKeptForCoverage = spectraKeptForCoverage
+        self.spectraKeptForKinematicCoverage = spectraKeptForKinematicCoverage
     }
 
-    enum CodingKeys: String, CodingKey { case train, test, validation, spectraKeptForCoverage }
+    enum CodingKeys: String, CodingKey { case train, test, validation, spectraKeptForKinematicCoverage = "spectraKeptForCoverage" }
 
-    // Files written before the validation part existed have none.
+    /// An empty validation part and no kept spectra may be left out of a file.
     public init(from decoder: Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         self.init(train: try c.decode([Int].self, forKey: .train), test: try c.decode([Int].self, forKey: .test),
                   validation: try c.decodeIfPresent([Int].self, forKey: .validation) ?? [],
-                  spectraKeptForCoverage: try c.decodeIfPresent(Int.self, forKey: .spectraKeptForCoverage) ?? 0)
+                  spectraKeptForKinematicCoverage: try c.decodeIfPresent(Int.self, forKey: .spectraKeptForKinematicCoverage) ?? 0)
     }
 
     /// How the test part is chosen.
@@ -61,7 +61,7 @@ public struct DataSplit: Hashable, Sendable, Codable {
         for (i, p) in points.enumerated() {
             if held.contains(p.spectrum) { test.append(i) } else { train.append(i) }
         }
-        return DataSplit(train: train, test: test, spectraKeptForCoverage: passedOver)
+        return DataSplit(train: train, test: test, spectraKeptForKinematicCoverage: passedOver)
     }
 
     /// Seeded choice of whole spectra among the points `among`: `fraction` of their spectra.
@@ -107,7 +107,7 @@ public struct DataSplit: Hashable, Sendable, Codable {
             validation = train.filter { held.contains(points[$0].spectrum) }
         }
         let chosen = Set(validation)
-        return DataSplit(train: train.filter { !chosen.contains($0) }, test: test, validation: self.validation + validation, spectraKeptForCoverage: spectraKeptForCoverage)
+        return DataSplit(train: train.filter { !chosen.contains($0) }, test: test, validation: self.validation + validation, spectraKeptForKinematicCoverage: spectraKeptForKinematicCoverage)
     }
 
     /// Folds for cross-fitted calibration of a model's spread (see `CrossFitting` in XSModel).

@@ -141,19 +141,20 @@ public struct SpreadFactor: Codable, Hashable, Sendable {
 /// fitted on validation points drawn at random, and one for everywhere else, fitted on whole
 /// validation spectra held out of training. Either may be missing (its validation kind was not
 /// held out); the other then applies everywhere. How each factor is chosen: `CalibrationRule`.
-public struct UncertaintyCalibration: Codable, Hashable, Sendable {
+public struct UncertaintyCalibration: Codable, Hashable, Sendable, CustomStringConvertible {
     public var atMeasuredSettings: SpreadFactor?
     public var elsewhere: SpreadFactor?
     /// The training part's (E, θ) settings: where `atMeasuredSettings` applies.
     public var measuredSettings: MeasuredSettings
     /// How the model's test part was chosen (its split method).
-    public var validationSplit: String
-    public var rule: String
+    public var validationSplit: DataSplit.Method
+    public var rule: CalibrationRule
     /// Cross-fitted (`CrossFitting`): the factors come from out-of-fold predictions of this many
     /// folds of the training part; nil when they come from a validation part.
     public var crossFittingFolds: Int? = nil
 
-    public init(atMeasuredSettings: SpreadFactor?, elsewhere: SpreadFactor?, measuredSettings: MeasuredSettings, validationSplit: String, rule: String) {
+    public init(atMeasuredSettings: SpreadFactor?, elsewhere: SpreadFactor?, measuredSettings: MeasuredSettings, validationSplit: DataSplit.Method,
+                rule: CalibrationRule) {
         self.atMeasuredSettings = atMeasuredSettings
         self.elsewhere = elsewhere
         self.measuredSettings = measuredSettings
@@ -162,28 +163,34 @@ public struct UncertaintyCalibration: Codable, Hashable, Sendable {
     }
 
     enum CodingKeys: String, CodingKey { case atMeasuredSettings, elsewhere, measuredSettings, validationSplit, rule, crossFittingFolds }
-    /// The first calibrated files (one factor, for everywhere) had these keys instead.
+    /// A calibration with one factor for everywhere may be stored under these keys instead.
     enum SingleFactorKeys: String, CodingKey { case scale, validationPoints, before, after }
 
     public init(from decoder: Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
-        validationSplit = try c.decode(String.self, forKey: .validationSplit)
-        rule = try c.decode(String.self, forKey: .rule)
+        validationSplit = try c.decode(DataSplit.Method.self, forKey: .validationSplit)
+        // The rule is stored by name; a file may also give its description.
+        let ruleText = try c.decode(String.self, forKey: .rule)
+        guard let rule = CalibrationRule(rawValue: ruleText) ?? CalibrationRule.allCases.first(where: { $0.description == ruleText }) else {
+            throw DecodingError.dataCorruptedError(forKey: .rule, in: c, debugDescription: "`\(ruleText)` is not a calibration rule (\(CalibrationRule.allCases.map(\.rawValue).joined(separator: ", ")))")
+        }
+        self.rule = rule
         if c.contains(.measuredSettings) {
             atMeasuredSettings = try c.decodeIfPresent(SpreadFactor.self, forKey: .atMeasuredSettings)
             elsewhere = try c.decodeIfPresent(SpreadFactor.self, forKey: .elsewhere)
             measuredSettings = try c.decode(MeasuredSettings.self, forKey: .measuredSettings)
             crossFittingFolds = try c.decodeIfPresent(Int.self, forKey: .crossFittingFolds)
         } else {
-            let old = try decoder.container(keyedBy: SingleFactorKeys.self)
-            atMeasuredSettings = SpreadFactor(scale: try old.decode(Double.self, forKey: .scale), validationPoints: try old.decode(Int.self, forKey: .validationPoints),
-                                              before: try old.decode(Coverage.self, forKey: .before), after: try old.decode(Coverage.self, forKey: .after))
+            let one = try decoder.container(keyedBy: SingleFactorKeys.self)
+            atMeasuredSettings = SpreadFactor(scale: try one.decode(Double.self, forKey: .scale), validationPoints: try one.decode(Int.self, forKey: .validationPoints),
+                                              before: try one.decode(Coverage.self, forKey: .before), after: try one.decode(Coverage.self, forKey: .after))
             elsewhere = nil
             measuredSettings = MeasuredSettings(points: [])
         }
     }
 
-    /// Predictions with their spread scaled by the factor for each point.
+    /// Predictions with their spread scaled by the factor for each point: the one place a
+    /// calibration is applied (`CrossSectionModel.predict`, and `PointPredictor` through `scale`).
     public func applied(to predictions: [CrossSectionPrediction], at points: [Kinematics]) -> [CrossSectionPrediction] {
         zip(predictions, points).map { $0.scalingSpread(by: scale(beamEnergy: $1.beamEnergy, angleDegrees: $1.angleDegrees)) }
     }
@@ -193,6 +200,20 @@ public struct UncertaintyCalibration: Codable, Hashable, Sendable {
         guard let near = atMeasuredSettings else { return elsewhere?.scale ?? 1 }
         guard let far = elsewhere else { return near.scale }
         return atMeasuredSetting(beamEnergy: E, angleDegrees: θ)! ? near.scale : far.scale
+    }
+
+    /// "spread calibrated: at measured (E, θ) settings c = 0.785 (…); elsewhere c = 0.865 (…)",
+    /// as train, ensemble, calibrate, the card and the report print it.
+    public var description: String {
+        func one(_ name: String, _ f: SpreadFactor?) -> String? {
+            f.map { String(format: "%@ c = %.3f (%d %@ points; coverage 1σ %.1f%% → %.1f%%, 2σ %.1f%% → %.1f%%)", name, $0.scale, $0.validationPoints,
+                           crossFittingFolds == nil ? "validation" : "out-of-fold",
+                           100 * $0.before.oneSigma, 100 * $0.after.oneSigma, 100 * $0.before.twoSigma, 100 * $0.after.twoSigma)
+                     + ($0.fallback.map { " [\($0)]" } ?? "") }
+        }
+        let parts = [one("at measured (E, θ) settings", atMeasuredSettings), one("elsewhere", elsewhere)].compactMap { $0 }
+        let note = atMeasuredSettings == nil || elsewhere == nil ? " (one kind of validation point only: its factor applies everywhere)" : ""
+        return "spread calibrated: " + parts.joined(separator: "; ") + note
     }
 
     /// Which of two factors a point gets: true at a measured (E, θ) setting, false elsewhere; nil
@@ -244,19 +265,6 @@ public struct UncertaintyCalibration: Codable, Hashable, Sendable {
         return factor
     }
 
-    /// Fits the factors for a model on its own validation part (`selected` must be the model's
-    /// selection applied to the data): validation points at a training (E, θ) setting give the
-    /// first factor, the others the second; a group of fewer than 20 points fits none.
-    public static func fit(model: CrossSectionModel, selected: SelectedData, rule: CalibrationRule = .atLeastNominal) throws -> UncertaintyCalibration {
-        guard !selected.split.validation.isEmpty else { throw CalibrationError.noValidationPart }
-        guard model.networks.count > 1 || (model.info.monteCarloSamples ?? 0) > 1 else { throw CalibrationError.noSpread }
-        let measured = MeasuredSettings(trainingPartOf: selected)
-        let points = selected.split.validation.map { selected.points[$0] }
-        let predictions = model.predict(points.map(\.kinematics), calibrated: false)
-        return try fit(heldOut: HeldOutPrediction.of(points, predictions, trainedAt: measured), measuredSettings: measured,
-                       validationSplit: selected.selection.splitMethod.rawValue, rule: rule)
-    }
-
     /// A prediction of a point the model did not train on, and whether the point lies at one of
     /// the (E, θ) settings the model did train on.
     public struct HeldOutPrediction: Sendable {
@@ -280,7 +288,7 @@ public struct UncertaintyCalibration: Codable, Hashable, Sendable {
 
     /// Fits the two factors to held-out predictions (a validation part, or the out-of-fold
     /// predictions of cross-fitting); `measuredSettings` are those of the model being calibrated.
-    public static func fit(heldOut: [HeldOutPrediction], measuredSettings: MeasuredSettings, validationSplit: String,
+    public static func fit(heldOut: [HeldOutPrediction], measuredSettings: MeasuredSettings, validationSplit: DataSplit.Method,
                            rule: CalibrationRule = .atLeastNominal) throws -> UncertaintyCalibration {
         func factor(_ group: [HeldOutPrediction]) throws -> SpreadFactor? {
             guard group.count >= 20 else { return nil }
@@ -289,7 +297,7 @@ public struct UncertaintyCalibration: Codable, Hashable, Sendable {
         }
         let calibration = UncertaintyCalibration(atMeasuredSettings: try factor(heldOut.filter(\.atMeasuredSetting)),
                                                  elsewhere: try factor(heldOut.filter { !$0.atMeasuredSetting }),
-                                                 measuredSettings: measuredSettings, validationSplit: validationSplit, rule: rule.description)
+                                                 measuredSettings: measuredSettings, validationSplit: validationSplit, rule: rule)
         guard calibration.atMeasuredSettings != nil || calibration.elsewhere != nil else { throw CalibrationError.tooFewPoints(heldOut.count) }
         return calibration
     }
@@ -299,6 +307,7 @@ public enum CalibrationError: Error, CustomStringConvertible, LocalizedError {
     case noValidationPart
     case tooFewPoints(Int)
     case noSpread
+    case crossFittingNeedsDropout
 
     public var description: String {
         switch self {
@@ -306,6 +315,8 @@ public enum CalibrationError: Error, CustomStringConvertible, LocalizedError {
             "the model has no validation part to calibrate on: train it (or its replicas) with --validation-fraction and/or --validation-spectra-fraction, e.g. 0.1"
         case let .tooFewPoints(n): "only \(n) validation points (or fewer than 20 of each kind): at least 20 are needed to fit a calibration"
         case .noSpread: "the model has no spread to calibrate: it is neither an ensemble nor an MC-dropout model"
+        case .crossFittingNeedsDropout:
+            "cross-fitting retrains the model's recipe K times: it needs an MC-dropout model (an ensemble needs K fold ensembles: `xsnet ensemble train --calibration-folds K`)"
         }
     }
     public var errorDescription: String? { description }
@@ -322,7 +333,7 @@ public enum CalibrationRule: String, Codable, CaseIterable, Sendable, CustomStri
     /// & Bates 2023). An analysis is hurt more by a band that is too narrow than by one too wide.
     case atLeastNominal = "at-least-nominal"
     /// The c whose coverage comes closest to 68.3% and 95.4% in the sum of squares (ties: the
-    /// largest c); with heavy tails it lands below 95.4% at 2σ. xsnet's first rule.
+    /// largest c); with heavy tails it lands below 95.4% at 2σ.
     case closest
 
     /// The grid of factors searched: 0 … `largestFactor` in steps of `gridStep`.

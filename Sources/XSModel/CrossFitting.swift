@@ -71,36 +71,4 @@ public enum CrossFitting {
         let predictions = model.predict(points.map(\.kinematics), calibrated: false)
         return UncertaintyCalibration.HeldOutPrediction.of(points, predictions, trainedAt: measured).map { OutOfFold(fold: index, heldOut: $0) }
     }
-
-    /// The factors fitted on all out-of-fold predictions of `folds` of `selected`'s training part.
-    public static func fit(_ outOfFold: [OutOfFold], folds k: Int, selected: SelectedData, rule: CalibrationRule = .atLeastNominal) throws -> UncertaintyCalibration {
-        var calibration = try UncertaintyCalibration.fit(heldOut: outOfFold.map(\.heldOut), measuredSettings: MeasuredSettings(trainingPartOf: selected),
-                                                         validationSplit: selected.selection.splitMethod.rawValue, rule: rule)
-        calibration.crossFittingFolds = k
-        return calibration
-    }
-
-    /// Trains one network per fold with `config` on `selected`'s training part minus the fold,
-    /// predicts the fold, and fits the factors on all out-of-fold predictions. `progress` gets
-    /// the number of folds done and the total; `prepare` readies each fold's model for prediction
-    /// as the calibrated model is readied (its number of passes and dropout probability). An
-    /// ensemble's folds are ensembles, trained as processes by `xsnet ensemble train
-    /// --calibration-folds`, which then uses `outOfFold` and `fit`.
-    public static func calibration(selected: SelectedData, config: TrainingConfig, folds: [DataSplit.CalibrationFold],
-                                   rule: CalibrationRule = .atLeastNominal, prepare: (CrossSectionModel) -> Void = { _ in },
-                                   progress: (Int, Int) -> Void = { _, _ in }) throws -> (calibration: UncertaintyCalibration, outOfFold: [OutOfFold]) {
-        // One network with dropout has a spread; without, only an ensemble has (not trained here).
-        guard config.dropout > 0 else { throw CalibrationError.noSpread }
-        let k = folds.count
-        var outOfFold: [OutOfFold] = []
-        for i in folds.indices {
-            let trainer = Trainer(data: trainingData(selected, without: folds[i]), config: config, command: "cross-fitting fold \(i + 1) of \(k)")
-            _ = try trainer.run()
-            let model = trainer.finishedModel(machine: "", version: "")
-            prepare(model)
-            outOfFold += Self.outOfFold(model, fold: i, of: folds, selected: selected)
-            progress(i + 1, k)
-        }
-        return (try fit(outOfFold, folds: k, selected: selected, rule: rule), outOfFold)
-    }
 }

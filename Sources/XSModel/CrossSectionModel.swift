@@ -32,13 +32,13 @@ public struct ModelInfo: Codable, Sendable {
     public var nucleus: String
     public var input: InputTransform
     public var output: OutputTransform
-    public var chi2: Chi2Form
-    public var relativeErrorFloor: Double
     public var normalizations: [NormalizationFit]
     public var selection: DataSelection
     public var split: DataSplit
     public var domain: KinematicDomain
     public var training: TrainingRecord?
+    /// The hyperparameters it was trained with (the loss among them: `config.chi2`,
+    /// `config.relativeErrorFloor`).
     public var config: TrainingConfig
     /// For an ensemble: each member's fitted normalizations and training record (member order).
     public var members: [MemberRecord]? = nil
@@ -55,14 +55,11 @@ public struct ModelInfo: Codable, Sendable {
         public var training: TrainingRecord?
     }
 
-    public init(nucleus: String, input: InputTransform, output: OutputTransform, chi2: Chi2Form, relativeErrorFloor: Double,
-                normalizations: [NormalizationFit], selection: DataSelection, split: DataSplit, domain: KinematicDomain,
+    public init(nucleus: String, input: InputTransform, output: OutputTransform, normalizations: [NormalizationFit], selection: DataSelection, split: DataSplit, domain: KinematicDomain,
                 training: TrainingRecord?, config: TrainingConfig) {
         self.nucleus = nucleus
         self.input = input
         self.output = output
-        self.chi2 = chi2
-        self.relativeErrorFloor = relativeErrorFloor
         self.normalizations = normalizations
         self.selection = selection
         self.split = split
@@ -105,7 +102,7 @@ public final class CrossSectionModel {
 
     /// Float64 prediction copies of the networks, built on first use. A model's weights do not
     /// change after it is made (training works on its own networks and makes a new model).
-    public private(set) lazy var inferenceNetworks: [InferenceNetwork] = networks.map(InferenceNetwork.init)
+    public private(set) lazy var inferenceNetworks: [InferenceNetwork] = networks.map { InferenceNetwork($0) }
 
     /// The features of many points as Float64, row-major.
     func featureRows(_ points: [Kinematics]) -> [Double] {
@@ -144,13 +141,13 @@ public final class CrossSectionModel {
     /// log σ of every point for one network (evaluation mode unless `mode` says otherwise).
     public func logCrossSections(_ points: [Kinematics], network: Network, mode: LayerMode = .evaluation) -> [Double] {
         let z = network.predict(info.input(points), mode: mode)
-        return points.indices.map { i in log(points[i].mottScale) + info.output.logRatio(Double(z[i])).value }
+        return points.indices.map { i in log(points[i].crossSectionScale) + info.output.logRatio(Double(z[i])).value }
     }
 
     /// log σ of every point for member `member`, in Float64 (what `predict` reports).
     public func logCrossSections(_ points: [Kinematics], member: Int) -> [Double] {
         let z = inferenceNetworks[member].predict(featureRows(points))
-        return points.indices.map { i in log(points[i].mottScale) + info.output.logRatio(z[i]).value }
+        return points.indices.map { i in log(points[i].crossSectionScale) + info.output.logRatio(z[i]).value }
     }
 
     /// Predictions with the spread over the members, or over Monte-Carlo dropout passes; with
@@ -167,16 +164,22 @@ public final class CrossSectionModel {
         return calibration.applied(to: raw, at: points)
     }
 
-    /// K stochastic passes with dropout on (Gal & Ghahramani 2016). Pass s applies the same
-    /// masks to every point (`LayerMode.monteCarloPass`): the K passes are K fixed thinned
-    /// networks, so predictions are reproducible point by point and smooth along a spectrum.
+    /// K stochastic passes with dropout on (Gal & Ghahramani 2016). Pass s is one fixed thinned
+    /// network (`InferenceNetwork(_:monteCarloPass:)`, its masks folded into the weights), in
+    /// Float64 as every prediction: reproducible point by point, independent of the batch, and
+    /// smooth along a spectrum.
     func monteCarloPasses(_ points: [Kinematics], samples: Int) -> [[Double]] {
-        let inputs = info.input(points)
-        let logScale = points.map { Foundation.log($0.mottScale) }
+        let features = featureRows(points)
+        let logScale = points.map { Foundation.log($0.crossSectionScale) }
         return (0..<samples).map { s in
-            let z = networks[0].predict(inputs, mode: .monteCarloPass(s))
-            return points.indices.map { i in Foundation.exp(logScale[i] + info.output.logRatio(Double(z[i])).value) }
+            let z = InferenceNetwork(networks[0], monteCarloPass: s).predict(features)
+            return points.indices.map { i in Foundation.exp(logScale[i] + info.output.logRatio(z[i]).value) }
         }
+    }
+
+    /// The dropout probability of the first network's dropout layers; nil without dropout.
+    public var dropoutProbability: Double? {
+        networks.first?.layers.lazy.compactMap { $0 as? Dropout }.first.map { Double($0.probability) }
     }
 
     /// Sets the dropout probability of every dropout layer (MC prediction with another p).

@@ -48,12 +48,6 @@ public struct EvaluationReport: Codable, Sendable {
 }
 
 public enum Evaluation {
-    static func median(_ v: [Double]) -> Double {
-        let s = v.sorted()
-        guard !s.isEmpty else { return .nan }
-        return s.count % 2 == 1 ? s[s.count / 2] : 0.5 * (s[s.count / 2 - 1] + s[s.count / 2])
-    }
-
     /// Metrics of predictions against points; `lambda` gives λ_k per data set.
     public static func metrics(points: [ScatteringPoint], predictions: [CrossSectionPrediction], lambda: (String) -> Double) -> AgreementMetrics {
         let n = Double(points.count)
@@ -85,8 +79,7 @@ public enum Evaluation {
         report(model: model, points: points, predictions: model.predict(points.map(\.kinematics), calibrated: calibrated), splitName: splitName)
     }
 
-    /// The same from predictions already made (one set serves a report and `pointsCSV`; MC-dropout
-    /// predictions differ from call to call).
+    /// The same from predictions already made (one set serves a report and `pointsCSV`).
     public static func report(model: CrossSectionModel, points: [ScatteringPoint], predictions: [CrossSectionPrediction], splitName: String) -> EvaluationReport {
         let sameNucleus = points.first.map { $0.nucleus.name == model.info.nucleus } ?? false
         let lambda: (String) -> Double = { sameNucleus ? model.info.normalization($0) : 1 }

@@ -24,7 +24,7 @@ public final class PointPredictor {
         let info = model.info
         let raw = info.input.features.raw(k)
         for j in 0..<features.count { features[j] = (raw[j] - info.input.mean[j]) / info.input.scale[j] }
-        let logS = log(k.mottScale)
+        let logS = log(k.crossSectionScale)
         let networks = model.inferenceNetworks
         features.withUnsafeBufferPointer { f in
             for m in networks.indices {

@@ -55,101 +55,31 @@ public struct TrainingProgress: Sendable {
     public var secondsLeft: Double
 }
 
-/// Trains a cross-section model: mini-batch χ² descent with the λ_k fitted in closed form.
-public final class Trainer {
-    public let data: SelectedData
-    /// The run's hyperparameters; a resumed run may lower the learning rate (see `xsnet train --resume`).
-    public var config: TrainingConfig
-    public let network: Network
-    public private(set) var info: ModelInfo
-    public private(set) var epoch = 0
-    public private(set) var history: [TrainingLogRow] = []
-    public private(set) var lambdas: [String: Double]
-    public let command: String
-
-    private let chi2: Chi2
-    private var optimizer: any Optimizer
-    private var generator: SeededGenerator
-    private var plateau = PlateauTracker()
-    private var elapsedBefore = 0.0
-    // Per-point arrays, precomputed once.
-    private let features: [Float]
-    private let logScale: [Double]
-    private var sigma: [Double]
-    private let sigmaError: [Double]
+/// Per-point arrays the training loop reads, computed once from the selected data and the input
+/// transform: features, log S(E, θ), the cross sections (a clone's for a bootstrap replica), their
+/// errors, each point's data set, and the training points of an epoch.
+struct TrainingPoints {
+    let features: [Float]
+    let logScale: [Double]
+    var sigma: [Double]
+    let sigmaError: [Double]
+    let datasetOfPoint: [String]
     /// The training points of an epoch (a multiset for the resampling bootstrap).
-    private var trainingPoints: [Int]
-    private let datasetOfPoint: [String]
+    var trainingPoints: [Int]
 
-    /// A pre-trained network and the transforms it was trained with (transfer learning).
-    public struct Start {
-        public var network: Network
-        public var input: InputTransform
-        public var output: OutputTransform
-        public var source: String
-
-        public init(network: Network, input: InputTransform, output: OutputTransform, source: String) {
-            self.network = network
-            self.input = input
-            self.output = output
-            self.source = source
-        }
-    }
-
-    /// A new run, from random weights or (fine-tuning) from a pre-trained network.
-    public init(data: SelectedData, config: TrainingConfig, command: String, startingFrom start: Start? = nil) {
-        self.data = data
-        self.config = config
-        self.command = command
-        chi2 = Chi2(form: config.chi2, relativeErrorFloor: config.relativeErrorFloor)
+    init(_ data: SelectedData, input: InputTransform) {
         let kinematics = data.points.map(\.kinematics)
-        let trainKinematics = data.split.train.map { kinematics[$0] }
-        var input = InputTransform(features: config.features, fittedOn: trainKinematics)
-        var output: OutputTransform
-        switch config.output {
-        case _ where start != nil: output = start!.output
-        case .sigmoid: output = .sigmoidScale
-        case .log:
-            let logs = data.split.train.map { log(data.points[$0].crossSection / kinematics[$0].mottScale) }
-            let mean: Double = logs.reduce(0, +) / Double(logs.count)
-            var sumSquares = 0.0
-            for v in logs { sumSquares += (v - mean) * (v - mean) }
-            let sd = (sumSquares / Double(logs.count)).squareRoot()
-            output = .logScale(offset: mean, width: max(sd, 1e-3))
-        }
-        if let start {
-            // The pre-trained network keeps the transforms it learned with: its inputs must mean the same.
-            input = start.input
-            output = start.output
-            network = start.network.copy()
-        } else {
-            network = Network(spec: config.networkSpec, seed: config.effectiveSeed)
-        }
-        lambdas = Dictionary(uniqueKeysWithValues: data.datasetKeys.map { ($0, 1.0) })
-        info = ModelInfo(nucleus: data.selection.nucleus, input: input, output: output, chi2: config.chi2,
-                         relativeErrorFloor: config.relativeErrorFloor, normalizations: [], selection: data.selection, split: data.split,
-                         domain: KinematicDomain(points: trainKinematics), training: nil, config: config)
-        info.fineTunedFrom = start?.source
         features = input(kinematics)
-        logScale = kinematics.map { log($0.mottScale) }
+        logScale = kinematics.map { Foundation.log($0.crossSectionScale) }
         sigma = data.points.map(\.crossSection)
         sigmaError = data.points.map(\.crossSectionError)
         datasetOfPoint = data.points.map(\.dataset)
-        generator = SeededGenerator(seed: config.effectiveSeed).derived(1)
         trainingPoints = data.split.train
-        optimizer = Self.makeOptimizer(config, network)
-        if config.replica != nil { drawCloneData() }
-        if config.output == .sigmoid && start == nil { initializeSigmoidBias() }
     }
 
-    /// Rebuilds the optimizer for the current trainable set (after freezing blocks).
-    public func resetOptimizer() { optimizer = Self.makeOptimizer(config, network) }
-
-    /// The cross section point `i` is trained on (a clone value for a bootstrap replica).
-    public func trainingCrossSection(_ i: Int) -> Double { sigma[i] }
-
-    /// Replaces the training data by a bootstrap clone (test points keep the measured values).
-    private func drawCloneData() {
+    /// Replaces the training cross sections by a bootstrap clone (test points keep the measured
+    /// values), drawn with `config`'s replica seed.
+    mutating func drawClone(_ data: SelectedData, config: TrainingConfig) {
         var rng = SeededGenerator(seed: config.effectiveSeed).derived(2)
         switch config.bootstrap {
         case .parametric:
@@ -172,6 +102,98 @@ public final class Trainer {
             trainingPoints = data.split.train.map { _ in data.split.train[rng.index(below: data.split.train.count)] }
         }
     }
+}
+
+/// Wall time of a run that may be split over several processes (checkpoint and resume): the
+/// seconds of earlier processes plus this one's since `start`.
+struct Stopwatch {
+    var before: Double
+    private var started = Benchmark.now()
+
+    init(before: Double = 0) { self.before = before }
+
+    var elapsed: Double { before + Benchmark.now() - started }
+    /// Seconds in this process only (the rate for a time-left estimate).
+    var elapsedHere: Double { Benchmark.now() - started }
+}
+
+/// Trains a cross-section model: mini-batch χ² descent with the λ_k fitted in closed form.
+public final class Trainer {
+    public let data: SelectedData
+    public let network: Network
+    /// The model being made; `info.config` is the run's one stored configuration.
+    public private(set) var info: ModelInfo
+    public private(set) var epoch = 0
+    public private(set) var history: [TrainingLogRow] = []
+    public private(set) var lambdas: [String: Double]
+    public let command: String
+
+    private var optimizer: any Optimizer
+    private var generator: SeededGenerator
+    private var plateau = PlateauTracker()
+    private var secondsBefore = 0.0
+    private var points: TrainingPoints
+
+    /// The run's hyperparameters (what the checkpoint, the model file and its card record).
+    public var config: TrainingConfig { info.config }
+    private var chi2: Chi2 { Chi2(form: config.chi2, relativeErrorFloor: config.relativeErrorFloor) }
+
+    /// A pre-trained network and the transforms it was trained with (transfer learning).
+    public struct Start {
+        public var network: Network
+        public var input: InputTransform
+        public var output: OutputTransform
+        public var source: String
+
+        public init(network: Network, input: InputTransform, output: OutputTransform, source: String) {
+            self.network = network
+            self.input = input
+            self.output = output
+            self.source = source
+        }
+    }
+
+    /// A new run, from random weights or (fine-tuning) from a pre-trained network.
+    public init(data: SelectedData, config: TrainingConfig, command: String, startingFrom start: Start? = nil) {
+        self.data = data
+        self.command = command
+        let trainKinematics = data.split.train.map { data.points[$0].kinematics }
+        let input: InputTransform
+        let output: OutputTransform
+        if let start {
+            // The pre-trained network keeps the transforms it learned with: its inputs must mean the same.
+            input = start.input
+            output = start.output
+            network = start.network.copy()
+        } else {
+            input = InputTransform(features: config.features, fittedOn: trainKinematics)
+            output = config.output == .sigmoid ? .sigmoidScale : Self.logOutputTransform(data)
+            network = Network(spec: config.networkSpec, seed: config.effectiveSeed)
+        }
+        lambdas = Dictionary(uniqueKeysWithValues: data.datasetKeys.map { ($0, 1.0) })
+        info = ModelInfo(nucleus: data.selection.nucleus, input: input, output: output, normalizations: [], selection: data.selection,
+                         split: data.split, domain: KinematicDomain(points: trainKinematics), training: nil, config: config)
+        info.fineTunedFrom = start?.source
+        points = TrainingPoints(data, input: input)
+        generator = SeededGenerator(seed: config.effectiveSeed).derived(1)
+        optimizer = Self.makeOptimizer(config, network)
+        if config.replica != nil { points.drawClone(data, config: config) }
+        if config.output == .sigmoid && start == nil { initializeSigmoidBias() }
+    }
+
+    /// The log output transform standardized on the training data: z = (log(σ/S) − mean)/sd.
+    static func logOutputTransform(_ data: SelectedData) -> OutputTransform {
+        let logs = data.split.train.map { log(data.points[$0].crossSection / data.points[$0].kinematics.crossSectionScale) }
+        let mean = logs.reduce(0, +) / Double(logs.count)
+        let sd = (logs.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(logs.count)).squareRoot()
+        return .logScale(offset: mean, width: max(sd, 1e-3))
+    }
+
+    /// Rebuilds the optimizer for the current trainable set (after freezing blocks).
+    public func resetOptimizer() { optimizer = Self.makeOptimizer(config, network) }
+
+    /// The cross section point `i` is trained on (a clone value for a bootstrap replica).
+    public func trainingCrossSection(_ i: Int) -> Double { points.sigma[i] }
 
     static func makeOptimizer(_ config: TrainingConfig, _ network: Network) -> any Optimizer {
         let decay = Float(config.weightDecay)
@@ -186,7 +208,7 @@ public final class Trainer {
     /// With a sigmoid output the default initialization predicts ~200× too much (TRAINING-NOTES):
     /// start the output bias at the logit of the median σ/S of the training data.
     private func initializeSigmoidBias() {
-        let ratios = data.split.train.map { sigma[$0] / exp(logScale[$0]) }.sorted()
+        let ratios = data.split.train.map { points.sigma[$0] / exp(points.logScale[$0]) }.sorted()
         let median = min(max(ratios[ratios.count / 2], 1e-12), 1 - 1e-6)
         if let bias = network.parameters.view(named: "output.dense.bias") {
             network.parameters.setValues(bias, [Float(log(median / (1 - median)))])
@@ -198,39 +220,54 @@ public final class Trainer {
         let (networks, checkpoint, extra) = try ModelFile.decodeWithExtras(CheckpointInfo.self, from: try Data(contentsOf: url), path: url.path)
         let selected = try checkpoint.info.selection.apply(to: data)
         guard let network = networks.first else { throw TrainingError.checkpointMismatch("the checkpoint holds no network") }
+        guard selected.split == checkpoint.info.split else { throw TrainingError.checkpointMismatch("the data no longer give the checkpoint's split") }
         self.data = selected
-        config = checkpoint.info.config
-        command = checkpoint.command
-        chi2 = Chi2(form: config.chi2, relativeErrorFloor: config.relativeErrorFloor)
         self.network = network
         network.dropoutGenerators = checkpoint.dropoutGenerators
+        command = checkpoint.command
         info = checkpoint.info
         epoch = checkpoint.epoch
         history = checkpoint.log
         lambdas = checkpoint.lambdas
         generator = checkpoint.generator
         plateau = checkpoint.plateau
-        elapsedBefore = checkpoint.elapsedSeconds
-        let kinematics = selected.points.map(\.kinematics)
-        features = info.input(kinematics)
-        logScale = kinematics.map { Foundation.log($0.mottScale) }
-        sigma = selected.points.map(\.crossSection)
-        sigmaError = selected.points.map(\.crossSectionError)
-        datasetOfPoint = selected.points.map(\.dataset)
-        trainingPoints = selected.split.train
-        optimizer = Self.makeOptimizer(config, network)
-        if config.replica != nil { drawCloneData() }
-        guard selected.split == info.split else { throw TrainingError.checkpointMismatch("the data no longer give the checkpoint's split") }
+        secondsBefore = checkpoint.elapsedSeconds
+        points = TrainingPoints(selected, input: checkpoint.info.input)
+        optimizer = Self.makeOptimizer(checkpoint.info.config, network)
+        if config.replica != nil { points.drawClone(selected, config: config) }
         guard let state = extra["optimizer"], state.count == optimizer.state.count else {
             throw TrainingError.checkpointMismatch("optimizer state missing or of another size")
         }
         optimizer.restore(state: state, stepCount: checkpoint.optimizerSteps)
     }
 
+    /// The fields a resumed run may change: how long and how fast it goes on, and on how many
+    /// threads. Any other change (the network, the loss, the seed, the data) would make the
+    /// checkpoint's weights, moments and clone data belong to another run.
+    public static let fieldsChangeableOnResume: Set<String> = ["learningRate", "epochs", "evaluateEvery", "threads"]
+
+    /// Changes the stored configuration of a resumed run to `new` and returns the fields that
+    /// changed (JSON names); refuses a change to any field outside `fieldsChangeableOnResume`.
+    /// The change is stored with the run: the next checkpoint, the model file and its card
+    /// show it, and a later resume continues with it.
+    @discardableResult
+    public func reconfigure(_ new: TrainingConfig) throws -> [String] {
+        let changed = try TrainingConfig.changedFields(from: config, to: new)
+        if let refused = changed.first(where: { !Self.fieldsChangeableOnResume.contains($0) }) {
+            throw TrainingError.checkpointMismatch("`\(refused)` is fixed for a resumed run (only \(Self.fieldsChangeableOnResume.sorted().joined(separator: ", ")) may change); start a new run to change it")
+        }
+        guard !changed.isEmpty else { return [] }
+        let state = optimizer.state, steps = optimizer.stepCount
+        info.config = new
+        optimizer = Self.makeOptimizer(new, network)  // its thread count comes from the configuration
+        optimizer.restore(state: state, stepCount: steps)
+        return changed
+    }
+
     public func saveCheckpoint(_ url: URL) throws {
         let checkpoint = CheckpointInfo(info: info, epoch: epoch, generator: generator, dropoutGenerators: network.dropoutGenerators,
                                         optimizerSteps: optimizer.stepCount, plateau: plateau, lambdas: lambdas, log: history,
-                                        elapsedSeconds: elapsedBefore, command: command)
+                                        elapsedSeconds: secondsBefore, command: command)
         try ModelFile.write(networks: [network], metadata: checkpoint, to: url, extraTensors: [("optimizer", optimizer.state)])
     }
 
@@ -243,13 +280,14 @@ public final class Trainer {
     /// instead lets them run away: the network follows f_train = σ/λ_k, so each refit multiplies
     /// λ_k by f_train/f_eval ≠ 1 (measured: every λ_k at its ±5Δλ_k bound after 3,000 epochs).
     public func logPredictions() -> [Double] {
+        let logScale = points.logScale
         guard config.dropout > 0 else {
-            let z = network.predict(features)
+            let z = network.predict(points.features)
             return z.indices.map { logScale[$0] + info.output.logRatio(Double(z[$0])).value }
         }
         var sum = [Double](repeating: 0, count: logScale.count)
         for _ in 0..<Self.monteCarloPassesForFit {
-            let z = network.predict(features, mode: .monteCarloDropout)
+            let z = network.predict(points.features, mode: .monteCarloDropout)
             for i in sum.indices { sum[i] += exp(info.output.logRatio(Double(z[i])).value) }
         }
         return sum.indices.map { logScale[$0] + log(sum[$0] / Double(Self.monteCarloPassesForFit)) }
@@ -260,7 +298,7 @@ public final class Trainer {
         guard !indices.isEmpty else { return .nan }
         var s = 0.0
         for i in indices {
-            let r = (sigma[i] - (lambdas[datasetOfPoint[i]] ?? 1) * exp(logF[i])) / sigmaError[i]
+            let r = (points.sigma[i] - (lambdas[points.datasetOfPoint[i]] ?? 1) * exp(logF[i])) / points.sigmaError[i]
             s += r * r
         }
         return s / Double(indices.count)
@@ -276,12 +314,13 @@ public final class Trainer {
     /// χ²_tot along that direction; the network then follows the data at the common scale.
     func fitNormalizations(_ logF: [Double]) {
         var byDataset: [String: [Int]] = [:]
-        for i in trainingPoints { byDataset[datasetOfPoint[i], default: []].append(i) }
+        for i in points.trainingPoints { byDataset[points.datasetOfPoint[i], default: []].append(i) }
         var weightedSum = 0.0, weights = 0.0
+        let chi2 = self.chi2
         for key in byDataset.keys.sorted() {
             let idx = byDataset[key]!
             let uncertainty = data.normalizationUncertainty[key] ?? NormalizationUncertainties.defaultValue
-            let lambda = chi2.bestNormalization(sigma: idx.map { sigma[$0] }, error: idx.map { sigmaError[$0] },
+            let lambda = chi2.bestNormalization(sigma: idx.map { points.sigma[$0] }, error: idx.map { points.sigmaError[$0] },
                                                 logPrediction: idx.map { logF[$0] }, uncertainty: uncertainty)
             lambdas[key] = lambda
             weightedSum += log(lambda) / (uncertainty * uncertainty)
@@ -298,93 +337,113 @@ public final class Trainer {
     public enum Outcome: Sendable { case finished, interrupted }
 
     /// Trains to `config.epochs`, checkpointing every `checkpointEvery` epochs (and when
-    /// `shouldStop` turns true, after which it returns `.interrupted`).
+    /// `shouldStop` turns true, after which it returns `.interrupted`). Each epoch is the four
+    /// steps of llm.c's loop (forward, zero the gradients, backward, update) over mini-batches;
+    /// every `evaluateEvery` epochs an evaluation refits the λ_k and logs a row.
     public func run(checkpoint: URL? = nil, checkpointEvery: Int = 100, progress: (TrainingProgress) -> Void = { _ in },
                     shouldStop: () -> Bool = { false }) throws -> Outcome {
         BLAS.threads = config.threads
-        let batch = min(config.batchSize, data.split.train.count)
-        network.reserve(batchCapacity: max(batch, 1))
-        let dz = Matrix(rows: 0, columns: 1, capacity: batch)
-        let schedule = config.learningRateSchedule
-        let releaseEpoch = Int(Double(config.epochs) * config.releaseFraction)
-        let started = Benchmark.now()
+        network.reserve(batchCapacity: max(min(config.batchSize, data.split.train.count), 1))
+        var clock = Stopwatch(before: secondsBefore)
         let startEpoch = epoch
-        var wroteCheckpoint = false
         var bestLoss = Double.infinity
-        let f = config.features.count
+        // Where a divergence can resume from: a checkpoint this run wrote or the one it resumed.
+        var lastGoodCheckpoint: String? = startEpoch > 0 ? checkpoint?.path : nil
+        defer { secondsBefore = clock.elapsed }
         while epoch < config.epochs {
-            var rate = schedule.rate(base: config.learningRate, epoch: epoch)
-            if case .reduceOnPlateau = schedule { rate *= plateau.scale }
-            var order = trainingPoints
-            generator.shuffle(&order)
-            var lossSum = 0.0
-            var start = 0
-            while start < order.count {
-                let rows = min(batch, order.count - start)
-                let x = network.inputMatrix(rows: rows)
-                features.withUnsafeBufferPointer { src in
-                    for r in 0..<rows { (x.data + r * f).update(from: src.baseAddress! + order[start + r] * f, count: f) }
-                }
-                let z = network.forward(x, mode: .training)
-                dz.setRows(rows)
-                let inverseRows = 1 / Double(rows)
-                for r in 0..<rows {
-                    let i = order[start + r]
-                    let (ratio, dRatio) = info.output.logRatio(Double(z.data[r]))
-                    let term = chi2.pointTerm(sigma: sigma[i], error: sigmaError[i], logPrediction: logScale[i] + ratio,
-                                              lambda: lambdas[datasetOfPoint[i]] ?? 1)
-                    lossSum += term.value
-                    dz.data[r] = Float(term.dLogF * dRatio * inverseRows)
-                }
-                network.parameters.zeroGradients()
-                network.backward(dz)
-                if config.gradientClip > 0 { clipGradientNorm(network.trainableGroups(weightDecay: 0), maxNorm: Float(config.gradientClip)) }
-                optimizer.step(learningRate: Float(rate))
-                start += rows
-            }
+            let rate = learningRate()
+            let loss = trainEpoch(learningRate: rate)
             epoch += 1
-            let loss = lossSum / Double(order.count)
             // A non-finite loss, or one 10⁴× above the best so far, is divergence. (Adam recovers
             // from spikes of 100× — one bootstrap replica showed one at epoch 779 — so the bound is
             // wide; the floor of 0.1 per point keeps a near-perfect fit of a few points from tripping it.)
             if !loss.isFinite || loss > 10_000 * max(bestLoss, 0.1) {
-                throw TrainingError.diverged(epoch: epoch, loss: loss, checkpoint: wroteCheckpoint || startEpoch > 0 ? checkpoint?.path : nil)
+                throw TrainingError.diverged(epoch: epoch, loss: loss, checkpoint: lastGoodCheckpoint)
             }
             bestLoss = min(bestLoss, loss)
             if epoch % config.evaluateEvery == 0 || epoch == config.epochs {
-                var logF = logPredictions()
-                // Collapse (the failure TRAINING-NOTES saw with the linear χ²): most predictions
-                // non-finite or below e⁻²⁰ of the data. The network cannot recover from it.
-                let collapsed = data.split.train.filter { !logF[$0].isFinite || logF[$0] - log(sigma[$0]) < -20 || logF[$0] - log(sigma[$0]) > 20 }.count
-                if collapsed * 2 > data.split.train.count {
-                    throw TrainingError.diverged(epoch: epoch, loss: loss, checkpoint: wroteCheckpoint || startEpoch > 0 ? checkpoint?.path : nil)
-                }
-                if config.normalization == .fit && epoch >= releaseEpoch {
-                    fitNormalizations(logF)
-                    logF = logPredictions()
-                }
-                let elapsed = elapsedBefore + Benchmark.now() - started
-                let row = TrainingLogRow(epoch: epoch, seconds: elapsed, learningRate: rate, loss: loss,
-                                         trainChi2PerPoint: chi2PerPoint(data.split.train, logF), testChi2PerPoint: chi2PerPoint(data.split.test, logF))
-                history.append(row)
-                if case let .reduceOnPlateau(patience, factor, minimum) = schedule {
-                    _ = plateau.update(metric: loss, patience: patience, factor: factor, minimumFraction: minimum)
-                }
-                let perEpoch = (Benchmark.now() - started) / Double(epoch - startEpoch)
+                let row = try evaluate(loss: loss, learningRate: rate, seconds: clock.elapsed, lastGoodCheckpoint: lastGoodCheckpoint)
+                let perEpoch = clock.elapsedHere / Double(epoch - startEpoch)
                 progress(TrainingProgress(epoch: epoch, epochs: config.epochs, row: row, secondsLeft: perEpoch * Double(config.epochs - epoch)))
             }
             let stop = shouldStop()
             if let checkpoint, epoch % checkpointEvery == 0 || stop {
-                let now = Benchmark.now()
-                elapsedBefore += now - started
+                secondsBefore = clock.elapsed
                 try saveCheckpoint(checkpoint)
-                elapsedBefore -= now - started  // keep counting from `started`
-                wroteCheckpoint = true
+                lastGoodCheckpoint = checkpoint.path
             }
-            if stop && epoch < config.epochs { elapsedBefore += Benchmark.now() - started; return .interrupted }
+            if stop && epoch < config.epochs { return .interrupted }
         }
-        elapsedBefore += Benchmark.now() - started
         return .finished
+    }
+
+    /// The learning rate of the current epoch (the schedule, and the plateau scale if it reduces on plateau).
+    func learningRate() -> Double {
+        let schedule = config.learningRateSchedule
+        let rate = schedule.rate(base: config.learningRate, epoch: epoch)
+        if case .reduceOnPlateau = schedule { return rate * plateau.scale }
+        return rate
+    }
+
+    /// One pass over the shuffled training points in mini-batches; returns the mean χ² term per point.
+    func trainEpoch(learningRate rate: Double) -> Double {
+        let batch = min(config.batchSize, data.split.train.count)
+        let f = config.features.count
+        let chi2 = self.chi2
+        let dz = Matrix(rows: 0, columns: 1, capacity: batch)
+        var order = points.trainingPoints
+        generator.shuffle(&order)
+        var lossSum = 0.0
+        var start = 0
+        while start < order.count {
+            let rows = min(batch, order.count - start)
+            let x = network.inputMatrix(rows: rows)
+            points.features.withUnsafeBufferPointer { src in
+                for r in 0..<rows { (x.data + r * f).update(from: src.baseAddress! + order[start + r] * f, count: f) }
+            }
+            // 1. forward
+            let z = network.forward(x, mode: .training)
+            dz.setRows(rows)
+            let inverseRows = 1 / Double(rows)
+            for r in 0..<rows {
+                let i = order[start + r]
+                let (ratio, dRatio) = info.output.logRatio(Double(z.data[r]))
+                let term = chi2.pointTerm(sigma: points.sigma[i], error: points.sigmaError[i], logPrediction: points.logScale[i] + ratio,
+                                          lambda: lambdas[points.datasetOfPoint[i]] ?? 1)
+                lossSum += term.value
+                dz.data[r] = Float(term.dLogF * dRatio * inverseRows)
+            }
+            // 2. zero the gradients, 3. backward, 4. update
+            network.parameters.zeroGradients()
+            network.backward(dz)
+            if config.gradientClip > 0 { clipGradientNorm(network.trainableGroups(weightDecay: 0), maxNorm: Float(config.gradientClip)) }
+            optimizer.step(learningRate: Float(rate))
+            start += rows
+        }
+        return lossSum / Double(order.count)
+    }
+
+    /// The evaluation after an epoch: the collapse check, the λ_k refit (once released), the
+    /// plateau update and the log row, which it appends to the history and returns.
+    func evaluate(loss: Double, learningRate rate: Double, seconds: Double, lastGoodCheckpoint: String?) throws -> TrainingLogRow {
+        var logF = logPredictions()
+        // Collapse (the failure TRAINING-NOTES saw with the linear χ²): most predictions
+        // non-finite or more than e²⁰ away from the data. The network cannot recover from it.
+        let collapsed = data.split.train.filter { !logF[$0].isFinite || abs(logF[$0] - log(points.sigma[$0])) > 20 }.count
+        if collapsed * 2 > data.split.train.count {
+            throw TrainingError.diverged(epoch: epoch, loss: loss, checkpoint: lastGoodCheckpoint)
+        }
+        if config.normalization == .fit && epoch >= Int(Double(config.epochs) * config.releaseFraction) {
+            fitNormalizations(logF)
+            logF = logPredictions()
+        }
+        let row = TrainingLogRow(epoch: epoch, seconds: seconds, learningRate: rate, loss: loss,
+                                 trainChi2PerPoint: chi2PerPoint(data.split.train, logF), testChi2PerPoint: chi2PerPoint(data.split.test, logF))
+        history.append(row)
+        if case let .reduceOnPlateau(patience, factor, minimum) = config.learningRateSchedule {
+            _ = plateau.update(metric: loss, patience: patience, factor: factor, minimumFraction: minimum)
+        }
+        return row
     }
 
     /// The trained model, with its fitted normalizations and provenance.
@@ -396,7 +455,7 @@ public final class Trainer {
         // A network trained with dropout predicts with Monte-Carlo dropout (model B), 100 passes by default.
         if config.dropout > 0 { info.monteCarloSamples = 100 }
         let formatter = ISO8601DateFormatter()
-        info.training = TrainingRecord(command: command, seed: config.effectiveSeed, epochs: epoch, wallSeconds: elapsedBefore, machine: machine,
+        info.training = TrainingRecord(command: command, seed: config.effectiveSeed, epochs: epoch, wallSeconds: secondsBefore, machine: machine,
                                        dataHash: data.dataHash, xsnetVersion: version, finishedAt: formatter.string(from: Date()))
         return CrossSectionModel(networks: [network], info: info)
     }

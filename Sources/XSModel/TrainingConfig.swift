@@ -1,3 +1,4 @@
+import Foundation
 import XSCore
 import XSNN
 
@@ -33,9 +34,9 @@ public struct TrainingConfig: Codable, Hashable, Sendable {
     public var gradientClip = 0.0
     public var normalization: NormalizationMode = .fit
     /// λ_k are held at 1 for this fraction of the epochs, then fitted: a network far from its
-    /// fit would otherwise carry them away (TRAINING-NOTES). 0.7 measured best on the carbon test
-    /// split (README, "Choosing the recipe"); earlier releases lower χ²/N but let the λ_k and
-    /// the network drift together, away from the data as published.
+    /// fit would otherwise carry them away. 0.7 measured best on the carbon test split (README,
+    /// "Choosing the recipe"); releasing them earlier lowers χ²/N but lets the λ_k and the network
+    /// drift together, away from the data as published.
     public var releaseFraction = 0.7
     /// Each λ_k stays within this many Δλ_k of 1 (a network far from its fit would otherwise
     /// push them away: TRAINING-NOTES saw λ_k 10–25σ off with the reference recipe).
@@ -66,38 +67,34 @@ public struct TrainingConfig: Codable, Hashable, Sendable {
 
     public init() {}
 
-    enum CodingKeys: String, CodingKey { case features, output, chi2, relativeErrorFloor, depth, width, activation, batchNorm, dropout, optimizer, learningRate, weightDecay, schedule, minimumLearningRateFraction, epochs, batchSize, gradientClip, normalization, releaseFraction, normalizationBound, evaluateEvery, seed, threads, replica, replicaCount, bootstrap }
+    /// A configuration from JSON that may give only some fields (`xsnet train --config FILE`, or a
+    /// file written before a field existed): the given fields laid over `base`'s. A key that is
+    /// not a field is refused by name, so a misspelt option is not silently ignored.
+    public static func decode(json data: Data, over base: TrainingConfig = .fast) throws -> TrainingConfig {
+        guard let given = try JSONSerialization.jsonObject(with: data) as? [String: Any] else {
+            throw TrainingConfigError.notAnObject
+        }
+        return try completing(given, over: base)
+    }
 
-    /// Decodes a configuration; keys it lacks (files written by an older xsnet) take their defaults.
-    public init(from decoder: Decoder) throws {
-        let c = try decoder.container(keyedBy: CodingKeys.self)
-        let d = TrainingConfig()
-        features = try c.decodeIfPresent(type(of: d.features), forKey: .features) ?? d.features
-        output = try c.decodeIfPresent(type(of: d.output), forKey: .output) ?? d.output
-        chi2 = try c.decodeIfPresent(type(of: d.chi2), forKey: .chi2) ?? d.chi2
-        relativeErrorFloor = try c.decodeIfPresent(type(of: d.relativeErrorFloor), forKey: .relativeErrorFloor) ?? d.relativeErrorFloor
-        depth = try c.decodeIfPresent(type(of: d.depth), forKey: .depth) ?? d.depth
-        width = try c.decodeIfPresent(type(of: d.width), forKey: .width) ?? d.width
-        activation = try c.decodeIfPresent(type(of: d.activation), forKey: .activation) ?? d.activation
-        batchNorm = try c.decodeIfPresent(type(of: d.batchNorm), forKey: .batchNorm) ?? d.batchNorm
-        dropout = try c.decodeIfPresent(type(of: d.dropout), forKey: .dropout) ?? d.dropout
-        optimizer = try c.decodeIfPresent(type(of: d.optimizer), forKey: .optimizer) ?? d.optimizer
-        learningRate = try c.decodeIfPresent(type(of: d.learningRate), forKey: .learningRate) ?? d.learningRate
-        weightDecay = try c.decodeIfPresent(type(of: d.weightDecay), forKey: .weightDecay) ?? d.weightDecay
-        schedule = try c.decodeIfPresent(type(of: d.schedule), forKey: .schedule) ?? d.schedule
-        minimumLearningRateFraction = try c.decodeIfPresent(type(of: d.minimumLearningRateFraction), forKey: .minimumLearningRateFraction) ?? d.minimumLearningRateFraction
-        epochs = try c.decodeIfPresent(type(of: d.epochs), forKey: .epochs) ?? d.epochs
-        batchSize = try c.decodeIfPresent(type(of: d.batchSize), forKey: .batchSize) ?? d.batchSize
-        gradientClip = try c.decodeIfPresent(type(of: d.gradientClip), forKey: .gradientClip) ?? d.gradientClip
-        normalization = try c.decodeIfPresent(type(of: d.normalization), forKey: .normalization) ?? d.normalization
-        releaseFraction = try c.decodeIfPresent(type(of: d.releaseFraction), forKey: .releaseFraction) ?? d.releaseFraction
-        normalizationBound = try c.decodeIfPresent(type(of: d.normalizationBound), forKey: .normalizationBound) ?? d.normalizationBound
-        evaluateEvery = try c.decodeIfPresent(type(of: d.evaluateEvery), forKey: .evaluateEvery) ?? d.evaluateEvery
-        seed = try c.decodeIfPresent(type(of: d.seed), forKey: .seed) ?? d.seed
-        threads = try c.decodeIfPresent(type(of: d.threads), forKey: .threads) ?? d.threads
-        replica = try c.decodeIfPresent(type(of: d.replica), forKey: .replica) ?? d.replica
-        replicaCount = try c.decodeIfPresent(type(of: d.replicaCount), forKey: .replicaCount) ?? d.replicaCount
-        bootstrap = try c.decodeIfPresent(type(of: d.bootstrap), forKey: .bootstrap) ?? d.bootstrap
+    /// The fields (JSON names, sorted) whose values differ between two configurations.
+    public static func changedFields(from old: TrainingConfig, to new: TrainingConfig) throws -> [String] {
+        let a = try old.jsonFields(), b = try new.jsonFields()
+        return Set(a.keys).union(b.keys).filter { a[$0] != b[$0] }.sorted()
+    }
+
+    /// The fields as JSON values by their JSON names (what a model file stores).
+    public func jsonFields() throws -> [String: NSObject] {
+        try JSONSerialization.jsonObject(with: JSONEncoder().encode(self)) as! [String: NSObject]
+    }
+
+    /// `given` (a JSON object) laid over `base`'s encoded fields, decoded.
+    static func completing(_ given: [String: Any], over base: TrainingConfig = .fast) throws -> TrainingConfig {
+        var merged = try JSONSerialization.jsonObject(with: JSONEncoder().encode(base)) as! [String: Any]
+        let known = Set(merged.keys).union(["replica", "replicaCount"])  // the optional fields are absent when nil
+        if let unknown = given.keys.sorted().first(where: { !known.contains($0) }) { throw TrainingConfigError.unknownField(unknown) }
+        merged.merge(given) { _, new in new }
+        return try JSONDecoder().decode(TrainingConfig.self, from: JSONSerialization.data(withJSONObject: merged))
     }
 
     /// The fast default recipe (see the README for the measurements behind it).
@@ -138,4 +135,17 @@ public struct TrainingConfig: Codable, Hashable, Sendable {
         case .plateau: .reduceOnPlateau(patience: max(epochs / 20, 5), factor: 0.5, minimumFraction: minimumLearningRateFraction)
         }
     }
+}
+
+public enum TrainingConfigError: Error, CustomStringConvertible, LocalizedError {
+    case notAnObject
+    case unknownField(String)
+
+    public var description: String {
+        switch self {
+        case .notAnObject: "a training configuration is a JSON object of hyperparameters (the `config` object of a model file)"
+        case .unknownField(let key): "`\(key)` is not a hyperparameter of a training configuration"
+        }
+    }
+    public var errorDescription: String? { description }
 }

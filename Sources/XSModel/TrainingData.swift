@@ -37,7 +37,7 @@ public struct DataSelection: Codable, Hashable, Sendable {
 
     enum CodingKeys: String, CodingKey { case nucleus, datasets, minimumEnergyTransfer, splitMethod, testFraction, splitSeed, validationFraction, validationSpectraFraction }
 
-    // Model files written before the validation part existed have none.
+    // A selection without a validation part may leave its fractions out.
     public init(from decoder: Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         self.init(nucleus: try c.decode(String.self, forKey: .nucleus), datasets: try c.decodeIfPresent([String].self, forKey: .datasets),

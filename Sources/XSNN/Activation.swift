@@ -102,6 +102,14 @@ public final class Dropout: Layer {
         dInput = Matrix(rows: 0, columns: inputFeatures, capacity: batchCapacity)
     }
 
+    /// The mask of Monte-Carlo pass `pass`, one factor per feature (0 or 1/(1 − p)) for every
+    /// point: drawn from a stream fixed by the pass key and the pass number.
+    public func passMask(_ pass: Int) -> [Float] {
+        let keep = 1 - probability, scale = 1 / keep
+        var stream = SeededGenerator(seed: passKey).derived(UInt64(pass))
+        return (0..<inputFeatures).map { _ -> Float in stream.uniformFloat() < keep ? scale : 0 }
+    }
+
     public func forward(_ x: Matrix, mode: LayerMode) -> Matrix {
         active = probability > 0 && mode != .evaluation
         guard active else { return x }
@@ -109,9 +117,7 @@ public final class Dropout: Layer {
         output.setRows(x.rows)
         let keep = 1 - probability, scale = 1 / keep
         if case let .monteCarloPass(pass) = mode {
-            // One mask for the whole batch, from a stream fixed by the pass key and the pass number.
-            var stream = SeededGenerator(seed: passKey).derived(UInt64(pass))
-            let columnMask = (0..<inputFeatures).map { _ -> Float in stream.uniformFloat() < keep ? scale : 0 }
+            let columnMask = passMask(pass)
             for r in 0..<x.rows {
                 for j in 0..<inputFeatures {
                     let i = r * inputFeatures + j

@@ -23,12 +23,6 @@ public enum Benchmark {
         return median(times)
     }
 
-    public static func median(_ xs: [Double]) -> Double {
-        let s = xs.sorted()
-        guard !s.isEmpty else { return .nan }
-        return s.count % 2 == 1 ? s[s.count / 2] : (s[s.count / 2 - 1] + s[s.count / 2]) / 2
-    }
-
     /// GFLOP/s of an n × n × n sgemm (median of `repeats`).
     public static func sgemmGFLOPs(size n: Int = 2048, repeats: Int = 5) -> Double {
         let a = Matrix(rows: n, columns: n), b = Matrix(rows: n, columns: n), c = Matrix(rows: n, columns: n)

@@ -42,8 +42,6 @@ public final class Matrix {
         set { data[row * columns + column] = newValue }
     }
 
-    public func zero() { data.update(repeating: 0, count: rows * columns) }
-
     /// The active elements as an array (tests, file output).
     public var values: [Float] { Array(UnsafeBufferPointer(start: data, count: rows * columns)) }
 

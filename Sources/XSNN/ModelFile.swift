@@ -42,7 +42,7 @@ public enum ModelFile {
     public static let version = 1
 
     /// How tensors are stored.
-    public enum Storage: String, Codable, Sendable {
+    public enum Storage: String, Codable, CaseIterable, Sendable {
         case float32 = "f32"
         case float16 = "f16"
         var bytesPerValue: Int { self == .float32 ? 4 : 2 }
@@ -129,11 +129,6 @@ public enum ModelFile {
     public static func write<Metadata: Codable>(networks: [Network], metadata: Metadata, to url: URL, storage: Storage = .float32,
                                                 extraTensors: [(name: String, values: [Float])] = []) throws {
         try AtomicFile.write(try encode(networks: networks, metadata: metadata, storage: storage, extraTensors: extraTensors), to: url)
-    }
-
-    /// Reads only the metadata (cheap: no networks are built).
-    public static func readMetadata<Metadata: Codable>(_ type: Metadata.Type, from data: Data, path: String = "model") throws -> Metadata {
-        try parseHeader(type, data, path: path).header.metadata
     }
 
     static func parseHeader<Metadata: Codable>(_ type: Metadata.Type, _ data: Data, path: String) throws -> (header: Header<Metadata>, payloadStart: Int) {

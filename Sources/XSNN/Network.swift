@@ -69,9 +69,8 @@ public final class Network {
     private var inputBuffer: Matrix
 
     /// The key of block i's Monte-Carlo prediction masks: the same for every network of an
-    /// architecture, whatever its seed. It is the dropout seed a network built with seed 0 gets,
-    /// which is how model files are read back, so models written before the key existed predict
-    /// as they did.
+    /// architecture, whatever its seed, so a network read back from its file (built with seed 0)
+    /// predicts as the one that was saved. It equals the dropout seed of a network built with seed 0.
     static func monteCarloPassKey(block i: Int) -> UInt64 {
         var stream = SeededGenerator(seed: 0).derived(UInt64(i))
         return stream.next()
@@ -183,10 +182,10 @@ public final class Network {
     public var trainableParameterCount: Int { trainableViews.reduce(0) { $0 + $1.count } }
 
     /// Optimizer groups for the trainable tensors; `weightDecay` goes to weight matrices only.
-    public func trainableGroups(weightDecay: Float, learningRateScale: Float = 1) -> [ParameterGroup] {
+    public func trainableGroups(weightDecay: Float) -> [ParameterGroup] {
         trainableViews.map { v in
             ParameterGroup(values: parameters.values + v.offset, gradients: parameters.gradients + v.offset, count: v.count,
-                           learningRateScale: learningRateScale, weightDecay: v.decays ? weightDecay : 0)
+                           weightDecay: v.decays ? weightDecay : 0)
         }
     }
 

@@ -87,7 +87,7 @@ public struct Adam: Optimizer {
             for (k, group) in groups.enumerated() {
                 let a = max(lo, offset), b = min(hi, offset + group.count)
                 if a < b {
-                    let lr = learningRate * group.learningRateScale
+                    let lr = learningRate
                     Elementwise.adamUpdate(theta: group.values, gradient: group.gradients, m: m[k], v: v[k], range: (a - offset)..<(b - offset),
                                            beta1: b1, beta2: b2, epsilon: eps, stepSize: lr / correction1,
                                            inverseSqrtCorrection2: inverseSqrtCorrection2, l2: decoupled ? 0 : group.weightDecay,
@@ -136,7 +136,7 @@ public struct SGD: Optimizer {
     public mutating func step(learningRate: Float) {
         stepCount += 1
         for (k, group) in groups.enumerated() {
-            let lr = learningRate * group.learningRateScale
+            let lr = learningRate
             velocity[k].withUnsafeMutableBufferPointer { b in
                 for i in 0..<group.count {
                     let g = group.gradients[i] + group.weightDecay * group.values[i]

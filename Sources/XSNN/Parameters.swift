@@ -52,22 +52,18 @@ public final class ParameterStore {
     public var allValues: [Float] { Array(UnsafeBufferPointer(start: values, count: count)) }
 }
 
-/// A contiguous range of parameters that an optimizer updates, with its own learning-rate scale:
-/// trainable network tensors, or parameters that are not layer weights (the per-data-set
-/// normalizations λ_k of the χ², for example).
+/// A contiguous range of parameters that an optimizer updates (one trainable tensor of a
+/// network) with its weight decay: weight matrices decay, biases and batch-norm γ, β do not.
 public struct ParameterGroup {
     public var values: UnsafeMutablePointer<Float>
     public var gradients: UnsafeMutablePointer<Float>
     public var count: Int
-    public var learningRateScale: Float
     public var weightDecay: Float
 
-    public init(values: UnsafeMutablePointer<Float>, gradients: UnsafeMutablePointer<Float>, count: Int,
-                learningRateScale: Float = 1, weightDecay: Float = 0) {
+    public init(values: UnsafeMutablePointer<Float>, gradients: UnsafeMutablePointer<Float>, count: Int, weightDecay: Float = 0) {
         self.values = values
         self.gradients = gradients
         self.count = count
-        self.learningRateScale = learningRateScale
         self.weightDecay = weightDecay
     }
 }

@@ -101,9 +101,6 @@ struct GraphBuilder {
 public enum ONNXExport {
     public static let opset = 17
 
-    /// Folds an evaluation-mode batch norm into the dense layer before it:
-    /// W′ = W·diag(γ/√(v+ε)), b′ = (b − μ)·γ/√(v+ε) + β.
-
     /// The ONNX model of one network of `model`.
     public static func model(_ model: CrossSectionModel, member: Int, batch: Int?) throws -> Onnx_ModelProto {
         let info = model.info

@@ -5,160 +5,31 @@ import XSData
 import XSModel
 import XSNN
 
-/// Reads feed-forward ONNX networks on the 5 reference inputs (the form of the published
-/// carbon ensemble NuWro loads, and of xsnet's own reference-input exports) into xsnet models.
+/// Reads feed-forward ONNX networks on the 5 reference inputs (the form of the published carbon
+/// ensemble NuWro loads, and of xsnet's own reference-input exports) into xsnet models.
 ///
-/// Accepted nodes, in order: Gemm (or MatMul followed by Add), an optional BatchNormalization
-/// (folded into the dense layer), an activation (Relu, Tanh, Sigmoid, or x·Sigmoid(x) = SiLU),
-/// repeated; the last dense layer is followed by Sigmoid, 1/(1 + exp(−z)), exp(−softplus(−z)),
-/// or exp(a·z + b): the output transforms of xsnet's export. Identity, Dropout, Flatten and Cast
-/// pass through (xsnet's export computes in float64 between a float32 input and output).
+/// The graph is read as a chain from its input to its output by ordered node patterns
+/// (`ONNXImport.patterns`), each of which either consumes a known sequence of nodes exactly or
+/// does not match; a node that no pattern matches is refused with its name and op. So a graph is
+/// read exactly or not at all: never a silent approximation.
 public enum ONNXImport {
-    struct DenseLayer {
-        var weight: [Float]
-        var bias: [Float]
-        var rows: Int
-        var columns: Int
-        var activation: ActivationKind = .identity
-    }
-
-    static func floats(_ t: Onnx_TensorProto) throws -> [Float] {
-        if t.dataType == Int32(Onnx_TensorProto.DataType.double.rawValue) && !t.doubleData.isEmpty { return t.doubleData.map(Float.init) }
-        guard t.dataType == Int32(Onnx_TensorProto.DataType.float.rawValue) else { throw ONNXError.unsupported("tensor \(t.name) is not float32") }
-        let count = t.dims.reduce(1) { $0 * Int($1) }
-        if !t.floatData.isEmpty {
-            guard t.floatData.count == count else { throw ONNXError.malformed("tensor \(t.name) holds \(t.floatData.count) values, its shape \(t.dims) needs \(count)") }
-            return t.floatData
-        }
-        guard t.rawData.count == 4 * count else { throw ONNXError.malformed("tensor \(t.name) holds \(t.rawData.count) bytes, its shape \(t.dims) needs \(4 * count)") }
-        return t.rawData.withUnsafeBytes { raw in (0..<count).map { Float(bitPattern: UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: 4 * $0, as: UInt32.self))) } }
-    }
-
     /// One network and its output transform from a serialized ONNX model.
     public static func network(from data: Data, file: String) throws -> (network: Network, output: OutputTransform) {
         let model: Onnx_ModelProto
         do { model = try Onnx_ModelProto(serializedBytes: data) } catch {
             throw ONNXError.malformed("\(file): \(error)")
         }
-        let graph = model.graph
-        guard graph.input.count >= 1, !graph.node.isEmpty else { throw ONNXError.malformed("\(file): the graph has no input or no nodes") }
-        var constants: [String: (values: [Float], dims: [Int])] = [:]
-        for t in graph.initializer { constants[t.name] = (try floats(t), t.dims.map(Int.init)) }
-        // Constant nodes (tf2onnx writes some) count as initializers.
-        for n in graph.node where n.opType == "Constant" {
-            if let a = n.attribute.first(where: { $0.name == "value" }), a.hasT { constants[n.output[0]] = (try floats(a.t), a.t.dims.map(Int.init)) }
-        }
-        let inputName = graph.input.first { constants[$0.name] == nil }?.name ?? graph.input[0].name
-        var layers: [DenseLayer] = []
-        var current = inputName
-        var output: OutputTransform? = nil
-        var pendingScale: Float? = nil, pendingOffset: Float? = nil
-        var sigmoidOf: String? = nil
-        // Progress through the two sigmoid tails xsnet writes after the last dense layer:
-        // Neg(1) → Softplus(2) → Neg(3) → Exp, or Neg(1) → Exp(10) → Add(11) → Div.
-        var sigmoidTailStage = 0
-        func constant(_ name: String) throws -> (values: [Float], dims: [Int]) {
-            guard let c = constants[name] else { throw ONNXError.unsupported("`\(name)` is not a constant") }
-            return c
-        }
-        func other(_ n: Onnx_NodeProto) -> String? { n.input.first { $0 != current } }
-        for n in graph.node where n.opType != "Constant" {
-            guard n.input.contains(current) else {
-                throw ONNXError.unsupported("\(file): node \(n.name) (\(n.opType)) does not continue the chain from the input")
+        var chain = try Chain(model.graph, file: file)
+        while !chain.atEnd {
+            guard let pattern = patterns.first(where: { (try? $0.match(chain)) != nil }) else {
+                let n = chain.nodes[chain.position]
+                throw ONNXError.unsupported("\(file): node `\(n.name)` (\(n.opType)) is not part of a known layer pattern here")
             }
-            switch n.opType {
-            case "Identity", "Dropout", "Flatten", "Cast":
-                break
-            case "Gemm":
-                let w = try constant(n.input[1])
-                let transB = n.attribute.first { $0.name == "transB" }?.i ?? 0
-                let transA = n.attribute.first { $0.name == "transA" }?.i ?? 0
-                let alpha = n.attribute.first { $0.name == "alpha" }.map { $0.f } ?? 1
-                let beta = n.attribute.first { $0.name == "beta" }.map { $0.f } ?? 1
-                guard transA == 0, alpha == 1, beta == 1, w.dims.count == 2 else { throw ONNXError.unsupported("Gemm with transA, alpha or beta ≠ defaults") }
-                var rows = w.dims[0], cols = w.dims[1], weight = w.values
-                if transB == 1 {
-                    (rows, cols) = (cols, rows)
-                    weight = (0..<(rows * cols)).map { k in w.values[(k % cols) * rows + k / cols] }
-                }
-                let bias = n.input.count > 2 ? try constant(n.input[2]).values : [Float](repeating: 0, count: cols)
-                guard bias.count == cols else { throw ONNXError.unsupported("Gemm bias of \(bias.count), expected \(cols)") }
-                layers.append(DenseLayer(weight: weight, bias: bias, rows: rows, columns: cols))
-            case "MatMul":
-                guard let name = other(n) else { throw ONNXError.unsupported("MatMul of two variables") }
-                let w = try constant(name)
-                guard w.dims.count == 2 else { throw ONNXError.unsupported("MatMul weight of rank \(w.dims.count)") }
-                layers.append(DenseLayer(weight: w.values, bias: [Float](repeating: 0, count: w.dims[1]), rows: w.dims[0], columns: w.dims[1]))
-            case "Add" where sigmoidTailStage == 10:
-                sigmoidTailStage = 11
-            case "Div" where sigmoidTailStage == 11:
-                output = .sigmoidScale
-            case "Add" where pendingScale != nil:
-                pendingOffset = try constant(other(n) ?? "").values.first
-            case "Add":
-                guard let name = other(n), var last = layers.popLast(), last.activation == .identity else { throw ONNXError.unsupported("Add that is not a dense layer's bias") }
-                let b = try constant(name).values
-                guard b.count == last.columns else { throw ONNXError.unsupported("bias of \(b.count), expected \(last.columns)") }
-                for j in 0..<last.columns { last.bias[j] += b[j] }
-                layers.append(last)
-            case "BatchNormalization":
-                guard var last = layers.popLast() else { throw ONNXError.unsupported("BatchNormalization before any dense layer") }
-                let gamma = try constant(n.input[1]).values, beta = try constant(n.input[2]).values
-                let mean = try constant(n.input[3]).values, variance = try constant(n.input[4]).values
-                let eps = Double(n.attribute.first { $0.name == "epsilon" }.map { $0.f } ?? 1e-5)
-                guard [gamma, beta, mean, variance].allSatisfy({ $0.count == last.columns }) else { throw ONNXError.unsupported("BatchNormalization of another width") }
-                for j in 0..<last.columns {
-                    let scale = Double(gamma[j]) / (Double(variance[j]) + eps).squareRoot()
-                    for i in 0..<last.rows { last.weight[i * last.columns + j] = Float(Double(last.weight[i * last.columns + j]) * scale) }
-                    last.bias[j] = Float((Double(last.bias[j]) - Double(mean[j])) * scale + Double(beta[j]))
-                }
-                layers.append(last)
-            case "Relu", "Tanh":
-                guard !layers.isEmpty else { throw ONNXError.unsupported("activation before any dense layer") }
-                layers[layers.count - 1].activation = n.opType == "Relu" ? .relu : .tanh
-            case "Sigmoid":
-                // Either SiLU's gate (consumed by the Mul that follows) or the output sigmoid.
-                sigmoidOf = current
-                output = .sigmoidScale
-            case "Mul" where sigmoidOf != nil && n.input.contains(sigmoidOf!):
-                layers[layers.count - 1].activation = .silu
-                output = nil
-                sigmoidOf = nil
-                current = n.output[0]
-                continue
-            case "Mul":
-                pendingScale = try constant(other(n) ?? "").values.first
-            case "Neg" where sigmoidTailStage == 0 || sigmoidTailStage == 2:
-                sigmoidTailStage += 1
-            case "Softplus" where sigmoidTailStage == 1:
-                sigmoidTailStage = 2
-            case "Exp" where sigmoidTailStage == 1:
-                sigmoidTailStage = 10  // 1/(1 + exp(−z)): Neg, Exp, Add, Div
-            case "Exp" where sigmoidTailStage == 3:
-                output = .sigmoidScale
-            case "Exp" where pendingScale != nil && pendingOffset != nil:
-                output = .logScale(offset: Double(pendingOffset!), width: Double(pendingScale!))
-            default:
-                throw ONNXError.unsupported("\(file): node \(n.name) of type \(n.opType)")
-            }
-            if n.opType != "Sigmoid" { sigmoidOf = nil }
-            current = n.output[0]
+            // A pattern that matched with `try?` is applied again with its errors (a shape or a
+            // value it checks): those are refusals naming the node, not a reason to try another.
+            try pattern.apply(&chain)
         }
-        guard let outputTransform = output else { throw ONNXError.unsupported("\(file): the graph does not end in a sigmoid or an exponential") }
-        guard let first = layers.first, first.rows == 5, layers.last?.columns == 1 else {
-            throw ONNXError.unsupported("\(file): the network must take the 5 reference inputs and give one output")
-        }
-        let blocks = layers.dropLast().map { BlockSpec(width: $0.columns, batchNorm: false, activation: $0.activation) }
-        let net = Network(spec: NetworkSpec(inputFeatures: 5, blocks: Array(blocks)), seed: 0)
-        var k = 0
-        for layer in net.layers {
-            guard layer is XSNN.Dense else { continue }
-            let d = layers[k]
-            net.parameters.setValues(net.parameters.view(named: net.layerNames[net.layers.firstIndex { $0 === layer }!] + ".weight")!, d.weight)
-            net.parameters.setValues(net.parameters.view(named: net.layerNames[net.layers.firstIndex { $0 === layer }!] + ".bias")!, d.bias)
-            k += 1
-        }
-        return (net, outputTransform)
+        return try chain.finish()
     }
 
     /// An xsnet model (one network or an ensemble) from ONNX files of one nucleus.
@@ -171,6 +42,7 @@ public enum ONNXImport {
             do { data = try Data(contentsOf: url) } catch { throw ONNXError.malformed("\(url.path): cannot read (\(error.localizedDescription))") }
             let (net, transform) = try network(from: data, file: url.lastPathComponent)
             if let output, output != transform { throw ONNXError.unsupported("the files have different output transforms") }
+            guard networks.allSatisfy({ $0.spec == net.spec }) else { throw ONNXError.unsupported("\(url.lastPathComponent): another architecture than the first file") }
             output = transform
             networks.append(net)
         }
@@ -184,11 +56,326 @@ public enum ONNXImport {
         let selection = DataSelection(nucleus: nucleus.name)
         let data = try? selection.apply(to: ScatteringData.bundled())
         let domainPoints = data?.points.map(\.kinematics) ?? []
-        let info = ModelInfo(nucleus: nucleus.name, input: InputTransform(features: .reference, fittedOn: []), output: output!, chi2: .linear,
-                             relativeErrorFloor: 0.01, normalizations: [], selection: selection, split: data?.split ?? DataSplit(train: [], test: []),
+        let info = ModelInfo(nucleus: nucleus.name, input: InputTransform(features: .reference, fittedOn: []), output: output!, normalizations: [],
+                             selection: selection, split: data?.split ?? DataSplit(train: [], test: []),
                              domain: KinematicDomain(points: domainPoints), training: nil, config: config)
         let model = CrossSectionModel(networks: networks, info: info)
         model.info.fineTunedFrom = "imported from ONNX: \(files.count) file(s), \(files[0].lastPathComponent)…"
         return model
+    }
+}
+
+// MARK: - The chain being read
+
+extension ONNXImport {
+    /// The graph's nodes in order (Constant nodes taken out as constants), the position reached,
+    /// the tensor that carries the chain there, and what has been read so far.
+    struct Chain {
+        let file: String
+        let nodes: [Onnx_NodeProto]
+        let constants: [String: Constant]
+        let graphOutput: String
+        var position = 0
+        /// The tensor the next node must take as its data input.
+        var current: String
+        var layers: [InferenceNetwork.Layer] = []
+        var output: OutputTransform? = nil
+
+        struct Constant {
+            var values: [Double]
+            var dims: [Int]
+        }
+
+        init(_ graph: Onnx_GraphProto, file: String) throws {
+            self.file = file
+            var constants: [String: Constant] = [:]
+            for t in graph.initializer { constants[t.name] = try Self.constant(t, file: file) }
+            // Constant nodes (tf2onnx writes some) count as initializers.
+            for n in graph.node where n.opType == "Constant" {
+                guard n.output.count == 1, let a = n.attribute.first(where: { $0.name == "value" }), a.hasT else {
+                    throw ONNXError.unsupported("\(file): Constant node `\(n.name)` without one tensor value")
+                }
+                constants[n.output[0]] = try Self.constant(a.t, file: file)
+            }
+            self.constants = constants
+            nodes = graph.node.filter { $0.opType != "Constant" }
+            guard let input = graph.input.first(where: { constants[$0.name] == nil }), graph.output.count == 1, !nodes.isEmpty else {
+                throw ONNXError.malformed("\(file): the graph needs one data input, one output and at least one node")
+            }
+            current = input.name
+            graphOutput = graph.output[0].name
+        }
+
+        var atEnd: Bool { position == nodes.count }
+
+        /// The node `offset` places ahead, if there is one.
+        func node(_ offset: Int = 0) -> Onnx_NodeProto? { position + offset < nodes.count ? nodes[position + offset] : nil }
+
+        /// The values of a tensor, exactly as many as its shape says, every one finite.
+        static func constant(_ t: Onnx_TensorProto, file: String) throws -> Constant {
+            let dims = t.dims.map(Int.init)
+            guard dims.allSatisfy({ $0 >= 0 && $0 <= 1 << 24 }) else { throw ONNXError.malformed("\(file): tensor `\(t.name)` has shape \(dims)") }
+            let count = dims.reduce(1, *)
+            let values: [Double]
+            switch Onnx_TensorProto.DataType(rawValue: Int(t.dataType)) {
+            case .double? where !t.doubleData.isEmpty: values = t.doubleData
+            case .double?:
+                guard t.rawData.count == 8 * count else { throw sizeError(t, bytes: t.rawData.count, needed: 8 * count, file: file) }
+                values = t.rawData.withUnsafeBytes { raw in (0..<count).map { Double(bitPattern: UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: 8 * $0, as: UInt64.self))) } }
+            case .float? where !t.floatData.isEmpty: values = t.floatData.map(Double.init)
+            case .float?:
+                guard t.rawData.count == 4 * count else { throw sizeError(t, bytes: t.rawData.count, needed: 4 * count, file: file) }
+                values = t.rawData.withUnsafeBytes { raw in (0..<count).map { Double(Float(bitPattern: UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: 4 * $0, as: UInt32.self)))) } }
+            default:
+                throw ONNXError.unsupported("\(file): tensor `\(t.name)` is neither float32 nor float64")
+            }
+            guard values.count == count else { throw ONNXError.malformed("\(file): tensor `\(t.name)` holds \(values.count) values, its shape \(dims) needs \(count)") }
+            guard values.allSatisfy(\.isFinite) else { throw ONNXError.malformed("\(file): tensor `\(t.name)` holds a value that is not finite") }
+            return Constant(values: values, dims: dims)
+        }
+
+        static func sizeError(_ t: Onnx_TensorProto, bytes: Int, needed: Int, file: String) -> ONNXError {
+            .malformed("\(file): tensor `\(t.name)` holds \(bytes) bytes, its shape \(t.dims) needs \(needed)")
+        }
+
+        /// The constant input `index` of node `n`, refused by name when it is not a constant.
+        func constant(_ n: Onnx_NodeProto, input index: Int) throws -> Constant {
+            guard index < n.input.count, let c = constants[n.input[index]] else {
+                throw ONNXError.unsupported("\(file): input \(index) of node `\(n.name)` (\(n.opType)) is not a constant")
+            }
+            return c
+        }
+
+        /// Whether `n` takes the chain's tensor as its one data input (and only constants besides).
+        func continues(_ n: Onnx_NodeProto?, op: String, inputs: Int) -> Bool {
+            guard let n, n.opType == op, n.input.count == inputs, n.output.count >= 1 else { return false }
+            return n.input.filter { $0 == current }.count == 1 && n.input.allSatisfy { $0 == current || constants[$0] != nil }
+        }
+
+        /// Moves past `count` nodes: the chain continues from the last one's output.
+        mutating func consume(_ count: Int) {
+            current = nodes[position + count - 1].output[0]
+            position += count
+        }
+
+        /// The last dense layer, which a following batch norm, scale or activation modifies.
+        func lastDense(for n: Onnx_NodeProto) throws -> InferenceNetwork.Layer {
+            guard let last = layers.last, last.activation == .identity, output == nil else {
+                throw ONNXError.unsupported("\(file): node `\(n.name)` (\(n.opType)) does not follow a dense layer")
+            }
+            return last
+        }
+
+        /// The network read, once the chain has reached the graph's output.
+        func finish() throws -> (network: Network, output: OutputTransform) {
+            guard current == graphOutput else { throw ONNXError.unsupported("\(file): the chain ends at `\(current)`, not at the graph's output `\(graphOutput)`") }
+            guard let output else { throw ONNXError.unsupported("\(file): the graph does not end in a sigmoid or an exponential") }
+            guard let first = layers.first, first.inputs == 5, layers.last?.outputs == 1 else {
+                throw ONNXError.unsupported("\(file): the network must take the 5 reference inputs and give one output")
+            }
+            for (a, b) in zip(layers, layers.dropFirst()) where a.outputs != b.inputs {
+                throw ONNXError.unsupported("\(file): a layer of \(a.outputs) outputs feeds one of \(b.inputs) inputs")
+            }
+            guard layers.last?.activation == .identity else { throw ONNXError.unsupported("\(file): the output layer has an activation before its output transform") }
+            let blocks = layers.dropLast().map { BlockSpec(width: $0.outputs, batchNorm: false, activation: $0.activation) }
+            let net = Network(spec: NetworkSpec(inputFeatures: 5, blocks: Array(blocks)), seed: 0)
+            var k = 0
+            for (layer, name) in zip(net.layers, net.layerNames) where layer is XSNN.Dense {
+                net.parameters.setValues(net.parameters.view(named: name + ".weight")!, layers[k].weight.map(Float.init))
+                net.parameters.setValues(net.parameters.view(named: name + ".bias")!, layers[k].bias.map(Float.init))
+                k += 1
+            }
+            return (net, output)
+        }
+    }
+}
+
+// MARK: - Patterns
+
+extension ONNXImport {
+    /// A known sequence of nodes: `match` says how many nodes it would consume at the chain's
+    /// position (throwing when it does not match), `apply` consumes them.
+    struct Pattern: Sendable {
+        let name: String
+        let match: @Sendable (Chain) throws -> Int
+        let apply: @Sendable (inout Chain) throws -> Void
+    }
+
+    struct NoMatch: Error {}
+
+    /// The patterns, tried in this order at each position. The output tails come first: they
+    /// must reach the graph's output, which tells an output Mul (a log-scale width) from a
+    /// batch norm folded into Mul + Add.
+    static let patterns: [Pattern] = [passThrough, logOutput, sigmoidOutput, reciprocalSigmoidOutput, softplusSigmoidOutput,
+                                      gemm, matMul, batchNormalization, scaleAndShift, silu, activation]
+
+    /// Nodes that are the identity at prediction: Identity, Dropout, Flatten of a [N, k] tensor, Cast.
+    static let passThrough = Pattern(name: "pass-through", match: { c in
+        guard let n = c.node(), ["Identity", "Dropout", "Flatten", "Cast"].contains(n.opType), n.input.first == c.current else { throw NoMatch() }
+        return 1
+    }, apply: { $0.consume(1) })
+
+    /// Gemm(x, W, b): a dense layer (transB allowed; transA, alpha and beta at their defaults).
+    static let gemm = Pattern(name: "Gemm", match: { c in
+        guard let n = c.node(), n.opType == "Gemm", n.input.first == c.current, (2...3).contains(n.input.count) else { throw NoMatch() }
+        return 1
+    }, apply: { c in
+        let n = c.node()!
+        func attribute(_ name: String) -> Onnx_AttributeProto? { n.attribute.first { $0.name == name } }
+        guard (attribute("transA")?.i ?? 0) == 0, (attribute("alpha")?.f ?? 1) == 1, (attribute("beta")?.f ?? 1) == 1 else {
+            throw ONNXError.unsupported("\(c.file): Gemm `\(n.name)` with transA, alpha or beta other than the defaults")
+        }
+        let w = try c.constant(n, input: 1)
+        guard w.dims.count == 2 else { throw ONNXError.unsupported("\(c.file): Gemm `\(n.name)` weight of rank \(w.dims.count)") }
+        var layer = InferenceNetwork.Layer(weight: w.values, bias: [Double](repeating: 0, count: w.dims[1]), inputs: w.dims[0], outputs: w.dims[1], activation: .identity)
+        if (attribute("transB")?.i ?? 0) == 1 {
+            let (rows, columns) = (w.dims[1], w.dims[0])
+            layer = InferenceNetwork.Layer(weight: (0..<(rows * columns)).map { k in w.values[(k % columns) * rows + k / columns] },
+                                           bias: [Double](repeating: 0, count: columns), inputs: rows, outputs: columns, activation: .identity)
+        }
+        if n.input.count == 3 { layer.bias = try perColumn(c.constant(n, input: 2), columns: layer.outputs, node: n, file: c.file) }
+        c.layers.append(layer)
+        c.consume(1)
+    })
+
+    /// MatMul(x, W), optionally followed by Add(·, b): a dense layer.
+    static let matMul = Pattern(name: "MatMul", match: { c in
+        guard c.continues(c.node(), op: "MatMul", inputs: 2), c.node()!.input[0] == c.current else { throw NoMatch() }
+        return 1
+    }, apply: { c in
+        let n = c.node()!
+        let w = try c.constant(n, input: 1)
+        guard w.dims.count == 2 else { throw ONNXError.unsupported("\(c.file): MatMul `\(n.name)` weight of rank \(w.dims.count)") }
+        var layer = InferenceNetwork.Layer(weight: w.values, bias: [Double](repeating: 0, count: w.dims[1]), inputs: w.dims[0], outputs: w.dims[1], activation: .identity)
+        c.consume(1)
+        if c.continues(c.node(), op: "Add", inputs: 2) {
+            let add = c.node()!
+            layer.bias = try perColumn(c.constant(add, input: add.input[0] == c.current ? 1 : 0), columns: layer.outputs, node: add, file: c.file)
+            c.consume(1)
+        }
+        c.layers.append(layer)
+    })
+
+    /// BatchNormalization(x, γ, β, μ, v) after a dense layer, folded into it.
+    static let batchNormalization = Pattern(name: "BatchNormalization", match: { c in
+        guard let n = c.node(), n.opType == "BatchNormalization", n.input.first == c.current else { throw NoMatch() }
+        return 1
+    }, apply: { c in
+        let n = c.node()!
+        guard n.input.count == 5 else { throw ONNXError.unsupported("\(c.file): BatchNormalization `\(n.name)` with \(n.input.count) inputs (γ, β, mean and variance are needed)") }
+        var last = try c.lastDense(for: n)
+        let values = try (1...4).map { try perColumn(c.constant(n, input: $0), columns: last.outputs, node: n, file: c.file) }
+        let epsilon = Double(n.attribute.first { $0.name == "epsilon" }.map { $0.f } ?? 1e-5)
+        guard values[3].allSatisfy({ $0 + epsilon > 0 }) else { throw ONNXError.malformed("\(c.file): BatchNormalization `\(n.name)` with a variance ≤ −ε") }
+        last.foldBatchNorm(gamma: values[0], beta: values[1], mean: values[2], variance: values[3], epsilon: epsilon)
+        c.layers[c.layers.count - 1] = last
+        c.consume(1)
+    })
+
+    /// Mul(x, a) then Add(·, b) with per-column constants after a dense layer: a batch norm
+    /// already folded to y = a·x + b (Keras/tf2onnx write this), folded into the dense layer.
+    static let scaleAndShift = Pattern(name: "Mul + Add", match: { c in
+        guard c.continues(c.node(), op: "Mul", inputs: 2), c.node(1)?.opType == "Add", c.node(1)!.input.contains(c.node()!.output[0]) else { throw NoMatch() }
+        return 2
+    }, apply: { c in
+        let mul = c.node()!, add = c.node(1)!
+        var last = try c.lastDense(for: mul)
+        let a = try perColumn(c.constant(mul, input: mul.input[0] == c.current ? 1 : 0), columns: last.outputs, node: mul, file: c.file)
+        guard add.input.count == 2 else { throw ONNXError.unsupported("\(c.file): Add `\(add.name)` with \(add.input.count) inputs") }
+        let b = try perColumn(c.constant(add, input: add.input[0] == mul.output[0] ? 1 : 0), columns: last.outputs, node: add, file: c.file)
+        for j in 0..<last.outputs {
+            for i in 0..<last.inputs { last.weight[i * last.outputs + j] *= a[j] }
+            last.bias[j] = last.bias[j] * a[j] + b[j]
+        }
+        c.layers[c.layers.count - 1] = last
+        c.consume(2)
+    })
+
+    /// Relu or Tanh after a dense layer.
+    static let activation = Pattern(name: "activation", match: { c in
+        guard let n = c.node(), ["Relu", "Tanh"].contains(n.opType), n.input == [c.current] else { throw NoMatch() }
+        return 1
+    }, apply: { c in
+        let n = c.node()!
+        var last = try c.lastDense(for: n)
+        last.activation = n.opType == "Relu" ? .relu : .tanh
+        c.layers[c.layers.count - 1] = last
+        c.consume(1)
+    })
+
+    /// Sigmoid(x) then Mul(x, ·): x·sigmoid(x) = SiLU after a dense layer.
+    static let silu = Pattern(name: "SiLU", match: { c in
+        guard let s = c.node(), s.opType == "Sigmoid", s.input == [c.current], let m = c.node(1), m.opType == "Mul",
+              Set(m.input) == Set([c.current, s.output[0]]), m.input.count == 2 else { throw NoMatch() }
+        return 2
+    }, apply: { c in
+        var last = try c.lastDense(for: c.node()!)
+        last.activation = .silu
+        c.layers[c.layers.count - 1] = last
+        c.consume(2)
+    })
+
+    /// Nodes from the position to the graph's output, pass-through nodes after the tail allowed:
+    /// the tail `ops` (each continuing the chain) must end the graph.
+    static func tail(_ c: Chain, _ ops: [String]) throws -> Int {
+        var probe = c
+        for op in ops {
+            guard let n = probe.node(), n.opType == op, n.input.contains(probe.current) else { throw NoMatch() }
+            probe.consume(1)
+        }
+        while let n = probe.node(), ["Identity", "Cast"].contains(n.opType), n.input.first == probe.current { probe.consume(1) }
+        guard probe.atEnd, probe.current == c.graphOutput else { throw NoMatch() }
+        return ops.count
+    }
+
+    /// Sigmoid at the end: the reference network's σ/S (NuWro's files).
+    static let sigmoidOutput = Pattern(name: "sigmoid output", match: { try tail($0, ["Sigmoid"]) }, apply: { c in
+        _ = try c.lastDense(for: c.node()!)
+        c.output = .sigmoidScale
+        c.consume(1)
+    })
+
+    /// 1/(1 + exp(−z)) at the end: the sigmoid as xsnet exports it (Neg, Exp, Add 1, Div 1 by).
+    static let reciprocalSigmoidOutput = Pattern(name: "1/(1 + exp(−z)) output", match: { try tail($0, ["Neg", "Exp", "Add", "Div"]) }, apply: { c in
+        let add = c.node(2)!, div = c.node(3)!
+        guard try scalar(c, add, other: c.node(1)!.output[0]) == 1, div.input.count == 2, div.input[1] == add.output[0],
+              try scalar(c, div, other: add.output[0]) == 1 else {
+            throw ONNXError.unsupported("\(c.file): `\(add.name)`, `\(div.name)`: not 1/(1 + exp(−z))")
+        }
+        _ = try c.lastDense(for: c.node()!)
+        c.output = .sigmoidScale
+        c.consume(4)
+    })
+
+    /// exp(−softplus(−z)) at the end: the sigmoid in the form of earlier xsnet exports.
+    static let softplusSigmoidOutput = Pattern(name: "exp(−softplus(−z)) output", match: { try tail($0, ["Neg", "Softplus", "Neg", "Exp"]) }, apply: { c in
+        _ = try c.lastDense(for: c.node()!)
+        c.output = .sigmoidScale
+        c.consume(4)
+    })
+
+    /// exp(a·z + b) at the end: xsnet's log output transform, σ/S = exp(offset + width·z).
+    static let logOutput = Pattern(name: "exp(a·z + b) output", match: { try tail($0, ["Mul", "Add", "Exp"]) }, apply: { c in
+        let mul = c.node()!, add = c.node(1)!
+        let width = try scalar(c, mul, other: c.current), offset = try scalar(c, add, other: mul.output[0])
+        _ = try c.lastDense(for: mul)
+        c.output = .logScale(offset: offset, width: width)
+        c.consume(3)
+    })
+
+    /// The one-value constant that node `n` combines with the tensor `other`.
+    static func scalar(_ c: Chain, _ n: Onnx_NodeProto, other: String) throws -> Double {
+        guard n.input.count == 2, let name = n.input.first(where: { $0 != other }), let k = c.constants[name], k.values.count == 1 else {
+            throw ONNXError.unsupported("\(c.file): node `\(n.name)` (\(n.opType)) does not combine the chain with one constant value")
+        }
+        return k.values[0]
+    }
+
+    /// A constant with one value per column (a [k] or [1, k] tensor), refused otherwise.
+    static func perColumn(_ k: Chain.Constant, columns: Int, node n: Onnx_NodeProto, file: String) throws -> [Double] {
+        guard k.values.count == columns, k.dims.reduce(1, *) == columns, k.dims.dropLast().allSatisfy({ $0 == 1 }) else {
+            throw ONNXError.unsupported("\(file): node `\(n.name)` (\(n.opType)) has a constant of shape \(k.dims), expected one value for each of \(columns) columns")
+        }
+        return k.values
     }
 }

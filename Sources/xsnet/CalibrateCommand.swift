@@ -31,7 +31,7 @@ struct CalibrateCommand: ParsableCommand {
 
     @Option(help: "The model file (ensemble or MC-dropout model).") var model: String
     @Option(help: "Where to write the calibrated model (default: overwrite --model).") var out: String?
-    @Option(help: "Weight storage of the written file: f32 or f16.") var storage: String = "f32"
+    @Option(help: "Weight storage of the written file: f32 or f16.") var storage: ModelFile.Storage = .float32
     @Option(help: ArgumentHelp("MC-dropout models: fit on out-of-fold predictions of K-fold cross-fitting of the training part (K trainings with the model's recipe) instead of on the validation part.",
                                valueName: "K"))
     var folds: Int?
@@ -43,7 +43,6 @@ struct CalibrateCommand: ParsableCommand {
     @OptionGroup var source: DataSourceOptions
 
     func validate() throws {
-        if ModelFile.Storage(rawValue: storage) == nil { throw ValidationError("--storage must be f32 or f16") }
         if let k = folds, k < 2 { throw ValidationError("--folds must be at least 2") }
         if pointsOut != nil && folds == nil { throw ValidationError("--points-out writes the out-of-fold predictions of --folds; for a validation part use `xsnet evaluate --split validation --points-out`") }
     }
@@ -51,57 +50,14 @@ struct CalibrateCommand: ParsableCommand {
     func run() throws {
         let model = try prediction.load(self.model)
         let selected = try model.selectedData(from: try source.load())
-        let calibration: UncertaintyCalibration
-        if let k = folds {
-            guard model.networks.count == 1, model.info.monteCarloSamples != nil else {
-                throw ValidationError("--folds retrains the model's recipe K times: it needs an MC-dropout model (an ensemble would need K ensembles; calibrate it on its validation part)")
-            }
-            let result = try crossFittedCalibration(selected: selected, config: model.info.config, folds: k, rule: rule, prepare: { try? prediction.apply(to: $0) })
-            if let pointsOut { try AtomicFile.write(CrossFitting.pointsCSV(result.outOfFold), to: URL(fileURLWithPath: pointsOut)) }
-            calibration = result.calibration
-        } else {
-            calibration = try UncertaintyCalibration.fit(model: model, selected: selected, rule: rule)
-        }
-        model.info.calibration = calibration
-        try model.save(URL(fileURLWithPath: out ?? self.model), storage: ModelFile.Storage(rawValue: storage)!)
-        print("wrote \(out ?? self.model): \(describe(calibration))")
+        let fit = try UncertaintyCalibration.fit(model: model, data: selected, method: folds.map { .crossFitting(folds: $0) } ?? .validationPart, rule: rule,
+                                                 progress: calibrationProgressPrinter())
+        if let pointsOut { try AtomicFile.write(CrossFitting.pointsCSV(fit.outOfFold), to: URL(fileURLWithPath: pointsOut)) }
+        model.info.calibration = fit.calibration
+        try model.save(URL(fileURLWithPath: out ?? self.model), storage: storage)
+        print("wrote \(out ?? self.model): \(fit.calibration)")
     }
 }
 
 extension CalibrationRule: ExpressibleByArgument {}
-
-/// Cross-fitting as train --calibration-folds and calibrate --folds run it: the folds described
-/// first, then a progress line with ETA after each fold.
-func crossFittedCalibration(selected: SelectedData, config: TrainingConfig, folds k: Int, rule: CalibrationRule = .atLeastNominal, quiet: Bool = false,
-                            prepare: (CrossSectionModel) -> Void = { _ in }) throws -> (calibration: UncertaintyCalibration, outOfFold: [CrossFitting.OutOfFold]) {
-    let folds = try CrossFitting.folds(of: selected, count: k)
-    if !quiet { printError("cross-fitting for the calibration: \(CrossFitting.summary(of: folds, in: selected)), each fold trains with the model's recipe") }
-    let started = Date()
-    return try CrossFitting.calibration(selected: selected, config: config, folds: folds, rule: rule, prepare: prepare) { done, total in
-        guard !quiet else { return }
-        let elapsed = Date().timeIntervalSince(started)
-        printError("cross-fitting fold \(done)/\(total) done, \(formatDuration(elapsed)) elapsed, about \(formatDuration(elapsed / Double(done) * Double(total - done))) left")
-    }
-}
-
-/// One line on a calibration, as train, ensemble and calibrate print it.
-func describe(_ c: UncertaintyCalibration) -> String {
-    func one(_ name: String, _ f: SpreadFactor?) -> String? {
-        f.map { String(format: "%@ c = %.3f (%d %@ points; coverage 1σ %.1f%% → %.1f%%, 2σ %.1f%% → %.1f%%)", name, $0.scale, $0.validationPoints, c.crossFittingFolds == nil ? "validation" : "out-of-fold",
-                            100 * $0.before.oneSigma, 100 * $0.after.oneSigma, 100 * $0.before.twoSigma, 100 * $0.after.twoSigma)
-                 + ($0.fallback.map { " [\($0)]" } ?? "") }
-    }
-    let parts = [one("at measured (E, θ) settings", c.atMeasuredSettings), one("elsewhere", c.elsewhere)].compactMap { $0 }
-    let note = c.atMeasuredSettings == nil || c.elsewhere == nil ? " (one kind of validation point only: its factor applies everywhere)" : ""
-    return "spread calibrated: " + parts.joined(separator: "; ") + note
-}
-
-extension CrossSectionModel {
-    /// Calibrates an ensemble whose replicas were trained with a validation part (no-op otherwise).
-    func calibrateOnValidation(rule: CalibrationRule, data: () throws -> ScatteringData) throws {
-        guard info.selection.validationFraction > 0 || info.selection.validationSpectraFraction > 0 else { return }
-        let selected = try selectedData(from: try data())
-        info.calibration = try UncertaintyCalibration.fit(model: self, selected: selected, rule: rule)
-        printError(describe(info.calibration!))
-    }
-}
+extension ModelFile.Storage: ExpressibleByArgument {}

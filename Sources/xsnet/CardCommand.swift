@@ -46,24 +46,20 @@ struct CardCommand: ParsableCommand {
         let validation = info.split.validation.isEmpty ? "" : ", \(info.split.validation.count) validation"
         out += "| split | \(info.selection.splitMethod.rawValue), test fraction \(info.selection.testFraction), seed \(info.selection.splitSeed): \(info.split.train.count) train\(validation), \(info.split.test.count) test points |\n"
         if let c = info.calibration {
-            out += "| uncertainty calibration | \(describe(c)); rule: \(c.rule) |\n"
+            out += "| uncertainty calibration | \(c); rule: \(c.rule.description) |\n"
         }
         out += "| network | \(model.networks.count) × \(info.config.depth) × [Dense \(info.config.width)\(info.config.batchNorm ? ", BatchNorm" : ""), \(info.config.activation.rawValue)\(info.config.dropout > 0 ? ", Dropout \(info.config.dropout)" : "")] → 1; \(model.networks[0].parameters.count) parameters each |\n"
         out += "| inputs | \(info.input.features.rawValue) |\n"
         out += "| output | \(info.output.name) |\n"
-        out += "| loss | \(info.chi2.rawValue) χ² with λ_k \(info.config.normalization == .fit ? "fitted (released after \(Int(info.config.releaseFraction * 100))% of the epochs)" : "fixed at 1"); Δσ/σ floor \(info.relativeErrorFloor) |\n"
+        out += "| loss | \(info.config.chi2.rawValue) χ² with λ_k \(info.config.normalization == .fit ? "fitted (released after \(Int(info.config.releaseFraction * 100))% of the epochs)" : "fixed at 1"); Δσ/σ floor \(info.config.relativeErrorFloor) |\n"
         out += "| optimizer | \(info.config.optimizer.rawValue), learning rate \(info.config.learningRate), \(info.config.schedule.rawValue) schedule, batch \(info.config.batchSize), weight decay \(info.config.weightDecay) |\n\n"
         out += "## Fitted normalizations\n\n| data set | λ_k | Δλ_k | pull |\n|---|---|---|---|\n"
         for n in info.normalizations {
             out += String(format: "| %@ | %.4f | %.3f | %+.2f |\n", n.dataset, n.lambda, n.uncertainty, n.pull)
         }
         for (name, indices) in [("test", selected.split.test), ("validation", selected.split.validation), ("train", selected.split.train)] where !indices.isEmpty {
-            // One set of predictions: the calibrated spread is the raw one scaled (MC-dropout
-            // passes would differ between two calls).
             let points = indices.map { selected.points[$0] }
-            let raw = model.predict(points.map(\.kinematics), calibrated: false)
-            let predictions = info.calibration?.applied(to: raw, at: points.map(\.kinematics)) ?? raw
-            let report = Evaluation.report(model: model, points: points, predictions: predictions, splitName: name)
+            let report = Evaluation.report(model: model, points: points, predictions: model.predict(points.map(\.kinematics)), splitName: name)
             out += "\n## Agreement on the \(name) split\n\n"
             out += "median |σ_pred/σ_data − 1| against the data as published (λ = 1) and with the fitted λ_k; fractions within 5/10/20% against the published data.\n\n"
             if model.networks.count > 1 || info.monteCarloSamples != nil {
@@ -72,6 +68,7 @@ struct CardCommand: ParsableCommand {
                               info.calibration == nil ? "" : " (calibrated spread)", 100 * t.coverage_1sigma, 100 * t.coverage_2sigma, 100 * t.mean_rel_uncertainty)
                 if let interval = t.coverageIntervalText { out += "How far the coverage could move had other spectra been measured: \(interval).\n\n" }
                 if info.calibration != nil {
+                    let raw = model.predict(points.map(\.kinematics), calibrated: false)
                     let u = Evaluation.report(model: model, points: points, predictions: raw, splitName: name).total
                     out += String(format: "Before calibration (the members' own spread): 1σ %.1f%%, 2σ %.1f%%, mean relative uncertainty %.2f%%.\n\n",
                                   100 * u.coverage_1sigma, 100 * u.coverage_2sigma, 100 * u.mean_rel_uncertainty)

@@ -64,7 +64,7 @@ struct PredictionOptions: ParsableArguments {
     func apply(to model: CrossSectionModel) throws {
         if mcSamples != nil || mcProbability != nil {
             guard model.networks.count == 1, model.networks[0].layers.contains(where: { $0 is Dropout }) else {
-                throw ValidationError("--mc-samples/--mc-probability need a single network trained with --dropout")
+                throw CommandError("--mc-samples/--mc-probability need a single network trained with --dropout")
             }
             model.info.monteCarloSamples = mcSamples ?? model.info.monteCarloSamples ?? 100
             if let p = mcProbability {
@@ -105,5 +105,27 @@ extension AgreementMetrics {
         guard let one = coverage_1sigma_interval, let two = coverage_2sigma_interval, let n = coverage_spectra else { return nil }
         return String(format: "1σ %.1f–%.1f%%, 2σ %.1f–%.1f%% (central 68%% of %d resamplings of the %d spectra, each whole)",
                       100 * one[0], 100 * one[1], 100 * two[0], 100 * two[1], CoverageInterval.defaultReplicates, n)
+    }
+}
+
+/// A failure found while a command runs (a file, a model or data that do not fit): printed as
+/// "Error: …" with exit code 1. Usage errors found before any work are `ValidationError`s from
+/// `validate()`, which print the usage and exit with 64.
+struct CommandError: Error, CustomStringConvertible, LocalizedError {
+    var description: String
+    init(_ description: String) { self.description = description }
+    var errorDescription: String? { description }
+}
+
+/// Prints a calibration's progress: the folds chosen, then a line with time left after each fold.
+func calibrationProgressPrinter() -> (CalibrationProgress) -> Void {
+    let started = Date()
+    return { event in
+        switch event {
+        case .folds(let summary): printError("cross-fitting for the calibration: \(summary)")
+        case let .foldDone(done, total):
+            let elapsed = Date().timeIntervalSince(started)
+            printError("cross-fitting fold \(done)/\(total) done, \(formatDuration(elapsed)) elapsed, about \(formatDuration(elapsed / Double(done) * Double(total - done))) left")
+        }
     }
 }

@@ -125,7 +125,7 @@ extension DataCommand {
             let data = all.filtered(nucleus: nucleus, datasets: dataset.map { [$0] })
             guard !data.points.isEmpty else {
                 let known = all.filtered(nucleus: nucleus).datasets.map(\.key)
-                throw ValidationError(known.isEmpty
+                throw CommandError(known.isEmpty
                     ? "no data for \(nucleus.name); `xsnet data summary` lists the nuclei"
                     : "no data set `\(dataset ?? "")` for \(nucleus.name); its data sets are: \(known.joined(separator: ", "))")
             }

@@ -50,7 +50,7 @@ struct EvaluateCommand: ParsableCommand {
             points = indices.map { selected.points[$0] }
             splitName = split.rawValue
         }
-        guard !points.isEmpty else { throw ValidationError("the \(splitName) part of this model's split is empty") }
+        guard !points.isEmpty else { throw CommandError("the \(splitName) part of this model's split is empty") }
         let predictions = model.predict(points.map(\.kinematics), calibrated: !uncalibrated)
         let report = Evaluation.report(model: model, points: points, predictions: predictions, splitName: splitName)
         if let pointsOut {

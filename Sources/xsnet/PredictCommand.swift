@@ -45,7 +45,7 @@ struct PredictCommand: ParsableCommand {
     @Option(help: "Scattering angle θ in degrees: value, list or start:stop:step.") var angle: ValueList?
     @Option(help: "Energy transfer ω in GeV: value, list or start:stop:step.") var omega: ValueList?
     @Option(help: ArgumentHelp("CSV of points with columns E_GeV, theta_deg, omega_GeV.", valueName: "file")) var input: String?
-    @Option(help: "dOmega (d²σ/dΩdω, nb/sr/GeV) or dcostheta (d²σ/dcosθdω = 2π d²σ/dΩdω, nb/GeV).") var form: String = "dOmega"
+    @Option(help: "dOmega (d²σ/dΩdω, nb/sr/GeV) or dcostheta (d²σ/dcosθdω = 2π d²σ/dΩdω, nb/GeV).") var form: CrossSectionForm = .perSolidAngle
     @Option(help: "Output format: table, csv or json.") var format: OutputFormat = .table
     @OptionGroup var prediction: PredictionOptions
 
@@ -53,7 +53,6 @@ struct PredictCommand: ParsableCommand {
         if input == nil && (energy == nil || angle == nil || omega == nil) {
             throw ValidationError("give --energy, --angle and --omega, or --input FILE")
         }
-        if CrossSectionForm(rawValue: form) == nil { throw ValidationError("--form must be dOmega or dcostheta") }
     }
 
     static func readPoints(_ path: String) throws -> [Kinematics] {
@@ -101,14 +100,14 @@ struct PredictCommand: ParsableCommand {
                 for θ in angle!.values {
                     for ω in omega!.values {
                         if let why = Kinematics.unphysicalReason(beamEnergy: E, angleDegrees: θ, energyTransfer: ω) {
-                            throw ValidationError("unphysical point: \(why)")
+                            throw CommandError("unphysical point: \(why)")
                         }
                         points.append(Kinematics(beamEnergy: E, angleDegrees: θ, energyTransfer: ω))
                     }
                 }
             }
         }
-        let crossSectionForm = CrossSectionForm(rawValue: form)!
+        let crossSectionForm = form
         let rows = zip(points, model.predict(points)).map { k, p in
             Row(E_GeV: k.beamEnergy, theta_deg: k.angleDegrees, omega_GeV: k.energyTransfer, Q2_GeV2: k.Q2,
                 sigma: crossSectionForm.fromPerSolidAngle(p.mean), sigma_std: crossSectionForm.fromPerSolidAngle(p.standardDeviation),
@@ -132,3 +131,5 @@ struct PredictCommand: ParsableCommand {
         }
     }
 }
+
+extension CrossSectionForm: ExpressibleByArgument {}

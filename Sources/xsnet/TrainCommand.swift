@@ -84,7 +84,148 @@ struct TrainCommand: ParsableCommand {
                                valueName: "F/K"))
     var withoutFold: FoldOfK?
 
-    // Model and optimization (nil: the preset's value)
+    // Model and optimization (nil: the preset's, the --config file's, or on --resume the stored value)
+    @OptionGroup(title: "Hyperparameters") var hyperparameters: TrainingOptions
+
+    // Checkpoints
+    @Option(help: ArgumentHelp("Checkpoint file (default: OUT.checkpoint).", valueName: "file")) var checkpoint: String?
+    @Option(help: "Checkpoint every N epochs.") var checkpointEvery: Int = 200
+    @Flag(help: "Continue from the checkpoint instead of starting anew.") var resume = false
+    @Flag(help: "No progress lines.") var quiet = false
+
+    func validate() throws {
+        if !(0..<1).contains(testFraction) { throw ValidationError("--test-fraction must be in [0, 1)") }
+        if !(0..<1).contains(validationSpectraFraction) { throw ValidationError("--validation-spectra-fraction must be in [0, 1)") }
+        if !(0..<1).contains(validationFraction) || testFraction + validationFraction >= 1 {
+            throw ValidationError("--validation-fraction must be in [0, 1) and leave points to train on with --test-fraction")
+        }
+        if let k = calibrationFolds {
+            if k < 2 { throw ValidationError("--calibration-folds must be at least 2") }
+            if validationFraction > 0 || validationSpectraFraction > 0 {
+                throw ValidationError("--calibration-folds calibrates on out-of-fold predictions of the training part; leave out --validation-fraction and --validation-spectra-fraction")
+            }
+        }
+        if withoutFold != nil && (calibrationFolds != nil || validationFraction > 0 || validationSpectraFraction > 0 || resume) {
+            throw ValidationError("--without-fold trains one member of a cross-fitting fold: leave out --calibration-folds, the validation fractions and --resume")
+        }
+        if resume, let flag = Self.fixedOnResume.first(where: { flag in CommandLine.arguments.contains { $0 == flag || $0.hasPrefix(flag + "=") } }) {
+            throw ValidationError("--resume continues the checkpoint's run with its data, split and recipe: leave out \(flag) (only --learning-rate, --epochs, --evaluate-every and --threads may change)")
+        }
+        if resume, calibrationFolds != nil { throw ValidationError("--calibration-folds is for a new run; calibrate a resumed model afterwards with `xsnet calibrate --folds K`") }
+    }
+
+    /// Flags that choose the data or the recipe: a resumed run keeps the checkpoint's.
+    static let fixedOnResume = ["--nucleus", "--preset", "--config", "--data", "--datasets-file", "--datasets", "--min-omega", "--split", "--test-fraction",
+                                "--validation-fraction", "--validation-spectra-fraction", "--split-seed", "--without-fold"]
+        + TrainingOptions.flags.filter { !["--learning-rate", "--epochs", "--evaluate-every", "--threads"].contains($0) }
+
+    func makeConfig() throws -> TrainingConfig {
+        var c: TrainingConfig = preset == .paper ? .paper : .fast
+        if let config {
+            do { c = try TrainingConfig.decode(json: Data(contentsOf: URL(fileURLWithPath: config)), over: c) } catch {
+                throw CommandError("\(config): not a training configuration (\(error.localizedDescription))")
+            }
+        }
+        hyperparameters.apply(to: &c)
+        return c
+    }
+
+    func run() throws {
+        let data = try source.load()
+        let outURL = URL(fileURLWithPath: out)
+        let checkpointURL = URL(fileURLWithPath: checkpoint ?? out + ".checkpoint")
+        let trainer: Trainer
+        if resume {
+            guard FileManager.default.fileExists(atPath: checkpointURL.path) else {
+                throw CommandError("no checkpoint at \(checkpointURL.path) to resume from")
+            }
+            trainer = try Trainer(resuming: checkpointURL, data: data)
+            // After a divergence the message suggests resuming with a lower learning rate: the
+            // change is stored with the run (checkpoint, model file, card).
+            var config = trainer.config
+            hyperparameters.apply(to: &config)
+            let changed = try trainer.reconfigure(config)
+            if !quiet {
+                let fields = try config.jsonFields()
+                let note = changed.isEmpty ? "" : "; changed: " + changed.map { "\($0) → \(fields[$0].map { "\($0)" } ?? "none")" }.joined(separator: ", ")
+                printError("resuming \(checkpointURL.path) at epoch \(trainer.epoch) of \(trainer.config.epochs)\(note)")
+            }
+        } else {
+            let selection = DataSelection(nucleus: nucleus, datasets: datasets.map { $0.split(separator: ",").map(String.init) },
+                                          minimumEnergyTransfer: minOmega, splitMethod: split, testFraction: testFraction, splitSeed: splitSeed,
+                                          validationFraction: validationFraction, validationSpectraFraction: validationSpectraFraction)
+            var selected = try selection.apply(to: data)
+            if let fold = withoutFold {
+                selected = CrossFitting.trainingData(selected, without: try CrossFitting.folds(of: selected, count: fold.count)[fold.index])
+            }
+            let command = (["xsnet"] + CommandLine.arguments.dropFirst()).joined(separator: " ")
+            trainer = Trainer(data: selected, config: try makeConfig(), command: command)
+            if calibrationFolds != nil && trainer.config.dropout == 0 {
+                throw CommandError("--calibration-folds needs a model with a spread: an MC-dropout model (--dropout p)")
+            }
+            if !quiet {
+                let removed = selected.removedByCut.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
+                printError("\(selected.points.count) points of \(nucleus) in \(selected.datasetKeys.count) data sets; ω < \(minOmega) GeV removed: \(removed.isEmpty ? "none" : removed)")
+                let validation = selected.split.validation.isEmpty ? "" : ", \(selected.split.validation.count) validation"
+                let passed = selected.split.spectraKeptForKinematicCoverage == 0 ? "" : " (\(selected.split.spectraKeptForKinematicCoverage) spectra kept in training: they alone cover their kinematics)"
+                printError("split \(split.rawValue): \(selected.split.train.count) train, \(selected.split.test.count) test\(validation)\(passed); network \(trainer.network.parameters.count) parameters")
+            }
+        }
+        installInterruptHandler()
+        let logURL = URL(fileURLWithPath: out + ".log.csv")
+        let outcome = try trainer.run(checkpoint: checkpointURL, checkpointEvery: checkpointEvery, progress: { p in
+            guard !quiet else { return }
+            printError(String(format: "epoch %5d/%d  loss %.4g  χ²/N train %.3f test %.3f  lr %.2e  %@ elapsed, %@ left",
+                              p.epoch, p.epochs, p.row.loss, p.row.trainChi2PerPoint, p.row.testChi2PerPoint, p.row.learningRate,
+                              formatDuration(p.row.seconds), formatDuration(p.secondsLeft)))
+        }, shouldStop: { interruptRequested })
+        try AtomicFile.write(trainer.logCSV, to: logURL)
+        if outcome == .interrupted {
+            printError("interrupted at epoch \(trainer.epoch): checkpoint \(checkpointURL.path); continue with the same command and --resume")
+            throw ExitCode(130)
+        }
+        let model = trainer.finishedModel(machine: machineDescription(), version: XSNet.configuration.version)
+        let report = Evaluation.report(model: model, points: trainer.data.split.test.map { trainer.data.points[$0] }, splitName: "test")
+        let t = report.total
+        model.info.training?.metrics = ["test_points": Double(t.points), "test_chi2_per_point": t.chi2_per_point,
+                                        "test_median_abs_rel_dev": t.median_abs_rel_dev, "test_within_10pct": t.within_10pct]
+        // An MC-dropout model is calibrated at once when it has a validation part or cross-fitting
+        // folds (xsnet calibrate).
+        let method: CalibrationMethod? = calibrationFolds.map { .crossFitting(folds: $0) }
+            ?? (model.info.monteCarloSamples != nil && !trainer.data.split.validation.isEmpty ? .validationPart : nil)
+        if let method {
+            if case .crossFitting = method {
+                // The model is on disk before the k further trainings start, uncalibrated.
+                try model.save(outURL)
+                if !quiet { printError("wrote \(out) uncalibrated") }
+            }
+            model.info.calibration = try UncertaintyCalibration.fit(model: model, data: trainer.data, method: method, rule: calibrationRule,
+                                                                    progress: quiet ? { _ in } : calibrationProgressPrinter()).calibration
+            if !quiet { printError(model.info.calibration!.description) }
+        }
+        try model.save(outURL)
+        try? FileManager.default.removeItem(at: checkpointURL)
+        print(String(format: "wrote %@ (%d epochs, %@); test: %d points, median |σ_pred/σ − 1| %.2f%% (with λ_k %.2f%%), within 10%% %.1f%%, χ²/N %.2f",
+                     out, trainer.epoch, formatDuration(model.info.training?.wallSeconds ?? 0), t.points, 100 * t.median_abs_rel_dev,
+                     100 * t.median_abs_rel_dev_fitted_lambda, 100 * t.within_10pct, t.chi2_per_point))
+    }
+}
+
+/// `F/K`: fold F (0-based) of K.
+struct FoldOfK: ExpressibleByArgument {
+    var index: Int, count: Int
+
+    init?(argument: String) {
+        let parts = argument.split(separator: "/").map { Int($0) }
+        guard parts.count == 2, let f = parts[0], let k = parts[1], k >= 2, (0..<k).contains(f) else { return nil }
+        index = f
+        count = k
+    }
+}
+
+/// The hyperparameters of `TrainingConfig` as options; nil leaves the value of the preset, the
+/// --config file or (on --resume) the stored run. `apply` is the one place they map onto it.
+struct TrainingOptions: ParsableArguments {
     @Option(help: "Input features: reference or physics.") var features: FeatureSet?
     @Option(help: "Output transform: log or sigmoid.") var output: TrainingConfig.OutputKind?
     @Option(help: "χ² form: linear or logarithmic.") var chi2: Chi2Form?
@@ -107,35 +248,20 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "Evaluate (log, progress, λ_k fit) every N epochs.") var evaluateEvery: Int?
     @Option(help: "Seed of initialization and shuffling.") var seed: UInt64?
     @Option(help: "OpenBLAS threads.") var threads: Int?
-
     // Bootstrap replicas (model A)
     @Option(help: "Train bootstrap replica I (0-based) of --of N on a clone data set.") var replica: Int?
     @Option(name: .customLong("of"), help: "The number of replicas N in the ensemble.") var replicaCount: Int?
     @Option(help: "parametric (σ + Δσ·g, normalizations from N(1, Δλ_k)) or resample (points with replacement).")
     var bootstrap: TrainingConfig.BootstrapKind?
 
-    // Checkpoints
-    @Option(help: ArgumentHelp("Checkpoint file (default: OUT.checkpoint).", valueName: "file")) var checkpoint: String?
-    @Option(help: "Checkpoint every N epochs.") var checkpointEvery: Int = 200
-    @Flag(help: "Continue from the checkpoint instead of starting anew.") var resume = false
-    @Flag(help: "No progress lines.") var quiet = false
+    /// Every flag of the group, as typed on the command line.
+    static let flags = ["--features", "--output", "--chi2", "--error-floor", "--depth", "--width", "--activation", "--batch-norm", "--dropout",
+                        "--optimizer", "--learning-rate", "--weight-decay", "--schedule", "--epochs", "--batch-size", "--gradient-clip",
+                        "--normalization", "--release-fraction", "--normalization-bound", "--evaluate-every", "--seed", "--threads",
+                        "--replica", "--of", "--bootstrap"]
 
     func validate() throws {
-        if !(0..<1).contains(testFraction) { throw ValidationError("--test-fraction must be in [0, 1)") }
-        if !(0..<1).contains(validationSpectraFraction) { throw ValidationError("--validation-spectra-fraction must be in [0, 1)") }
-        if !(0..<1).contains(validationFraction) || testFraction + validationFraction >= 1 {
-            throw ValidationError("--validation-fraction must be in [0, 1) and leave points to train on with --test-fraction")
-        }
         if let d = dropout, !(0..<1).contains(d) { throw ValidationError("--dropout must be in [0, 1)") }
-        if let k = calibrationFolds {
-            if k < 2 { throw ValidationError("--calibration-folds must be at least 2") }
-            if validationFraction > 0 || validationSpectraFraction > 0 {
-                throw ValidationError("--calibration-folds calibrates on out-of-fold predictions of the training part; leave out --validation-fraction and --validation-spectra-fraction")
-            }
-        }
-        if withoutFold != nil && (calibrationFolds != nil || validationFraction > 0 || validationSpectraFraction > 0 || resume) {
-            throw ValidationError("--without-fold trains one member of a cross-fitting fold: leave out --calibration-folds, the validation fractions and --resume")
-        }
         if let e = epochs, e < 1 { throw ValidationError("--epochs must be at least 1") }
         if let b = batchSize, b < 1 { throw ValidationError("--batch-size must be at least 1") }
         if let r = learningRate, !(r > 0) { throw ValidationError("--learning-rate must be > 0") }
@@ -143,120 +269,14 @@ struct TrainCommand: ParsableCommand {
         if let replica, let replicaCount, !(0..<replicaCount).contains(replica) { throw ValidationError("--replica must be in 0..<N (--of N)") }
     }
 
-    func makeConfig() throws -> TrainingConfig {
-        var c: TrainingConfig = preset == .paper ? .paper : .fast
-        if let config {
-            do { c = try JSONDecoder().decode(TrainingConfig.self, from: Data(contentsOf: URL(fileURLWithPath: config))) } catch {
-                throw ValidationError("\(config): not a training configuration (\(error))")
-            }
-        }
-        if let features { c.features = features }
-        if let output { c.output = output }
-        if let chi2 { c.chi2 = chi2 }
-        if let errorFloor { c.relativeErrorFloor = errorFloor }
-        if let depth { c.depth = depth }
-        if let width { c.width = width }
-        if let activation { c.activation = activation }
-        if let batchNorm { c.batchNorm = batchNorm }
-        if let dropout { c.dropout = dropout }
-        if let optimizer { c.optimizer = optimizer }
-        if let learningRate { c.learningRate = learningRate }
-        if let weightDecay { c.weightDecay = weightDecay }
-        if let schedule { c.schedule = schedule }
-        if let epochs { c.epochs = epochs }
-        if let batchSize { c.batchSize = batchSize }
-        if let gradientClip { c.gradientClip = gradientClip }
-        if let normalization { c.normalization = normalization }
-        if let releaseFraction { c.releaseFraction = releaseFraction }
-        if let normalizationBound { c.normalizationBound = normalizationBound }
-        if let evaluateEvery { c.evaluateEvery = evaluateEvery }
-        if let seed { c.seed = seed }
-        if let threads { c.threads = threads }
+    func apply(to c: inout TrainingConfig) {
+        func set<T>(_ value: T?, _ field: WritableKeyPath<TrainingConfig, T>) { if let value { c[keyPath: field] = value } }
+        set(features, \.features); set(output, \.output); set(chi2, \.chi2); set(errorFloor, \.relativeErrorFloor)
+        set(depth, \.depth); set(width, \.width); set(activation, \.activation); set(batchNorm, \.batchNorm); set(dropout, \.dropout)
+        set(optimizer, \.optimizer); set(learningRate, \.learningRate); set(weightDecay, \.weightDecay); set(schedule, \.schedule)
+        set(epochs, \.epochs); set(batchSize, \.batchSize); set(gradientClip, \.gradientClip); set(normalization, \.normalization)
+        set(releaseFraction, \.releaseFraction); set(normalizationBound, \.normalizationBound); set(evaluateEvery, \.evaluateEvery)
+        set(seed, \.seed); set(threads, \.threads); set(bootstrap, \.bootstrap)
         if let replica { c.replica = replica; c.replicaCount = replicaCount }
-        if let bootstrap { c.bootstrap = bootstrap }
-        return c
-    }
-
-    func run() throws {
-        let data = try source.load()
-        let outURL = URL(fileURLWithPath: out)
-        let checkpointURL = URL(fileURLWithPath: checkpoint ?? out + ".checkpoint")
-        let trainer: Trainer
-        if resume {
-            guard FileManager.default.fileExists(atPath: checkpointURL.path) else {
-                throw ValidationError("no checkpoint at \(checkpointURL.path) to resume from")
-            }
-            trainer = try Trainer(resuming: checkpointURL, data: data)
-            // After a divergence the message suggests resuming with a lower learning rate.
-            if let learningRate { trainer.config.learningRate = learningRate }
-            if !quiet { printError("resuming \(checkpointURL.path) at epoch \(trainer.epoch) of \(trainer.config.epochs)") }
-        } else {
-            let selection = DataSelection(nucleus: nucleus, datasets: datasets.map { $0.split(separator: ",").map(String.init) },
-                                          minimumEnergyTransfer: minOmega, splitMethod: split, testFraction: testFraction, splitSeed: splitSeed,
-                                          validationFraction: validationFraction, validationSpectraFraction: validationSpectraFraction)
-            var selected = try selection.apply(to: data)
-            if let fold = withoutFold {
-                selected = CrossFitting.trainingData(selected, without: try CrossFitting.folds(of: selected, count: fold.count)[fold.index])
-            }
-            let command = (["xsnet"] + CommandLine.arguments.dropFirst()).joined(separator: " ")
-            trainer = Trainer(data: selected, config: try makeConfig(), command: command)
-            if calibrationFolds != nil && trainer.config.dropout == 0 {
-                throw ValidationError("--calibration-folds needs a model with a spread: an MC-dropout model (--dropout p)")
-            }
-            if !quiet {
-                let removed = selected.removedByCut.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
-                printError("\(selected.points.count) points of \(nucleus) in \(selected.datasetKeys.count) data sets; ω < \(minOmega) GeV removed: \(removed.isEmpty ? "none" : removed)")
-                let validation = selected.split.validation.isEmpty ? "" : ", \(selected.split.validation.count) validation"
-                let passed = selected.split.spectraKeptForCoverage == 0 ? "" : " (\(selected.split.spectraKeptForCoverage) spectra kept in training: they alone cover their kinematics)"
-                printError("split \(split.rawValue): \(selected.split.train.count) train, \(selected.split.test.count) test\(validation)\(passed); network \(trainer.network.parameters.count) parameters")
-            }
-        }
-        installInterruptHandler()
-        let logURL = URL(fileURLWithPath: out + ".log.csv")
-        let outcome = try trainer.run(checkpoint: checkpointURL, checkpointEvery: checkpointEvery, progress: { p in
-            guard !quiet else { return }
-            printError(String(format: "epoch %5d/%d  loss %.4g  χ²/N train %.3f test %.3f  lr %.2e  %@ elapsed, %@ left",
-                              p.epoch, p.epochs, p.row.loss, p.row.trainChi2PerPoint, p.row.testChi2PerPoint, p.row.learningRate,
-                              formatDuration(p.row.seconds), formatDuration(p.secondsLeft)))
-        }, shouldStop: { interruptRequested })
-        try AtomicFile.write(trainer.logCSV, to: logURL)
-        if outcome == .interrupted {
-            printError("interrupted at epoch \(trainer.epoch): checkpoint \(checkpointURL.path); continue with the same command and --resume")
-            throw ExitCode(130)
-        }
-        let model = trainer.finishedModel(machine: machineDescription(), version: XSNet.configuration.version)
-        let report = Evaluation.report(model: model, points: trainer.data.split.test.map { trainer.data.points[$0] }, splitName: "test")
-        let t = report.total
-        model.info.training?.metrics = ["test_points": Double(t.points), "test_chi2_per_point": t.chi2_per_point,
-                                        "test_median_abs_rel_dev": t.median_abs_rel_dev, "test_within_10pct": t.within_10pct]
-        // An MC-dropout model trained with a validation part is calibrated at once (xsnet calibrate).
-        if model.info.monteCarloSamples != nil, !trainer.data.split.validation.isEmpty {
-            model.info.calibration = try UncertaintyCalibration.fit(model: model, selected: trainer.data, rule: calibrationRule)
-            if !quiet { printError(describe(model.info.calibration!)) }
-        }
-        if let k = calibrationFolds {
-            // The model is on disk before the k further trainings start, uncalibrated.
-            try model.save(outURL)
-            if !quiet { printError("wrote \(out) uncalibrated") }
-            model.info.calibration = try crossFittedCalibration(selected: trainer.data, config: trainer.config, folds: k, rule: calibrationRule, quiet: quiet).calibration
-            if !quiet { printError(describe(model.info.calibration!)) }
-        }
-        try model.save(outURL)
-        try? FileManager.default.removeItem(at: checkpointURL)
-        print(String(format: "wrote %@ (%d epochs, %@); test: %d points, median |σ_pred/σ − 1| %.2f%% (with λ_k %.2f%%), within 10%% %.1f%%, χ²/N %.2f",
-                     out, trainer.epoch, formatDuration(model.info.training?.wallSeconds ?? 0), t.points, 100 * t.median_abs_rel_dev,
-                     100 * t.median_abs_rel_dev_fitted_lambda, 100 * t.within_10pct, t.chi2_per_point))
-    }
-}
-
-/// `F/K`: fold F (0-based) of K.
-struct FoldOfK: ExpressibleByArgument {
-    var index: Int, count: Int
-
-    init?(argument: String) {
-        let parts = argument.split(separator: "/").map { Int($0) }
-        guard parts.count == 2, let f = parts[0], let k = parts[1], k >= 2, (0..<k).contains(f) else { return nil }
-        index = f
-        count = k
     }
 }

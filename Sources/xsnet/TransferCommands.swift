@@ -38,7 +38,7 @@ struct FinetuneCommand: ParsableCommand {
         let started = Benchmark.now()
         let source = try CrossSectionModel.load(URL(fileURLWithPath: self.source))
         if scenario == .lastBlocks && blocks > source.networks[0].spec.blocks.count {
-            throw ValidationError("the model has only \(source.networks[0].spec.blocks.count) hidden blocks")
+            throw CommandError("the model has only \(source.networks[0].spec.blocks.count) hidden blocks")
         }
         let selection = DataSelection(nucleus: nucleus, minimumEnergyTransfer: minOmega, splitMethod: .random, testFraction: 1 - trainFraction, splitSeed: seed)
         let data = try selection.apply(to: try ScatteringData.bundled())
@@ -83,14 +83,13 @@ struct TransferStudyCommand: ParsableCommand {
     @Option(help: "Hidden blocks fine-tuned in scenario 2.") var blocks: Int = 2
     @Option(help: "Output path without extension (writes .md and .json).") var out: String = "Models/transfer-study"
 
-    struct Cell: Codable { var median_abs_rel_dev: [Double]; var within_10pct: [Double]; var chi2_per_point: [Double] }
-    struct Row: Codable {
-        var nucleus: String, train_fraction: Double, train_points: Int, test_points: Int
-        var methods: [String: Cell]
+    func validate() throws {
+        if seeds < 1 || epochs < 1 || scratchEpochs < 1 || blocks < 1 { throw ValidationError("--seeds, --epochs, --scratch-epochs and --blocks must be at least 1") }
+        if let bad = trainFractions.split(separator: ",").first(where: { Double($0).map { !($0 > 0 && $0 < 1) } ?? true }) {
+            throw ValidationError("--train-fractions: `\(bad)` is not a fraction in (0, 1)")
+        }
+        if let bad = nuclei.split(separator: ",").first(where: { Nucleus(name: String($0)) == nil }) { throw ValidationError("--nuclei: unknown nucleus `\(bad)`") }
     }
-    struct Study: Codable { var command: String; var source: String; var seconds: Double; var rows: [Row] }
-
-    static let methods = ["finetune_all", "finetune_last_blocks", "from_scratch", "carbon_A_over_12"]
 
     func run() throws {
         let started = Benchmark.now()
@@ -98,74 +97,27 @@ struct TransferStudyCommand: ParsableCommand {
         let data = try ScatteringData.bundled()
         let fractions = trainFractions.split(separator: ",").compactMap { Double($0) }
         let targets = nuclei.split(separator: ",").map(String.init)
-        var rows: [Row] = []
+        let recipe = TransferStudy.Recipe(fineTuningEpochs: epochs, scratchEpochs: scratchEpochs, blocks: blocks)
+        var rows: [TransferStudy.Row] = []
         let total = fractions.count * targets.count * seeds
         var done = 0
         for fraction in fractions {
             for name in targets {
-                guard let nucleus = Nucleus(name: name) else { throw ValidationError("unknown nucleus \(name)") }
-                var cells = Dictionary(uniqueKeysWithValues: Self.methods.map { ($0, Cell(median_abs_rel_dev: [], within_10pct: [], chi2_per_point: [])) })
-                var trainPoints = 0, testPoints = 0
+                var row = TransferStudy.Row(nucleus: name, train_fraction: fraction)
                 for seed in 0..<UInt64(seeds) {
-                    let selection = DataSelection(nucleus: name, splitMethod: .random, testFraction: 1 - fraction, splitSeed: seed)
-                    let selected = try selection.apply(to: data)
-                    let test = selected.split.test.map { selected.points[$0] }
-                    trainPoints = selected.split.train.count
-                    testPoints = test.count
-                    func record(_ method: String, _ m: AgreementMetrics) {
-                        cells[method]!.median_abs_rel_dev.append(m.median_abs_rel_dev)
-                        cells[method]!.within_10pct.append(m.within_10pct)
-                        cells[method]!.chi2_per_point.append(m.chi2_per_point)
-                    }
-                    let config = Transfer.fineTuningConfig(from: carbon.info.config, epochs: epochs, seed: seed)
-                    for (method, scenario) in [("finetune_all", Transfer.Scenario.all), ("finetune_last_blocks", .lastBlocks)] {
-                        let m = try Transfer.fineTune(carbon, sourceName: source, data: selected, scenario: scenario, blocks: blocks, config: config, command: "transfer-study")
-                        record(method, Evaluation.report(model: m, points: test, splitName: "test").total)
-                    }
-                    var scratch = carbon.info.config
-                    scratch.epochs = scratchEpochs
-                    scratch.seed = seed &+ 17
-                    scratch.replica = nil
-                    scratch.evaluateEvery = max(scratchEpochs / 20, 1)
-                    let trainer = Trainer(data: selected, config: scratch, command: "transfer-study")
-                    _ = try trainer.run()
-                    record("from_scratch", Evaluation.report(model: trainer.finishedModel(machine: "", version: ""), points: test, splitName: "test").total)
-                    let scaled = Transfer.massScaled(carbon, to: nucleus, points: test.map(\.kinematics))
-                    record("carbon_A_over_12", Evaluation.metrics(points: test, predictions: scaled) { _ in 1 })
+                    try TransferStudy.measure(&row, carbon: carbon, sourceName: source, data: data, seed: seed, recipe: recipe)
                     done += 1
                     let elapsed = Benchmark.now() - started
                     printError("\(name) fraction \(fraction) seed \(seed): done (\(done)/\(total), \(formatDuration(elapsed)) elapsed, about \(formatDuration(elapsed / Double(done) * Double(total - done))) left)")
                 }
-                rows.append(Row(nucleus: name, train_fraction: fraction, train_points: trainPoints, test_points: testPoints, methods: cells))
+                rows.append(row)
             }
         }
         let command = (["xsnet"] + CommandLine.arguments.dropFirst()).joined(separator: " ")
-        let study = Study(command: command, source: source, seconds: Benchmark.now() - started, rows: rows)
+        let study = TransferStudy.Study(command: command, source: source, seconds: Benchmark.now() - started, rows: rows)
         try AtomicFile.write(try jsonText(study), to: URL(fileURLWithPath: out + ".json"))
-        let markdown = Self.markdown(study)
+        let markdown = TransferStudy.markdown(study)
         try AtomicFile.write(markdown, to: URL(fileURLWithPath: out + ".md"))
         print(markdown, terminator: "")
-    }
-
-    static func markdown(_ s: Study) -> String {
-        func stat(_ v: [Double], percent: Bool) -> String {
-            let n = Double(v.count), mean = v.reduce(0, +) / n
-            let sd = v.count > 1 ? (v.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / (n - 1)).squareRoot() : 0
-            return percent ? String(format: "%.1f ± %.1f%%", 100 * mean, 100 * sd) : String(format: "%.3g ± %.2g", mean, sd)
-        }
-        var out = "# Transfer study\n\nMade by `\(s.command)` from `\(s.source)` in \(Int(s.seconds.rounded())) s. "
-        out += "Figures on the held-out points of each nucleus: mean ± standard deviation over the seeds (each seed draws its own split). "
-        out += "Median deviation and fraction within 10% are against the data as published; χ²/N uses the fitted λ_k (λ = 1 for the scaled carbon model).\n\n"
-        for fraction in Set(s.rows.map(\.train_fraction)).sorted() {
-            out += "## Train fraction \(fraction)\n\n| nucleus | train / test points | method | median abs. deviation | within 10% | χ²/N |\n|---|---|---|---|---|---|\n"
-            for row in s.rows where row.train_fraction == fraction {
-                for method in methods {
-                    let c = row.methods[method]!
-                    out += "| \(row.nucleus) | \(row.train_points) / \(row.test_points) | \(method) | \(stat(c.median_abs_rel_dev, percent: true)) | \(stat(c.within_10pct, percent: true)) | \(stat(c.chi2_per_point, percent: false)) |\n"
-                }
-            }
-            out += "\n"
-        }
-        return out
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import XSTestSupport
 @testable import XSData
 
 /// The repository root, found from this file's path.
@@ -7,11 +8,6 @@ let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
 let sharedArchive = repositoryRoot.deletingLastPathComponent().appendingPathComponent("shared/data/qes-archive")
 let archivePresent = FileManager.default.fileExists(atPath: sharedArchive.path)
 
-func temporaryFolder() throws -> URL {
-    let url = FileManager.default.temporaryDirectory.appendingPathComponent("xsnet-test-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-    return url
-}
 
 @Suite struct ImportTests {
     @Test(.enabled(if: archivePresent, "skipped: ../shared/data/qes-archive is absent, so the curated files cannot be regenerated"))

@@ -32,11 +32,11 @@ import Testing
         // S = 10⁹ α² cos²(θ/2) / (4E² sin⁴(θ/2)) / (E cos(θ/2)) with α = 1/137:
         // at E = 1, θ = 90°: 10⁹/137² · ½ / (4 · ¼) / (1/√2) = 10⁹/137² · √2/2 = 37 674.185…
         let expected = 1e9 / (137.0 * 137.0) * 2.0.squareRoot() / 2
-        #expect(abs(k.mottScale / expected - 1) < 1e-12)
-        #expect(abs(k.mottScale - 37674.185) < 0.001)
+        #expect(abs(k.crossSectionScale / expected - 1) < 1e-12)
+        #expect(abs(k.crossSectionScale - 37674.185) < 0.001)
         // S falls as E⁻³ at fixed angle.
         let k2 = Kinematics(beamEnergy: 2.0, angleDegrees: 90, energyTransfer: 0.25)
-        #expect(abs(k.mottScale / k2.mottScale - 8) < 1e-9)
+        #expect(abs(k.crossSectionScale / k2.crossSectionScale - 8) < 1e-9)
     }
 
     @Test func crossSectionForms() {

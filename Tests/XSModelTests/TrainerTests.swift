@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import XSTestSupport
 import XSData
 import XSNN
 @testable import XSModel
@@ -22,9 +23,6 @@ import XSNN
         return c
     }
 
-    func temporaryURL(_ name: String) -> URL {
-        FileManager.default.temporaryDirectory.appendingPathComponent("xsnet-\(UUID().uuidString)-\(name)")
-    }
 
     @Test func selectionReportsTheCutAndStoresTheSplit() throws {
         let data = try Self.tinyData()
@@ -65,6 +63,46 @@ import XSNN
         #expect(resumed.network.parameters.allValues == whole.network.parameters.allValues)
         #expect(resumed.lambdas == whole.lambdas)
         #expect(resumed.history.map(\.epoch) == whole.history.map(\.epoch))
+    }
+
+    @Test func aRateChangedOnResumeStaysWithTheRun() throws {
+        let data = try Self.tinyData()
+        let checkpoint = temporaryURL("ckpt")
+        defer { try? FileManager.default.removeItem(at: checkpoint) }
+        var calls = 0
+        let first = Trainer(data: data, config: Self.tinyConfig(), command: "test")
+        #expect(try first.run(checkpoint: checkpoint, checkpointEvery: 1000, shouldStop: { calls += 1; return calls == 5 }) == .interrupted)
+        // Resume with a lower rate; stop again.
+        let second = try Trainer(resuming: checkpoint, data: try ScatteringData.bundled())
+        var lower = second.config
+        lower.learningRate = 1e-4
+        #expect(try second.reconfigure(lower) == ["learningRate"])
+        calls = 0
+        #expect(try second.run(checkpoint: checkpoint, checkpointEvery: 1000, shouldStop: { calls += 1; return calls == 5 }) == .interrupted)
+        // Resume again without a flag: the run goes on at the new rate, and the model says so.
+        let third = try Trainer(resuming: checkpoint, data: try ScatteringData.bundled())
+        #expect(third.config.learningRate == 1e-4)
+        #expect(try third.run() == .finished)
+        #expect(third.history.last!.learningRate <= 1e-4)
+        let model = third.finishedModel(machine: "", version: "")
+        let file = temporaryURL("model")
+        defer { try? FileManager.default.removeItem(at: file) }
+        try model.save(file)
+        #expect(try CrossSectionModel.load(file).info.config.learningRate == 1e-4)
+        // What would make the checkpoint another run's is refused by name.
+        var wider = third.config
+        wider.width = 64
+        #expect(throws: TrainingError.self) { try third.reconfigure(wider) }
+    }
+
+    @Test func aPartialConfigurationIsLaidOverTheDefaults() throws {
+        let c = try TrainingConfig.decode(json: Data(#"{"width": 64, "learningRate": 0.01}"#.utf8), over: .paper)
+        var expected = TrainingConfig.paper
+        expected.width = 64
+        expected.learningRate = 0.01
+        #expect(c == expected)
+        #expect(throws: TrainingConfigError.self) { try TrainingConfig.decode(json: Data(#"{"widht": 64}"#.utf8)) }
+        #expect(try TrainingConfig.decode(json: JSONEncoder().encode(expected)) == expected)
     }
 
     @Test func divergenceStopsWithAClearMessage() throws {

@@ -190,7 +190,7 @@ import XSNN
         let ensemble = try CrossSectionModel.ensemble(models)
         let points = data.split.test.map { data.points[$0].kinematics }
         let raw = ensemble.predict(points)
-        let calibration = try UncertaintyCalibration.fit(model: ensemble, selected: data)
+        let calibration = try UncertaintyCalibration.fit(model: ensemble, data: data, method: .validationPart).calibration
         // Random validation points sit at measured settings: one factor, which then applies everywhere.
         #expect(calibration.atMeasuredSettings?.validationPoints == data.split.validation.count && calibration.elsewhere == nil)
         let c = calibration.atMeasuredSettings!.scale
@@ -223,15 +223,15 @@ import XSNN
         #expect(!settings.contains(beamEnergy: 1.5, angleDegrees: 36))
         let near = SpreadFactor(scale: 0.5, validationPoints: 30, before: Coverage(oneSigma: 0.9, twoSigma: 1), after: Coverage(oneSigma: 0.7, twoSigma: 0.95))
         let far = SpreadFactor(scale: 2, validationPoints: 40, before: Coverage(oneSigma: 0.4, twoSigma: 0.7), after: Coverage(oneSigma: 0.68, twoSigma: 0.95))
-        let both = UncertaintyCalibration(atMeasuredSettings: near, elsewhere: far, measuredSettings: settings, validationSplit: "random", rule: "test")
+        let both = UncertaintyCalibration(atMeasuredSettings: near, elsewhere: far, measuredSettings: settings, validationSplit: .random, rule: .atLeastNominal)
         #expect(both.scale(beamEnergy: 1.5, angleDegrees: 11.95) == 0.5 && both.scale(beamEnergy: 1.2, angleDegrees: 11.95) == 2)
         #expect(both.validationPoints == 70)
-        let farOnly = UncertaintyCalibration(atMeasuredSettings: nil, elsewhere: far, measuredSettings: settings, validationSplit: "interior-spectra", rule: "test")
+        let farOnly = UncertaintyCalibration(atMeasuredSettings: nil, elsewhere: far, measuredSettings: settings, validationSplit: .interiorSpectra, rule: .atLeastNominal)
         #expect(farOnly.scale(beamEnergy: 1.5, angleDegrees: 11.95) == 2)
         // Round trip, and the single-factor layout of the first calibrated files still reads.
         let again = try JSONDecoder().decode(UncertaintyCalibration.self, from: try JSONEncoder().encode(both))
         #expect(again == both)
-        let old = #"{"scale":0.445,"validationPoints":261,"validationSplit":"random","before":{"oneSigma":0.83,"twoSigma":0.97},"after":{"oneSigma":0.69,"twoSigma":0.93},"rule":"r"}"#
+        let old = #"{"scale":0.445,"validationPoints":261,"validationSplit":"random","before":{"oneSigma":0.83,"twoSigma":0.97},"after":{"oneSigma":0.69,"twoSigma":0.93},"rule":"closest"}"#
         let first = try JSONDecoder().decode(UncertaintyCalibration.self, from: Data(old.utf8))
         #expect(first.scale(beamEnergy: 3, angleDegrees: 20) == 0.445 && first.validationPoints == 261)
     }
@@ -257,11 +257,18 @@ import XSNN
         let data = try DataSelection(nucleus: "C12", datasets: ["Barreau:1983ht", "Sealock:1989nx"], splitSeed: 1).apply(to: try ScatteringData.bundled())
         var config = TrainerTests.tinyConfig(epochs: 4)
         config.dropout = 0.1
+        let trainer = Trainer(data: data, config: config, command: "test")
+        _ = try trainer.run()
+        let model = trainer.finishedModel(machine: "", version: "")
         var reported: [Int] = []
-        let (calibration, outOfFold) = try CrossFitting.calibration(selected: data, config: config, folds: try CrossFitting.folds(of: data, count: 3, seed: 4), progress: { done, total in
-            #expect(total == 3)
-            reported.append(done)
+        // The folds of the model's own split seed (1 + 3), those `train --calibration-folds 3` draws.
+        let fit = try UncertaintyCalibration.fit(model: model, data: data, method: .crossFitting(folds: 3), progress: { event in
+            if case let .foldDone(done, total) = event {
+                #expect(total == 3)
+                reported.append(done)
+            }
         })
+        let (calibration, outOfFold) = (fit.calibration, fit.outOfFold)
         #expect(reported == [1, 2, 3])
         #expect(calibration.crossFittingFolds == 3)
         // Both kinds of point, each held-out point predicted once by a network without it.
@@ -273,7 +280,7 @@ import XSNN
         let trained = MeasuredSettings(points: data.split.train.map { data.points[$0].kinematics })
         #expect(calibration.measuredSettings == trained)
         // The same seed gives the same factors; the record survives a round trip.
-        let again = try CrossFitting.calibration(selected: data, config: config, folds: try CrossFitting.folds(of: data, count: 3, seed: 4))
+        let again = try UncertaintyCalibration.fit(model: model, data: data, method: .crossFitting(folds: 3))
         #expect(again.calibration == calibration)
         // The out-of-fold rows: one per held-out point, each from its own fold, in the CSV too.
         #expect(outOfFold.count == calibration.validationPoints && Set(outOfFold.map(\.fold)) == [0, 1, 2])
@@ -282,6 +289,7 @@ import XSNN
         #expect(try JSONDecoder().decode(UncertaintyCalibration.self, from: try JSONEncoder().encode(calibration)) == calibration)
         // A network without a spread cannot be calibrated.
         config.dropout = 0
-        #expect(throws: CalibrationError.self) { try CrossFitting.calibration(selected: data, config: config, folds: try CrossFitting.folds(of: data, count: 3, seed: 4)) }
+        let plain = Trainer(data: data, config: config, command: "test").finishedModel(machine: "", version: "")
+        #expect(throws: CalibrationError.self) { try UncertaintyCalibration.fit(model: plain, data: data, method: .crossFitting(folds: 3)) }
     }
 }

@@ -232,3 +232,26 @@ import XSCore
         #expect(abs(std / (2.0 / 300).squareRoot() - 1) < 0.02)
     }
 }
+
+@Suite struct InferenceNetworkTests {
+    /// A point's Float64 prediction is the same alone, in any position of a batch, and through the
+    /// one-point path: each output is summed in one fixed order (`xs_affine_f64`).
+    @Test func aPointPredictsTheSameAloneAndAnywhereInABatch() {
+        let net = Network(spec: NetworkSpec(inputFeatures: 5, blocks: Array(repeating: BlockSpec(width: 37, batchNorm: false, activation: .silu), count: 3)), seed: 7)
+        let inference = InferenceNetwork(net)
+        var rng = SeededGenerator(seed: 3)
+        let rows = 11
+        let inputs = (0..<(rows * 5)).map { _ in rng.normal() }
+        let batch = inference.predict(inputs)
+        let reversed = inference.predict((0..<rows).reversed().flatMap { r in Array(inputs[(r * 5)..<(r * 5 + 5)]) })
+        for r in 0..<rows {
+            let row = Array(inputs[(r * 5)..<(r * 5 + 5)])
+            #expect(inference.predict(row) == [batch[r]])
+            #expect(reversed[rows - 1 - r] == batch[r])
+            #expect(row.withUnsafeBufferPointer { inference.predictOne($0.baseAddress!) } == batch[r])
+        }
+        // And the Float32 training network agrees to its own precision.
+        let float32 = net.predict(inputs.map(Float.init))
+        for r in 0..<rows { #expect(abs(Double(float32[r]) - batch[r]) <= 1e-4 * max(1, abs(batch[r]))) }
+    }
+}

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import XSTestSupport
 import XSData
 import XSModel
 
@@ -37,11 +38,6 @@ func runTool(_ program: String, _ arguments: [String], in folder: URL? = nil) th
     return RunResult(status: process.terminationStatus, stdout: String(decoding: o, as: UTF8.self), stderr: String(decoding: e, as: UTF8.self))
 }
 
-func temporaryFolder() throws -> URL {
-    let url = FileManager.default.temporaryDirectory.appendingPathComponent("xsnet-cli-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-    return url
-}
 
 @Suite struct CommandLineTests {
     @Test func binaryIsBuilt() {
@@ -310,6 +306,27 @@ func toolExists(_ name: String) -> Bool {
         #expect(!html.contains("http://") || html.components(separatedBy: "http://").count - 1 == html.components(separatedBy: "xmlns=\"http://www.w3.org/2000/svg\"").count - 1)
         let empty = try xsnet(["report", "--models", folder.appendingPathComponent("report").path, "--out", folder.path])
         #expect(empty.status != 0 && empty.stderr.contains("no *.xsnet files"))
+    }
+
+    @Test func resumeWithANewRateKeepsItInTheFileAndTheCard() throws {
+        let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let model = folder.appendingPathComponent("tiny.xsnet").path
+        // A run stopped at epoch 4 of 12, as Ctrl-C leaves it.
+        var config = TrainingConfig.fast
+        (config.depth, config.width, config.epochs, config.evaluateEvery, config.threads) = (2, 8, 12, 4, 1)
+        let data = try DataSelection(nucleus: "C12", datasets: ["Whitney:1974hr"]).apply(to: try ScatteringData.bundled())
+        var epochs = 0
+        let first = Trainer(data: data, config: config, command: "test")
+        #expect(try first.run(checkpoint: URL(fileURLWithPath: model + ".checkpoint"), shouldStop: { epochs += 1; return epochs == 4 }) == .interrupted)
+        let refused = try xsnet(["train", "--resume", "--out", model, "--width", "64"])
+        #expect(refused.status == 64 && refused.stderr.contains("leave out --width"), "\(refused.stderr)")
+        let resumed = try xsnet(["train", "--resume", "--out", model, "--learning-rate", "0.0001"])
+        #expect(resumed.status == 0, "\(resumed.stderr)")
+        #expect(resumed.stderr.contains("changed: learningRate → 0.0001"), "\(resumed.stderr)")
+        #expect(try CrossSectionModel.load(URL(fileURLWithPath: model)).info.config.learningRate == 0.0001)
+        let card = try xsnet(["card", "--model", model])
+        #expect(card.status == 0 && card.stdout.contains("learning rate 0.0001,"), "\(card.stderr)")
     }
 
     @Test func mismatchedInputIsAClearError() throws {

@@ -52,4 +52,9 @@ void xs_batchnorm_backward(const float *dy, const float *normalized, float *dx, 
                            const float *gamma, const float *invStd, int batchStatistics,
                            float *sumDy, float *sumDyXhat);
 
+/// y = b + x·W for `rows` points (x: rows × k, W: k × n, y: rows × n, row-major), in float64.
+/// Each y[r][c] is bias[c] + Σ_i x[r][i]·W[i][c] summed in ascending i with separate multiplies
+/// and adds, on every ISA and in any block: a point's result does not depend on the others.
+void xs_affine_f64(const double *x, const double *w, const double *bias, double *y, size_t rows, size_t k, size_t n);
+
 #endif
