@@ -1,7 +1,7 @@
 # xsnet: the two commands of the README.
 #   make run    installs what is missing, builds in release mode and runs the main job
 #   make test   installs what is missing and runs the whole test suite
-.PHONY: deps build run test bench
+.PHONY: deps build run test bench format format-check
 
 # Debian packages the build needs (OpenBLAS through pkg-config).
 deps:
@@ -18,9 +18,19 @@ build: deps
 run: build
 	.build/release/xsnet predict --model Models/C12.xsnet --energy 0.56 --angle 36 --omega 0.02:0.5:0.02
 
-test: deps
+test: deps format-check
 	swift build --product XSNetC
 	swift test
+
+# The Swift sources in the project's format (.swift-format); generated code is left as generated.
+SWIFT_SOURCES = $(shell find Sources Tests -name '*.swift' -not -path '*/Generated/*') Package.swift
+
+format:
+	swift format format --in-place $(SWIFT_SOURCES)
+
+# Fails on any line that `make format` would change (lines over 150 characters among them).
+format-check:
+	@swift format lint --strict $(SWIFT_SOURCES) || { echo "formatting differs from .swift-format: run make format"; exit 1; }
 
 bench: build
 	.build/release/xsnet bench train

@@ -11,12 +11,12 @@ let package = Package(
     products: [
         .executable(name: "xsnet", targets: ["xsnet"]),
         // The C API (include/xsnet.h) as a shared library: libXSNetC.so.
-        .library(name: "XSNetC", type: .dynamic, targets: ["XSNetC"]),
-        
+        .library(name: "XSNetC", type: .dynamic, targets: ["XSNetC"])
+
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
-        .package(url: "https://github.com/apple/swift-protobuf", from: "1.39.0"),
+        .package(url: "https://github.com/apple/swift-protobuf", from: "1.39.0")
     ],
     targets: [
         // OpenBLAS through pkg-config (Debian: libopenblas-dev).
@@ -51,8 +51,10 @@ let package = Package(
         // The command line.
         .executableTarget(
             name: "xsnet",
-            dependencies: ["XSCore", "XSData", "XSNN", "XSModel", "XSFigures", "XSPlot", "XSONNX",
-                           .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+            dependencies: [
+                "XSCore", "XSData", "XSNN", "XSModel", "XSFigures", "XSPlot", "XSONNX",
+                .product(name: "ArgumentParser", package: "swift-argument-parser")
+            ]),
         // What several test targets share: temporary folders.
         .target(name: "XSTestSupport", path: "Tests/Support", exclude: ["onnx_eval.py"]),
         .testTarget(name: "XSCoreTests", dependencies: ["XSCore"]),
@@ -61,6 +63,6 @@ let package = Package(
         .testTarget(name: "XSModelTests", dependencies: ["XSCore", "XSData", "XSNN", "XSModel", "XSTestSupport"]),
         .testTarget(name: "XSPlotTests", dependencies: ["XSPlot"]),
         // Runs the built binary and checks its output and exit codes.
-        .testTarget(name: "xsnetTests", dependencies: ["xsnet", "XSCore", "XSData", "XSNN", "XSModel", "XSONNX", "XSNetC", "XSTestSupport"]),
+        .testTarget(name: "xsnetTests", dependencies: ["xsnet", "XSCore", "XSData", "XSNN", "XSModel", "XSONNX", "XSNetC", "XSTestSupport"])
     ]
 )

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Output formats shared by every command that prints results.
 public enum OutputFormat: String, CaseIterable, Sendable {
     case table, csv, json
@@ -47,5 +49,3 @@ public func formatSignificant(_ value: Double, _ digits: Int = 4) -> String {
     if !value.isFinite { return "\(value)" }
     return String(format: "%.\(digits)g", value)
 }
-
-import Foundation

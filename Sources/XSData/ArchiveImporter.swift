@@ -105,7 +105,9 @@ public struct ArchiveImporter {
     /// Reads `citations.bib` files of the copies into one-line references.
     public func references() throws -> [String: String] {
         var refs: [String: String] = [:]
-        for file in try dataFiles().map({ ($0 as NSString).deletingLastPathComponent }).reduce(into: [String](), { if !$0.contains($1) { $0.append($1) } }) {
+        for file in try dataFiles().map({ ($0 as NSString).deletingLastPathComponent }).reduce(
+            into: [String](), { if !$0.contains($1) { $0.append($1) } })
+        {
             let bib = archive.appendingPathComponent(file).appendingPathComponent("citations.bib")
             guard let text = try? String(contentsOf: bib, encoding: .utf8) else { continue }
             for (key, value) in BibTeX.references(text) where refs[key] == nil { refs[key] = value }
@@ -134,16 +136,19 @@ public struct ArchiveImporter {
                 if row.hasTwoErrorColumns { count.nineColumnRows += 1 }
                 var outcome = row.outcome
                 if case let .success(point) = outcome {
-                    let key = PointKey(Z: point.nucleus.Z, A: point.nucleus.A, citation: point.dataset, E: point.beamEnergy, theta: point.angleDegrees,
-                                       omega: point.energyTransfer)
+                    let key = PointKey(
+                        Z: point.nucleus.Z, A: point.nucleus.A, citation: point.dataset, E: point.beamEnergy, theta: point.angleDegrees,
+                        omega: point.energyTransfer)
                     if let first = seen[key] {
                         let (sigma, error) = (point.crossSection, point.crossSectionError)
                         if first.sigma == sigma && first.error == error {
                             if first.file == file { count.duplicatesWithinFile += 1 } else { count.duplicatesOfOtherCopy += 1 }
                             continue
                         }
-                        outcome = .failure(RowExclusion(reason: .conflictingRepeat,
-                                                        detail: "sigma = \(sigma) +- \(error) here, \(first.sigma) +- \(first.error) at \(first.location) (kept)"))
+                        outcome = .failure(
+                            RowExclusion(
+                                reason: .conflictingRepeat,
+                                detail: "sigma = \(sigma) +- \(error) here, \(first.sigma) +- \(first.error) at \(first.location) (kept)"))
                     } else {
                         seen[key] = (point.crossSection, point.crossSectionError, location, file)
                     }
@@ -208,11 +213,17 @@ public struct ArchiveImporter {
         let physical: [(Bool, ExclusionReason, String)] = [
             (sigma <= 0, .nonPositiveCrossSection, "sigma = \(sigma)"), (error <= 0, .nonPositiveError, "error = \(error)"),
             (E <= 0, .nonPositiveBeamEnergy, "E = \(E)"), (omega <= 0, .nonPositiveEnergyTransfer, "omega = \(omega)"),
-            (omega >= E, .energyTransferNotBelowBeam, "omega = \(omega), E = \(E)"), (theta <= 0 || theta >= 180, .angleOutOfRange, "theta = \(theta)"),
+            (omega >= E, .energyTransferNotBelowBeam, "omega = \(omega), E = \(E)"),
+            (theta <= 0 || theta >= 180, .angleOutOfRange, "theta = \(theta)")
         ]
         if let (_, reason, detail) = physical.first(where: { $0.0 }) { return exclude(reason, detail, twoColumns: twoErrorColumns) }
-        return (twoErrorColumns, .success(ScatteringPoint(nucleus: Nucleus(Z: z, A: a), beamEnergy: E, angleDegrees: theta, energyTransfer: omega,
-                                                          crossSection: sigma, crossSectionError: error, dataset: citation)))
+        return (
+            twoErrorColumns,
+            .success(
+                ScatteringPoint(
+                    nucleus: Nucleus(Z: z, A: a), beamEnergy: E, angleDegrees: theta, energyTransfer: omega,
+                    crossSection: sigma, crossSectionError: error, dataset: citation))
+        )
     }
 
     /// The import report: counts per file, per reason, and every excluded row as `file:line: reason`.
@@ -230,8 +241,11 @@ public struct ArchiveImporter {
         out += "\n## Per file\n"
         out += "file                              rows   kept  dup-in-file  dup-other-copy  excluded  9-column\n"
         for f in r.files {
-            out += f.file.padding(toLength: 32, withPad: " ", startingAt: 0)
-                + String(format: "%6d %6d %12d %15d %9d %9d\n", f.rows, f.kept, f.duplicatesWithinFile, f.duplicatesOfOtherCopy, f.excluded, f.nineColumnRows)
+            out +=
+                f.file.padding(toLength: 32, withPad: " ", startingAt: 0)
+                + String(
+                    format: "%6d %6d %12d %15d %9d %9d\n", f.rows, f.kept, f.duplicatesWithinFile, f.duplicatesOfOtherCopy, f.excluded,
+                    f.nineColumnRows)
         }
         out += "\n## Per nucleus (points kept)\n"
         var byNucleus: [Nucleus: Int] = [:]
@@ -269,11 +283,12 @@ enum BibTeX {
                 let value = ns.substring(with: m.range(at: 2)).split(whereSeparator: \.isWhitespace).joined(separator: " ")
                 fields[name] = value
             }
-            var author = fields["author"].map { a -> String in
-                let first = a.components(separatedBy: " and ")[0]
-                let surname = first.components(separatedBy: ",")[0].trimmingCharacters(in: .whitespaces)
-                return a.contains(" and ") ? "\(surname) et al." : surname
-            } ?? key
+            var author =
+                fields["author"].map { a -> String in
+                    let first = a.components(separatedBy: " and ")[0]
+                    let surname = first.components(separatedBy: ",")[0].trimmingCharacters(in: .whitespaces)
+                    return a.contains(" and ") ? "\(surname) et al." : surname
+                } ?? key
             author = author.replacingOccurrences(of: "{", with: "").replacingOccurrences(of: "}", with: "")
             var parts = [author]
             if let journal = fields["journal"] {

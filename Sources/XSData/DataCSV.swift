@@ -12,9 +12,11 @@ public enum PointsCSV {
         var out = header + "\n"
         out.reserveCapacity(points.count * 80)
         for p in points {
-            let fields = [p.nucleus.name, "\(p.nucleus.Z)", "\(p.nucleus.A)", number(p.beamEnergy), number(p.angleDegrees),
-                          number(p.energyTransfer), number(p.crossSection), number(p.crossSectionError),
-                          TextTable.csvField(p.dataset)]
+            let fields = [
+                p.nucleus.name, "\(p.nucleus.Z)", "\(p.nucleus.A)", number(p.beamEnergy), number(p.angleDegrees),
+                number(p.energyTransfer), number(p.crossSection), number(p.crossSectionError),
+                TextTable.csvField(p.dataset)
+            ]
             out += fields.joined(separator: ",") + "\n"
         }
         return out
@@ -68,8 +70,10 @@ public enum PointsCSV {
             guard values[4] > 0 else { throw fail("uncertainty must be > 0 (got \(values[4]))") }
             let key = fields[8].trimmingCharacters(in: .whitespaces)
             guard !key.isEmpty else { throw fail("empty data-set key") }
-            points.append(ScatteringPoint(nucleus: nucleus, beamEnergy: values[0], angleDegrees: values[1], energyTransfer: values[2],
-                                          crossSection: values[3], crossSectionError: values[4], dataset: key))
+            points.append(
+                ScatteringPoint(
+                    nucleus: nucleus, beamEnergy: values[0], angleDegrees: values[1], energyTransfer: values[2],
+                    crossSection: values[3], crossSectionError: values[4], dataset: key))
         }
         guard !points.isEmpty else { throw DataFileError(file: file, line: 0, reason: "no data rows after the header") }
         return points
@@ -78,7 +82,8 @@ public enum PointsCSV {
 
 /// `datasets.csv`: one row per data set of a nucleus.
 public enum DatasetsCSV {
-    public static let header = "dataset,nucleus,Z,A,reference,points,E_min_GeV,E_max_GeV,theta_min_deg,theta_max_deg,omega_min_GeV,omega_max_GeV,norm_uncertainty,norm_source"
+    public static let header =
+        "dataset,nucleus,Z,A,reference,points,E_min_GeV,E_max_GeV,theta_min_deg,theta_max_deg,omega_min_GeV,omega_max_GeV,norm_uncertainty,norm_source"
 
     /// One `DatasetInfo` per (nucleus, data set) in `points`, with references looked up by key.
     public static func summarize(points: [ScatteringPoint], references: [String: String]) -> [DatasetInfo] {
@@ -96,10 +101,11 @@ public enum DatasetsCSV {
                 let v = pts.map(f)
                 return v.min()!...v.max()!
             }
-            return DatasetInfo(key: key, nucleus: nucleus, reference: references[key] ?? "not in citations.bib",
-                               points: pts.count, energyRange: range(\.beamEnergy), angleRange: range(\.angleDegrees),
-                               energyTransferRange: range(\.energyTransfer),
-                               normalizationUncertainty: norm.value, normalizationSource: norm.source)
+            return DatasetInfo(
+                key: key, nucleus: nucleus, reference: references[key] ?? "not in citations.bib",
+                points: pts.count, energyRange: range(\.beamEnergy), angleRange: range(\.angleDegrees),
+                energyTransferRange: range(\.energyTransfer),
+                normalizationUncertainty: norm.value, normalizationSource: norm.source)
         }
     }
 
@@ -107,10 +113,13 @@ public enum DatasetsCSV {
         let n = PointsCSV.number
         var out = header + "\n"
         for d in datasets {
-            out += [d.key, d.nucleus.name, "\(d.nucleus.Z)", "\(d.nucleus.A)", d.reference, "\(d.points)",
+            out +=
+                [
+                    d.key, d.nucleus.name, "\(d.nucleus.Z)", "\(d.nucleus.A)", d.reference, "\(d.points)",
                     n(d.energyRange.lowerBound), n(d.energyRange.upperBound), n(d.angleRange.lowerBound), n(d.angleRange.upperBound),
                     n(d.energyTransferRange.lowerBound), n(d.energyTransferRange.upperBound),
-                    n(d.normalizationUncertainty), d.normalizationSource].map(TextTable.csvField).joined(separator: ",") + "\n"
+                    n(d.normalizationUncertainty), d.normalizationSource
+                ].map(TextTable.csvField).joined(separator: ",") + "\n"
         }
         return out
     }
@@ -133,9 +142,10 @@ public enum DatasetsCSV {
             guard d.allSatisfy({ $0 != nil && $0!.isFinite }) else { throw fail("ranges and norm_uncertainty must be finite numbers") }
             let v = d.map { $0! }
             guard v[0] <= v[1], v[2] <= v[3], v[4] <= v[5], v[6] > 0 else { throw fail("empty range or non-positive norm_uncertainty") }
-            return DatasetInfo(key: f[0], nucleus: Nucleus(Z: z, A: a), reference: f[4], points: count,
-                               energyRange: v[0]...v[1], angleRange: v[2]...v[3], energyTransferRange: v[4]...v[5],
-                               normalizationUncertainty: v[6], normalizationSource: f[13])
+            return DatasetInfo(
+                key: f[0], nucleus: Nucleus(Z: z, A: a), reference: f[4], points: count,
+                energyRange: v[0]...v[1], angleRange: v[2]...v[3], energyTransferRange: v[4]...v[5],
+                normalizationUncertainty: v[6], normalizationSource: f[13])
         }
     }
 }

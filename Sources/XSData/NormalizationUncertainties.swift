@@ -21,7 +21,7 @@ public enum NormalizationUncertainties {
         "Fomin:2010ei": 0.040,
         "O'Connell:1987ag": 0.050,
         "Sealock:1989nx": 0.025,
-        "Whitney:1974hr": 0.030,
+        "Whitney:1974hr": 0.030
     ]
 
     /// The Δλ_k of a data set and where it comes from.

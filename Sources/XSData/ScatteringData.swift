@@ -18,8 +18,10 @@ public struct ScatteringPoint: Hashable, Sendable {
     /// The data set it belongs to: the archive's citation key, e.g. `Barreau:1983ht`.
     public var dataset: String
 
-    public init(nucleus: Nucleus, beamEnergy: Double, angleDegrees: Double, energyTransfer: Double,
-                crossSection: Double, crossSectionError: Double, dataset: String) {
+    public init(
+        nucleus: Nucleus, beamEnergy: Double, angleDegrees: Double, energyTransfer: Double,
+        crossSection: Double, crossSectionError: Double, dataset: String
+    ) {
         self.nucleus = nucleus
         self.beamEnergy = beamEnergy
         self.angleDegrees = angleDegrees
@@ -98,7 +100,8 @@ public struct ScatteringData: Sendable {
     /// The data set shipped with xsnet (`Data/points.csv`, `Data/datasets.csv`, bundled as resources).
     public static func bundled() throws -> ScatteringData {
         guard let points = BundledData.pointsURL, let datasets = BundledData.datasetsURL else {
-            throw DataFileError(file: "points.csv", line: 0, reason: "the bundled data set is missing from this build (run `xsnet data import` and rebuild)")
+            throw DataFileError(
+                file: "points.csv", line: 0, reason: "the bundled data set is missing from this build (run `xsnet data import` and rebuild)")
         }
         return try load(points: points, datasets: datasets)
     }

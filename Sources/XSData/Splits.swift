@@ -18,14 +18,18 @@ public struct DataSplit: Hashable, Sendable, Codable {
         self.spectraKeptForKinematicCoverage = spectraKeptForKinematicCoverage
     }
 
-    enum CodingKeys: String, CodingKey { case train, test, validation, spectraKeptForKinematicCoverage = "spectraKeptForCoverage" }
+    enum CodingKeys: String, CodingKey {
+        case train, test, validation
+        case spectraKeptForKinematicCoverage = "spectraKeptForCoverage"
+    }
 
     /// An empty validation part and no kept spectra may be left out of a file.
     public init(from decoder: Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
-        self.init(train: try c.decode([Int].self, forKey: .train), test: try c.decode([Int].self, forKey: .test),
-                  validation: try c.decodeIfPresent([Int].self, forKey: .validation) ?? [],
-                  spectraKeptForKinematicCoverage: try c.decodeIfPresent(Int.self, forKey: .spectraKeptForKinematicCoverage) ?? 0)
+        self.init(
+            train: try c.decode([Int].self, forKey: .train), test: try c.decode([Int].self, forKey: .test),
+            validation: try c.decodeIfPresent([Int].self, forKey: .validation) ?? [],
+            spectraKeptForKinematicCoverage: try c.decodeIfPresent(Int.self, forKey: .spectraKeptForKinematicCoverage) ?? 0)
     }
 
     /// How the test part is chosen.
@@ -56,7 +60,8 @@ public struct DataSplit: Hashable, Sendable, Codable {
     /// holding it out would leave any held-out point outside the kinematic box of the rest.
     public static func heldOutSpectra(points: [ScatteringPoint], testFraction: Double, seed: UInt64, interiorOnly: Bool = false) -> DataSplit {
         precondition((0...1).contains(testFraction), "testFraction must be in [0, 1]")
-        let (held, passedOver) = chooseSpectra(points: points, among: Array(points.indices), fraction: testFraction, seed: seed, interiorOnly: interiorOnly)
+        let (held, passedOver) = chooseSpectra(
+            points: points, among: Array(points.indices), fraction: testFraction, seed: seed, interiorOnly: interiorOnly)
         var train: [Int] = [], test: [Int] = []
         for (i, p) in points.enumerated() {
             if held.contains(p.spectrum) { test.append(i) } else { train.append(i) }
@@ -65,7 +70,9 @@ public struct DataSplit: Hashable, Sendable, Codable {
     }
 
     /// Seeded choice of whole spectra among the points `among`: `fraction` of their spectra.
-    static func chooseSpectra(points: [ScatteringPoint], among: [Int], fraction: Double, seed: UInt64, interiorOnly: Bool) -> (held: Set<SpectrumKey>, passedOver: Int) {
+    static func chooseSpectra(points: [ScatteringPoint], among: [Int], fraction: Double, seed: UInt64, interiorOnly: Bool) -> (
+        held: Set<SpectrumKey>, passedOver: Int
+    ) {
         let spectra = Array(Set(among.map { points[$0].spectrum })).sorted()
         var rng = SeededGenerator(seed: seed)
         let order = rng.permutation(spectra.count)
@@ -90,7 +97,9 @@ public struct DataSplit: Hashable, Sendable, Codable {
     /// way `method` chooses (random points, or whole spectra), with its own seed; with
     /// `spectraShareOfTraining`, `fraction` is the share of the training part's spectra instead.
     /// A second call adds to the validation part.
-    public func carvingValidation(points: [ScatteringPoint], fraction: Double, method: Method, seed: UInt64, spectraShareOfTraining: Bool = false) -> DataSplit {
+    public func carvingValidation(points: [ScatteringPoint], fraction: Double, method: Method, seed: UInt64, spectraShareOfTraining: Bool = false)
+        -> DataSplit
+    {
         precondition((0..<1).contains(fraction), "validation fraction must be in [0, 1)")
         guard fraction > 0, train.count > 1 else { return self }
         let validation: [Int]
@@ -107,7 +116,9 @@ public struct DataSplit: Hashable, Sendable, Codable {
             validation = train.filter { held.contains(points[$0].spectrum) }
         }
         let chosen = Set(validation)
-        return DataSplit(train: train.filter { !chosen.contains($0) }, test: test, validation: self.validation + validation, spectraKeptForKinematicCoverage: spectraKeptForKinematicCoverage)
+        return DataSplit(
+            train: train.filter { !chosen.contains($0) }, test: test, validation: self.validation + validation,
+            spectraKeptForKinematicCoverage: spectraKeptForKinematicCoverage)
     }
 
     /// Folds for cross-fitted calibration of a model's spread (see `CrossFitting` in XSModel).
@@ -119,7 +130,8 @@ public struct DataSplit: Hashable, Sendable, Codable {
     /// about 80% of the points (as a model with a 10% validation part does), and the k folds
     /// predict about half the pool out of fold: both kinds of point, at measured (E, θ) settings
     /// and away from them, in numbers no validation part reaches.
-    public static func calibrationFolds(points: [ScatteringPoint], pool: [Int], folds k: Int, share: Double = 0.5, seed: UInt64) -> [CalibrationFold] {
+    public static func calibrationFolds(points: [ScatteringPoint], pool: [Int], folds k: Int, share: Double = 0.5, seed: UInt64) -> [CalibrationFold]
+    {
         precondition(k >= 2 && pool.count >= 2 * k, "cross-fitting needs k ≥ 2 folds and at least 2k points")
         precondition(share > 0 && share <= 1, "the share held out must be in (0, 1]")
         let spectra = Array(Set(pool.map { points[$0].spectrum })).sorted()

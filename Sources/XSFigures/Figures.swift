@@ -20,8 +20,10 @@ public enum Figures {
     static func same(_ a: Double, _ b: Double) -> Bool { abs(a - b) <= 1e-3 * max(abs(a), abs(b), 1e-9) }
 
     /// A model curve on a grid of ω for one (E, θ): mean and 1σ band series.
-    public static func modelSeries(_ model: CrossSectionModel, label: String, energy: Double, angle: Double, omega: ClosedRange<Double>,
-                            color: PlotColor, scale: Double = 1, band: Bool = true, dashed: Bool = false) -> [Series] {
+    public static func modelSeries(
+        _ model: CrossSectionModel, label: String, energy: Double, angle: Double, omega: ClosedRange<Double>,
+        color: PlotColor, scale: Double = 1, band: Bool = true, dashed: Bool = false
+    ) -> [Series] {
         let n = 200
         let grid = (0..<n).map { omega.lowerBound + (omega.upperBound - omega.lowerBound) * Double($0) / Double(n - 1) }
         let points = grid.map { Kinematics(beamEnergy: energy, angleDegrees: angle, energyTransfer: $0) }
@@ -29,20 +31,26 @@ public enum Figures {
         var series: [Series] = []
         let spread = p.contains { $0.standardDeviation > 0 }
         if band && spread {
-            series.append(.band(label: "\(label) ±1σ", x: grid, lower: p.map { scale * max($0.mean - $0.standardDeviation, 0) },
-                                upper: p.map { scale * ($0.mean + $0.standardDeviation) }, color: color))
+            series.append(
+                .band(
+                    label: "\(label) ±1σ", x: grid, lower: p.map { scale * max($0.mean - $0.standardDeviation, 0) },
+                    upper: p.map { scale * ($0.mean + $0.standardDeviation) }, color: color))
         }
         series.append(.line(label: label, x: grid, y: p.map { scale * $0.mean }, color: color, dashed: dashed))
         return series
     }
 
     /// σ against ω at one (E, θ) of a nucleus: data, the model and optional comparisons.
-    public static func spectrum(model: CrossSectionModel, modelLabel: String, data: ScatteringData, nucleus: Nucleus, energy: Double, angle: Double,
-                         comparisons: [(CrossSectionModel, String, Double)] = [], divideByLambda: Bool = false, logY: Bool = false) throws -> Panel {
+    public static func spectrum(
+        model: CrossSectionModel, modelLabel: String, data: ScatteringData, nucleus: Nucleus, energy: Double, angle: Double,
+        comparisons: [(CrossSectionModel, String, Double)] = [], divideByLambda: Bool = false, logY: Bool = false
+    ) throws -> Panel {
         let points = data.points.filter { $0.nucleus == nucleus && same($0.beamEnergy, energy) && same($0.angleDegrees, angle) }
         guard !points.isEmpty else {
             let settings = Set(data.points.filter { $0.nucleus == nucleus }.map { "E=\($0.beamEnergy) θ=\($0.angleDegrees)" }).sorted().prefix(12)
-            throw FigureError("no \(nucleus.name) data at E = \(energy) GeV, θ = \(angle)°" + (settings.isEmpty ? " (no data for this nucleus)" : "; settings include: \(settings.joined(separator: ", "))"))
+            throw FigureError(
+                "no \(nucleus.name) data at E = \(energy) GeV, θ = \(angle)°"
+                    + (settings.isEmpty ? " (no data for this nucleus)" : "; settings include: \(settings.joined(separator: ", "))"))
         }
         let ωs = points.map(\.energyTransfer)
         let range = max(ωs.min()! * 0.9, 1e-4)...min(ωs.max()! * 1.05, energy * 0.999)
@@ -53,15 +61,21 @@ public enum Figures {
             let pts = points.filter { $0.dataset == key }
             let lambda = divideByLambda && sameNucleus ? model.info.normalization(key) : 1
             let label = lambda != 1 ? "\(key) ÷ λ=\(String(format: "%.3f", lambda))" : key
-            series.append(.points(label: label, x: pts.map(\.energyTransfer), y: pts.map { $0.crossSection / lambda },
-                                  error: pts.map { $0.crossSectionError / lambda }, color: palette[k % palette.count], hollow: false))
+            series.append(
+                .points(
+                    label: label, x: pts.map(\.energyTransfer), y: pts.map { $0.crossSection / lambda },
+                    error: pts.map { $0.crossSectionError / lambda }, color: palette[k % palette.count], hollow: false))
         }
         series += modelSeries(model, label: modelLabel, energy: energy, angle: angle, omega: range, color: .blue)
         let colors: [PlotColor] = [.orange, .green, .purple, .grey]
         for (i, (other, label, scale)) in comparisons.enumerated() {
-            series += modelSeries(other, label: label, energy: energy, angle: angle, omega: range, color: colors[i % colors.count], scale: scale, band: false, dashed: true)
+            series += modelSeries(
+                other, label: label, energy: energy, angle: angle, omega: range, color: colors[i % colors.count], scale: scale, band: false,
+                dashed: true)
         }
-        return Panel(title: "\(nucleus.isotopeLabel), E = \(Ticks.label(energy)) GeV, θ = \(Ticks.label(angle))°", xLabel: xLabel, yLabel: yLabel, logY: logY, series: series)
+        return Panel(
+            title: "\(nucleus.isotopeLabel), E = \(Ticks.label(energy)) GeV, θ = \(Ticks.label(angle))°", xLabel: xLabel, yLabel: yLabel, logY: logY,
+            series: series)
     }
 
     /// One panel per (E, θ) spectrum of a data set; train points filled, test points hollow.
@@ -81,11 +95,23 @@ public enum Figures {
             let train = pts.filter { !testKeys.contains($0) }, test = pts.filter { testKeys.contains($0) }
             let ωs = pts.map(\.energyTransfer)
             var series: [Series] = []
-            if !train.isEmpty { series.append(.points(label: "train", x: train.map(\.energyTransfer), y: train.map(\.crossSection), error: train.map(\.crossSectionError), color: .black, hollow: false)) }
-            if !test.isEmpty { series.append(.points(label: "test", x: test.map(\.energyTransfer), y: test.map(\.crossSection), error: test.map(\.crossSectionError), color: .vermillion, hollow: true)) }
-            series += modelSeries(model, label: "model", energy: s.beamEnergy, angle: s.angleDegrees,
-                                  omega: max(ωs.min()! * 0.9, 1e-4)...min(ωs.max()! * 1.05, s.beamEnergy * 0.999), color: .blue)
-            return Panel(title: "E = \(Ticks.label(s.beamEnergy)) GeV, θ = \(Ticks.label(s.angleDegrees))°", xLabel: xLabel, yLabel: yLabel, series: series)
+            if !train.isEmpty {
+                series.append(
+                    .points(
+                        label: "train", x: train.map(\.energyTransfer), y: train.map(\.crossSection), error: train.map(\.crossSectionError),
+                        color: .black, hollow: false))
+            }
+            if !test.isEmpty {
+                series.append(
+                    .points(
+                        label: "test", x: test.map(\.energyTransfer), y: test.map(\.crossSection), error: test.map(\.crossSectionError),
+                        color: .vermillion, hollow: true))
+            }
+            series += modelSeries(
+                model, label: "model", energy: s.beamEnergy, angle: s.angleDegrees,
+                omega: max(ωs.min()! * 0.9, 1e-4)...min(ωs.max()! * 1.05, s.beamEnergy * 0.999), color: .blue)
+            return Panel(
+                title: "E = \(Ticks.label(s.beamEnergy)) GeV, θ = \(Ticks.label(s.angleDegrees))°", xLabel: xLabel, yLabel: yLabel, series: series)
         }
         return Figure(panels: panels, columns: min(4, panels.count), panelWidth: 420, panelHeight: 300)
     }
@@ -108,11 +134,15 @@ public enum Figures {
         }
         guard !rows.isEmpty else { throw FigureError("\(logPath): the log has no rows") }
         let epoch = rows.map { $0[0] }
-        let loss = Panel(title: "Training objective", xLabel: "epoch", yLabel: "loss per point", logY: true,
-                         series: [.line(label: "loss", x: epoch, y: rows.map { $0[3] }, color: .black, dashed: false)])
-        let chi2 = Panel(title: "χ²/N with the current λ_k", xLabel: "epoch", yLabel: "χ²/N", logY: true,
-                         series: [.line(label: "train", x: epoch, y: rows.map { $0[4] }, color: .blue, dashed: false),
-                                  .line(label: "test", x: epoch, y: rows.map { $0[5] }, color: .vermillion, dashed: false)])
+        let loss = Panel(
+            title: "Training objective", xLabel: "epoch", yLabel: "loss per point", logY: true,
+            series: [.line(label: "loss", x: epoch, y: rows.map { $0[3] }, color: .black, dashed: false)])
+        let chi2 = Panel(
+            title: "χ²/N with the current λ_k", xLabel: "epoch", yLabel: "χ²/N", logY: true,
+            series: [
+                .line(label: "train", x: epoch, y: rows.map { $0[4] }, color: .blue, dashed: false),
+                .line(label: "test", x: epoch, y: rows.map { $0[5] }, color: .vermillion, dashed: false)
+            ])
         return Figure(panels: [loss, chi2], columns: 2, panelWidth: 520, panelHeight: 360)
     }
 }

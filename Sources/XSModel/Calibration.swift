@@ -50,8 +50,10 @@ public struct CoverageInterval: Codable, Hashable, Sendable {
     public static let defaultReplicates = 2000
 
     /// nil for fewer than two spectra: no spread between spectra to resample.
-    public static func over(spectra keys: [SpectrumKey], deviations: [Double], dataErrors: [Double], spreads: [Double],
-                            replicates: Int = defaultReplicates, seed: UInt64 = 0) -> CoverageInterval? {
+    public static func over(
+        spectra keys: [SpectrumKey], deviations: [Double], dataErrors: [Double], spreads: [Double],
+        replicates: Int = defaultReplicates, seed: UInt64 = 0
+    ) -> CoverageInterval? {
         precondition(keys.count == deviations.count && keys.count == dataErrors.count && keys.count == spreads.count)
         // Per spectrum: points, and how many lie within 1σ and 2σ.
         var counts: [SpectrumKey: (n: Int, one: Int, two: Int)] = [:]
@@ -153,8 +155,10 @@ public struct UncertaintyCalibration: Codable, Hashable, Sendable, CustomStringC
     /// folds of the training part; nil when they come from a validation part.
     public var crossFittingFolds: Int? = nil
 
-    public init(atMeasuredSettings: SpreadFactor?, elsewhere: SpreadFactor?, measuredSettings: MeasuredSettings, validationSplit: DataSplit.Method,
-                rule: CalibrationRule) {
+    public init(
+        atMeasuredSettings: SpreadFactor?, elsewhere: SpreadFactor?, measuredSettings: MeasuredSettings, validationSplit: DataSplit.Method,
+        rule: CalibrationRule
+    ) {
         self.atMeasuredSettings = atMeasuredSettings
         self.elsewhere = elsewhere
         self.measuredSettings = measuredSettings
@@ -172,7 +176,9 @@ public struct UncertaintyCalibration: Codable, Hashable, Sendable, CustomStringC
         // The rule is stored by name; a file may also give its description.
         let ruleText = try c.decode(String.self, forKey: .rule)
         guard let rule = CalibrationRule(rawValue: ruleText) ?? CalibrationRule.allCases.first(where: { $0.description == ruleText }) else {
-            throw DecodingError.dataCorruptedError(forKey: .rule, in: c, debugDescription: "`\(ruleText)` is not a calibration rule (\(CalibrationRule.allCases.map(\.rawValue).joined(separator: ", ")))")
+            throw DecodingError.dataCorruptedError(
+                forKey: .rule, in: c,
+                debugDescription: "`\(ruleText)` is not a calibration rule (\(CalibrationRule.allCases.map(\.rawValue).joined(separator: ", ")))")
         }
         self.rule = rule
         if c.contains(.measuredSettings) {
@@ -182,8 +188,9 @@ public struct UncertaintyCalibration: Codable, Hashable, Sendable, CustomStringC
             crossFittingFolds = try c.decodeIfPresent(Int.self, forKey: .crossFittingFolds)
         } else {
             let one = try decoder.container(keyedBy: SingleFactorKeys.self)
-            atMeasuredSettings = SpreadFactor(scale: try one.decode(Double.self, forKey: .scale), validationPoints: try one.decode(Int.self, forKey: .validationPoints),
-                                              before: try one.decode(Coverage.self, forKey: .before), after: try one.decode(Coverage.self, forKey: .after))
+            atMeasuredSettings = SpreadFactor(
+                scale: try one.decode(Double.self, forKey: .scale), validationPoints: try one.decode(Int.self, forKey: .validationPoints),
+                before: try one.decode(Coverage.self, forKey: .before), after: try one.decode(Coverage.self, forKey: .after))
             elsewhere = nil
             measuredSettings = MeasuredSettings(points: [])
         }
@@ -206,10 +213,13 @@ public struct UncertaintyCalibration: Codable, Hashable, Sendable, CustomStringC
     /// as train, ensemble, calibrate, the card and the report print it.
     public var description: String {
         func one(_ name: String, _ f: SpreadFactor?) -> String? {
-            f.map { String(format: "%@ c = %.3f (%d %@ points; coverage 1σ %.1f%% → %.1f%%, 2σ %.1f%% → %.1f%%)", name, $0.scale, $0.validationPoints,
-                           crossFittingFolds == nil ? "validation" : "out-of-fold",
-                           100 * $0.before.oneSigma, 100 * $0.after.oneSigma, 100 * $0.before.twoSigma, 100 * $0.after.twoSigma)
-                     + ($0.fallback.map { " [\($0)]" } ?? "") }
+            f.map {
+                String(
+                    format: "%@ c = %.3f (%d %@ points; coverage 1σ %.1f%% → %.1f%%, 2σ %.1f%% → %.1f%%)", name, $0.scale, $0.validationPoints,
+                    crossFittingFolds == nil ? "validation" : "out-of-fold",
+                    100 * $0.before.oneSigma, 100 * $0.after.oneSigma, 100 * $0.before.twoSigma, 100 * $0.after.twoSigma)
+                    + ($0.fallback.map { " [\($0)]" } ?? "")
+            }
         }
         let parts = [one("at measured (E, θ) settings", atMeasuredSettings), one("elsewhere", elsewhere)].compactMap { $0 }
         let note = atMeasuredSettings == nil || elsewhere == nil ? " (one kind of validation point only: its factor applies everywhere)" : ""
@@ -243,7 +253,9 @@ public struct UncertaintyCalibration: Codable, Hashable, Sendable, CustomStringC
 
     /// Fits one factor to held-out predictions by `rule`. Coverage is a step function of c, so the
     /// fit is a search over a grid of c.
-    public static func fitFactor(deviations: [Double], dataErrors: [Double], spreads: [Double], rule: CalibrationRule = .atLeastNominal) throws -> SpreadFactor {
+    public static func fitFactor(deviations: [Double], dataErrors: [Double], spreads: [Double], rule: CalibrationRule = .atLeastNominal) throws
+        -> SpreadFactor
+    {
         guard deviations.count >= 20 else { throw CalibrationError.tooFewPoints(deviations.count) }
         guard spreads.contains(where: { $0 > 0 }) else { throw CalibrationError.noSpread }
         var fallback: String? = nil
@@ -255,12 +267,15 @@ public struct UncertaintyCalibration: Codable, Hashable, Sendable, CustomStringC
             // the factor nearest to the targets, and says so, rather than no calibration at all.
             scale = CalibrationRule.closest.factor(deviations: deviations, dataErrors: dataErrors, spreads: spreads)!
             let widest = Coverage.of(deviations: deviations, dataErrors: dataErrors, spreads: spreads, scale: CalibrationRule.largestFactor)
-            fallback = String(format: "no factor up to × %.0f reaches 68.3%% within 1σ and 95.4%% within 2σ (at most %.1f%% and %.1f%%): fitted by the closest rule instead",
-                              CalibrationRule.largestFactor, 100 * widest.oneSigma, 100 * widest.twoSigma)
+            fallback = String(
+                format:
+                    "no factor up to × %.0f reaches 68.3%% within 1σ and 95.4%% within 2σ (at most %.1f%% and %.1f%%): fitted by the closest rule instead",
+                CalibrationRule.largestFactor, 100 * widest.oneSigma, 100 * widest.twoSigma)
         }
-        var factor = SpreadFactor(scale: scale, validationPoints: deviations.count,
-                                  before: Coverage.of(deviations: deviations, dataErrors: dataErrors, spreads: spreads),
-                                  after: Coverage.of(deviations: deviations, dataErrors: dataErrors, spreads: spreads, scale: scale))
+        var factor = SpreadFactor(
+            scale: scale, validationPoints: deviations.count,
+            before: Coverage.of(deviations: deviations, dataErrors: dataErrors, spreads: spreads),
+            after: Coverage.of(deviations: deviations, dataErrors: dataErrors, spreads: spreads, scale: scale))
         factor.fallback = fallback
         return factor
     }
@@ -279,25 +294,33 @@ public struct UncertaintyCalibration: Codable, Hashable, Sendable, CustomStringC
         }
 
         /// Predictions of held-out points, each marked by whether it lies at one of `measured`.
-        public static func of(_ points: [ScatteringPoint], _ predictions: [CrossSectionPrediction], trainedAt measured: MeasuredSettings) -> [HeldOutPrediction] {
+        public static func of(_ points: [ScatteringPoint], _ predictions: [CrossSectionPrediction], trainedAt measured: MeasuredSettings)
+            -> [HeldOutPrediction]
+        {
             zip(points, predictions).map { point, prediction in
-                HeldOutPrediction(point: point, prediction: prediction, atMeasuredSetting: measured.contains(beamEnergy: point.beamEnergy, angleDegrees: point.angleDegrees))
+                HeldOutPrediction(
+                    point: point, prediction: prediction,
+                    atMeasuredSetting: measured.contains(beamEnergy: point.beamEnergy, angleDegrees: point.angleDegrees))
             }
         }
     }
 
     /// Fits the two factors to held-out predictions (a validation part, or the out-of-fold
     /// predictions of cross-fitting); `measuredSettings` are those of the model being calibrated.
-    public static func fit(heldOut: [HeldOutPrediction], measuredSettings: MeasuredSettings, validationSplit: DataSplit.Method,
-                           rule: CalibrationRule = .atLeastNominal) throws -> UncertaintyCalibration {
+    public static func fit(
+        heldOut: [HeldOutPrediction], measuredSettings: MeasuredSettings, validationSplit: DataSplit.Method,
+        rule: CalibrationRule = .atLeastNominal
+    ) throws -> UncertaintyCalibration {
         func factor(_ group: [HeldOutPrediction]) throws -> SpreadFactor? {
             guard group.count >= 20 else { return nil }
-            return try fitFactor(deviations: group.map { $0.prediction.mean - $0.point.crossSection },
-                                 dataErrors: group.map(\.point.crossSectionError), spreads: group.map(\.prediction.standardDeviation), rule: rule)
+            return try fitFactor(
+                deviations: group.map { $0.prediction.mean - $0.point.crossSection },
+                dataErrors: group.map(\.point.crossSectionError), spreads: group.map(\.prediction.standardDeviation), rule: rule)
         }
-        let calibration = UncertaintyCalibration(atMeasuredSettings: try factor(heldOut.filter(\.atMeasuredSetting)),
-                                                 elsewhere: try factor(heldOut.filter { !$0.atMeasuredSetting }),
-                                                 measuredSettings: measuredSettings, validationSplit: validationSplit, rule: rule)
+        let calibration = UncertaintyCalibration(
+            atMeasuredSettings: try factor(heldOut.filter(\.atMeasuredSetting)),
+            elsewhere: try factor(heldOut.filter { !$0.atMeasuredSetting }),
+            measuredSettings: measuredSettings, validationSplit: validationSplit, rule: rule)
         guard calibration.atMeasuredSettings != nil || calibration.elsewhere != nil else { throw CalibrationError.tooFewPoints(heldOut.count) }
         return calibration
     }
@@ -342,7 +365,8 @@ public enum CalibrationRule: String, Codable, CaseIterable, Sendable, CustomStri
 
     public var description: String {
         switch self {
-        case .atLeastNominal: "c is the smallest factor with which at least 68.3% of the held-out points lie within 1σ and at least 95.4% within 2σ (grid 0…10, step 0.005)"
+        case .atLeastNominal:
+            "c is the smallest factor with which at least 68.3% of the held-out points lie within 1σ and at least 95.4% within 2σ (grid 0…10, step 0.005)"
         case .closest: "c minimizes (cov1σ − 0.683)² + (cov2σ − 0.954)² on the held-out points (grid 0…10, step 0.005; ties: the largest c)"
         }
     }
@@ -366,7 +390,9 @@ public enum CalibrationRule: String, Codable, CaseIterable, Sendable, CustomStri
             var best = (loss: Double.infinity, step: 0)
             for step in 0...steps {
                 let cov = coverage(step)
-                let loss = (cov.oneSigma - Self.nominal.oneSigma) * (cov.oneSigma - Self.nominal.oneSigma) + (cov.twoSigma - Self.nominal.twoSigma) * (cov.twoSigma - Self.nominal.twoSigma)
+                let loss =
+                    (cov.oneSigma - Self.nominal.oneSigma) * (cov.oneSigma - Self.nominal.oneSigma) + (cov.twoSigma - Self.nominal.twoSigma)
+                    * (cov.twoSigma - Self.nominal.twoSigma)
                 if loss <= best.loss { best = (loss, step) }
             }
             return Double(best.step) * Self.gridStep

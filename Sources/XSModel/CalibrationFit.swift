@@ -37,8 +37,10 @@ extension UncertaintyCalibration {
     /// for train, calibrate and the ensemble commands. `data` must be the model's selection
     /// applied to its data (`CrossSectionModel.selectedData`). Each fold model predicts as the
     /// calibrated model does: the same Monte-Carlo passes and dropout probability.
-    public static func fit(model: CrossSectionModel, data: SelectedData, method: CalibrationMethod, rule: CalibrationRule = .atLeastNominal,
-                           progress: (CalibrationProgress) -> Void = { _ in }) throws -> CalibrationFit {
+    public static func fit(
+        model: CrossSectionModel, data: SelectedData, method: CalibrationMethod, rule: CalibrationRule = .atLeastNominal,
+        progress: (CalibrationProgress) -> Void = { _ in }
+    ) throws -> CalibrationFit {
         guard model.networks.count > 1 || (model.info.monteCarloSamples ?? 0) > 1 else { throw CalibrationError.noSpread }
         switch method {
         case .validationPart:
@@ -46,8 +48,9 @@ extension UncertaintyCalibration {
             let measured = MeasuredSettings(trainingPartOf: data)
             let points = data.split.validation.map { data.points[$0] }
             let predictions = model.predict(points.map(\.kinematics), calibrated: false)
-            let calibration = try fit(heldOut: HeldOutPrediction.of(points, predictions, trainedAt: measured), measuredSettings: measured,
-                                      validationSplit: data.selection.splitMethod, rule: rule)
+            let calibration = try fit(
+                heldOut: HeldOutPrediction.of(points, predictions, trainedAt: measured), measuredSettings: measured,
+                validationSplit: data.selection.splitMethod, rule: rule)
             return CalibrationFit(calibration: calibration, outOfFold: [])
         case .crossFitting(let k):
             guard model.networks.count == 1, model.info.config.dropout > 0 else { throw CalibrationError.crossFittingNeedsDropout }
@@ -55,8 +58,9 @@ extension UncertaintyCalibration {
             progress(.folds(CrossFitting.summary(of: folds, in: data)))
             var foldModels: [CrossSectionModel] = []
             for i in folds.indices {
-                let trainer = Trainer(data: CrossFitting.trainingData(data, without: folds[i]), config: model.info.config,
-                                      command: "cross-fitting fold \(i + 1) of \(k)")
+                let trainer = Trainer(
+                    data: CrossFitting.trainingData(data, without: folds[i]), config: model.info.config,
+                    command: "cross-fitting fold \(i + 1) of \(k)")
                 _ = try trainer.run()
                 let foldModel = trainer.finishedModel(machine: "", version: "")
                 foldModel.info.monteCarloSamples = model.info.monteCarloSamples
@@ -73,11 +77,14 @@ extension UncertaintyCalibration {
     }
 
     /// The factors fitted on the out-of-fold predictions of every fold model.
-    static func crossFitted(model: CrossSectionModel, data: SelectedData, folds: [DataSplit.CalibrationFold], foldModels: [CrossSectionModel],
-                            rule: CalibrationRule) throws -> CalibrationFit {
+    static func crossFitted(
+        model: CrossSectionModel, data: SelectedData, folds: [DataSplit.CalibrationFold], foldModels: [CrossSectionModel],
+        rule: CalibrationRule
+    ) throws -> CalibrationFit {
         let outOfFold = foldModels.indices.flatMap { CrossFitting.outOfFold(foldModels[$0], fold: $0, of: folds, selected: data) }
-        var calibration = try fit(heldOut: outOfFold.map(\.heldOut), measuredSettings: MeasuredSettings(trainingPartOf: data),
-                                  validationSplit: data.selection.splitMethod, rule: rule)
+        var calibration = try fit(
+            heldOut: outOfFold.map(\.heldOut), measuredSettings: MeasuredSettings(trainingPartOf: data),
+            validationSplit: data.selection.splitMethod, rule: rule)
         calibration.crossFittingFolds = folds.count
         return CalibrationFit(calibration: calibration, outOfFold: outOfFold)
     }

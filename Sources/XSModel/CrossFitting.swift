@@ -23,7 +23,8 @@ public enum CrossFitting {
     /// --folds K` of the same model draw the same folds.
     public static func folds(of selected: SelectedData, count k: Int, seed: UInt64? = nil) throws -> [DataSplit.CalibrationFold] {
         guard k >= 2, selected.split.train.count >= 20 * k else { throw CalibrationError.tooFewPoints(selected.split.train.count) }
-        return DataSplit.calibrationFolds(points: selected.points, pool: selected.split.train, folds: k, seed: seed ?? selected.selection.splitSeed &+ 3)
+        return DataSplit.calibrationFolds(
+            points: selected.points, pool: selected.split.train, folds: k, seed: seed ?? selected.selection.splitSeed &+ 3)
     }
 
     /// "5 folds hold out 32 of 63 spectra whole and 1173 other points", as the tools print it.
@@ -48,7 +49,8 @@ public enum CrossFitting {
         for r in rows {
             let p = r.heldOut.point, q = r.heldOut.prediction
             let band = Coverage.band(spread: q.standardDeviation, dataError: p.crossSectionError)
-            text += "\(r.fold),\(TextTable.csvField(p.dataset)),\(p.beamEnergy),\(p.angleDegrees),\(p.energyTransfer),\(p.crossSection),\(p.crossSectionError),"
+            text +=
+                "\(r.fold),\(TextTable.csvField(p.dataset)),\(p.beamEnergy),\(p.angleDegrees),\(p.energyTransfer),\(p.crossSection),\(p.crossSectionError),"
             text += "\(q.mean),\(q.standardDeviation),\(r.heldOut.atMeasuredSetting),\((q.mean - p.crossSection) / band)\n"
         }
         return text
@@ -65,7 +67,9 @@ public enum CrossFitting {
 
     /// The predictions of fold `index`'s held-out points by `model`, trained without them (raw
     /// spread), each marked by whether it lies at a setting the fold's model trained on.
-    public static func outOfFold(_ model: CrossSectionModel, fold index: Int, of folds: [DataSplit.CalibrationFold], selected: SelectedData) -> [OutOfFold] {
+    public static func outOfFold(_ model: CrossSectionModel, fold index: Int, of folds: [DataSplit.CalibrationFold], selected: SelectedData)
+        -> [OutOfFold]
+    {
         let measured = MeasuredSettings(trainingPartOf: trainingData(selected, without: folds[index]))
         let points = folds[index].heldOut.map { selected.points[$0] }
         let predictions = model.predict(points.map(\.kinematics), calibrated: false)

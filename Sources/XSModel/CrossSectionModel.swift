@@ -55,8 +55,11 @@ public struct ModelInfo: Codable, Sendable {
         public var training: TrainingRecord?
     }
 
-    public init(nucleus: String, input: InputTransform, output: OutputTransform, normalizations: [NormalizationFit], selection: DataSelection, split: DataSplit, domain: KinematicDomain,
-                training: TrainingRecord?, config: TrainingConfig) {
+    public init(
+        nucleus: String, input: InputTransform, output: OutputTransform, normalizations: [NormalizationFit], selection: DataSelection,
+        split: DataSplit, domain: KinematicDomain,
+        training: TrainingRecord?, config: TrainingConfig
+    ) {
         self.nucleus = nucleus
         self.input = input
         self.output = output
@@ -85,8 +88,9 @@ public struct CrossSectionPrediction: Equatable, Sendable {
     /// The spread multiplied by `c`: σ → cσ and each percentile p → mean + c(p − mean).
     public func scalingSpread(by c: Double) -> CrossSectionPrediction {
         guard c != 1 else { return self }
-        return CrossSectionPrediction(mean: mean, standardDeviation: c * standardDeviation, percentile16: mean + c * (percentile16 - mean),
-                                      percentile84: mean + c * (percentile84 - mean), extrapolation: extrapolation)
+        return CrossSectionPrediction(
+            mean: mean, standardDeviation: c * standardDeviation, percentile16: mean + c * (percentile16 - mean),
+            percentile84: mean + c * (percentile84 - mean), extrapolation: extrapolation)
     }
 }
 
@@ -129,7 +133,9 @@ public final class CrossSectionModel {
         let (networks, info) = try ModelFile.read(ModelInfo.self, from: url)
         guard !networks.isEmpty else { throw ModelFileError.mismatch("the file holds no network") }
         guard networks[0].spec.inputFeatures == info.input.features.count else {
-            throw ModelFileError.mismatch("network takes \(networks[0].spec.inputFeatures) inputs, the feature set \(info.input.features.rawValue) has \(info.input.features.count)")
+            throw ModelFileError.mismatch(
+                "network takes \(networks[0].spec.inputFeatures) inputs, the feature set \(info.input.features.rawValue) has \(info.input.features.count)"
+            )
         }
         return CrossSectionModel(networks: networks, info: info)
     }
@@ -192,9 +198,11 @@ public final class CrossSectionModel {
         guard let first = replicas.first else { throw ModelFileError.mismatch("no replica files given") }
         for r in replicas.dropFirst() {
             guard r.info.nucleus == first.info.nucleus, r.info.selection == first.info.selection, r.info.split == first.info.split,
-                  r.info.input == first.info.input, r.info.output == first.info.output,
-                  r.networks.allSatisfy({ $0.spec == first.networks[0].spec }) else {
-                throw ModelFileError.mismatch("replicas differ in nucleus, data selection, split, transforms or architecture; train them with the same options")
+                r.info.input == first.info.input, r.info.output == first.info.output,
+                r.networks.allSatisfy({ $0.spec == first.networks[0].spec })
+            else {
+                throw ModelFileError.mismatch(
+                    "replicas differ in nucleus, data selection, split, transforms or architecture; train them with the same options")
             }
         }
         let all = replicas.flatMap { r in r.networks.map { _ in r } }
@@ -212,10 +220,21 @@ public final class CrossSectionModel {
         return CrossSectionModel(networks: replicas.flatMap(\.networks), info: info)
     }
 
-    static func summarize(_ values: [Double], extrapolation: Bool) -> CrossSectionPrediction {
+    /// The mean over members (or passes) and their sample standard deviation (0 for one member):
+    /// what `predict` and the single-point `PointPredictor` report.
+    static func meanAndStandardDeviation(_ values: UnsafeBufferPointer<Double>) -> (mean: Double, standardDeviation: Double) {
         let n = Double(values.count)
-        let mean = values.reduce(0, +) / n
-        let variance = values.count > 1 ? values.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / (n - 1) : 0
+        var sum = 0.0
+        for v in values { sum += v }
+        let mean = sum / n
+        guard values.count > 1 else { return (mean, 0) }
+        var squares = 0.0
+        for v in values { squares += (v - mean) * (v - mean) }
+        return (mean, (squares / (n - 1)).squareRoot())
+    }
+
+    static func summarize(_ values: [Double], extrapolation: Bool) -> CrossSectionPrediction {
+        let (mean, standardDeviation) = values.withUnsafeBufferPointer { meanAndStandardDeviation($0) }
         let sorted = values.sorted()
         func percentile(_ p: Double) -> Double {
             guard sorted.count > 1 else { return sorted[0] }
@@ -223,8 +242,9 @@ public final class CrossSectionModel {
             let lo = Int(x.rounded(.down)), hi = min(lo + 1, sorted.count - 1)
             return sorted[lo] + (sorted[hi] - sorted[lo]) * (x - Double(lo))
         }
-        return CrossSectionPrediction(mean: mean, standardDeviation: variance.squareRoot(),
-                                      percentile16: percentile(0.16), percentile84: percentile(0.84), extrapolation: extrapolation)
+        return CrossSectionPrediction(
+            mean: mean, standardDeviation: standardDeviation,
+            percentile16: percentile(0.16), percentile84: percentile(0.84), extrapolation: extrapolation)
     }
 }
 

@@ -22,9 +22,10 @@ public struct EnsembleJobs: Sendable {
         func job(_ i: Int, fold: Int?) -> Job {
             let file = fold.map { "\(folder)/fold-\($0)/replica-\(i).xsnet" } ?? "\(folder)/replica-\(i).xsnet"
             let foldArguments = fold.map { ["--without-fold", "\($0)/\(calibrationFolds!)"] } ?? []
-            return Job(name: fold.map { "fold \($0) replica \(i)" } ?? "replica \(i)", file: file,
-                       arguments: ["train", "--nucleus", nucleus, "--replica", "\(i)", "--of", "\(replicas)", "--threads", "1", "--quiet", "--out", file]
-                           + foldArguments + trainOptions)
+            return Job(
+                name: fold.map { "fold \($0) replica \(i)" } ?? "replica \(i)", file: file,
+                arguments: ["train", "--nucleus", nucleus, "--replica", "\(i)", "--of", "\(replicas)", "--threads", "1", "--quiet", "--out", file]
+                    + foldArguments + trainOptions)
         }
         main = (0..<replicas).map { job($0, fold: nil) }
         folds = (0..<(calibrationFolds ?? 0)).map { f in (0..<replicas).map { job($0, fold: f) } }
@@ -36,7 +37,10 @@ public struct EnsembleJobs: Sendable {
     /// gets each finished job with the number done and the total.
     public func run(executable: String, parallel: Int, progress: (Job, Int, Int) -> Void) throws {
         let fileManager = FileManager.default
-        for job in all { try fileManager.createDirectory(atPath: URL(fileURLWithPath: job.file).deletingLastPathComponent().path, withIntermediateDirectories: true) }
+        for job in all {
+            try fileManager.createDirectory(
+                atPath: URL(fileURLWithPath: job.file).deletingLastPathComponent().path, withIntermediateDirectories: true)
+        }
         var pending = all.filter { !fileManager.fileExists(atPath: $0.file) }
         var running: [(Job, Process)] = []
         var finished = all.count - pending.count

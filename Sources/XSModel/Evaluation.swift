@@ -64,14 +64,16 @@ public enum Evaluation {
             relFitted.append(abs(l * q.mean / p.crossSection - 1))
             relUnc += q.standardDeviation / q.mean
         }
-        let coverage = Coverage.of(deviations: zip(points, predictions).map { $1.mean - $0.crossSection },
-                                   dataErrors: points.map(\.crossSectionError), spreads: predictions.map(\.standardDeviation))
+        let coverage = Coverage.of(
+            deviations: zip(points, predictions).map { $1.mean - $0.crossSection },
+            dataErrors: points.map(\.crossSectionError), spreads: predictions.map(\.standardDeviation))
         func fraction(_ v: [Double], _ t: Double) -> Double { Double(v.filter { $0 <= t }.count) / n }
-        return AgreementMetrics(points: points.count, chi2_per_point: chi2 / n, chi2_per_point_lambda1: chi2One / n,
-                                median_abs_rel_dev: median(rel), median_abs_rel_dev_fitted_lambda: median(relFitted),
-                                within_5pct: fraction(rel, 0.05), within_10pct: fraction(rel, 0.10), within_20pct: fraction(rel, 0.20),
-                                within_10pct_fitted_lambda: fraction(relFitted, 0.10),
-                                coverage_1sigma: coverage.oneSigma, coverage_2sigma: coverage.twoSigma, mean_rel_uncertainty: relUnc / n)
+        return AgreementMetrics(
+            points: points.count, chi2_per_point: chi2 / n, chi2_per_point_lambda1: chi2One / n,
+            median_abs_rel_dev: median(rel), median_abs_rel_dev_fitted_lambda: median(relFitted),
+            within_5pct: fraction(rel, 0.05), within_10pct: fraction(rel, 0.10), within_20pct: fraction(rel, 0.20),
+            within_10pct_fitted_lambda: fraction(relFitted, 0.10),
+            coverage_1sigma: coverage.oneSigma, coverage_2sigma: coverage.twoSigma, mean_rel_uncertainty: relUnc / n)
     }
 
     /// Per data set and in total. λ_k are the model's for its own nucleus; other data get λ = 1.
@@ -80,7 +82,9 @@ public enum Evaluation {
     }
 
     /// The same from predictions already made (one set serves a report and `pointsCSV`).
-    public static func report(model: CrossSectionModel, points: [ScatteringPoint], predictions: [CrossSectionPrediction], splitName: String) -> EvaluationReport {
+    public static func report(model: CrossSectionModel, points: [ScatteringPoint], predictions: [CrossSectionPrediction], splitName: String)
+        -> EvaluationReport
+    {
         let sameNucleus = points.first.map { $0.nucleus.name == model.info.nucleus } ?? false
         let lambda: (String) -> Double = { sameNucleus ? model.info.normalization($0) : 1 }
         var groups: [String: [Int]] = [:]
@@ -89,23 +93,29 @@ public enum Evaluation {
             let idx = groups[key]!
             let fit = model.info.normalizations.first { $0.dataset == key }
             let l = sameNucleus ? (fit?.lambda ?? 1) : 1
-            return DatasetAgreement(dataset: key, lambda: l, lambda_uncertainty: fit?.uncertainty ?? .nan, lambda_pull: fit.map { sameNucleus ? $0.pull : 0 } ?? 0,
-                                    metrics: metrics(points: idx.map { points[$0] }, predictions: idx.map { predictions[$0] }, lambda: lambda))
+            return DatasetAgreement(
+                dataset: key, lambda: l, lambda_uncertainty: fit?.uncertainty ?? .nan, lambda_pull: fit.map { sameNucleus ? $0.pull : 0 } ?? 0,
+                metrics: metrics(points: idx.map { points[$0] }, predictions: idx.map { predictions[$0] }, lambda: lambda))
         }
         let outside = predictions.indices.filter { predictions[$0].extrapolation }
         let inside = predictions.indices.filter { !predictions[$0].extrapolation }
-        func subset(_ idx: [Int]) -> AgreementMetrics { metrics(points: idx.map { points[$0] }, predictions: idx.map { predictions[$0] }, lambda: lambda) }
+        func subset(_ idx: [Int]) -> AgreementMetrics {
+            metrics(points: idx.map { points[$0] }, predictions: idx.map { predictions[$0] }, lambda: lambda)
+        }
         var total = metrics(points: points, predictions: predictions, lambda: lambda)
         if predictions.contains(where: { $0.standardDeviation > 0 }),
-           let interval = CoverageInterval.over(spectra: points.map(\.spectrum), deviations: zip(points, predictions).map { $1.mean - $0.crossSection },
-                                                dataErrors: points.map(\.crossSectionError), spreads: predictions.map(\.standardDeviation)) {
+            let interval = CoverageInterval.over(
+                spectra: points.map(\.spectrum), deviations: zip(points, predictions).map { $1.mean - $0.crossSection },
+                dataErrors: points.map(\.crossSectionError), spreads: predictions.map(\.standardDeviation))
+        {
             total.coverage_1sigma_interval = interval.oneSigma
             total.coverage_2sigma_interval = interval.twoSigma
             total.coverage_spectra = interval.spectra
         }
-        return EvaluationReport(model_nucleus: model.info.nucleus, split: splitName,
-                                total: total, datasets: datasets,
-                                extrapolated: outside.isEmpty ? nil : subset(outside), inside_training_box: outside.isEmpty || inside.isEmpty ? nil : subset(inside))
+        return EvaluationReport(
+            model_nucleus: model.info.nucleus, split: splitName,
+            total: total, datasets: datasets,
+            extrapolated: outside.isEmpty ? nil : subset(outside), inside_training_box: outside.isEmpty || inside.isEmpty ? nil : subset(inside))
     }
 
     /// One row per point: the data, the prediction with its spread, and the pull
@@ -117,7 +127,8 @@ public enum Evaluation {
             let band = Coverage.band(spread: q.standardDeviation, dataError: p.crossSectionError)
             let lambda = sameNucleus ? model.info.normalization(p.dataset) : 1
             text += "\(TextTable.csvField(p.dataset)),\(p.beamEnergy),\(p.angleDegrees),\(p.energyTransfer),\(p.crossSection),\(p.crossSectionError),"
-            text += "\(q.mean),\(q.standardDeviation),\(q.percentile16),\(q.percentile84),\(lambda),\((q.mean - p.crossSection) / band),\(q.extrapolation)\n"
+            text +=
+                "\(q.mean),\(q.standardDeviation),\(q.percentile16),\(q.percentile84),\(lambda),\((q.mean - p.crossSection) / band),\(q.extrapolation)\n"
         }
         return text
     }

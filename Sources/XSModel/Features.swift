@@ -17,8 +17,10 @@ public enum FeatureSet: String, Codable, CaseIterable, Sendable {
         case .reference:
             return [k.beamEnergy / 20, k.energyTransfer / 20, k.angleDegrees / 180, k.cosTheta, k.Q2 / 100]
         case .physics:
-            return [log(k.beamEnergy), k.energyTransfer / k.beamEnergy, k.angleDegrees / 180, k.cosTheta,
-                    log(k.Q2), log(k.momentumTransfer), log(k.bjorkenX), k.W2]
+            return [
+                log(k.beamEnergy), k.energyTransfer / k.beamEnergy, k.angleDegrees / 180, k.cosTheta,
+                log(k.Q2), log(k.momentumTransfer), log(k.bjorkenX), k.W2
+            ]
         }
     }
 }

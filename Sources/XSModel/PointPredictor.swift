@@ -31,14 +31,8 @@ public final class PointPredictor {
                 values[m] = exp(logS + info.output.logRatio(networks[m].predictOne(f.baseAddress!)).value)
             }
         }
-        let n = Double(values.count)
-        var mean = 0.0
-        for v in values { mean += v }
-        mean /= n
-        guard values.count > 1 else { return (mean, 0) }
-        var s = 0.0
-        for v in values { s += (v - mean) * (v - mean) }
+        let (mean, standardDeviation) = values.withUnsafeBufferPointer { CrossSectionModel.meanAndStandardDeviation($0) }
         let scale = model.info.calibration?.scale(beamEnergy: beamEnergy, angleDegrees: angleDegrees) ?? 1
-        return (mean, scale * (s / (n - 1)).squareRoot())
+        return (mean, scale * standardDeviation)
     }
 }

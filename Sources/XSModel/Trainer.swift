@@ -26,7 +26,8 @@ public enum TrainingError: Error, CustomStringConvertible, LocalizedError {
         switch self {
         case let .diverged(epoch, loss, checkpoint):
             "training diverged at epoch \(epoch) (loss \(loss); or most predictions collapsed to 0 or ∞); "
-                + (checkpoint.map { "the last good checkpoint is kept at \($0); resume it with a lower --learning-rate" } ?? "no checkpoint was written; retry with a lower --learning-rate")
+                + (checkpoint.map { "the last good checkpoint is kept at \($0); resume it with a lower --learning-rate" }
+                    ?? "no checkpoint was written; retry with a lower --learning-rate")
         case .checkpointMismatch(let why): "cannot resume: \(why)"
         }
     }
@@ -171,8 +172,9 @@ public final class Trainer {
             network = Network(spec: config.networkSpec, seed: config.effectiveSeed)
         }
         lambdas = Dictionary(uniqueKeysWithValues: data.datasetKeys.map { ($0, 1.0) })
-        info = ModelInfo(nucleus: data.selection.nucleus, input: input, output: output, normalizations: [], selection: data.selection,
-                         split: data.split, domain: KinematicDomain(points: trainKinematics), training: nil, config: config)
+        info = ModelInfo(
+            nucleus: data.selection.nucleus, input: input, output: output, normalizations: [], selection: data.selection,
+            split: data.split, domain: KinematicDomain(points: trainKinematics), training: nil, config: config)
         info.fineTunedFrom = start?.source
         points = TrainingPoints(data, input: input)
         generator = SeededGenerator(seed: config.effectiveSeed).derived(1)
@@ -220,7 +222,9 @@ public final class Trainer {
         let (networks, checkpoint, extra) = try ModelFile.decodeWithExtras(CheckpointInfo.self, from: try Data(contentsOf: url), path: url.path)
         let selected = try checkpoint.info.selection.apply(to: data)
         guard let network = networks.first else { throw TrainingError.checkpointMismatch("the checkpoint holds no network") }
-        guard selected.split == checkpoint.info.split else { throw TrainingError.checkpointMismatch("the data no longer give the checkpoint's split") }
+        guard selected.split == checkpoint.info.split else {
+            throw TrainingError.checkpointMismatch("the data no longer give the checkpoint's split")
+        }
         self.data = selected
         self.network = network
         network.dropoutGenerators = checkpoint.dropoutGenerators
@@ -254,7 +258,9 @@ public final class Trainer {
     public func reconfigure(_ new: TrainingConfig) throws -> [String] {
         let changed = try TrainingConfig.changedFields(from: config, to: new)
         if let refused = changed.first(where: { !Self.fieldsChangeableOnResume.contains($0) }) {
-            throw TrainingError.checkpointMismatch("`\(refused)` is fixed for a resumed run (only \(Self.fieldsChangeableOnResume.sorted().joined(separator: ", ")) may change); start a new run to change it")
+            throw TrainingError.checkpointMismatch(
+                "`\(refused)` is fixed for a resumed run (only \(Self.fieldsChangeableOnResume.sorted().joined(separator: ", ")) may change); start a new run to change it"
+            )
         }
         guard !changed.isEmpty else { return [] }
         let state = optimizer.state, steps = optimizer.stepCount
@@ -265,9 +271,10 @@ public final class Trainer {
     }
 
     public func saveCheckpoint(_ url: URL) throws {
-        let checkpoint = CheckpointInfo(info: info, epoch: epoch, generator: generator, dropoutGenerators: network.dropoutGenerators,
-                                        optimizerSteps: optimizer.stepCount, plateau: plateau, lambdas: lambdas, log: history,
-                                        elapsedSeconds: secondsBefore, command: command)
+        let checkpoint = CheckpointInfo(
+            info: info, epoch: epoch, generator: generator, dropoutGenerators: network.dropoutGenerators,
+            optimizerSteps: optimizer.stepCount, plateau: plateau, lambdas: lambdas, log: history,
+            elapsedSeconds: secondsBefore, command: command)
         try ModelFile.write(networks: [network], metadata: checkpoint, to: url, extraTensors: [("optimizer", optimizer.state)])
     }
 
@@ -320,8 +327,9 @@ public final class Trainer {
         for key in byDataset.keys.sorted() {
             let idx = byDataset[key]!
             let uncertainty = data.normalizationUncertainty[key] ?? NormalizationUncertainties.defaultValue
-            let lambda = chi2.bestNormalization(sigma: idx.map { points.sigma[$0] }, error: idx.map { points.sigmaError[$0] },
-                                                logPrediction: idx.map { logF[$0] }, uncertainty: uncertainty)
+            let lambda = chi2.bestNormalization(
+                sigma: idx.map { points.sigma[$0] }, error: idx.map { points.sigmaError[$0] },
+                logPrediction: idx.map { logF[$0] }, uncertainty: uncertainty)
             lambdas[key] = lambda
             weightedSum += log(lambda) / (uncertainty * uncertainty)
             weights += 1 / (uncertainty * uncertainty)
@@ -340,8 +348,10 @@ public final class Trainer {
     /// `shouldStop` turns true, after which it returns `.interrupted`). Each epoch is the four
     /// steps of llm.c's loop (forward, zero the gradients, backward, update) over mini-batches;
     /// every `evaluateEvery` epochs an evaluation refits the λ_k and logs a row.
-    public func run(checkpoint: URL? = nil, checkpointEvery: Int = 100, progress: (TrainingProgress) -> Void = { _ in },
-                    shouldStop: () -> Bool = { false }) throws -> Outcome {
+    public func run(
+        checkpoint: URL? = nil, checkpointEvery: Int = 100, progress: (TrainingProgress) -> Void = { _ in },
+        shouldStop: () -> Bool = { false }
+    ) throws -> Outcome {
         BLAS.threads = config.threads
         network.reserve(batchCapacity: max(min(config.batchSize, data.split.train.count), 1))
         var clock = Stopwatch(before: secondsBefore)
@@ -408,8 +418,9 @@ public final class Trainer {
             for r in 0..<rows {
                 let i = order[start + r]
                 let (ratio, dRatio) = info.output.logRatio(Double(z.data[r]))
-                let term = chi2.pointTerm(sigma: points.sigma[i], error: points.sigmaError[i], logPrediction: points.logScale[i] + ratio,
-                                          lambda: lambdas[points.datasetOfPoint[i]] ?? 1)
+                let term = chi2.pointTerm(
+                    sigma: points.sigma[i], error: points.sigmaError[i], logPrediction: points.logScale[i] + ratio,
+                    lambda: lambdas[points.datasetOfPoint[i]] ?? 1)
                 lossSum += term.value
                 dz.data[r] = Float(term.dLogF * dRatio * inverseRows)
             }
@@ -437,8 +448,9 @@ public final class Trainer {
             fitNormalizations(logF)
             logF = logPredictions()
         }
-        let row = TrainingLogRow(epoch: epoch, seconds: seconds, learningRate: rate, loss: loss,
-                                 trainChi2PerPoint: chi2PerPoint(data.split.train, logF), testChi2PerPoint: chi2PerPoint(data.split.test, logF))
+        let row = TrainingLogRow(
+            epoch: epoch, seconds: seconds, learningRate: rate, loss: loss,
+            trainChi2PerPoint: chi2PerPoint(data.split.train, logF), testChi2PerPoint: chi2PerPoint(data.split.test, logF))
         history.append(row)
         if case let .reduceOnPlateau(patience, factor, minimum) = config.learningRateSchedule {
             _ = plateau.update(metric: loss, patience: patience, factor: factor, minimumFraction: minimum)
@@ -455,8 +467,9 @@ public final class Trainer {
         // A network trained with dropout predicts with Monte-Carlo dropout (model B), 100 passes by default.
         if config.dropout > 0 { info.monteCarloSamples = 100 }
         let formatter = ISO8601DateFormatter()
-        info.training = TrainingRecord(command: command, seed: config.effectiveSeed, epochs: epoch, wallSeconds: secondsBefore, machine: machine,
-                                       dataHash: data.dataHash, xsnetVersion: version, finishedAt: formatter.string(from: Date()))
+        info.training = TrainingRecord(
+            command: command, seed: config.effectiveSeed, epochs: epoch, wallSeconds: secondsBefore, machine: machine,
+            dataHash: data.dataHash, xsnetVersion: version, finishedAt: formatter.string(from: Date()))
         return CrossSectionModel(networks: [network], info: info)
     }
 

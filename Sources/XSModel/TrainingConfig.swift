@@ -122,8 +122,9 @@ public struct TrainingConfig: Codable, Hashable, Sendable {
     }
 
     public var networkSpec: NetworkSpec {
-        NetworkSpec(inputFeatures: features.count,
-                    blocks: Array(repeating: BlockSpec(width: width, batchNorm: batchNorm, activation: activation, dropout: dropout), count: depth))
+        NetworkSpec(
+            inputFeatures: features.count,
+            blocks: Array(repeating: BlockSpec(width: width, batchNorm: batchNorm, activation: activation, dropout: dropout), count: depth))
     }
 
     public var learningRateSchedule: LearningRateSchedule {

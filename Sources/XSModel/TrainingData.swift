@@ -22,9 +22,11 @@ public struct DataSelection: Codable, Hashable, Sendable {
     /// spectra only, seed splitSeed + 2): the validation points away from measured settings.
     public var validationSpectraFraction: Double
 
-    public init(nucleus: String, datasets: [String]? = nil, minimumEnergyTransfer: Double = 0.02,
-                splitMethod: DataSplit.Method = .random, testFraction: Double = 0.1, splitSeed: UInt64 = 0,
-                validationFraction: Double = 0, validationSpectraFraction: Double = 0) {
+    public init(
+        nucleus: String, datasets: [String]? = nil, minimumEnergyTransfer: Double = 0.02,
+        splitMethod: DataSplit.Method = .random, testFraction: Double = 0.1, splitSeed: UInt64 = 0,
+        validationFraction: Double = 0, validationSpectraFraction: Double = 0
+    ) {
         self.nucleus = nucleus
         self.datasets = datasets
         self.minimumEnergyTransfer = minimumEnergyTransfer
@@ -35,17 +37,20 @@ public struct DataSelection: Codable, Hashable, Sendable {
         self.validationSpectraFraction = validationSpectraFraction
     }
 
-    enum CodingKeys: String, CodingKey { case nucleus, datasets, minimumEnergyTransfer, splitMethod, testFraction, splitSeed, validationFraction, validationSpectraFraction }
+    enum CodingKeys: String, CodingKey {
+        case nucleus, datasets, minimumEnergyTransfer, splitMethod, testFraction, splitSeed, validationFraction, validationSpectraFraction
+    }
 
     // A selection without a validation part may leave its fractions out.
     public init(from decoder: Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
-        self.init(nucleus: try c.decode(String.self, forKey: .nucleus), datasets: try c.decodeIfPresent([String].self, forKey: .datasets),
-                  minimumEnergyTransfer: try c.decode(Double.self, forKey: .minimumEnergyTransfer),
-                  splitMethod: try c.decode(DataSplit.Method.self, forKey: .splitMethod), testFraction: try c.decode(Double.self, forKey: .testFraction),
-                  splitSeed: try c.decode(UInt64.self, forKey: .splitSeed),
-                  validationFraction: try c.decodeIfPresent(Double.self, forKey: .validationFraction) ?? 0,
-                  validationSpectraFraction: try c.decodeIfPresent(Double.self, forKey: .validationSpectraFraction) ?? 0)
+        self.init(
+            nucleus: try c.decode(String.self, forKey: .nucleus), datasets: try c.decodeIfPresent([String].self, forKey: .datasets),
+            minimumEnergyTransfer: try c.decode(Double.self, forKey: .minimumEnergyTransfer),
+            splitMethod: try c.decode(DataSplit.Method.self, forKey: .splitMethod), testFraction: try c.decode(Double.self, forKey: .testFraction),
+            splitSeed: try c.decode(UInt64.self, forKey: .splitSeed),
+            validationFraction: try c.decodeIfPresent(Double.self, forKey: .validationFraction) ?? 0,
+            validationSpectraFraction: try c.decodeIfPresent(Double.self, forKey: .validationSpectraFraction) ?? 0)
     }
 
     /// The carbon data sets of Kowal et al. (2024) (Dai2018 is not in the archive copies).
@@ -76,9 +81,11 @@ public enum SelectionError: Error, CustomStringConvertible, LocalizedError {
     public var description: String {
         switch self {
         case let .unknownNucleus(n, available): "no data for nucleus `\(n)`; the data hold \(available.joined(separator: ", "))"
-        case let .unknownDatasets(keys, available): "unknown data set(s) \(keys.joined(separator: ", ")); available: \(available.joined(separator: ", "))"
+        case let .unknownDatasets(keys, available):
+            "unknown data set(s) \(keys.joined(separator: ", ")); available: \(available.joined(separator: ", "))"
         case let .tooFewPoints(n): "only \(n) points left after the selection: too few to train and test on"
-        case let .dataChanged(expected, found): "the data differ from those the model was trained on (hash \(found), model says \(expected)); the stored split no longer applies"
+        case let .dataChanged(expected, found):
+            "the data differ from those the model was trained on (hash \(found), model says \(expected)); the stored split no longer applies"
         }
     }
     public var errorDescription: String? { description }
@@ -112,18 +119,21 @@ extension DataSelection {
             }
         }
         guard points.count >= 10 else { throw SelectionError.tooFewPoints(points.count) }
-        let testSplit: DataSplit = switch splitMethod {
-        case .random: .random(count: points.count, testFraction: testFraction, seed: splitSeed)
-        case .spectra: .heldOutSpectra(points: points, testFraction: testFraction, seed: splitSeed)
-        case .interiorSpectra: .heldOutSpectra(points: points, testFraction: testFraction, seed: splitSeed, interiorOnly: true)
-        }
+        let testSplit: DataSplit =
+            switch splitMethod {
+            case .random: .random(count: points.count, testFraction: testFraction, seed: splitSeed)
+            case .spectra: .heldOutSpectra(points: points, testFraction: testFraction, seed: splitSeed)
+            case .interiorSpectra: .heldOutSpectra(points: points, testFraction: testFraction, seed: splitSeed, interiorOnly: true)
+            }
         // The validation part is carved from the training part, so the test part does not change.
         let split = testSplit.carvingValidation(points: points, fraction: validationFraction, method: splitMethod, seed: splitSeed &+ 1)
-            .carvingValidation(points: points, fraction: validationSpectraFraction, method: .interiorSpectra, seed: splitSeed &+ 2, spectraShareOfTraining: true)
+            .carvingValidation(
+                points: points, fraction: validationSpectraFraction, method: .interiorSpectra, seed: splitSeed &+ 2, spectraShareOfTraining: true)
         var uncertainty: [String: Double] = [:]
         for key in wanted { uncertainty[key] = data.normalizationUncertainty(nucleus: nucleus, dataset: key) }
         let hash = PointsCSV.text(points).utf8CString.withUnsafeBytes { ModelFile.fnv1a(UnsafeRawBufferPointer(rebasing: $0.dropLast())) }
-        return SelectedData(selection: self, points: points, normalizationUncertainty: uncertainty, removedByCut: removed,
-                            split: split, dataHash: String(hash, radix: 16))
+        return SelectedData(
+            selection: self, points: points, normalizationUncertainty: uncertainty, removedByCut: removed,
+            split: split, dataHash: String(hash, radix: 16))
     }
 }

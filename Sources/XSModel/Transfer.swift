@@ -30,8 +30,10 @@ public enum Transfer {
 
     /// Fine-tunes every member of `source` (one network, an ensemble, or an MC-dropout network)
     /// on the training part of `data`; the result predicts with a band like the source.
-    public static func fineTune(_ source: CrossSectionModel, sourceName: String, data: SelectedData, scenario: Scenario, blocks: Int,
-                                config: TrainingConfig, command: String, progress: (Int, Int) -> Void = { _, _ in }) throws -> CrossSectionModel {
+    public static func fineTune(
+        _ source: CrossSectionModel, sourceName: String, data: SelectedData, scenario: Scenario, blocks: Int,
+        config: TrainingConfig, command: String, progress: (Int, Int) -> Void = { _, _ in }
+    ) throws -> CrossSectionModel {
         var members: [CrossSectionModel] = []
         for (i, net) in source.networks.enumerated() {
             var memberConfig = config
@@ -65,10 +67,11 @@ public enum Transfer {
     /// Fine-tuning then only has to learn how the nucleus differs from scaled carbon.
     static func shiftToMassScaling(_ network: Network, output: OutputTransform, factor: Double) {
         guard let bias = network.parameters.view(named: "output.dense.bias") else { return }
-        let shift: Double = switch output {
-        case let .logScale(_, width): log(factor) / width
-        case .sigmoidScale: log(factor)
-        }
+        let shift: Double =
+            switch output {
+            case let .logScale(_, width): log(factor) / width
+            case .sigmoidScale: log(factor)
+            }
         network.parameters.setValues(bias, network.parameters.valueArray(bias).map { $0 + Float(shift) })
     }
 
@@ -77,8 +80,9 @@ public enum Transfer {
         let a = Double(Nucleus(name: model.info.nucleus)?.A ?? 12)
         let scale = Double(nucleus.A) / a
         return model.predict(points).map {
-            CrossSectionPrediction(mean: scale * $0.mean, standardDeviation: scale * $0.standardDeviation, percentile16: scale * $0.percentile16,
-                                   percentile84: scale * $0.percentile84, extrapolation: $0.extrapolation)
+            CrossSectionPrediction(
+                mean: scale * $0.mean, standardDeviation: scale * $0.standardDeviation, percentile16: scale * $0.percentile16,
+                percentile84: scale * $0.percentile84, extrapolation: $0.extrapolation)
         }
     }
 }

@@ -58,8 +58,10 @@ public enum TransferStudy {
 
     /// Adds one seed's figures of every method to `row`: the split of `row.nucleus` into the train
     /// fraction and the held-out rest is drawn with `seed`.
-    public static func measure(_ row: inout Row, carbon: CrossSectionModel, sourceName: String, data: ScatteringData, seed: UInt64,
-                               recipe: Recipe) throws {
+    public static func measure(
+        _ row: inout Row, carbon: CrossSectionModel, sourceName: String, data: ScatteringData, seed: UInt64,
+        recipe: Recipe
+    ) throws {
         guard let nucleus = Nucleus(name: row.nucleus) else { throw SelectionError.unknownNucleus(row.nucleus, available: data.nuclei.map(\.name)) }
         let selection = DataSelection(nucleus: row.nucleus, splitMethod: .random, testFraction: 1 - row.train_fraction, splitSeed: seed)
         let selected = try selection.apply(to: data)
@@ -68,8 +70,9 @@ public enum TransferStudy {
         row.test_points = test.count
         let config = Transfer.fineTuningConfig(from: carbon.info.config, epochs: recipe.fineTuningEpochs, seed: seed)
         for (method, scenario) in [("finetune_all", Transfer.Scenario.all), ("finetune_last_blocks", .lastBlocks)] {
-            let m = try Transfer.fineTune(carbon, sourceName: sourceName, data: selected, scenario: scenario, blocks: recipe.blocks, config: config,
-                                          command: "transfer-study")
+            let m = try Transfer.fineTune(
+                carbon, sourceName: sourceName, data: selected, scenario: scenario, blocks: recipe.blocks, config: config,
+                command: "transfer-study")
             row.methods[method]!.append(Evaluation.report(model: m, points: test, splitName: "test").total)
         }
         var scratch = carbon.info.config
@@ -79,7 +82,8 @@ public enum TransferStudy {
         scratch.evaluateEvery = max(recipe.scratchEpochs / 20, 1)
         let trainer = Trainer(data: selected, config: scratch, command: "transfer-study")
         _ = try trainer.run()
-        row.methods["from_scratch"]!.append(Evaluation.report(model: trainer.finishedModel(machine: "", version: ""), points: test, splitName: "test").total)
+        row.methods["from_scratch"]!.append(
+            Evaluation.report(model: trainer.finishedModel(machine: "", version: ""), points: test, splitName: "test").total)
         let scaled = Transfer.massScaled(carbon, to: nucleus, points: test.map(\.kinematics))
         row.methods["carbon_A_over_12"]!.append(Evaluation.metrics(points: test, predictions: scaled) { _ in 1 })
     }
@@ -93,13 +97,16 @@ public enum TransferStudy {
         }
         var out = "# Transfer study\n\nMade by `\(s.command)` from `\(s.source)` in \(Int(s.seconds.rounded())) s. "
         out += "Figures on the held-out points of each nucleus: mean ± standard deviation over the seeds (each seed draws its own split). "
-        out += "Median deviation and fraction within 10% are against the data as published; χ²/N uses the fitted λ_k (λ = 1 for the scaled carbon model).\n\n"
+        out +=
+            "Median deviation and fraction within 10% are against the data as published; χ²/N uses the fitted λ_k (λ = 1 for the scaled carbon model).\n\n"
         for fraction in Set(s.rows.map(\.train_fraction)).sorted() {
-            out += "## Train fraction \(fraction)\n\n| nucleus | train / test points | method | median abs. deviation | within 10% | χ²/N |\n|---|---|---|---|---|---|\n"
+            out +=
+                "## Train fraction \(fraction)\n\n| nucleus | train / test points | method | median abs. deviation | within 10% | χ²/N |\n|---|---|---|---|---|---|\n"
             for row in s.rows where row.train_fraction == fraction {
                 for method in methods {
                     let c = row.methods[method]!
-                    out += "| \(row.nucleus) | \(row.train_points) / \(row.test_points) | \(method) | \(stat(c.median_abs_rel_dev, percent: true)) | \(stat(c.within_10pct, percent: true)) | \(stat(c.chi2_per_point, percent: false)) |\n"
+                    out +=
+                        "| \(row.nucleus) | \(row.train_points) / \(row.test_points) | \(method) | \(stat(c.median_abs_rel_dev, percent: true)) | \(stat(c.within_10pct, percent: true)) | \(stat(c.chi2_per_point, percent: false)) |\n"
                 }
             }
             out += "\n"

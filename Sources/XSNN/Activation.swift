@@ -1,6 +1,6 @@
 import CXSKernels
-import XSCore
 import Foundation
+import XSCore
 
 /// Elementwise activation functions.
 public enum ActivationKind: String, Codable, CaseIterable, Sendable {

@@ -1,6 +1,6 @@
 import CXSKernels
-import XSCore
 import Foundation
+import XSCore
 
 /// Batch normalization over the batch dimension (Ioffe & Szegedy 2015), PyTorch's BatchNorm1d
 /// conventions: ε = 1e-5; running statistics r ← (1 − m) r + m · batch with momentum m = 0.1,
@@ -87,8 +87,9 @@ public final class BatchNorm: Layer {
                 sumSquaresBuffer.withUnsafeMutableBufferPointer { variance in
                     if usedBatchStatistics {
                         // Batch mean and biased variance (two passes), x̂ and y in one C kernel.
-                        xs_batchnorm_train_forward(x.data, normalized.data, output.data, B, C, gamma, beta, epsilon,
-                                                   mean.baseAddress!, variance.baseAddress!, invStd.baseAddress!)
+                        xs_batchnorm_train_forward(
+                            x.data, normalized.data, output.data, B, C, gamma, beta, epsilon,
+                            mean.baseAddress!, variance.baseAddress!, invStd.baseAddress!)
                         for c in 0..<C { usedMean[c] = mean[c] }
                         let unbias = B > 1 ? Float(B) / Float(B - 1) : 1
                         runningMean.withUnsafeMutableBufferPointer { rm in
@@ -146,8 +147,9 @@ public final class BatchNorm: Layer {
             sumBuffer.withUnsafeMutableBufferPointer { sumDy in
                 sumSquaresBuffer.withUnsafeMutableBufferPointer { sumDyXhat in
                     // Running statistics are constants outside training: the layer is then an affine map.
-                    xs_batchnorm_backward(dy.data, normalized.data, dInput.data, B, C, gamma, invStd.baseAddress!,
-                                          usedBatchStatistics ? 1 : 0, sumDy.baseAddress!, sumDyXhat.baseAddress!)
+                    xs_batchnorm_backward(
+                        dy.data, normalized.data, dInput.data, B, C, gamma, invStd.baseAddress!,
+                        usedBatchStatistics ? 1 : 0, sumDy.baseAddress!, sumDyXhat.baseAddress!)
                     if !frozen {
                         for c in 0..<C {
                             dBeta[c] += sumDy[c]

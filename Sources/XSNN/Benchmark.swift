@@ -29,7 +29,8 @@ public enum Benchmark {
         var rng = SeededGenerator(seed: 1)
         for i in 0..<(n * n) { a.data[i] = rng.uniformFloat(); b.data[i] = rng.uniformFloat() }
         let seconds = medianSeconds(repeats: repeats) {
-            BLAS.gemm(transposeA: false, transposeB: false, m: n, n: n, k: n, alpha: 1, a: a.data, lda: n, b: b.data, ldb: n, beta: 0, c: c.data, ldc: n)
+            BLAS.gemm(
+                transposeA: false, transposeB: false, m: n, n: n, k: n, alpha: 1, a: a.data, lda: n, b: b.data, ldb: n, beta: 0, c: c.data, ldc: n)
         }
         return 2 * pow(Double(n), 3) / seconds / 1e9
     }
@@ -53,10 +54,16 @@ public enum Benchmark {
                 let b = min(batchSize, points - start)
                 for l in 0..<(widths.count - 1) {
                     let (k, n) = (widths[l], widths[l + 1])
-                    BLAS.gemm(transposeA: false, transposeB: false, m: b, n: n, k: k, alpha: 1, a: x.data, lda: k, b: w.data, ldb: n, beta: 1, c: y.data, ldc: n)
+                    BLAS.gemm(
+                        transposeA: false, transposeB: false, m: b, n: n, k: k, alpha: 1, a: x.data, lda: k, b: w.data, ldb: n, beta: 1, c: y.data,
+                        ldc: n)
                     if forwardOnly { continue }
-                    BLAS.gemm(transposeA: true, transposeB: false, m: k, n: n, k: b, alpha: 1, a: x.data, lda: k, b: y.data, ldb: n, beta: 1, c: dw.data, ldc: n)
-                    BLAS.gemm(transposeA: false, transposeB: true, m: b, n: k, k: n, alpha: 1, a: y.data, lda: n, b: w.data, ldb: n, beta: 0, c: x.data, ldc: k)
+                    BLAS.gemm(
+                        transposeA: true, transposeB: false, m: k, n: n, k: b, alpha: 1, a: x.data, lda: k, b: y.data, ldb: n, beta: 1, c: dw.data,
+                        ldc: n)
+                    BLAS.gemm(
+                        transposeA: false, transposeB: true, m: b, n: k, k: n, alpha: 1, a: y.data, lda: n, b: w.data, ldb: n, beta: 0, c: x.data,
+                        ldc: k)
                 }
                 start += b
             }
@@ -65,7 +72,9 @@ public enum Benchmark {
 
     /// One epoch of mean-squared-error training with AdamW over `inputs` (N × features) in
     /// shuffled mini-batches: the same work as a real epoch of the cross-section model's network.
-    public static func trainEpoch(_ net: Network, optimizer: inout Adam, inputs: [Float], targets: [Float], batchSize: Int, rng: inout SeededGenerator) {
+    public static func trainEpoch(
+        _ net: Network, optimizer: inout Adam, inputs: [Float], targets: [Float], batchSize: Int, rng: inout SeededGenerator
+    ) {
         let n = targets.count, f = net.spec.inputFeatures
         let order = rng.permutation(n)
         let dOut = Matrix(rows: 0, columns: 1, capacity: batchSize)

@@ -71,9 +71,10 @@ public final class Dense: Layer {
         output.setRows(B)
         // y = 1 · b (broadcast) then y += x W
         for r in 0..<B { output.row(r).update(from: bias, count: outputFeatures) }
-        BLAS.gemm(transposeA: false, transposeB: false, m: B, n: outputFeatures, k: inputFeatures,
-                  alpha: 1, a: x.data, lda: inputFeatures, b: weight, ldb: outputFeatures,
-                  beta: 1, c: output.data, ldc: outputFeatures)
+        BLAS.gemm(
+            transposeA: false, transposeB: false, m: B, n: outputFeatures, k: inputFeatures,
+            alpha: 1, a: x.data, lda: inputFeatures, b: weight, ldb: outputFeatures,
+            beta: 1, c: output.data, ldc: outputFeatures)
         return output
     }
 
@@ -82,17 +83,19 @@ public final class Dense: Layer {
         let B = dy.rows
         if !frozen {
             // dW += xᵀ dy   (in × B)(B × out)
-            BLAS.gemm(transposeA: true, transposeB: false, m: inputFeatures, n: outputFeatures, k: B,
-                      alpha: 1, a: x.data, lda: inputFeatures, b: dy.data, ldb: outputFeatures,
-                      beta: 1, c: dWeight, ldc: outputFeatures)
+            BLAS.gemm(
+                transposeA: true, transposeB: false, m: inputFeatures, n: outputFeatures, k: B,
+                alpha: 1, a: x.data, lda: inputFeatures, b: dy.data, ldb: outputFeatures,
+                beta: 1, c: dWeight, ldc: outputFeatures)
             // db += Σ_rows dy
             xs_column_sums(dy.data, B, outputFeatures, dBias)
         }
         // dx = dy Wᵀ   (B × out)(out × in)
         dInput.setRows(B)
-        BLAS.gemm(transposeA: false, transposeB: true, m: B, n: inputFeatures, k: outputFeatures,
-                  alpha: 1, a: dy.data, lda: outputFeatures, b: weight, ldb: outputFeatures,
-                  beta: 0, c: dInput.data, ldc: inputFeatures)
+        BLAS.gemm(
+            transposeA: false, transposeB: true, m: B, n: inputFeatures, k: outputFeatures,
+            alpha: 1, a: dy.data, lda: outputFeatures, b: weight, ldb: outputFeatures,
+            beta: 0, c: dInput.data, ldc: inputFeatures)
         return dInput
     }
 

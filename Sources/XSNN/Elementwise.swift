@@ -18,10 +18,13 @@ public enum Elementwise {
     /// The Adam/AdamW update over `range` (Kingma & Ba 2015; Loshchilov & Hutter 2019); `l2` is
     /// Adam's coupled decay (0 for AdamW) and `decoupledDecay` is η·λ for AdamW (0 for Adam).
     /// Adding 0·θ leaves every value bit-identical to the scalar form (no FMA contraction).
-    public static func adamUpdate(theta: UnsafeMutablePointer<Float>, gradient: UnsafePointer<Float>, m: UnsafeMutablePointer<Float>,
-                                  v: UnsafeMutablePointer<Float>, range: Range<Int>, beta1: Float, beta2: Float, epsilon: Float,
-                                  stepSize: Float, inverseSqrtCorrection2: Float, l2: Float, decoupledDecay: Float) {
+    public static func adamUpdate(
+        theta: UnsafeMutablePointer<Float>, gradient: UnsafePointer<Float>, m: UnsafeMutablePointer<Float>,
+        v: UnsafeMutablePointer<Float>, range: Range<Int>, beta1: Float, beta2: Float, epsilon: Float,
+        stepSize: Float, inverseSqrtCorrection2: Float, l2: Float, decoupledDecay: Float
+    ) {
         let i = range.lowerBound
-        xs_adam_update(theta + i, gradient + i, m + i, v + i, range.count, beta1, beta2, epsilon, stepSize, inverseSqrtCorrection2, l2, decoupledDecay)
+        xs_adam_update(
+            theta + i, gradient + i, m + i, v + i, range.count, beta1, beta2, epsilon, stepSize, inverseSqrtCorrection2, l2, decoupledDecay)
     }
 }

@@ -57,12 +57,15 @@ public final class InferenceNetwork {
                     for i in 0..<d.inputFeatures { for j in 0..<d.outputFeatures { weight[i * d.outputFeatures + j] *= Double(mask[i]) } }
                     pendingMask = nil
                 }
-                result.append(Layer(weight: weight, bias: UnsafeBufferPointer(start: d.biasPointer, count: d.outputFeatures).map(Double.init),
-                                    inputs: d.inputFeatures, outputs: d.outputFeatures, activation: .identity))
+                result.append(
+                    Layer(
+                        weight: weight, bias: UnsafeBufferPointer(start: d.biasPointer, count: d.outputFeatures).map(Double.init),
+                        inputs: d.inputFeatures, outputs: d.outputFeatures, activation: .identity))
             case let bn as BatchNorm:
-                result[result.count - 1].foldBatchNorm(gamma: bn.gammaValues.map(Double.init), beta: bn.betaValues.map(Double.init),
-                                                       mean: bn.runningMean.map(Double.init), variance: bn.runningVariance.map(Double.init),
-                                                       epsilon: Double(bn.epsilon))
+                result[result.count - 1].foldBatchNorm(
+                    gamma: bn.gammaValues.map(Double.init), beta: bn.betaValues.map(Double.init),
+                    mean: bn.runningMean.map(Double.init), variance: bn.runningVariance.map(Double.init),
+                    epsilon: Double(bn.epsilon))
             case let a as Activation:
                 result[result.count - 1].activation = a.kind
             case let dropout as Dropout:
@@ -106,7 +109,9 @@ public final class InferenceNetwork {
         var x = inputs
         for layer in layers {
             var y = [Double](repeating: 0, count: n * layer.outputs)
-            x.withUnsafeBufferPointer { xp in y.withUnsafeMutableBufferPointer { yp in Self.affine(layer, rows: n, x: xp.baseAddress!, y: yp.baseAddress!) } }
+            x.withUnsafeBufferPointer { xp in
+                y.withUnsafeMutableBufferPointer { yp in Self.affine(layer, rows: n, x: xp.baseAddress!, y: yp.baseAddress!) }
+            }
             x = y
         }
         return x

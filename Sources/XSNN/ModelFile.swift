@@ -79,8 +79,10 @@ public enum ModelFile {
         return h
     }
 
-    public static func encode<Metadata: Codable>(networks: [Network], metadata: Metadata, storage: Storage = .float32,
-                                                 extraTensors: [(name: String, values: [Float])] = []) throws -> Data {
+    public static func encode<Metadata: Codable>(
+        networks: [Network], metadata: Metadata, storage: Storage = .float32,
+        extraTensors: [(name: String, values: [Float])] = []
+    ) throws -> Data {
         var payload = Data()
         var members: [Member] = []
         func appendPayload(_ values: UnsafeBufferPointer<Float>) {
@@ -95,7 +97,7 @@ public enum ModelFile {
                     appendPayload(values)
                 case .float16:
                     #if arch(arm64) || arch(x86_64)
-                    for v in values { withUnsafeBytes(of: Float16(v).bitPattern.littleEndian) { payload.append(contentsOf: $0) } }
+                        for v in values { withUnsafeBytes(of: Float16(v).bitPattern.littleEndian) { payload.append(contentsOf: $0) } }
                     #endif
                 }
             }
@@ -126,31 +128,41 @@ public enum ModelFile {
         return data
     }
 
-    public static func write<Metadata: Codable>(networks: [Network], metadata: Metadata, to url: URL, storage: Storage = .float32,
-                                                extraTensors: [(name: String, values: [Float])] = []) throws {
+    public static func write<Metadata: Codable>(
+        networks: [Network], metadata: Metadata, to url: URL, storage: Storage = .float32,
+        extraTensors: [(name: String, values: [Float])] = []
+    ) throws {
         try AtomicFile.write(try encode(networks: networks, metadata: metadata, storage: storage, extraTensors: extraTensors), to: url)
     }
 
-    static func parseHeader<Metadata: Codable>(_ type: Metadata.Type, _ data: Data, path: String) throws -> (header: Header<Metadata>, payloadStart: Int) {
+    static func parseHeader<Metadata: Codable>(_ type: Metadata.Type, _ data: Data, path: String) throws -> (
+        header: Header<Metadata>, payloadStart: Int
+    ) {
         guard data.count >= 16 else {
             if data.count >= 8 && Array(data.prefix(8)) != magic { throw ModelFileError.foreign(path) }
             throw ModelFileError.truncated("\(data.count) bytes, shorter than the 16-byte preamble")
         }
         guard Array(data.prefix(8)) == magic else { throw ModelFileError.foreign(path) }
         func u32(_ at: Int) -> Int {
-            Int(UInt32(data[data.startIndex + at]) | UInt32(data[data.startIndex + at + 1]) << 8
-                | UInt32(data[data.startIndex + at + 2]) << 16 | UInt32(data[data.startIndex + at + 3]) << 24)
+            Int(
+                UInt32(data[data.startIndex + at]) | UInt32(data[data.startIndex + at + 1]) << 8
+                    | UInt32(data[data.startIndex + at + 2]) << 16 | UInt32(data[data.startIndex + at + 3]) << 24)
         }
         let found = u32(8)
-        guard found >= 1 && found < 65_536 else { throw ModelFileError.corruptHeader("version field \(found) is not a format version: the file is damaged") }
+        guard found >= 1 && found < 65_536 else {
+            throw ModelFileError.corruptHeader("version field \(found) is not a format version: the file is damaged")
+        }
         guard found <= version else { throw ModelFileError.newerVersion(found: found, supported: version) }
         let headerLength = u32(12)
-        guard data.count >= 16 + headerLength + 8 else { throw ModelFileError.truncated("header of \(headerLength) bytes does not fit in \(data.count) bytes") }
+        guard data.count >= 16 + headerLength + 8 else {
+            throw ModelFileError.truncated("header of \(headerLength) bytes does not fit in \(data.count) bytes")
+        }
         let stored = data.suffix(8).withUnsafeBytes { UInt64(littleEndian: $0.loadUnaligned(as: UInt64.self)) }
         let computed = data.prefix(data.count - 8).withUnsafeBytes { fnv1a($0) }
         guard stored == computed else {
             // A checksum failure on a short file is most likely truncation: say so.
-            let header = try? JSONDecoder().decode(Header<Metadata>.self, from: data.subdata(in: (data.startIndex + 16)..<(data.startIndex + 16 + headerLength)))
+            let header = try? JSONDecoder().decode(
+                Header<Metadata>.self, from: data.subdata(in: (data.startIndex + 16)..<(data.startIndex + 16 + headerLength)))
             if let header {
                 let needed = header.members.flatMap(\.tensors).map { $0.offset + $0.count * $0.dtype.bytesPerValue }.max() ?? 0
                 if data.count < 16 + headerLength + needed + 8 {
@@ -160,7 +172,8 @@ public enum ModelFile {
             throw ModelFileError.checksum
         }
         do {
-            let header = try JSONDecoder().decode(Header<Metadata>.self, from: data.subdata(in: (data.startIndex + 16)..<(data.startIndex + 16 + headerLength)))
+            let header = try JSONDecoder().decode(
+                Header<Metadata>.self, from: data.subdata(in: (data.startIndex + 16)..<(data.startIndex + 16 + headerLength)))
             return (header, 16 + headerLength)
         } catch {
             throw ModelFileError.corruptHeader("\(error)")
@@ -168,38 +181,49 @@ public enum ModelFile {
     }
 
     /// Decodes every member network and the metadata.
-    public static func decode<Metadata: Codable>(_ type: Metadata.Type, from data: Data, path: String = "model") throws -> (networks: [Network], metadata: Metadata) {
+    public static func decode<Metadata: Codable>(_ type: Metadata.Type, from data: Data, path: String = "model") throws -> (
+        networks: [Network], metadata: Metadata
+    ) {
         let full = try decodeWithExtras(type, from: data, path: path)
         return (full.networks, full.metadata)
     }
 
     /// Decodes networks, metadata and the extra tensors (checkpoints).
     public static func decodeWithExtras<Metadata: Codable>(_ type: Metadata.Type, from data: Data, path: String = "model") throws
-        -> (networks: [Network], metadata: Metadata, extra: [String: [Float]]) {
+        -> (networks: [Network], metadata: Metadata, extra: [String: [Float]])
+    {
         let (header, payloadStart) = try parseHeader(type, data, path: path)
         guard header.format == "xsnet-model" else { throw ModelFileError.corruptHeader("format `\(header.format)`") }
         let payloadEnd = data.count - 8
         var networks: [Network] = []
         for (i, member) in header.members.enumerated() {
             let net = Network(spec: member.architecture, seed: 0)
-            guard member.trainable.count == member.architecture.blocks.count + 1 else { throw ModelFileError.mismatch("trainable flags of member \(i)") }
+            guard member.trainable.count == member.architecture.blocks.count + 1 else {
+                throw ModelFileError.mismatch("trainable flags of member \(i)")
+            }
             net.setTrainable(member.trainable)
             var tensors: [String: TensorEntry] = [:]
             for t in member.tensors { tensors[t.name] = t }
             func values(_ name: String, count: Int) throws -> [Float] {
                 guard let t = tensors["m\(i)/\(name)"] else { throw ModelFileError.mismatch("tensor m\(i)/\(name) is missing") }
-                guard t.count == count else { throw ModelFileError.mismatch("tensor \(t.name) holds \(t.count) values, the architecture needs \(count)") }
+                guard t.count == count else {
+                    throw ModelFileError.mismatch("tensor \(t.name) holds \(t.count) values, the architecture needs \(count)")
+                }
                 let start = payloadStart + t.offset, end = start + t.count * t.dtype.bytesPerValue
                 guard t.offset >= 0, end <= payloadEnd else { throw ModelFileError.truncated("tensor \(t.name) runs past the payload") }
                 return data.withUnsafeBytes { raw -> [Float] in
                     switch t.dtype {
                     case .float32:
-                        return (0..<t.count).map { Float(bitPattern: UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: start + 4 * $0, as: UInt32.self))) }
+                        return (0..<t.count).map {
+                            Float(bitPattern: UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: start + 4 * $0, as: UInt32.self)))
+                        }
                     case .float16:
                         #if arch(arm64) || arch(x86_64)
-                        return (0..<t.count).map { Float(Float16(bitPattern: UInt16(littleEndian: raw.loadUnaligned(fromByteOffset: start + 2 * $0, as: UInt16.self)))) }
+                            return (0..<t.count).map {
+                                Float(Float16(bitPattern: UInt16(littleEndian: raw.loadUnaligned(fromByteOffset: start + 2 * $0, as: UInt16.self))))
+                            }
                         #else
-                        return []
+                            return []
                         #endif
                     }
                 }
@@ -211,7 +235,9 @@ public enum ModelFile {
         var extra: [String: [Float]] = [:]
         for t in header.extra ?? [] {
             let start = payloadStart + t.offset
-            guard t.dtype == .float32, t.offset >= 0, start + 4 * t.count <= payloadEnd else { throw ModelFileError.truncated("tensor \(t.name) runs past the payload") }
+            guard t.dtype == .float32, t.offset >= 0, start + 4 * t.count <= payloadEnd else {
+                throw ModelFileError.truncated("tensor \(t.name) runs past the payload")
+            }
             extra[t.name] = data.withUnsafeBytes { raw in
                 (0..<t.count).map { Float(bitPattern: UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: start + 4 * $0, as: UInt32.self))) }
             }

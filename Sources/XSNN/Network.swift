@@ -31,8 +31,9 @@ public struct NetworkSpec: Codable, Hashable, Sendable {
 
     /// Kowal et al. (2024): 5 → 10 × [Dense 300, BatchNorm, ReLU] → Dense 1 (820,801 parameters).
     public static func reference(dropout: Double = 0, outputActivation: ActivationKind = .identity) -> NetworkSpec {
-        NetworkSpec(inputFeatures: 5, blocks: Array(repeating: BlockSpec(width: 300, batchNorm: true, activation: .relu, dropout: dropout), count: 10),
-                    outputActivation: outputActivation)
+        NetworkSpec(
+            inputFeatures: 5, blocks: Array(repeating: BlockSpec(width: 300, batchNorm: true, activation: .relu, dropout: dropout), count: 10),
+            outputActivation: outputActivation)
     }
 
     /// Trainable parameter count (running statistics are not parameters).
@@ -86,10 +87,13 @@ public final class Network {
             let initialization: Dense.Initialization = (b.activation == .relu || b.activation == .silu) ? .he : .glorot
             layers.append(Dense(inputFeatures: width, outputFeatures: b.width, initialization: initialization)); names.append("block\(i).dense")
             if b.batchNorm { layers.append(BatchNorm(features: b.width)); names.append("block\(i).batchnorm") }
-            if b.activation != .identity { layers.append(Activation(b.activation, features: b.width)); names.append("block\(i).\(b.activation.rawValue)") }
+            if b.activation != .identity {
+                layers.append(Activation(b.activation, features: b.width)); names.append("block\(i).\(b.activation.rawValue)")
+            }
             if b.dropout > 0 {
                 var stream = rng.derived(UInt64(i))
-                layers.append(Dropout(probability: Float(b.dropout), features: b.width, seed: stream.next(), passKey: Self.monteCarloPassKey(block: i)))
+                layers.append(
+                    Dropout(probability: Float(b.dropout), features: b.width, seed: stream.next(), passKey: Self.monteCarloPassKey(block: i)))
                 names.append("block\(i).dropout")
             }
             blocks += Array(repeating: i, count: layers.count - blocks.count)
@@ -184,8 +188,9 @@ public final class Network {
     /// Optimizer groups for the trainable tensors; `weightDecay` goes to weight matrices only.
     public func trainableGroups(weightDecay: Float) -> [ParameterGroup] {
         trainableViews.map { v in
-            ParameterGroup(values: parameters.values + v.offset, gradients: parameters.gradients + v.offset, count: v.count,
-                           weightDecay: v.decays ? weightDecay : 0)
+            ParameterGroup(
+                values: parameters.values + v.offset, gradients: parameters.gradients + v.offset, count: v.count,
+                weightDecay: v.decays ? weightDecay : 0)
         }
     }
 

@@ -88,10 +88,11 @@ public struct Adam: Optimizer {
                 let a = max(lo, offset), b = min(hi, offset + group.count)
                 if a < b {
                     let lr = learningRate
-                    Elementwise.adamUpdate(theta: group.values, gradient: group.gradients, m: m[k], v: v[k], range: (a - offset)..<(b - offset),
-                                           beta1: b1, beta2: b2, epsilon: eps, stepSize: lr / correction1,
-                                           inverseSqrtCorrection2: inverseSqrtCorrection2, l2: decoupled ? 0 : group.weightDecay,
-                                           decoupledDecay: decoupled ? lr * group.weightDecay : 0)
+                    Elementwise.adamUpdate(
+                        theta: group.values, gradient: group.gradients, m: m[k], v: v[k], range: (a - offset)..<(b - offset),
+                        beta1: b1, beta2: b2, epsilon: eps, stepSize: lr / correction1,
+                        inverseSqrtCorrection2: inverseSqrtCorrection2, l2: decoupled ? 0 : group.weightDecay,
+                        decoupledDecay: decoupled ? lr * group.weightDecay : 0)
                 }
                 offset += group.count
             }

@@ -49,8 +49,10 @@ public func xsnet_members(_ model: OpaquePointer?) -> Int32 {
 }
 
 @_cdecl("xsnet_predict")
-public func xsnet_predict(_ model: OpaquePointer?, _ energy: Double, _ angle: Double, _ omega: Double,
-                          _ mean: UnsafeMutablePointer<Double>?, _ sd: UnsafeMutablePointer<Double>?) -> Int32 {
+public func xsnet_predict(
+    _ model: OpaquePointer?, _ energy: Double, _ angle: Double, _ omega: Double,
+    _ mean: UnsafeMutablePointer<Double>?, _ sd: UnsafeMutablePointer<Double>?
+) -> Int32 {
     guard let model, let mean else { setLastError("xsnet_predict: null model or output pointer"); return XSNET_ERROR_ARGUMENT }
     if let why = Kinematics.unphysicalReason(beamEnergy: energy, angleDegrees: angle, energyTransfer: omega) {
         setLastError("xsnet_predict: unphysical point: \(why)")
@@ -64,9 +66,13 @@ public func xsnet_predict(_ model: OpaquePointer?, _ energy: Double, _ angle: Do
 }
 
 @_cdecl("xsnet_predict_batch")
-public func xsnet_predict_batch(_ model: OpaquePointer?, _ count: Int, _ energy: UnsafePointer<Double>?, _ angle: UnsafePointer<Double>?,
-                                _ omega: UnsafePointer<Double>?, _ mean: UnsafeMutablePointer<Double>?, _ sd: UnsafeMutablePointer<Double>?) -> Int32 {
-    guard let model, let energy, let angle, let omega, let mean else { setLastError("xsnet_predict_batch: null argument"); return XSNET_ERROR_ARGUMENT }
+public func xsnet_predict_batch(
+    _ model: OpaquePointer?, _ count: Int, _ energy: UnsafePointer<Double>?, _ angle: UnsafePointer<Double>?,
+    _ omega: UnsafePointer<Double>?, _ mean: UnsafeMutablePointer<Double>?, _ sd: UnsafeMutablePointer<Double>?
+) -> Int32 {
+    guard let model, let energy, let angle, let omega, let mean else {
+        setLastError("xsnet_predict_batch: null argument"); return XSNET_ERROR_ARGUMENT
+    }
     var points: [Kinematics] = []
     points.reserveCapacity(count)
     for i in 0..<count {

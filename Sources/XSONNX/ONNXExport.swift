@@ -13,7 +13,8 @@ public enum ONNXError: Error, CustomStringConvertible, LocalizedError {
     public var description: String {
         switch self {
         case .malformed(let why): "not a readable ONNX model: \(why)"
-        case .unsupported(let why): "unsupported ONNX graph: \(why) (xsnet imports feed-forward graphs of Gemm/MatMul+Add, BatchNormalization, Relu/Tanh/Sigmoid layers on the 5 reference inputs)"
+        case .unsupported(let why):
+            "unsupported ONNX graph: \(why) (xsnet imports feed-forward graphs of Gemm/MatMul+Add, BatchNormalization, Relu/Tanh/Sigmoid layers on the 5 reference inputs)"
         }
     }
     public var errorDescription: String? { description }
@@ -101,16 +102,31 @@ struct GraphBuilder {
 public enum ONNXExport {
     public static let opset = 17
 
-    /// The ONNX model of one network of `model`.
+    /// The ONNX model of one network of `model`: the model's features from the five inputs, the
+    /// dense layers, the output transform, and the metadata a reader needs for the band.
     public static func model(_ model: CrossSectionModel, member: Int, batch: Int?) throws -> Onnx_ModelProto {
-        let info = model.info
-        let net = model.inferenceNetworks[member]
         var g = GraphBuilder()
-        g.graph.name = "xsnet_\(info.nucleus)_\(member)"
+        g.graph.name = "xsnet_\(model.info.nucleus)_\(member)"
         g.graph.input = [GraphBuilder.valueInfo("input", batch: batch, features: 5)]
         g.graph.output = [GraphBuilder.valueInfo("output", batch: batch, features: 1)]
+        let features = standardizedFeatures(&g, model.info.input, input: g.cast("input", to: .double))
+        let z = denseLayers(&g, model.inferenceNetworks[member], input: features)
+        _ = g.cast(outputTransform(&g, model.info.output, z), to: .float, output: "output")
+        var m = Onnx_ModelProto()
+        m.irVersion = 8
+        m.producerName = "xsnet"
+        m.producerVersion = "0.1.0"
+        var opset = Onnx_OperatorSetIdProto()
+        opset.domain = ""
+        opset.version = Int64(Self.opset)
+        m.opsetImport = [opset]
+        m.graph = g.graph
+        m.metadataProps = metadata(model, member: member)
+        return m
+    }
 
-        let input = g.cast("input", to: .double)
+    /// The model's input features computed from the five reference inputs (float64), standardized.
+    static func standardizedFeatures(_ g: inout GraphBuilder, _ transform: InputTransform, input: String) -> String {
         // Column j of the input scaled by `factor`, as a MatMul with a 5 × 1 selection.
         func column(_ j: Int, _ factor: Double) -> String {
             var sel = [Double](repeating: 0, count: 5)
@@ -118,7 +134,7 @@ public enum ONNXExport {
             return g.node("MatMul", [input, g.constant("select", sel, shape: [5, 1])])
         }
         var features: String
-        switch info.input.features {
+        switch transform.features {
         case .reference:
             features = input
         case .physics:
@@ -132,16 +148,28 @@ public enum ONNXExport {
             let logQ = g.node("Mul", [g.node("Log", [q2]), g.scalar("half", 0.5)])
             let logX = g.node("Sub", [g.node("Sub", [logQ2, g.node("Log", [omega])]), g.scalar("log2M", log(2 * M))])
             let W2 = g.node("Sub", [g.node("Add", [g.node("Mul", [omega, g.scalar("twoM", 2 * M)]), g.scalar("M2", M * M)]), Q2])
-            features = g.node("Concat", [logE, omegaOverE, theta, cosTheta, logQ2, logQ, logX, W2], attributes: [GraphBuilder.intAttribute("axis", 1)])
+            features = g.node(
+                "Concat", [logE, omegaOverE, theta, cosTheta, logQ2, logQ, logX, W2], attributes: [GraphBuilder.intAttribute("axis", 1)])
         }
-        let n = info.input.features.count
-        if info.input.mean.contains(where: { $0 != 0 }) || info.input.scale.contains(where: { $0 != 1 }) {
-            features = g.node("Mul", [g.node("Sub", [features, g.constant("feature_mean", info.input.mean, shape: [1, n])]),
-                                      g.constant("feature_inverse_scale", info.input.scale.map { 1 / $0 }, shape: [1, n])])
+        let n = transform.features.count
+        if transform.mean.contains(where: { $0 != 0 }) || transform.scale.contains(where: { $0 != 1 }) {
+            features = g.node(
+                "Mul",
+                [
+                    g.node("Sub", [features, g.constant("feature_mean", transform.mean, shape: [1, n])]),
+                    g.constant("feature_inverse_scale", transform.scale.map { 1 / $0 }, shape: [1, n])
+                ])
         }
-        var h = features
+        return features
+    }
+
+    /// Gemm and activation nodes of the network's layers (batch norm already folded, in float64).
+    static func denseLayers(_ g: inout GraphBuilder, _ net: InferenceNetwork, input: String) -> String {
+        var h = input
         for (k, layer) in net.layers.enumerated() {
-            h = g.node("Gemm", [h, g.constant("W\(k)", layer.weight, shape: [layer.inputs, layer.outputs]), g.constant("b\(k)", layer.bias, shape: [layer.outputs])])
+            h = g.node(
+                "Gemm",
+                [h, g.constant("W\(k)", layer.weight, shape: [layer.inputs, layer.outputs]), g.constant("b\(k)", layer.bias, shape: [layer.outputs])])
             switch layer.activation {
             case .identity: break
             case .relu: h = g.node("Relu", [h])
@@ -150,41 +178,40 @@ public enum ONNXExport {
             case .silu: h = g.node("Mul", [h, g.node("Sigmoid", [h])])
             }
         }
-        switch info.output {
+        return h
+    }
+
+    /// σ/S from the last layer's output z, in float64.
+    static func outputTransform(_ g: inout GraphBuilder, _ transform: OutputTransform, _ z: String) -> String {
+        switch transform {
         case .sigmoidScale:
             // sigmoid(z) = 1/(1 + e^{−z}) in float64: full relative precision far below z = −17.5.
             let one = g.scalar("one", 1)
-            let y = g.node("Div", [one, g.node("Add", [one, g.node("Exp", [g.node("Neg", [h])])])])
-            _ = g.cast(y, to: .float, output: "output")
+            return g.node("Div", [one, g.node("Add", [one, g.node("Exp", [g.node("Neg", [z])])])])
         case let .logScale(offset, width):
-            let y = g.node("Exp", [g.node("Add", [g.node("Mul", [h, g.scalar("width", width)]), g.scalar("offset", offset)])])
-            _ = g.cast(y, to: .float, output: "output")
+            return g.node("Exp", [g.node("Add", [g.node("Mul", [z, g.scalar("width", width)]), g.scalar("offset", offset)])])
         }
-        var m = Onnx_ModelProto()
-        m.irVersion = 8
-        m.producerName = "xsnet"
-        m.producerVersion = "0.1.0"
-        var opset = Onnx_OperatorSetIdProto()
-        opset.domain = ""
-        opset.version = Int64(Self.opset)
-        m.opsetImport = [opset]
-        m.graph = g.graph
-        // Each file is one member; a reader that forms the ensemble's spread itself (NuWro does)
-        // finds the spread's calibration factor here (σ_model → c·σ_model), with the member count.
+    }
+
+    /// Each file is one member; a reader that forms the ensemble's spread itself (NuWro does) finds
+    /// the member count and the spread's calibration factors (σ_model → c·σ_model) here. The factor
+    /// away from measured settings is the one for arbitrary kinematics (a generator's case); the
+    /// one at measured settings needs the settings list, which only the .xsnet file has.
+    static func metadata(_ model: CrossSectionModel, member: Int) -> [Onnx_StringStringEntryProto] {
         func entry(_ key: String, _ value: String) -> Onnx_StringStringEntryProto {
             var e = Onnx_StringStringEntryProto()
             e.key = key
             e.value = value
             return e
         }
-        m.metadataProps = [entry("xsnet.nucleus", info.nucleus), entry("xsnet.member", "\(member)"), entry("xsnet.members", "\(model.networks.count)")]
-        // The factor away from measured settings is the one for arbitrary kinematics (a generator's
-        // case); the one at measured settings needs the settings list, which only the .xsnet file has.
-        if let c = info.calibration {
-            if let far = c.elsewhere ?? c.atMeasuredSettings { m.metadataProps.append(entry("xsnet.uncertainty_scale", "\(far.scale)")) }
-            if let near = c.atMeasuredSettings { m.metadataProps.append(entry("xsnet.uncertainty_scale_at_measured_settings", "\(near.scale)")) }
+        var entries = [
+            entry("xsnet.nucleus", model.info.nucleus), entry("xsnet.member", "\(member)"), entry("xsnet.members", "\(model.networks.count)")
+        ]
+        if let c = model.info.calibration {
+            if let far = c.elsewhere ?? c.atMeasuredSettings { entries.append(entry("xsnet.uncertainty_scale", "\(far.scale)")) }
+            if let near = c.atMeasuredSettings { entries.append(entry("xsnet.uncertainty_scale_at_measured_settings", "\(near.scale)")) }
         }
-        return m
+        return entries
     }
 
     /// NuWro's layout: `DIR/<nucleus>/model_electron_A_<A>_<i>.onnx`, batch 1. Plain: `DIR/<name>_<i>.onnx`, batch N.

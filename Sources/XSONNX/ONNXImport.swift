@@ -42,7 +42,9 @@ public enum ONNXImport {
             do { data = try Data(contentsOf: url) } catch { throw ONNXError.malformed("\(url.path): cannot read (\(error.localizedDescription))") }
             let (net, transform) = try network(from: data, file: url.lastPathComponent)
             if let output, output != transform { throw ONNXError.unsupported("the files have different output transforms") }
-            guard networks.allSatisfy({ $0.spec == net.spec }) else { throw ONNXError.unsupported("\(url.lastPathComponent): another architecture than the first file") }
+            guard networks.allSatisfy({ $0.spec == net.spec }) else {
+                throw ONNXError.unsupported("\(url.lastPathComponent): another architecture than the first file")
+            }
             output = transform
             networks.append(net)
         }
@@ -56,9 +58,10 @@ public enum ONNXImport {
         let selection = DataSelection(nucleus: nucleus.name)
         let data = try? selection.apply(to: ScatteringData.bundled())
         let domainPoints = data?.points.map(\.kinematics) ?? []
-        let info = ModelInfo(nucleus: nucleus.name, input: InputTransform(features: .reference, fittedOn: []), output: output!, normalizations: [],
-                             selection: selection, split: data?.split ?? DataSplit(train: [], test: []),
-                             domain: KinematicDomain(points: domainPoints), training: nil, config: config)
+        let info = ModelInfo(
+            nucleus: nucleus.name, input: InputTransform(features: .reference, fittedOn: []), output: output!, normalizations: [],
+            selection: selection, split: data?.split ?? DataSplit(train: [], test: []),
+            domain: KinematicDomain(points: domainPoints), training: nil, config: config)
         let model = CrossSectionModel(networks: networks, info: info)
         model.info.fineTunedFrom = "imported from ONNX: \(files.count) file(s), \(files[0].lastPathComponent)…"
         return model
@@ -121,15 +124,21 @@ extension ONNXImport {
             case .double? where !t.doubleData.isEmpty: values = t.doubleData
             case .double?:
                 guard t.rawData.count == 8 * count else { throw sizeError(t, bytes: t.rawData.count, needed: 8 * count, file: file) }
-                values = t.rawData.withUnsafeBytes { raw in (0..<count).map { Double(bitPattern: UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: 8 * $0, as: UInt64.self))) } }
+                values = t.rawData.withUnsafeBytes { raw in
+                    (0..<count).map { Double(bitPattern: UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: 8 * $0, as: UInt64.self))) }
+                }
             case .float? where !t.floatData.isEmpty: values = t.floatData.map(Double.init)
             case .float?:
                 guard t.rawData.count == 4 * count else { throw sizeError(t, bytes: t.rawData.count, needed: 4 * count, file: file) }
-                values = t.rawData.withUnsafeBytes { raw in (0..<count).map { Double(Float(bitPattern: UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: 4 * $0, as: UInt32.self)))) } }
+                values = t.rawData.withUnsafeBytes { raw in
+                    (0..<count).map { Double(Float(bitPattern: UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: 4 * $0, as: UInt32.self)))) }
+                }
             default:
                 throw ONNXError.unsupported("\(file): tensor `\(t.name)` is neither float32 nor float64")
             }
-            guard values.count == count else { throw ONNXError.malformed("\(file): tensor `\(t.name)` holds \(values.count) values, its shape \(dims) needs \(count)") }
+            guard values.count == count else {
+                throw ONNXError.malformed("\(file): tensor `\(t.name)` holds \(values.count) values, its shape \(dims) needs \(count)")
+            }
             guard values.allSatisfy(\.isFinite) else { throw ONNXError.malformed("\(file): tensor `\(t.name)` holds a value that is not finite") }
             return Constant(values: values, dims: dims)
         }
@@ -168,7 +177,9 @@ extension ONNXImport {
 
         /// The network read, once the chain has reached the graph's output.
         func finish() throws -> (network: Network, output: OutputTransform) {
-            guard current == graphOutput else { throw ONNXError.unsupported("\(file): the chain ends at `\(current)`, not at the graph's output `\(graphOutput)`") }
+            guard current == graphOutput else {
+                throw ONNXError.unsupported("\(file): the chain ends at `\(current)`, not at the graph's output `\(graphOutput)`")
+            }
             guard let output else { throw ONNXError.unsupported("\(file): the graph does not end in a sigmoid or an exponential") }
             guard let first = layers.first, first.inputs == 5, layers.last?.outputs == 1 else {
                 throw ONNXError.unsupported("\(file): the network must take the 5 reference inputs and give one output")
@@ -176,7 +187,9 @@ extension ONNXImport {
             for (a, b) in zip(layers, layers.dropFirst()) where a.outputs != b.inputs {
                 throw ONNXError.unsupported("\(file): a layer of \(a.outputs) outputs feeds one of \(b.inputs) inputs")
             }
-            guard layers.last?.activation == .identity else { throw ONNXError.unsupported("\(file): the output layer has an activation before its output transform") }
+            guard layers.last?.activation == .identity else {
+                throw ONNXError.unsupported("\(file): the output layer has an activation before its output transform")
+            }
             let blocks = layers.dropLast().map { BlockSpec(width: $0.outputs, batchNorm: false, activation: $0.activation) }
             let net = Network(spec: NetworkSpec(inputFeatures: 5, blocks: Array(blocks)), seed: 0)
             var k = 0
@@ -206,114 +219,147 @@ extension ONNXImport {
     /// The patterns, tried in this order at each position. The output tails come first: they
     /// must reach the graph's output, which tells an output Mul (a log-scale width) from a
     /// batch norm folded into Mul + Add.
-    static let patterns: [Pattern] = [passThrough, logOutput, sigmoidOutput, reciprocalSigmoidOutput, softplusSigmoidOutput,
-                                      gemm, matMul, batchNormalization, scaleAndShift, silu, activation]
+    static let patterns: [Pattern] = [
+        passThrough, logOutput, sigmoidOutput, reciprocalSigmoidOutput, softplusSigmoidOutput,
+        gemm, matMul, batchNormalization, scaleAndShift, silu, activation
+    ]
 
     /// Nodes that are the identity at prediction: Identity, Dropout, Flatten of a [N, k] tensor, Cast.
-    static let passThrough = Pattern(name: "pass-through", match: { c in
-        guard let n = c.node(), ["Identity", "Dropout", "Flatten", "Cast"].contains(n.opType), n.input.first == c.current else { throw NoMatch() }
-        return 1
-    }, apply: { $0.consume(1) })
+    static let passThrough = Pattern(
+        name: "pass-through",
+        match: { c in
+            guard let n = c.node(), ["Identity", "Dropout", "Flatten", "Cast"].contains(n.opType), n.input.first == c.current else { throw NoMatch() }
+            return 1
+        }, apply: { $0.consume(1) })
 
     /// Gemm(x, W, b): a dense layer (transB allowed; transA, alpha and beta at their defaults).
-    static let gemm = Pattern(name: "Gemm", match: { c in
-        guard let n = c.node(), n.opType == "Gemm", n.input.first == c.current, (2...3).contains(n.input.count) else { throw NoMatch() }
-        return 1
-    }, apply: { c in
-        let n = c.node()!
-        func attribute(_ name: String) -> Onnx_AttributeProto? { n.attribute.first { $0.name == name } }
-        guard (attribute("transA")?.i ?? 0) == 0, (attribute("alpha")?.f ?? 1) == 1, (attribute("beta")?.f ?? 1) == 1 else {
-            throw ONNXError.unsupported("\(c.file): Gemm `\(n.name)` with transA, alpha or beta other than the defaults")
-        }
-        let w = try c.constant(n, input: 1)
-        guard w.dims.count == 2 else { throw ONNXError.unsupported("\(c.file): Gemm `\(n.name)` weight of rank \(w.dims.count)") }
-        var layer = InferenceNetwork.Layer(weight: w.values, bias: [Double](repeating: 0, count: w.dims[1]), inputs: w.dims[0], outputs: w.dims[1], activation: .identity)
-        if (attribute("transB")?.i ?? 0) == 1 {
-            let (rows, columns) = (w.dims[1], w.dims[0])
-            layer = InferenceNetwork.Layer(weight: (0..<(rows * columns)).map { k in w.values[(k % columns) * rows + k / columns] },
-                                           bias: [Double](repeating: 0, count: columns), inputs: rows, outputs: columns, activation: .identity)
-        }
-        if n.input.count == 3 { layer.bias = try perColumn(c.constant(n, input: 2), columns: layer.outputs, node: n, file: c.file) }
-        c.layers.append(layer)
-        c.consume(1)
-    })
+    static let gemm = Pattern(
+        name: "Gemm",
+        match: { c in
+            guard let n = c.node(), n.opType == "Gemm", n.input.first == c.current, (2...3).contains(n.input.count) else { throw NoMatch() }
+            return 1
+        },
+        apply: { c in
+            let n = c.node()!
+            func attribute(_ name: String) -> Onnx_AttributeProto? { n.attribute.first { $0.name == name } }
+            guard (attribute("transA")?.i ?? 0) == 0, (attribute("alpha")?.f ?? 1) == 1, (attribute("beta")?.f ?? 1) == 1 else {
+                throw ONNXError.unsupported("\(c.file): Gemm `\(n.name)` with transA, alpha or beta other than the defaults")
+            }
+            let w = try c.constant(n, input: 1)
+            guard w.dims.count == 2 else { throw ONNXError.unsupported("\(c.file): Gemm `\(n.name)` weight of rank \(w.dims.count)") }
+            var layer = InferenceNetwork.Layer(
+                weight: w.values, bias: [Double](repeating: 0, count: w.dims[1]), inputs: w.dims[0], outputs: w.dims[1], activation: .identity)
+            if (attribute("transB")?.i ?? 0) == 1 {
+                let (rows, columns) = (w.dims[1], w.dims[0])
+                layer = InferenceNetwork.Layer(
+                    weight: (0..<(rows * columns)).map { k in w.values[(k % columns) * rows + k / columns] },
+                    bias: [Double](repeating: 0, count: columns), inputs: rows, outputs: columns, activation: .identity)
+            }
+            if n.input.count == 3 { layer.bias = try perColumn(c.constant(n, input: 2), columns: layer.outputs, node: n, file: c.file) }
+            c.layers.append(layer)
+            c.consume(1)
+        })
 
     /// MatMul(x, W), optionally followed by Add(·, b): a dense layer.
-    static let matMul = Pattern(name: "MatMul", match: { c in
-        guard c.continues(c.node(), op: "MatMul", inputs: 2), c.node()!.input[0] == c.current else { throw NoMatch() }
-        return 1
-    }, apply: { c in
-        let n = c.node()!
-        let w = try c.constant(n, input: 1)
-        guard w.dims.count == 2 else { throw ONNXError.unsupported("\(c.file): MatMul `\(n.name)` weight of rank \(w.dims.count)") }
-        var layer = InferenceNetwork.Layer(weight: w.values, bias: [Double](repeating: 0, count: w.dims[1]), inputs: w.dims[0], outputs: w.dims[1], activation: .identity)
-        c.consume(1)
-        if c.continues(c.node(), op: "Add", inputs: 2) {
-            let add = c.node()!
-            layer.bias = try perColumn(c.constant(add, input: add.input[0] == c.current ? 1 : 0), columns: layer.outputs, node: add, file: c.file)
+    static let matMul = Pattern(
+        name: "MatMul",
+        match: { c in
+            guard c.continues(c.node(), op: "MatMul", inputs: 2), c.node()!.input[0] == c.current else { throw NoMatch() }
+            return 1
+        },
+        apply: { c in
+            let n = c.node()!
+            let w = try c.constant(n, input: 1)
+            guard w.dims.count == 2 else { throw ONNXError.unsupported("\(c.file): MatMul `\(n.name)` weight of rank \(w.dims.count)") }
+            var layer = InferenceNetwork.Layer(
+                weight: w.values, bias: [Double](repeating: 0, count: w.dims[1]), inputs: w.dims[0], outputs: w.dims[1], activation: .identity)
             c.consume(1)
-        }
-        c.layers.append(layer)
-    })
+            if c.continues(c.node(), op: "Add", inputs: 2) {
+                let add = c.node()!
+                layer.bias = try perColumn(c.constant(add, input: add.input[0] == c.current ? 1 : 0), columns: layer.outputs, node: add, file: c.file)
+                c.consume(1)
+            }
+            c.layers.append(layer)
+        })
 
     /// BatchNormalization(x, γ, β, μ, v) after a dense layer, folded into it.
-    static let batchNormalization = Pattern(name: "BatchNormalization", match: { c in
-        guard let n = c.node(), n.opType == "BatchNormalization", n.input.first == c.current else { throw NoMatch() }
-        return 1
-    }, apply: { c in
-        let n = c.node()!
-        guard n.input.count == 5 else { throw ONNXError.unsupported("\(c.file): BatchNormalization `\(n.name)` with \(n.input.count) inputs (γ, β, mean and variance are needed)") }
-        var last = try c.lastDense(for: n)
-        let values = try (1...4).map { try perColumn(c.constant(n, input: $0), columns: last.outputs, node: n, file: c.file) }
-        let epsilon = Double(n.attribute.first { $0.name == "epsilon" }.map { $0.f } ?? 1e-5)
-        guard values[3].allSatisfy({ $0 + epsilon > 0 }) else { throw ONNXError.malformed("\(c.file): BatchNormalization `\(n.name)` with a variance ≤ −ε") }
-        last.foldBatchNorm(gamma: values[0], beta: values[1], mean: values[2], variance: values[3], epsilon: epsilon)
-        c.layers[c.layers.count - 1] = last
-        c.consume(1)
-    })
+    static let batchNormalization = Pattern(
+        name: "BatchNormalization",
+        match: { c in
+            guard let n = c.node(), n.opType == "BatchNormalization", n.input.first == c.current else { throw NoMatch() }
+            return 1
+        },
+        apply: { c in
+            let n = c.node()!
+            guard n.input.count == 5 else {
+                throw ONNXError.unsupported(
+                    "\(c.file): BatchNormalization `\(n.name)` with \(n.input.count) inputs (γ, β, mean and variance are needed)")
+            }
+            var last = try c.lastDense(for: n)
+            let values = try (1...4).map { try perColumn(c.constant(n, input: $0), columns: last.outputs, node: n, file: c.file) }
+            let epsilon = Double(n.attribute.first { $0.name == "epsilon" }.map { $0.f } ?? 1e-5)
+            guard values[3].allSatisfy({ $0 + epsilon > 0 }) else {
+                throw ONNXError.malformed("\(c.file): BatchNormalization `\(n.name)` with a variance ≤ −ε")
+            }
+            last.foldBatchNorm(gamma: values[0], beta: values[1], mean: values[2], variance: values[3], epsilon: epsilon)
+            c.layers[c.layers.count - 1] = last
+            c.consume(1)
+        })
 
     /// Mul(x, a) then Add(·, b) with per-column constants after a dense layer: a batch norm
     /// already folded to y = a·x + b (Keras/tf2onnx write this), folded into the dense layer.
-    static let scaleAndShift = Pattern(name: "Mul + Add", match: { c in
-        guard c.continues(c.node(), op: "Mul", inputs: 2), c.node(1)?.opType == "Add", c.node(1)!.input.contains(c.node()!.output[0]) else { throw NoMatch() }
-        return 2
-    }, apply: { c in
-        let mul = c.node()!, add = c.node(1)!
-        var last = try c.lastDense(for: mul)
-        let a = try perColumn(c.constant(mul, input: mul.input[0] == c.current ? 1 : 0), columns: last.outputs, node: mul, file: c.file)
-        guard add.input.count == 2 else { throw ONNXError.unsupported("\(c.file): Add `\(add.name)` with \(add.input.count) inputs") }
-        let b = try perColumn(c.constant(add, input: add.input[0] == mul.output[0] ? 1 : 0), columns: last.outputs, node: add, file: c.file)
-        for j in 0..<last.outputs {
-            for i in 0..<last.inputs { last.weight[i * last.outputs + j] *= a[j] }
-            last.bias[j] = last.bias[j] * a[j] + b[j]
-        }
-        c.layers[c.layers.count - 1] = last
-        c.consume(2)
-    })
+    static let scaleAndShift = Pattern(
+        name: "Mul + Add",
+        match: { c in
+            guard c.continues(c.node(), op: "Mul", inputs: 2), c.node(1)?.opType == "Add", c.node(1)!.input.contains(c.node()!.output[0]) else {
+                throw NoMatch()
+            }
+            return 2
+        },
+        apply: { c in
+            let mul = c.node()!, add = c.node(1)!
+            var last = try c.lastDense(for: mul)
+            let a = try perColumn(c.constant(mul, input: mul.input[0] == c.current ? 1 : 0), columns: last.outputs, node: mul, file: c.file)
+            guard add.input.count == 2 else { throw ONNXError.unsupported("\(c.file): Add `\(add.name)` with \(add.input.count) inputs") }
+            let b = try perColumn(c.constant(add, input: add.input[0] == mul.output[0] ? 1 : 0), columns: last.outputs, node: add, file: c.file)
+            for j in 0..<last.outputs {
+                for i in 0..<last.inputs { last.weight[i * last.outputs + j] *= a[j] }
+                last.bias[j] = last.bias[j] * a[j] + b[j]
+            }
+            c.layers[c.layers.count - 1] = last
+            c.consume(2)
+        })
 
     /// Relu or Tanh after a dense layer.
-    static let activation = Pattern(name: "activation", match: { c in
-        guard let n = c.node(), ["Relu", "Tanh"].contains(n.opType), n.input == [c.current] else { throw NoMatch() }
-        return 1
-    }, apply: { c in
-        let n = c.node()!
-        var last = try c.lastDense(for: n)
-        last.activation = n.opType == "Relu" ? .relu : .tanh
-        c.layers[c.layers.count - 1] = last
-        c.consume(1)
-    })
+    static let activation = Pattern(
+        name: "activation",
+        match: { c in
+            guard let n = c.node(), ["Relu", "Tanh"].contains(n.opType), n.input == [c.current] else { throw NoMatch() }
+            return 1
+        },
+        apply: { c in
+            let n = c.node()!
+            var last = try c.lastDense(for: n)
+            last.activation = n.opType == "Relu" ? .relu : .tanh
+            c.layers[c.layers.count - 1] = last
+            c.consume(1)
+        })
 
     /// Sigmoid(x) then Mul(x, ·): x·sigmoid(x) = SiLU after a dense layer.
-    static let silu = Pattern(name: "SiLU", match: { c in
-        guard let s = c.node(), s.opType == "Sigmoid", s.input == [c.current], let m = c.node(1), m.opType == "Mul",
-              Set(m.input) == Set([c.current, s.output[0]]), m.input.count == 2 else { throw NoMatch() }
-        return 2
-    }, apply: { c in
-        var last = try c.lastDense(for: c.node()!)
-        last.activation = .silu
-        c.layers[c.layers.count - 1] = last
-        c.consume(2)
-    })
+    static let silu = Pattern(
+        name: "SiLU",
+        match: { c in
+            guard let s = c.node(), s.opType == "Sigmoid", s.input == [c.current], let m = c.node(1), m.opType == "Mul",
+                Set(m.input) == Set([c.current, s.output[0]]), m.input.count == 2
+            else { throw NoMatch() }
+            return 2
+        },
+        apply: { c in
+            var last = try c.lastDense(for: c.node()!)
+            last.activation = .silu
+            c.layers[c.layers.count - 1] = last
+            c.consume(2)
+        })
 
     /// Nodes from the position to the graph's output, pass-through nodes after the tail allowed:
     /// the tail `ops` (each continuing the chain) must end the graph.
@@ -329,39 +375,48 @@ extension ONNXImport {
     }
 
     /// Sigmoid at the end: the reference network's σ/S (NuWro's files).
-    static let sigmoidOutput = Pattern(name: "sigmoid output", match: { try tail($0, ["Sigmoid"]) }, apply: { c in
-        _ = try c.lastDense(for: c.node()!)
-        c.output = .sigmoidScale
-        c.consume(1)
-    })
+    static let sigmoidOutput = Pattern(
+        name: "sigmoid output", match: { try tail($0, ["Sigmoid"]) },
+        apply: { c in
+            _ = try c.lastDense(for: c.node()!)
+            c.output = .sigmoidScale
+            c.consume(1)
+        })
 
     /// 1/(1 + exp(−z)) at the end: the sigmoid as xsnet exports it (Neg, Exp, Add 1, Div 1 by).
-    static let reciprocalSigmoidOutput = Pattern(name: "1/(1 + exp(−z)) output", match: { try tail($0, ["Neg", "Exp", "Add", "Div"]) }, apply: { c in
-        let add = c.node(2)!, div = c.node(3)!
-        guard try scalar(c, add, other: c.node(1)!.output[0]) == 1, div.input.count == 2, div.input[1] == add.output[0],
-              try scalar(c, div, other: add.output[0]) == 1 else {
-            throw ONNXError.unsupported("\(c.file): `\(add.name)`, `\(div.name)`: not 1/(1 + exp(−z))")
-        }
-        _ = try c.lastDense(for: c.node()!)
-        c.output = .sigmoidScale
-        c.consume(4)
-    })
+    static let reciprocalSigmoidOutput = Pattern(
+        name: "1/(1 + exp(−z)) output", match: { try tail($0, ["Neg", "Exp", "Add", "Div"]) },
+        apply: { c in
+            let add = c.node(2)!, div = c.node(3)!
+            guard try scalar(c, add, other: c.node(1)!.output[0]) == 1, div.input.count == 2, div.input[1] == add.output[0],
+                try scalar(c, div, other: add.output[0]) == 1
+            else {
+                throw ONNXError.unsupported("\(c.file): `\(add.name)`, `\(div.name)`: not 1/(1 + exp(−z))")
+            }
+            _ = try c.lastDense(for: c.node()!)
+            c.output = .sigmoidScale
+            c.consume(4)
+        })
 
     /// exp(−softplus(−z)) at the end: the sigmoid in the form of earlier xsnet exports.
-    static let softplusSigmoidOutput = Pattern(name: "exp(−softplus(−z)) output", match: { try tail($0, ["Neg", "Softplus", "Neg", "Exp"]) }, apply: { c in
-        _ = try c.lastDense(for: c.node()!)
-        c.output = .sigmoidScale
-        c.consume(4)
-    })
+    static let softplusSigmoidOutput = Pattern(
+        name: "exp(−softplus(−z)) output", match: { try tail($0, ["Neg", "Softplus", "Neg", "Exp"]) },
+        apply: { c in
+            _ = try c.lastDense(for: c.node()!)
+            c.output = .sigmoidScale
+            c.consume(4)
+        })
 
     /// exp(a·z + b) at the end: xsnet's log output transform, σ/S = exp(offset + width·z).
-    static let logOutput = Pattern(name: "exp(a·z + b) output", match: { try tail($0, ["Mul", "Add", "Exp"]) }, apply: { c in
-        let mul = c.node()!, add = c.node(1)!
-        let width = try scalar(c, mul, other: c.current), offset = try scalar(c, add, other: mul.output[0])
-        _ = try c.lastDense(for: mul)
-        c.output = .logScale(offset: offset, width: width)
-        c.consume(3)
-    })
+    static let logOutput = Pattern(
+        name: "exp(a·z + b) output", match: { try tail($0, ["Mul", "Add", "Exp"]) },
+        apply: { c in
+            let mul = c.node()!, add = c.node(1)!
+            let width = try scalar(c, mul, other: c.current), offset = try scalar(c, add, other: mul.output[0])
+            _ = try c.lastDense(for: mul)
+            c.output = .logScale(offset: offset, width: width)
+            c.consume(3)
+        })
 
     /// The one-value constant that node `n` combines with the tensor `other`.
     static func scalar(_ c: Chain, _ n: Onnx_NodeProto, other: String) throws -> Double {
@@ -374,7 +429,8 @@ extension ONNXImport {
     /// A constant with one value per column (a [k] or [1, k] tensor), refused otherwise.
     static func perColumn(_ k: Chain.Constant, columns: Int, node n: Onnx_NodeProto, file: String) throws -> [Double] {
         guard k.values.count == columns, k.dims.reduce(1, *) == columns, k.dims.dropLast().allSatisfy({ $0 == 1 }) else {
-            throw ONNXError.unsupported("\(file): node `\(n.name)` (\(n.opType)) has a constant of shape \(k.dims), expected one value for each of \(columns) columns")
+            throw ONNXError.unsupported(
+                "\(file): node `\(n.name)` (\(n.opType)) has a constant of shape \(k.dims), expected one value for each of \(columns) columns")
         }
         return k.values
     }

@@ -2,7 +2,14 @@ import Foundation
 
 /// A colour of the figure palette (Okabe–Ito, readable by colour-blind readers).
 public enum PlotColor: String, CaseIterable, Sendable {
-    case black = "#000000", blue = "#0072B2", orange = "#E69F00", green = "#009E73", vermillion = "#D55E00", purple = "#CC79A7", sky = "#56B4E9", grey = "#999999"
+    case black = "#000000"
+    case blue = "#0072B2"
+    case orange = "#E69F00"
+    case green = "#009E73"
+    case vermillion = "#D55E00"
+    case purple = "#CC79A7"
+    case sky = "#56B4E9"
+    case grey = "#999999"
 }
 
 /// What a panel draws.
@@ -49,7 +56,9 @@ public struct Panel: Sendable {
 public enum PlotError: Error, CustomStringConvertible, LocalizedError {
     case empty(String)
     public var description: String {
-        switch self { case .empty(let what): "nothing to plot: \(what)" }
+        switch self {
+        case .empty(let what): "nothing to plot: \(what)"
+        }
     }
     public var errorDescription: String? { description }
 }
@@ -79,7 +88,8 @@ public struct Figure: Sendable {
         guard !panels.isEmpty else { throw PlotError.empty("no panels") }
         let rows = (panels.count + columns - 1) / columns
         let width = panelWidth * Double(columns), height = panelHeight * Double(rows)
-        var out = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(Int(width))\" height=\"\(Int(height))\" viewBox=\"0 0 \(Int(width)) \(Int(height))\" font-family=\"Helvetica, Arial, sans-serif\">\n"
+        var out =
+            "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(Int(width))\" height=\"\(Int(height))\" viewBox=\"0 0 \(Int(width)) \(Int(height))\" font-family=\"Helvetica, Arial, sans-serif\">\n"
         out += "<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n"
         for (i, panel) in panels.enumerated() {
             let ox = Double(i % columns) * panelWidth, oy = Double(i / columns) * panelHeight
@@ -108,8 +118,10 @@ public struct Figure: Sendable {
         }
         let f = Self.f
         var out = "<g class=\"panel\">\n"
-        out += "<text x=\"\(f((left + right) / 2))\" y=\"\(f(originY + 20))\" text-anchor=\"middle\" font-size=\"14\" font-weight=\"bold\">\(Self.escape(panel.title))</text>\n"
-        out += "<clipPath id=\"clip\(Int(originX))_\(Int(originY))\"><rect x=\"\(f(left))\" y=\"\(f(top))\" width=\"\(f(right - left))\" height=\"\(f(bottom - top))\"/></clipPath>\n"
+        out +=
+            "<text x=\"\(f((left + right) / 2))\" y=\"\(f(originY + 20))\" text-anchor=\"middle\" font-size=\"14\" font-weight=\"bold\">\(Self.escape(panel.title))</text>\n"
+        out +=
+            "<clipPath id=\"clip\(Int(originX))_\(Int(originY))\"><rect x=\"\(f(left))\" y=\"\(f(top))\" width=\"\(f(right - left))\" height=\"\(f(bottom - top))\"/></clipPath>\n"
         // Axes and ticks
         out += "<rect x=\"\(f(left))\" y=\"\(f(top))\" width=\"\(f(right - left))\" height=\"\(f(bottom - top))\" fill=\"none\" stroke=\"black\"/>\n"
         for t in xTicks {
@@ -123,11 +135,14 @@ public struct Figure: Sendable {
             out += "<line x1=\"\(f(left))\" y1=\"\(f(y))\" x2=\"\(f(right))\" y2=\"\(f(y))\" stroke=\"#e5e5e5\"/>"
             out += "<text class=\"ytick\" x=\"\(f(left - 6))\" y=\"\(f(y + 4))\" text-anchor=\"end\" font-size=\"11\">\(Ticks.label(t))</text>\n"
         }
-        out += "<text x=\"\(f((left + right) / 2))\" y=\"\(f(originY + panelHeight - 14))\" text-anchor=\"middle\" font-size=\"12\">\(Self.escape(panel.xLabel))</text>\n"
-        out += "<text transform=\"translate(\(f(originX + 18)),\(f((top + bottom) / 2))) rotate(-90)\" text-anchor=\"middle\" font-size=\"12\">\(Self.escape(panel.yLabel))</text>\n"
+        out +=
+            "<text x=\"\(f((left + right) / 2))\" y=\"\(f(originY + panelHeight - 14))\" text-anchor=\"middle\" font-size=\"12\">\(Self.escape(panel.xLabel))</text>\n"
+        out +=
+            "<text transform=\"translate(\(f(originX + 18)),\(f((top + bottom) / 2))) rotate(-90)\" text-anchor=\"middle\" font-size=\"12\">\(Self.escape(panel.yLabel))</text>\n"
         out += "<g clip-path=\"url(#clip\(Int(originX))_\(Int(originY)))\">\n"
         // Bands first, then lines, then points on top.
-        let ordered = panel.series.filter { if case .band = $0 { true } else { false } }
+        let ordered =
+            panel.series.filter { if case .band = $0 { true } else { false } }
             + panel.series.filter { if case .line = $0 { true } else { false } }
             + panel.series.filter { if case .points = $0 { true } else { false } }
         for s in ordered {
@@ -135,15 +150,19 @@ public struct Figure: Sendable {
             case let .band(_, x, lo, hi, color):
                 let upper = zip(x, hi).map { "\(f(px($0))),\(f(py($1)))" }
                 let lower = zip(x, lo).reversed().map { "\(f(px($0))),\(f(py($1)))" }
-                out += "<polygon class=\"band\" points=\"\((upper + lower).joined(separator: " "))\" fill=\"\(color.rawValue)\" fill-opacity=\"0.3\" stroke=\"none\"/>\n"
+                out +=
+                    "<polygon class=\"band\" points=\"\((upper + lower).joined(separator: " "))\" fill=\"\(color.rawValue)\" fill-opacity=\"0.3\" stroke=\"none\"/>\n"
             case let .line(_, x, y, color, dashed):
                 let pts = zip(x, y).filter { $0.1.isFinite }.map { "\(f(px($0))),\(f(py($1)))" }
-                out += "<polyline class=\"line\" points=\"\(pts.joined(separator: " "))\" fill=\"none\" stroke=\"\(color.rawValue)\" stroke-width=\"2\"\(dashed ? " stroke-dasharray=\"6,4\"" : "")/>\n"
+                out +=
+                    "<polyline class=\"line\" points=\"\(pts.joined(separator: " "))\" fill=\"none\" stroke=\"\(color.rawValue)\" stroke-width=\"2\"\(dashed ? " stroke-dasharray=\"6,4\"" : "")/>\n"
             case let .points(_, x, y, e, color, hollow):
                 for i in x.indices {
                     let cx = px(x[i]), cy = py(y[i])
-                    out += "<line x1=\"\(f(cx))\" y1=\"\(f(py(y[i] - e[i])))\" x2=\"\(f(cx))\" y2=\"\(f(py(y[i] + e[i])))\" stroke=\"\(color.rawValue)\"/>"
-                    out += "<circle class=\"data\" cx=\"\(f(cx))\" cy=\"\(f(cy))\" r=\"3\" fill=\"\(hollow ? "white" : color.rawValue)\" stroke=\"\(color.rawValue)\"/>\n"
+                    out +=
+                        "<line x1=\"\(f(cx))\" y1=\"\(f(py(y[i] - e[i])))\" x2=\"\(f(cx))\" y2=\"\(f(py(y[i] + e[i])))\" stroke=\"\(color.rawValue)\"/>"
+                    out +=
+                        "<circle class=\"data\" cx=\"\(f(cx))\" cy=\"\(f(cy))\" r=\"3\" fill=\"\(hollow ? "white" : color.rawValue)\" stroke=\"\(color.rawValue)\"/>\n"
                 }
             }
         }
@@ -156,9 +175,11 @@ public struct Figure: Sendable {
             case let .band(_, _, _, _, color):
                 out += "<rect x=\"\(f(lx))\" y=\"\(f(ly - 8))\" width=\"20\" height=\"10\" fill=\"\(color.rawValue)\" fill-opacity=\"0.3\"/>"
             case let .line(_, _, _, color, dashed):
-                out += "<line x1=\"\(f(lx))\" y1=\"\(f(ly - 3))\" x2=\"\(f(lx + 20))\" y2=\"\(f(ly - 3))\" stroke=\"\(color.rawValue)\" stroke-width=\"2\"\(dashed ? " stroke-dasharray=\"6,4\"" : "")/>"
+                out +=
+                    "<line x1=\"\(f(lx))\" y1=\"\(f(ly - 3))\" x2=\"\(f(lx + 20))\" y2=\"\(f(ly - 3))\" stroke=\"\(color.rawValue)\" stroke-width=\"2\"\(dashed ? " stroke-dasharray=\"6,4\"" : "")/>"
             case let .points(_, _, _, _, color, hollow):
-                out += "<circle cx=\"\(f(lx + 10))\" cy=\"\(f(ly - 3))\" r=\"3\" fill=\"\(hollow ? "white" : color.rawValue)\" stroke=\"\(color.rawValue)\"/>"
+                out +=
+                    "<circle cx=\"\(f(lx + 10))\" cy=\"\(f(ly - 3))\" r=\"3\" fill=\"\(hollow ? "white" : color.rawValue)\" stroke=\"\(color.rawValue)\"/>"
             }
             out += "<text class=\"legend\" x=\"\(f(lx + 26))\" y=\"\(f(ly + 1))\" font-size=\"11\">\(Self.escape(s.label))</text>\n"
             ly += 16

@@ -9,7 +9,8 @@ struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Benchmarks of the engine on this machine (medians of several runs).",
-        discussion: helpText("""
+        discussion: helpText(
+            """
             The reference architecture (5 → 10 × [Dense 300, BatchNorm, ReLU] → 1, 820,801 parameters)
             on 2,940 random points, as benchmarks/torch_reference.py times it in PyTorch.
               xsnet bench train --format json
@@ -64,10 +65,13 @@ struct BenchCommand: ParsableCommand {
                     Benchmark.trainEpoch(net, optimizer: &adam, inputs: inputs, targets: targets, batchSize: size, rng: &rng)
                 }
                 perEpoch["\(size)"] = seconds * 1000
-                gemmPerEpoch["\(size)"] = 1000 * Benchmark.gemmSeconds(spec: .reference(), points: options.points, batchSize: size, repeats: options.repeats)
+                gemmPerEpoch["\(size)"] =
+                    1000 * Benchmark.gemmSeconds(spec: .reference(), points: options.points, batchSize: size, repeats: options.repeats)
                 if options.format == .table {
-                    printError(String(format: "batch %5d: %8.1f ms per epoch, of which matrix products alone %.1f ms (medians of %d)",
-                                      size, perEpoch["\(size)"]!, gemmPerEpoch["\(size)"]!, options.repeats))
+                    printError(
+                        String(
+                            format: "batch %5d: %8.1f ms per epoch, of which matrix products alone %.1f ms (medians of %d)",
+                            size, perEpoch["\(size)"]!, gemmPerEpoch["\(size)"]!, options.repeats))
                 }
             }
             let sgemm = Benchmark.sgemmGFLOPs(repeats: options.repeats)
@@ -75,17 +79,21 @@ struct BenchCommand: ParsableCommand {
             let gflop = 3 * NetworkSpec.reference().forwardFLOPsPerPoint * Double(options.points) / 1e9
             let full = perEpoch["\(options.points)"] ?? perEpoch.values.min() ?? .nan
             let trainRate = gflop / (full / 1000)
-            let report = Report(threads: options.threads, points: options.points, repeats: options.repeats, parameters: NetworkSpec.reference().parameterCount,
-                                ms_per_epoch: perEpoch, gemm_ms_per_epoch: gemmPerEpoch, sgemm_gflops: sgemm, train_gflops: trainRate, train_fraction_of_sgemm: trainRate / sgemm,
-                                gflop_per_epoch: gflop, openblas: BLAS.configuration)
+            let report = Report(
+                threads: options.threads, points: options.points, repeats: options.repeats, parameters: NetworkSpec.reference().parameterCount,
+                ms_per_epoch: perEpoch, gemm_ms_per_epoch: gemmPerEpoch, sgemm_gflops: sgemm, train_gflops: trainRate,
+                train_fraction_of_sgemm: trainRate / sgemm,
+                gflop_per_epoch: gflop, openblas: BLAS.configuration)
             if options.format == .json {
                 print(try jsonText(report), terminator: "")
             } else {
                 var table = TextTable(header: ["batch", "ms/epoch", "matrix products alone (ms)"])
                 table.rows = sizes.map { ["\($0)", String(format: "%.1f", perEpoch["\($0)"]!), String(format: "%.1f", gemmPerEpoch["\($0)"]!)] }
                 print(table.rendered(), terminator: "")
-                print(String(format: "sgemm 2048³: %.1f GFLOP/s; training at full batch: %.1f GFLOP/s (%.0f%% of sgemm; %.2f GFLOP per epoch)",
-                             sgemm, trainRate, 100 * trainRate / sgemm, gflop))
+                print(
+                    String(
+                        format: "sgemm 2048³: %.1f GFLOP/s; training at full batch: %.1f GFLOP/s (%.0f%% of sgemm; %.2f GFLOP per epoch)",
+                        sgemm, trainRate, 100 * trainRate / sgemm, gflop))
                 print("OpenBLAS: \(BLAS.configuration), \(options.threads) threads")
             }
         }
@@ -94,7 +102,8 @@ struct BenchCommand: ParsableCommand {
     struct Predict: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Prediction throughput (points per second) and single-point latency.",
-            discussion: helpText("""
+            discussion: helpText(
+                """
                 Always: the reference architecture in Float32, batched and one point at a time. With --model: that
                 model (one network or an ensemble) through `predict` (Float64, batched over all points) and through
                 the per-event path of the C API (one point at a time, every member, no allocation per call).
@@ -127,10 +136,14 @@ struct BenchCommand: ParsableCommand {
             single.reserve(batchCapacity: 1)
             let one = Array(inputs[0..<5])
             let singleSeconds = Benchmark.medianSeconds(repeats: options.repeats, perRun: 200) { for _ in 0..<200 { _ = single.predict(one) } }
-            let gemmRate = Double(options.points) / Benchmark.gemmSeconds(spec: .reference(), points: options.points, batchSize: batch,
-                                                                          repeats: options.repeats, forwardOnly: true)
-            var report = Report(threads: options.threads, points: options.points, batch: batch,
-                                predict_points_per_s: rate, predict_gemm_points_per_s: gemmRate, single_point_us: singleSeconds * 1e6)
+            let gemmRate =
+                Double(options.points)
+                / Benchmark.gemmSeconds(
+                    spec: .reference(), points: options.points, batchSize: batch,
+                    repeats: options.repeats, forwardOnly: true)
+            var report = Report(
+                threads: options.threads, points: options.points, batch: batch,
+                predict_points_per_s: rate, predict_gemm_points_per_s: gemmRate, single_point_us: singleSeconds * 1e6)
             if let model {
                 let m = try CrossSectionModel.load(URL(fileURLWithPath: model))
                 var rng = SeededGenerator(seed: 3)
@@ -142,7 +155,9 @@ struct BenchCommand: ParsableCommand {
                 let predictor = PointPredictor(m)
                 var sink = 0.0
                 let pointSeconds = Benchmark.medianSeconds(repeats: options.repeats, perRun: 500) {
-                    for k in points.prefix(500) { sink += predictor.predict(beamEnergy: k.beamEnergy, angleDegrees: k.angleDegrees, energyTransfer: k.energyTransfer).mean }
+                    for k in points.prefix(500) {
+                        sink += predictor.predict(beamEnergy: k.beamEnergy, angleDegrees: k.angleDegrees, energyTransfer: k.energyTransfer).mean
+                    }
                 }
                 blackHole(sink)
                 report.model = model
@@ -153,11 +168,17 @@ struct BenchCommand: ParsableCommand {
             if options.format == .json {
                 print(try jsonText(report), terminator: "")
             } else {
-                print(String(format: "reference network (Float32): %.0f points/s batched (batch %d; its matrix products alone: %.0f points/s); one point: %.1f µs",
-                             report.predict_points_per_s, batch, report.predict_gemm_points_per_s, report.single_point_us))
+                print(
+                    String(
+                        format:
+                            "reference network (Float32): %.0f points/s batched (batch %d; its matrix products alone: %.0f points/s); one point: %.1f µs",
+                        report.predict_points_per_s, batch, report.predict_gemm_points_per_s, report.single_point_us))
                 if let model {
-                    print(String(format: "%@ (%d network%@, Float64): %.0f points/s batched; one point, all members: %.1f µs",
-                                 model, report.model_members!, report.model_members! == 1 ? "" : "s", report.model_points_per_s!, report.model_single_point_us!))
+                    print(
+                        String(
+                            format: "%@ (%d network%@, Float64): %.0f points/s batched; one point, all members: %.1f µs",
+                            model, report.model_members!, report.model_members! == 1 ? "" : "s", report.model_points_per_s!,
+                            report.model_single_point_us!))
                 }
             }
         }

@@ -8,7 +8,8 @@ struct CardCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "card",
         abstract: "Write a model card (Markdown): how the model was made and how well it does.",
-        discussion: helpText("""
+        discussion: helpText(
+            """
             Everything on the card is read from the model file or measured by evaluating it on its
             stored split, so the card can always be regenerated:
               xsnet card --model Models/C12.xsnet > Models/C12.md
@@ -36,48 +37,66 @@ struct CardCommand: ParsableCommand {
         }
         if let members = info.members, members.count > 1 {
             let seconds = members.compactMap { $0.training?.wallSeconds }.reduce(0, +)
-            out += "| ensemble | \(members.count) members; the row above describes member 0; all members together trained for \(formatDuration(seconds)) of CPU-job time |\n"
+            out +=
+                "| ensemble | \(members.count) members; the row above describes member 0; all members together trained for \(formatDuration(seconds)) of CPU-job time |\n"
         }
         if info.monteCarloSamples != nil { out += "| prediction | Monte-Carlo dropout, \(info.monteCarloSamples!) passes |\n" }
         if let source = info.fineTunedFrom { out += "| fine-tuned from | \(source) |\n" }
         out += "| nucleus | \(info.nucleus) |\n"
         out += "| data sets | \(selected.datasetKeys.joined(separator: ", ")) |\n"
-        out += "| ω cut | ω ≥ \(info.selection.minimumEnergyTransfer) GeV; removed: \(selected.removedByCut.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")) |\n"
+        out +=
+            "| ω cut | ω ≥ \(info.selection.minimumEnergyTransfer) GeV; removed: \(selected.removedByCut.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")) |\n"
         let validation = info.split.validation.isEmpty ? "" : ", \(info.split.validation.count) validation"
-        out += "| split | \(info.selection.splitMethod.rawValue), test fraction \(info.selection.testFraction), seed \(info.selection.splitSeed): \(info.split.train.count) train\(validation), \(info.split.test.count) test points |\n"
+        out +=
+            "| split | \(info.selection.splitMethod.rawValue), test fraction \(info.selection.testFraction), seed \(info.selection.splitSeed): \(info.split.train.count) train\(validation), \(info.split.test.count) test points |\n"
         if let c = info.calibration {
             out += "| uncertainty calibration | \(c); rule: \(c.rule.description) |\n"
         }
-        out += "| network | \(model.networks.count) × \(info.config.depth) × [Dense \(info.config.width)\(info.config.batchNorm ? ", BatchNorm" : ""), \(info.config.activation.rawValue)\(info.config.dropout > 0 ? ", Dropout \(info.config.dropout)" : "")] → 1; \(model.networks[0].parameters.count) parameters each |\n"
+        out +=
+            "| network | \(model.networks.count) × \(info.config.depth) × [Dense \(info.config.width)\(info.config.batchNorm ? ", BatchNorm" : ""), \(info.config.activation.rawValue)\(info.config.dropout > 0 ? ", Dropout \(info.config.dropout)" : "")] → 1; \(model.networks[0].parameters.count) parameters each |\n"
         out += "| inputs | \(info.input.features.rawValue) |\n"
         out += "| output | \(info.output.name) |\n"
-        out += "| loss | \(info.config.chi2.rawValue) χ² with λ_k \(info.config.normalization == .fit ? "fitted (released after \(Int(info.config.releaseFraction * 100))% of the epochs)" : "fixed at 1"); Δσ/σ floor \(info.config.relativeErrorFloor) |\n"
-        out += "| optimizer | \(info.config.optimizer.rawValue), learning rate \(info.config.learningRate), \(info.config.schedule.rawValue) schedule, batch \(info.config.batchSize), weight decay \(info.config.weightDecay) |\n\n"
+        out +=
+            "| loss | \(info.config.chi2.rawValue) χ² with λ_k \(info.config.normalization == .fit ? "fitted (released after \(Int(info.config.releaseFraction * 100))% of the epochs)" : "fixed at 1"); Δσ/σ floor \(info.config.relativeErrorFloor) |\n"
+        out +=
+            "| optimizer | \(info.config.optimizer.rawValue), learning rate \(info.config.learningRate), \(info.config.schedule.rawValue) schedule, batch \(info.config.batchSize), weight decay \(info.config.weightDecay) |\n\n"
         out += "## Fitted normalizations\n\n| data set | λ_k | Δλ_k | pull |\n|---|---|---|---|\n"
         for n in info.normalizations {
             out += String(format: "| %@ | %.4f | %.3f | %+.2f |\n", n.dataset, n.lambda, n.uncertainty, n.pull)
         }
-        for (name, indices) in [("test", selected.split.test), ("validation", selected.split.validation), ("train", selected.split.train)] where !indices.isEmpty {
+        for (name, indices) in [("test", selected.split.test), ("validation", selected.split.validation), ("train", selected.split.train)]
+        where !indices.isEmpty {
             let points = indices.map { selected.points[$0] }
             let report = Evaluation.report(model: model, points: points, predictions: model.predict(points.map(\.kinematics)), splitName: name)
             out += "\n## Agreement on the \(name) split\n\n"
-            out += "median |σ_pred/σ_data − 1| against the data as published (λ = 1) and with the fitted λ_k; fractions within 5/10/20% against the published data.\n\n"
+            out +=
+                "median |σ_pred/σ_data − 1| against the data as published (λ = 1) and with the fitted λ_k; fractions within 5/10/20% against the published data.\n\n"
             if model.networks.count > 1 || info.monteCarloSamples != nil {
                 let t = report.total
-                out += String(format: "Uncertainty%@: 1σ coverage %.1f%%, 2σ coverage %.1f%%, mean relative uncertainty %.2f%% (coverage: |σ_pred − σ_data| ≤ k·√(σ_model² + Δσ²)).\n\n",
-                              info.calibration == nil ? "" : " (calibrated spread)", 100 * t.coverage_1sigma, 100 * t.coverage_2sigma, 100 * t.mean_rel_uncertainty)
-                if let interval = t.coverageIntervalText { out += "How far the coverage could move had other spectra been measured: \(interval).\n\n" }
+                out += String(
+                    format:
+                        "Uncertainty%@: 1σ coverage %.1f%%, 2σ coverage %.1f%%, mean relative uncertainty %.2f%% (coverage: |σ_pred − σ_data| ≤ k·√(σ_model² + Δσ²)).\n\n",
+                    info.calibration == nil ? "" : " (calibrated spread)", 100 * t.coverage_1sigma, 100 * t.coverage_2sigma,
+                    100 * t.mean_rel_uncertainty)
+                if let interval = t.coverageIntervalText {
+                    out += "How far the coverage could move had other spectra been measured: \(interval).\n\n"
+                }
                 if info.calibration != nil {
                     let raw = model.predict(points.map(\.kinematics), calibrated: false)
                     let u = Evaluation.report(model: model, points: points, predictions: raw, splitName: name).total
-                    out += String(format: "Before calibration (the members' own spread): 1σ %.1f%%, 2σ %.1f%%, mean relative uncertainty %.2f%%.\n\n",
-                                  100 * u.coverage_1sigma, 100 * u.coverage_2sigma, 100 * u.mean_rel_uncertainty)
+                    out += String(
+                        format: "Before calibration (the members' own spread): 1σ %.1f%%, 2σ %.1f%%, mean relative uncertainty %.2f%%.\n\n",
+                        100 * u.coverage_1sigma, 100 * u.coverage_2sigma, 100 * u.mean_rel_uncertainty)
                 }
             }
-            out += "| data set | points | χ²/N | χ²/N (λ=1) | median dev | median dev (λ) | <5% | <10% | <20% |\n|---|---|---|---|---|---|---|---|---|\n"
+            out +=
+                "| data set | points | χ²/N | χ²/N (λ=1) | median dev | median dev (λ) | <5% | <10% | <20% |\n|---|---|---|---|---|---|---|---|---|\n"
             func line(_ name: String, _ m: AgreementMetrics) -> String {
-                String(format: "| %@ | %d | %.2f | %.2f | %.2f%% | %.2f%% | %.1f%% | %.1f%% | %.1f%% |\n", name, m.points, m.chi2_per_point, m.chi2_per_point_lambda1,
-                       100 * m.median_abs_rel_dev, 100 * m.median_abs_rel_dev_fitted_lambda, 100 * m.within_5pct, 100 * m.within_10pct, 100 * m.within_20pct)
+                String(
+                    format: "| %@ | %d | %.2f | %.2f | %.2f%% | %.2f%% | %.1f%% | %.1f%% | %.1f%% |\n", name, m.points, m.chi2_per_point,
+                    m.chi2_per_point_lambda1,
+                    100 * m.median_abs_rel_dev, 100 * m.median_abs_rel_dev_fitted_lambda, 100 * m.within_5pct, 100 * m.within_10pct,
+                    100 * m.within_20pct)
             }
             for d in report.datasets { out += line(d.dataset, d.metrics) }
             out += line("**total**", report.total)

@@ -9,18 +9,23 @@ extension OutputFormat: ExpressibleByArgument {}
 
 /// Where the data come from: the bundled curated set, or a user's CSV in the same schema.
 struct DataSourceOptions: ParsableArguments {
-    @Option(name: .customLong("data"), help: ArgumentHelp(
-        "A points CSV in the project schema (see Data/points.csv) instead of the bundled data set.", valueName: "file"))
+    @Option(
+        name: .customLong("data"),
+        help: ArgumentHelp(
+            "A points CSV in the project schema (see Data/points.csv) instead of the bundled data set.", valueName: "file"))
     var dataFile: String?
 
-    @Option(name: .customLong("datasets-file"), help: ArgumentHelp(
-        "A datasets CSV giving Δλ_k for --data (default: Δλ = 5% for each data set).", valueName: "file"))
+    @Option(
+        name: .customLong("datasets-file"),
+        help: ArgumentHelp(
+            "A datasets CSV giving Δλ_k for --data (default: Δλ = 5% for each data set).", valueName: "file"))
     var datasetsFile: String?
 
     func load() throws -> ScatteringData {
         if let dataFile {
-            return try ScatteringData.load(points: URL(fileURLWithPath: dataFile),
-                                           datasets: datasetsFile.map { URL(fileURLWithPath: $0) })
+            return try ScatteringData.load(
+                points: URL(fileURLWithPath: dataFile),
+                datasets: datasetsFile.map { URL(fileURLWithPath: $0) })
         }
         return try ScatteringData.bundled()
     }
@@ -103,8 +108,9 @@ extension AgreementMetrics {
     /// when the report has the interval (`CoverageInterval`).
     var coverageIntervalText: String? {
         guard let one = coverage_1sigma_interval, let two = coverage_2sigma_interval, let n = coverage_spectra else { return nil }
-        return String(format: "1σ %.1f–%.1f%%, 2σ %.1f–%.1f%% (central 68%% of %d resamplings of the %d spectra, each whole)",
-                      100 * one[0], 100 * one[1], 100 * two[0], 100 * two[1], CoverageInterval.defaultReplicates, n)
+        return String(
+            format: "1σ %.1f–%.1f%%, 2σ %.1f–%.1f%% (central 68%% of %d resamplings of the %d spectra, each whole)",
+            100 * one[0], 100 * one[1], 100 * two[0], 100 * two[1], CoverageInterval.defaultReplicates, n)
     }
 }
 
@@ -125,7 +131,9 @@ func calibrationProgressPrinter() -> (CalibrationProgress) -> Void {
         case .folds(let summary): printError("cross-fitting for the calibration: \(summary)")
         case let .foldDone(done, total):
             let elapsed = Date().timeIntervalSince(started)
-            printError("cross-fitting fold \(done)/\(total) done, \(formatDuration(elapsed)) elapsed, about \(formatDuration(elapsed / Double(done) * Double(total - done))) left")
+            printError(
+                "cross-fitting fold \(done)/\(total) done, \(formatDuration(elapsed)) elapsed, about \(formatDuration(elapsed / Double(done) * Double(total - done))) left"
+            )
         }
     }
 }

@@ -14,7 +14,8 @@ extension DataCommand {
     struct Import: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Build the curated data set from the raw QES-archive copies.",
-            discussion: helpText("""
+            discussion: helpText(
+                """
                 Reads every *.dat file of the copies in ARCHIVE (genie_2012, nuisance_2017, achilles_2018),
                 merges them with one point per (nucleus, citation, E, θ, ω), validates each row and writes
                 points.csv, datasets.csv and import-report.txt (every excluded row with file:line and reason)
@@ -72,13 +73,16 @@ extension DataCommand {
             case .json:
                 let nuclei = data.nuclei.map { n in
                     let ds = byNucleus[n] ?? []
-                    return NucleusJSON(nucleus: n.name, Z: n.Z, A: n.A, points: ds.reduce(0) { $0 + $1.points }, datasets: ds.map {
-                        DatasetJSON(dataset: $0.key, reference: $0.reference, points: $0.points,
-                                    E_GeV: [$0.energyRange.lowerBound, $0.energyRange.upperBound],
-                                    theta_deg: [$0.angleRange.lowerBound, $0.angleRange.upperBound],
-                                    omega_GeV: [$0.energyTransferRange.lowerBound, $0.energyTransferRange.upperBound],
-                                    norm_uncertainty: $0.normalizationUncertainty, norm_source: $0.normalizationSource)
-                    })
+                    return NucleusJSON(
+                        nucleus: n.name, Z: n.Z, A: n.A, points: ds.reduce(0) { $0 + $1.points },
+                        datasets: ds.map {
+                            DatasetJSON(
+                                dataset: $0.key, reference: $0.reference, points: $0.points,
+                                E_GeV: [$0.energyRange.lowerBound, $0.energyRange.upperBound],
+                                theta_deg: [$0.angleRange.lowerBound, $0.angleRange.upperBound],
+                                omega_GeV: [$0.energyTransferRange.lowerBound, $0.energyTransferRange.upperBound],
+                                norm_uncertainty: $0.normalizationUncertainty, norm_source: $0.normalizationSource)
+                        })
                 }
                 print(try jsonText(SummaryJSON(points: data.points.count, nuclei: nuclei)), terminator: "")
             case .table, .csv:
@@ -88,8 +92,10 @@ extension DataCommand {
                     table.rows.append([n.name, "(all \(ds.count))", "\(ds.reduce(0) { $0 + $1.points })", "", "", "", ""])
                     for d in ds {
                         func r(_ x: ClosedRange<Double>) -> String { "\(formatSignificant(x.lowerBound))–\(formatSignificant(x.upperBound))" }
-                        table.rows.append([n.name, d.key, "\(d.points)", r(d.energyRange), r(d.angleRange), r(d.energyTransferRange),
-                                           String(format: "%.1f%%", 100 * d.normalizationUncertainty)])
+                        table.rows.append([
+                            n.name, d.key, "\(d.points)", r(d.energyRange), r(d.angleRange), r(d.energyTransferRange),
+                            String(format: "%.1f%%", 100 * d.normalizationUncertainty)
+                        ])
                     }
                 }
                 if format == .csv {
@@ -125,22 +131,28 @@ extension DataCommand {
             let data = all.filtered(nucleus: nucleus, datasets: dataset.map { [$0] })
             guard !data.points.isEmpty else {
                 let known = all.filtered(nucleus: nucleus).datasets.map(\.key)
-                throw CommandError(known.isEmpty
-                    ? "no data for \(nucleus.name); `xsnet data summary` lists the nuclei"
-                    : "no data set `\(dataset ?? "")` for \(nucleus.name); its data sets are: \(known.joined(separator: ", "))")
+                throw CommandError(
+                    known.isEmpty
+                        ? "no data for \(nucleus.name); `xsnet data summary` lists the nuclei"
+                        : "no data set `\(dataset ?? "")` for \(nucleus.name); its data sets are: \(known.joined(separator: ", "))")
             }
             let rows = data.points.map { p -> PointJSON in
                 let k = p.kinematics
-                return PointJSON(nucleus: p.nucleus.name, dataset: p.dataset, E_GeV: p.beamEnergy, theta_deg: p.angleDegrees,
-                                 omega_GeV: p.energyTransfer, Q2_GeV2: k.Q2, W_GeV: k.W, x: k.bjorkenX,
-                                 sigma_nb_per_sr_GeV: p.crossSection, error_nb_per_sr_GeV: p.crossSectionError)
+                return PointJSON(
+                    nucleus: p.nucleus.name, dataset: p.dataset, E_GeV: p.beamEnergy, theta_deg: p.angleDegrees,
+                    omega_GeV: p.energyTransfer, Q2_GeV2: k.Q2, W_GeV: k.W, x: k.bjorkenX,
+                    sigma_nb_per_sr_GeV: p.crossSection, error_nb_per_sr_GeV: p.crossSectionError)
             }
             if format == .json { print(try jsonText(rows), terminator: ""); return }
-            var table = TextTable(header: ["nucleus", "dataset", "E_GeV", "theta_deg", "omega_GeV", "Q2_GeV2", "W_GeV", "x",
-                                           "sigma_nb_per_sr_GeV", "error_nb_per_sr_GeV"])
+            var table = TextTable(header: [
+                "nucleus", "dataset", "E_GeV", "theta_deg", "omega_GeV", "Q2_GeV2", "W_GeV", "x",
+                "sigma_nb_per_sr_GeV", "error_nb_per_sr_GeV"
+            ])
             table.rows = rows.map { r in
-                [r.nucleus, r.dataset, "\(r.E_GeV)", "\(r.theta_deg)", "\(r.omega_GeV)", formatSignificant(r.Q2_GeV2, 5),
-                 formatSignificant(r.W_GeV, 5), formatSignificant(r.x, 5), "\(r.sigma_nb_per_sr_GeV)", "\(r.error_nb_per_sr_GeV)"]
+                [
+                    r.nucleus, r.dataset, "\(r.E_GeV)", "\(r.theta_deg)", "\(r.omega_GeV)", formatSignificant(r.Q2_GeV2, 5),
+                    formatSignificant(r.W_GeV, 5), formatSignificant(r.x, 5), "\(r.sigma_nb_per_sr_GeV)", "\(r.error_nb_per_sr_GeV)"
+                ]
             }
             print(format == .csv ? table.csv() : table.rendered(), terminator: "")
         }

@@ -9,7 +9,8 @@ struct EnsembleCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ensemble",
         abstract: "Bootstrap ensembles (model A): train replicas and merge them into one file.",
-        discussion: helpText("""
+        discussion: helpText(
+            """
             Each replica is an independent `xsnet train --replica I --of N` job on its own clone data set;
             `ensemble build` merges replica files into one ensemble file that predict, evaluate and card
             accept wherever they accept a model. `ensemble train` runs the replicas as parallel processes
@@ -56,8 +57,10 @@ struct EnsembleCommand: ParsableCommand {
         @Option(help: "Weight storage of the ensemble: f32 or f16.") var storage: ModelFile.Storage = .float32
         @Option(help: "The nucleus.") var nucleus: String = "C12"
         @Option(help: "How the calibration factors are chosen (see `xsnet calibrate --rule`).") var calibrationRule: CalibrationRule = .atLeastNominal
-        @Option(help: ArgumentHelp("Calibrate by K-fold cross-fitting of the training part instead of on a validation part: K more ensembles of N replicas, each trained without one fold (their files in the replica folder, fold-F/).",
-                                   valueName: "K"))
+        @Option(
+            help: ArgumentHelp(
+                "Calibrate by K-fold cross-fitting of the training part instead of on a validation part: K more ensembles of N replicas, each trained without one fold (their files in the replica folder, fold-F/).",
+                valueName: "K"))
         var calibrationFolds: Int?
         @Argument(parsing: .postTerminator, help: "Options passed to every `xsnet train`.") var trainOptions: [String] = []
 
@@ -66,34 +69,45 @@ struct EnsembleCommand: ParsableCommand {
             if jobs < 1 { throw ValidationError("--jobs must be at least 1") }
             if let k = calibrationFolds {
                 if k < 2 { throw ValidationError("--calibration-folds must be at least 2") }
-                if let flag = trainOptions.first(where: { ["--validation-fraction", "--validation-spectra-fraction", "--calibration-folds", "--without-fold"].contains($0) }) {
-                    throw ValidationError("--calibration-folds calibrates on out-of-fold predictions of the whole training part: leave \(flag) out of the train options")
+                if let flag = trainOptions.first(where: {
+                    ["--validation-fraction", "--validation-spectra-fraction", "--calibration-folds", "--without-fold"].contains($0)
+                }) {
+                    throw ValidationError(
+                        "--calibration-folds calibrates on out-of-fold predictions of the whole training part: leave \(flag) out of the train options"
+                    )
                 }
             }
         }
 
         func run() throws {
             let started = Benchmark.now()
-            let plan = EnsembleJobs(replicas: replicas, nucleus: nucleus, folder: replicaFolder ?? out + ".replicas", calibrationFolds: calibrationFolds,
-                                    trainOptions: trainOptions)
+            let plan = EnsembleJobs(
+                replicas: replicas, nucleus: nucleus, folder: replicaFolder ?? out + ".replicas", calibrationFolds: calibrationFolds,
+                trainOptions: trainOptions)
             var finishedHere = 0
             try plan.run(executable: URL(fileURLWithPath: CommandLine.arguments[0]).standardizedFileURL.path, parallel: jobs) { job, done, total in
                 finishedHere += 1
                 let elapsed = Benchmark.now() - started
-                printError("\(job.name) done: \(done)/\(total), \(formatDuration(elapsed)) elapsed, about \(formatDuration(elapsed / Double(finishedHere) * Double(total - done))) left")
+                printError(
+                    "\(job.name) done: \(done)/\(total), \(formatDuration(elapsed)) elapsed, about \(formatDuration(elapsed / Double(finishedHere) * Double(total - done))) left"
+                )
             }
             let ensemble = try EnsembleJobs.merged(plan.main)
             // The replicas' data: the bundled set unless --data was passed to them.
-            func value(_ flag: String) -> String? { trainOptions.firstIndex(of: flag).flatMap { $0 + 1 < trainOptions.count ? trainOptions[$0 + 1] : nil } }
+            func value(_ flag: String) -> String? {
+                trainOptions.firstIndex(of: flag).flatMap { $0 + 1 < trainOptions.count ? trainOptions[$0 + 1] : nil }
+            }
             let data = {
                 guard let file = value("--data") else { return try ScatteringData.bundled() }
-                return try ScatteringData.load(points: URL(fileURLWithPath: file), datasets: value("--datasets-file").map { URL(fileURLWithPath: $0) })
+                return try ScatteringData.load(
+                    points: URL(fileURLWithPath: file), datasets: value("--datasets-file").map { URL(fileURLWithPath: $0) })
             }
             if calibrationFolds != nil {
                 // Each fold's ensemble predicts the points it was trained without.
-                let fit = try UncertaintyCalibration.fit(model: ensemble, data: try ensemble.selectedData(from: try data()),
-                                                         method: .crossFitted(foldModels: try plan.folds.map(EnsembleJobs.merged)), rule: calibrationRule,
-                                                         progress: calibrationProgressPrinter())
+                let fit = try UncertaintyCalibration.fit(
+                    model: ensemble, data: try ensemble.selectedData(from: try data()),
+                    method: .crossFitted(foldModels: try plan.folds.map(EnsembleJobs.merged)), rule: calibrationRule,
+                    progress: calibrationProgressPrinter())
                 ensemble.info.calibration = fit.calibration
                 printError(fit.calibration.description)
             } else {
@@ -108,6 +122,8 @@ struct EnsembleCommand: ParsableCommand {
 /// Calibrates an ensemble whose replicas were trained with a validation part (nothing otherwise).
 func calibrateOnValidationPart(_ ensemble: CrossSectionModel, rule: CalibrationRule, data: () throws -> ScatteringData) throws {
     guard let method = CalibrationMethod.forSelection(ensemble.info.selection) else { return }
-    ensemble.info.calibration = try UncertaintyCalibration.fit(model: ensemble, data: try ensemble.selectedData(from: try data()), method: method, rule: rule).calibration
+    ensemble.info.calibration = try UncertaintyCalibration.fit(
+        model: ensemble, data: try ensemble.selectedData(from: try data()), method: method, rule: rule
+    ).calibration
     printError(ensemble.info.calibration!.description)
 }

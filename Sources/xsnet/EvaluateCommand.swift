@@ -8,7 +8,8 @@ struct EvaluateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "evaluate",
         abstract: "Agreement of a model with data, per data set and in total.",
-        discussion: helpText("""
+        discussion: helpText(
+            """
             Reports points, χ²/N with the fitted λ_k and with λ_k = 1, the median of |σ_pred/σ_data − 1|
             (against the data as published, and with the fitted λ_k), the fractions within 5, 10 and 20%,
             each λ_k with its pull (λ_k − 1)/Δλ_k, and, for ensembles and MC-dropout models, the
@@ -29,7 +30,9 @@ struct EvaluateCommand: ParsableCommand {
     @OptionGroup var prediction: PredictionOptions
     @OptionGroup var source: DataSourceOptions
     @Flag(help: "Report the spread as the members give it, without the model's calibration factor.") var uncalibrated = false
-    @Option(name: .customLong("points-out"), help: ArgumentHelp("Also write every point with its prediction (CSV): data, error, mean, σ_model, p16, p84, λ_k, pull.", valueName: "file"))
+    @Option(
+        name: .customLong("points-out"),
+        help: ArgumentHelp("Also write every point with its prediction (CSV): data, error, mean, σ_model, p16, p84, λ_k, pull.", valueName: "file"))
     var pointsOut: String?
 
     func run() throws {
@@ -41,12 +44,13 @@ struct EvaluateCommand: ParsableCommand {
             splitName = "all points of \(source.dataFile!)"
         } else {
             let selected = try model.selectedData(from: try source.load())
-            let indices: [Int] = switch split {
-            case .train: selected.split.train
-            case .validation: selected.split.validation
-            case .test: selected.split.test
-            case .all: Array(selected.points.indices)
-            }
+            let indices: [Int] =
+                switch split {
+                case .train: selected.split.train
+                case .validation: selected.split.validation
+                case .test: selected.split.test
+                case .all: Array(selected.points.indices)
+                }
             points = indices.map { selected.points[$0] }
             splitName = split.rawValue
         }
@@ -60,31 +64,51 @@ struct EvaluateCommand: ParsableCommand {
         case .json:
             print(try jsonText(report), terminator: "")
         case .table, .csv:
-            var table = TextTable(header: ["dataset", "points", "chi2/N", "chi2/N(l=1)", "median|dev|", "median(l)", "<5%", "<10%", "<20%", "lambda", "pull"])
+            var table = TextTable(header: [
+                "dataset", "points", "chi2/N", "chi2/N(l=1)", "median|dev|", "median(l)", "<5%", "<10%", "<20%", "lambda", "pull"
+            ])
             func row(_ name: String, _ m: AgreementMetrics, _ lambda: String, _ pull: String) -> [String] {
-                [name, "\(m.points)", String(format: "%.2f", m.chi2_per_point), String(format: "%.2f", m.chi2_per_point_lambda1),
-                 String(format: "%.2f%%", 100 * m.median_abs_rel_dev), String(format: "%.2f%%", 100 * m.median_abs_rel_dev_fitted_lambda),
-                 String(format: "%.1f%%", 100 * m.within_5pct), String(format: "%.1f%%", 100 * m.within_10pct), String(format: "%.1f%%", 100 * m.within_20pct),
-                 lambda, pull]
+                [
+                    name, "\(m.points)", String(format: "%.2f", m.chi2_per_point), String(format: "%.2f", m.chi2_per_point_lambda1),
+                    String(format: "%.2f%%", 100 * m.median_abs_rel_dev), String(format: "%.2f%%", 100 * m.median_abs_rel_dev_fitted_lambda),
+                    String(format: "%.1f%%", 100 * m.within_5pct), String(format: "%.1f%%", 100 * m.within_10pct),
+                    String(format: "%.1f%%", 100 * m.within_20pct),
+                    lambda, pull
+                ]
             }
             table.rows = report.datasets.map { d in
                 row(d.dataset, d.metrics, String(format: "%.4f", d.lambda), d.lambda_uncertainty.isNaN ? "" : String(format: "%+.2f", d.lambda_pull))
             }
             table.rows.append(row("total", report.total, "", ""))
-            if format == .csv { print(table.csv(), terminator: "") } else {
+            if format == .csv {
+                print(table.csv(), terminator: "")
+            } else {
                 print("\(self.model) on \(splitName) (\(model.info.nucleus), \(model.networks.count) network\(model.networks.count == 1 ? "" : "s"))")
                 print(table.rendered(), terminator: "")
                 if model.networks.count > 1 || model.info.monteCarloSamples != nil {
                     let t = report.total
-                    let c = model.info.calibration.map { uncalibrated ? " (uncalibrated; the model's calibration: \($0.summary))" : " (\($0.summary); fitted on \($0.fittedOn))" } ?? " (uncalibrated)"
-                    print(String(format: "coverage: 1σ %.1f%%, 2σ %.1f%%; mean relative uncertainty %.2f%%", 100 * t.coverage_1sigma, 100 * t.coverage_2sigma, 100 * t.mean_rel_uncertainty) + c)
+                    let c =
+                        model.info.calibration.map {
+                            uncalibrated ? " (uncalibrated; the model's calibration: \($0.summary))" : " (\($0.summary); fitted on \($0.fittedOn))"
+                        } ?? " (uncalibrated)"
+                    print(
+                        String(
+                            format: "coverage: 1σ %.1f%%, 2σ %.1f%%; mean relative uncertainty %.2f%%", 100 * t.coverage_1sigma,
+                            100 * t.coverage_2sigma, 100 * t.mean_rel_uncertainty) + c)
                     if let interval = t.coverageIntervalText { print("coverage had other spectra been measured: \(interval)") }
                 }
                 if let out = report.extrapolated {
                     let inside = report.inside_training_box
-                    print(String(format: "%d of %d points lie outside the training data's kinematic box (extrapolation): median |dev| %.2f%%, coverage 1σ %.1f%%, 2σ %.1f%% there",
-                                 out.points, report.total.points, 100 * out.median_abs_rel_dev, 100 * out.coverage_1sigma, 100 * out.coverage_2sigma)
-                          + (inside.map { String(format: "; inside: median |dev| %.2f%%, coverage 1σ %.1f%%, 2σ %.1f%%", 100 * $0.median_abs_rel_dev, 100 * $0.coverage_1sigma, 100 * $0.coverage_2sigma) } ?? ""))
+                    print(
+                        String(
+                            format:
+                                "%d of %d points lie outside the training data's kinematic box (extrapolation): median |dev| %.2f%%, coverage 1σ %.1f%%, 2σ %.1f%% there",
+                            out.points, report.total.points, 100 * out.median_abs_rel_dev, 100 * out.coverage_1sigma, 100 * out.coverage_2sigma)
+                            + (inside.map {
+                                String(
+                                    format: "; inside: median |dev| %.2f%%, coverage 1σ %.1f%%, 2σ %.1f%%", 100 * $0.median_abs_rel_dev,
+                                    100 * $0.coverage_1sigma, 100 * $0.coverage_2sigma)
+                            } ?? ""))
                 }
             }
         }

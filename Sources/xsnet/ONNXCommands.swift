@@ -14,7 +14,8 @@ struct ExportCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "onnx",
             abstract: "Write ONNX files (opset 17): NuWro's layout, or a plain one with a dynamic batch.",
-            discussion: helpText("""
+            discussion: helpText(
+                """
                 --layout nuwro writes DIR/<nucleus>/model_electron_A_<A>_<i>.onnx, one file per ensemble member,
                 input float32 [1, 5] = (E/20, ω/20, θ/180, cos θ, Q²/100), output float32 [1, 1] that NuWro multiplies
                 by S(E, θ). --layout plain writes DIR/<name>_<i>.onnx with input [N, 5] for onnxruntime or PyTorch.
@@ -44,7 +45,8 @@ struct ImportCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "onnx",
             abstract: "Read ONNX networks on the 5 reference inputs (NuWro's ensembles) into one xsnet model.",
-            discussion: helpText("""
+            discussion: helpText(
+                """
                 Every file becomes one ensemble member. The graphs must be chains of dense layers (Gemm or
                 MatMul+Add), batch norm (folded in), Relu/Tanh/SiLU, ending in a sigmoid or an exponential.
                   xsnet import onnx --nucleus C12 --out published.xsnet C12/model_electron_A_12_*.onnx

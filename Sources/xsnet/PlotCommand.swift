@@ -2,8 +2,8 @@ import ArgumentParser
 import Foundation
 import XSCore
 import XSData
-import XSModel
 import XSFigures
+import XSModel
 import XSPlot
 
 struct PlotCommand: ParsableCommand {
@@ -17,11 +17,12 @@ extension PlotCommand {
     struct Spectrum: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "σ against ω at one beam energy and angle: data, the model's mean and 1σ band, comparisons.",
-            discussion: helpText("""
-              xsnet plot spectrum --model Models/C12.xsnet --energy 0.56 --angle 36 --out c12.svg
-              xsnet plot spectrum --model Models/Fe56.xsnet --nucleus Fe56 --energy 2.02 --angle 15 \\
-                  --compare Models/C12.xsnet --scale-compare-by-mass --out fe.svg
-            """))
+            discussion: helpText(
+                """
+                  xsnet plot spectrum --model Models/C12.xsnet --energy 0.56 --angle 36 --out c12.svg
+                  xsnet plot spectrum --model Models/Fe56.xsnet --nucleus Fe56 --energy 2.02 --angle 15 \\
+                      --compare Models/C12.xsnet --scale-compare-by-mass --out fe.svg
+                """))
         @Option(help: "The model file.") var model: String
         @Option(help: "The nucleus whose data to show (default: the model's).") var nucleus: Nucleus?
         @Option(help: "Beam energy E in GeV.") var energy: Double
@@ -44,8 +45,9 @@ extension PlotCommand {
                 let name = URL(fileURLWithPath: path).lastPathComponent
                 return (other, scale != 1 ? "\(name) × \(target.A)/\(a)" : name, scale)
             }
-            let panel = try Figures.spectrum(model: m, modelLabel: URL(fileURLWithPath: model).lastPathComponent, data: try source.load(), nucleus: target,
-                                             energy: energy, angle: angle, comparisons: comparisons, divideByLambda: divideByLambda, logY: log)
+            let panel = try Figures.spectrum(
+                model: m, modelLabel: URL(fileURLWithPath: model).lastPathComponent, data: try source.load(), nucleus: target,
+                energy: energy, angle: angle, comparisons: comparisons, divideByLambda: divideByLambda, logY: log)
             try AtomicFile.write(try Figure(panels: [panel]).svg(), to: URL(fileURLWithPath: out))
             print("wrote \(out)")
         }
@@ -64,7 +66,8 @@ extension PlotCommand {
 
         func run() throws {
             let figure = try Figures.datasetGrid(model: try prediction.load(model), data: try source.load(), dataset: dataset)
-            let file = URL(fileURLWithPath: out).appendingPathComponent(dataset.replacingOccurrences(of: ":", with: "_").replacingOccurrences(of: "'", with: "") + ".svg")
+            let file = URL(fileURLWithPath: out).appendingPathComponent(
+                dataset.replacingOccurrences(of: ":", with: "_").replacingOccurrences(of: "'", with: "") + ".svg")
             try AtomicFile.write(try figure.svg(), to: file)
             print("wrote \(file.path) (\(figure.panels.count) panels)")
         }

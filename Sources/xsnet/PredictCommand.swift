@@ -12,7 +12,8 @@ struct ValueList: ExpressibleByArgument {
         if argument.contains(":") {
             let parts = argument.split(separator: ":").map { Double($0) }
             guard parts.count == 3, let a = parts[0], let b = parts[1], let step = parts[2], step > 0, b >= a,
-                  (b - a) / step < 1e6 else { return nil }
+                (b - a) / step < 1e6
+            else { return nil }
             let n = Int(((b - a) / step + 1e-9).rounded(.down))
             values = (0...n).map { a + Double($0) * step }
         } else {
@@ -27,7 +28,8 @@ struct PredictCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "predict",
         abstract: "Predict d²σ/dΩdω at given kinematics.",
-        discussion: helpText("""
+        discussion: helpText(
+            """
             Each of --energy (GeV), --angle (degrees) and --omega (GeV) takes a value, a list (0.3,0.5)
             or a range start:stop:step; every combination is predicted. Or --input FILE, a CSV with
             columns E_GeV,theta_deg,omega_GeV (the data schema works too). Points outside the kinematic
@@ -109,23 +111,32 @@ struct PredictCommand: ParsableCommand {
         }
         let crossSectionForm = form
         let rows = zip(points, model.predict(points)).map { k, p in
-            Row(E_GeV: k.beamEnergy, theta_deg: k.angleDegrees, omega_GeV: k.energyTransfer, Q2_GeV2: k.Q2,
+            Row(
+                E_GeV: k.beamEnergy, theta_deg: k.angleDegrees, omega_GeV: k.energyTransfer, Q2_GeV2: k.Q2,
                 sigma: crossSectionForm.fromPerSolidAngle(p.mean), sigma_std: crossSectionForm.fromPerSolidAngle(p.standardDeviation),
                 sigma_p16: crossSectionForm.fromPerSolidAngle(p.percentile16), sigma_p84: crossSectionForm.fromPerSolidAngle(p.percentile84),
                 unit: crossSectionForm.unit, extrapolation: p.extrapolation,
                 at_measured_setting: model.info.calibration?.atMeasuredSetting(beamEnergy: k.beamEnergy, angleDegrees: k.angleDegrees))
         }
         if format == .json { print(try jsonText(rows), terminator: ""); return }
-        var table = TextTable(header: ["E_GeV", "theta_deg", "omega_GeV", "Q2_GeV2", "sigma_\(crossSectionForm.unit.replacingOccurrences(of: "/", with: "_per_"))",
-                                       "sigma_std", "sigma_p16", "sigma_p84", "extrapolation", "at_measured_setting"])
+        var table = TextTable(header: [
+            "E_GeV", "theta_deg", "omega_GeV", "Q2_GeV2", "sigma_\(crossSectionForm.unit.replacingOccurrences(of: "/", with: "_per_"))",
+            "sigma_std", "sigma_p16", "sigma_p84", "extrapolation", "at_measured_setting"
+        ])
         table.rows = rows.map { r in
-            ["\(r.E_GeV)", "\(r.theta_deg)", String(format: "%.6g", r.omega_GeV), String(format: "%.5g", r.Q2_GeV2), String(format: "%.6g", r.sigma),
-             String(format: "%.3g", r.sigma_std), String(format: "%.6g", r.sigma_p16), String(format: "%.6g", r.sigma_p84), r.extrapolation ? "yes" : "no",
-             r.at_measured_setting.map { $0 ? "yes" : "no" } ?? ""]
+            [
+                "\(r.E_GeV)", "\(r.theta_deg)", String(format: "%.6g", r.omega_GeV), String(format: "%.5g", r.Q2_GeV2),
+                String(format: "%.6g", r.sigma),
+                String(format: "%.3g", r.sigma_std), String(format: "%.6g", r.sigma_p16), String(format: "%.6g", r.sigma_p84),
+                r.extrapolation ? "yes" : "no",
+                r.at_measured_setting.map { $0 ? "yes" : "no" } ?? ""
+            ]
         }
         print(format == .csv ? table.csv() : table.rendered(), terminator: "")
         let flagged = rows.filter(\.extrapolation).count
-        if flagged > 0 && format == .table { printError("\(flagged) of \(rows.count) points lie outside the training data's kinematic range (extrapolation)") }
+        if flagged > 0 && format == .table {
+            printError("\(flagged) of \(rows.count) points lie outside the training data's kinematic range (extrapolation)")
+        }
         if let c = model.info.calibration, format == .table {
             printError("sigma_std and the percentiles carry the model's calibration: \(c.summary) (fitted on \(c.fittedOn))")
         }

@@ -27,7 +27,8 @@ func installInterruptHandler() {
 func machineDescription() -> String {
     var cpu = "unknown CPU"
     if let text = try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8),
-       let line = text.split(separator: "\n").first(where: { $0.hasPrefix("model name") }) {
+        let line = text.split(separator: "\n").first(where: { $0.hasPrefix("model name") })
+    {
         cpu = line.split(separator: ":", maxSplits: 1).last.map { $0.trimmingCharacters(in: .whitespaces) } ?? cpu
     }
     return "\(cpu), \(ProcessInfo.processInfo.activeProcessorCount) cores, \(ProcessInfo.processInfo.physicalMemory >> 30) GiB"
@@ -43,7 +44,8 @@ struct TrainCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "train",
         abstract: "Train a cross-section model on one nucleus's data.",
-        discussion: helpText("""
+        discussion: helpText(
+            """
             The default is a fast recipe (standardized physics inputs, log-space χ², 4 × 128 SiLU network);
             --preset paper gives the reference network and loss of Kowal et al. (2024). Every
             hyperparameter has a flag; --config FILE reads them from JSON (flags override it).
@@ -67,21 +69,31 @@ struct TrainCommand: ParsableCommand {
     // Data
     @Option(help: "Comma-separated data-set keys (default: the paper's for carbon, all for others).") var datasets: String?
     @Option(help: "Leave out points with ω below this (GeV): elastic peak and discrete states.") var minOmega: Double = 0.02
-    @Option(help: "random (points), spectra (whole (E, θ) settings held out) or interior-spectra (only spectra inside the kinematic box of the rest: interpolation).")
+    @Option(
+        help:
+            "random (points), spectra (whole (E, θ) settings held out) or interior-spectra (only spectra inside the kinematic box of the rest: interpolation)."
+    )
     var split: DataSplit.Method = .random
     @Option(help: "Fraction held out for testing.") var testFraction: Double = 0.1
     @Option(help: "Fraction of all points held out of training, chosen like the test part, to calibrate the uncertainty on (xsnet calibrate).")
     var validationFraction: Double = 0
-    @Option(help: "Fraction of the training spectra held out whole (inside the kinematic box of the rest) to calibrate the uncertainty away from measured settings.")
+    @Option(
+        help:
+            "Fraction of the training spectra held out whole (inside the kinematic box of the rest) to calibrate the uncertainty away from measured settings."
+    )
     var validationSpectraFraction: Double = 0
     @Option(help: "Seed of the split.") var splitSeed: UInt64 = 0
-    @Option(help: ArgumentHelp("MC-dropout models: calibrate the spread by K-fold cross-fitting of the training part (K more trainings) instead of on a validation part.",
-                               valueName: "K"))
+    @Option(
+        help: ArgumentHelp(
+            "MC-dropout models: calibrate the spread by K-fold cross-fitting of the training part (K more trainings) instead of on a validation part.",
+            valueName: "K"))
     var calibrationFolds: Int?
     @Option(help: "How the calibration factors are chosen, on a validation part or by --calibration-folds (see `xsnet calibrate --rule`).")
     var calibrationRule: CalibrationRule = .atLeastNominal
-    @Option(help: ArgumentHelp("Train without fold F of the K cross-fitting folds of the training part (what `ensemble train --calibration-folds K` runs for each member of each fold's ensemble).",
-                               valueName: "F/K"))
+    @Option(
+        help: ArgumentHelp(
+            "Train without fold F of the K cross-fitting folds of the training part (what `ensemble train --calibration-folds K` runs for each member of each fold's ensemble).",
+            valueName: "F/K"))
     var withoutFold: FoldOfK?
 
     // Model and optimization (nil: the preset's, the --config file's, or on --resume the stored value)
@@ -102,21 +114,31 @@ struct TrainCommand: ParsableCommand {
         if let k = calibrationFolds {
             if k < 2 { throw ValidationError("--calibration-folds must be at least 2") }
             if validationFraction > 0 || validationSpectraFraction > 0 {
-                throw ValidationError("--calibration-folds calibrates on out-of-fold predictions of the training part; leave out --validation-fraction and --validation-spectra-fraction")
+                throw ValidationError(
+                    "--calibration-folds calibrates on out-of-fold predictions of the training part; leave out --validation-fraction and --validation-spectra-fraction"
+                )
             }
         }
         if withoutFold != nil && (calibrationFolds != nil || validationFraction > 0 || validationSpectraFraction > 0 || resume) {
-            throw ValidationError("--without-fold trains one member of a cross-fitting fold: leave out --calibration-folds, the validation fractions and --resume")
+            throw ValidationError(
+                "--without-fold trains one member of a cross-fitting fold: leave out --calibration-folds, the validation fractions and --resume")
         }
         if resume, let flag = Self.fixedOnResume.first(where: { flag in CommandLine.arguments.contains { $0 == flag || $0.hasPrefix(flag + "=") } }) {
-            throw ValidationError("--resume continues the checkpoint's run with its data, split and recipe: leave out \(flag) (only --learning-rate, --epochs, --evaluate-every and --threads may change)")
+            throw ValidationError(
+                "--resume continues the checkpoint's run with its data, split and recipe: leave out \(flag) (only --learning-rate, --epochs, --evaluate-every and --threads may change)"
+            )
         }
-        if resume, calibrationFolds != nil { throw ValidationError("--calibration-folds is for a new run; calibrate a resumed model afterwards with `xsnet calibrate --folds K`") }
+        if resume, calibrationFolds != nil {
+            throw ValidationError("--calibration-folds is for a new run; calibrate a resumed model afterwards with `xsnet calibrate --folds K`")
+        }
     }
 
     /// Flags that choose the data or the recipe: a resumed run keeps the checkpoint's.
-    static let fixedOnResume = ["--nucleus", "--preset", "--config", "--data", "--datasets-file", "--datasets", "--min-omega", "--split", "--test-fraction",
-                                "--validation-fraction", "--validation-spectra-fraction", "--split-seed", "--without-fold"]
+    static let fixedOnResume =
+        [
+            "--nucleus", "--preset", "--config", "--data", "--datasets-file", "--datasets", "--min-omega", "--split", "--test-fraction",
+            "--validation-fraction", "--validation-spectra-fraction", "--split-seed", "--without-fold"
+        ]
         + TrainingOptions.flags.filter { !["--learning-rate", "--epochs", "--evaluate-every", "--threads"].contains($0) }
 
     func makeConfig() throws -> TrainingConfig {
@@ -147,13 +169,15 @@ struct TrainCommand: ParsableCommand {
             let changed = try trainer.reconfigure(config)
             if !quiet {
                 let fields = try config.jsonFields()
-                let note = changed.isEmpty ? "" : "; changed: " + changed.map { "\($0) → \(fields[$0].map { "\($0)" } ?? "none")" }.joined(separator: ", ")
+                let note =
+                    changed.isEmpty ? "" : "; changed: " + changed.map { "\($0) → \(fields[$0].map { "\($0)" } ?? "none")" }.joined(separator: ", ")
                 printError("resuming \(checkpointURL.path) at epoch \(trainer.epoch) of \(trainer.config.epochs)\(note)")
             }
         } else {
-            let selection = DataSelection(nucleus: nucleus, datasets: datasets.map { $0.split(separator: ",").map(String.init) },
-                                          minimumEnergyTransfer: minOmega, splitMethod: split, testFraction: testFraction, splitSeed: splitSeed,
-                                          validationFraction: validationFraction, validationSpectraFraction: validationSpectraFraction)
+            let selection = DataSelection(
+                nucleus: nucleus, datasets: datasets.map { $0.split(separator: ",").map(String.init) },
+                minimumEnergyTransfer: minOmega, splitMethod: split, testFraction: testFraction, splitSeed: splitSeed,
+                validationFraction: validationFraction, validationSpectraFraction: validationSpectraFraction)
             var selected = try selection.apply(to: data)
             if let fold = withoutFold {
                 selected = CrossFitting.trainingData(selected, without: try CrossFitting.folds(of: selected, count: fold.count)[fold.index])
@@ -165,20 +189,30 @@ struct TrainCommand: ParsableCommand {
             }
             if !quiet {
                 let removed = selected.removedByCut.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
-                printError("\(selected.points.count) points of \(nucleus) in \(selected.datasetKeys.count) data sets; ω < \(minOmega) GeV removed: \(removed.isEmpty ? "none" : removed)")
+                printError(
+                    "\(selected.points.count) points of \(nucleus) in \(selected.datasetKeys.count) data sets; ω < \(minOmega) GeV removed: \(removed.isEmpty ? "none" : removed)"
+                )
                 let validation = selected.split.validation.isEmpty ? "" : ", \(selected.split.validation.count) validation"
-                let passed = selected.split.spectraKeptForKinematicCoverage == 0 ? "" : " (\(selected.split.spectraKeptForKinematicCoverage) spectra kept in training: they alone cover their kinematics)"
-                printError("split \(split.rawValue): \(selected.split.train.count) train, \(selected.split.test.count) test\(validation)\(passed); network \(trainer.network.parameters.count) parameters")
+                let passed =
+                    selected.split.spectraKeptForKinematicCoverage == 0
+                    ? "" : " (\(selected.split.spectraKeptForKinematicCoverage) spectra kept in training: they alone cover their kinematics)"
+                printError(
+                    "split \(split.rawValue): \(selected.split.train.count) train, \(selected.split.test.count) test\(validation)\(passed); network \(trainer.network.parameters.count) parameters"
+                )
             }
         }
         installInterruptHandler()
         let logURL = URL(fileURLWithPath: out + ".log.csv")
-        let outcome = try trainer.run(checkpoint: checkpointURL, checkpointEvery: checkpointEvery, progress: { p in
-            guard !quiet else { return }
-            printError(String(format: "epoch %5d/%d  loss %.4g  χ²/N train %.3f test %.3f  lr %.2e  %@ elapsed, %@ left",
-                              p.epoch, p.epochs, p.row.loss, p.row.trainChi2PerPoint, p.row.testChi2PerPoint, p.row.learningRate,
-                              formatDuration(p.row.seconds), formatDuration(p.secondsLeft)))
-        }, shouldStop: { interruptRequested })
+        let outcome = try trainer.run(
+            checkpoint: checkpointURL, checkpointEvery: checkpointEvery,
+            progress: { p in
+                guard !quiet else { return }
+                printError(
+                    String(
+                        format: "epoch %5d/%d  loss %.4g  χ²/N train %.3f test %.3f  lr %.2e  %@ elapsed, %@ left",
+                        p.epoch, p.epochs, p.row.loss, p.row.trainChi2PerPoint, p.row.testChi2PerPoint, p.row.learningRate,
+                        formatDuration(p.row.seconds), formatDuration(p.secondsLeft)))
+            }, shouldStop: { interruptRequested })
         try AtomicFile.write(trainer.logCSV, to: logURL)
         if outcome == .interrupted {
             printError("interrupted at epoch \(trainer.epoch): checkpoint \(checkpointURL.path); continue with the same command and --resume")
@@ -187,11 +221,14 @@ struct TrainCommand: ParsableCommand {
         let model = trainer.finishedModel(machine: machineDescription(), version: XSNet.configuration.version)
         let report = Evaluation.report(model: model, points: trainer.data.split.test.map { trainer.data.points[$0] }, splitName: "test")
         let t = report.total
-        model.info.training?.metrics = ["test_points": Double(t.points), "test_chi2_per_point": t.chi2_per_point,
-                                        "test_median_abs_rel_dev": t.median_abs_rel_dev, "test_within_10pct": t.within_10pct]
+        model.info.training?.metrics = [
+            "test_points": Double(t.points), "test_chi2_per_point": t.chi2_per_point,
+            "test_median_abs_rel_dev": t.median_abs_rel_dev, "test_within_10pct": t.within_10pct
+        ]
         // An MC-dropout model is calibrated at once when it has a validation part or cross-fitting
         // folds (xsnet calibrate).
-        let method: CalibrationMethod? = calibrationFolds.map { .crossFitting(folds: $0) }
+        let method: CalibrationMethod? =
+            calibrationFolds.map { .crossFitting(folds: $0) }
             ?? (model.info.monteCarloSamples != nil && !trainer.data.split.validation.isEmpty ? .validationPart : nil)
         if let method {
             if case .crossFitting = method {
@@ -199,15 +236,19 @@ struct TrainCommand: ParsableCommand {
                 try model.save(outURL)
                 if !quiet { printError("wrote \(out) uncalibrated") }
             }
-            model.info.calibration = try UncertaintyCalibration.fit(model: model, data: trainer.data, method: method, rule: calibrationRule,
-                                                                    progress: quiet ? { _ in } : calibrationProgressPrinter()).calibration
+            model.info.calibration = try UncertaintyCalibration.fit(
+                model: model, data: trainer.data, method: method, rule: calibrationRule,
+                progress: quiet ? { _ in } : calibrationProgressPrinter()
+            ).calibration
             if !quiet { printError(model.info.calibration!.description) }
         }
         try model.save(outURL)
         try? FileManager.default.removeItem(at: checkpointURL)
-        print(String(format: "wrote %@ (%d epochs, %@); test: %d points, median |σ_pred/σ − 1| %.2f%% (with λ_k %.2f%%), within 10%% %.1f%%, χ²/N %.2f",
-                     out, trainer.epoch, formatDuration(model.info.training?.wallSeconds ?? 0), t.points, 100 * t.median_abs_rel_dev,
-                     100 * t.median_abs_rel_dev_fitted_lambda, 100 * t.within_10pct, t.chi2_per_point))
+        print(
+            String(
+                format: "wrote %@ (%d epochs, %@); test: %d points, median |σ_pred/σ − 1| %.2f%% (with λ_k %.2f%%), within 10%% %.1f%%, χ²/N %.2f",
+                out, trainer.epoch, formatDuration(model.info.training?.wallSeconds ?? 0), t.points, 100 * t.median_abs_rel_dev,
+                100 * t.median_abs_rel_dev_fitted_lambda, 100 * t.within_10pct, t.chi2_per_point))
     }
 }
 
@@ -255,10 +296,12 @@ struct TrainingOptions: ParsableArguments {
     var bootstrap: TrainingConfig.BootstrapKind?
 
     /// Every flag of the group, as typed on the command line.
-    static let flags = ["--features", "--output", "--chi2", "--error-floor", "--depth", "--width", "--activation", "--batch-norm", "--dropout",
-                        "--optimizer", "--learning-rate", "--weight-decay", "--schedule", "--epochs", "--batch-size", "--gradient-clip",
-                        "--normalization", "--release-fraction", "--normalization-bound", "--evaluate-every", "--seed", "--threads",
-                        "--replica", "--of", "--bootstrap"]
+    static let flags = [
+        "--features", "--output", "--chi2", "--error-floor", "--depth", "--width", "--activation", "--batch-norm", "--dropout",
+        "--optimizer", "--learning-rate", "--weight-decay", "--schedule", "--epochs", "--batch-size", "--gradient-clip",
+        "--normalization", "--release-fraction", "--normalization-bound", "--evaluate-every", "--seed", "--threads",
+        "--replica", "--of", "--bootstrap"
+    ]
 
     func validate() throws {
         if let d = dropout, !(0..<1).contains(d) { throw ValidationError("--dropout must be in [0, 1)") }

@@ -11,7 +11,8 @@ struct FinetuneCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "finetune",
         abstract: "Fine-tune a carbon model on a fraction of another nucleus's data (transfer learning).",
-        discussion: helpText("""
+        discussion: helpText(
+            """
             Scenario all fine-tunes every layer; last-blocks only the last --blocks hidden blocks and the output.
             The rest of the nucleus's data (1 − --train-fraction) is the test split. The λ_k of the new data
             sets are fitted as in training. An ensemble is fine-tuned member by member, so the result keeps a band.
@@ -40,12 +41,15 @@ struct FinetuneCommand: ParsableCommand {
         if scenario == .lastBlocks && blocks > source.networks[0].spec.blocks.count {
             throw CommandError("the model has only \(source.networks[0].spec.blocks.count) hidden blocks")
         }
-        let selection = DataSelection(nucleus: nucleus, minimumEnergyTransfer: minOmega, splitMethod: .random, testFraction: 1 - trainFraction, splitSeed: seed)
+        let selection = DataSelection(
+            nucleus: nucleus, minimumEnergyTransfer: minOmega, splitMethod: .random, testFraction: 1 - trainFraction, splitSeed: seed)
         let data = try selection.apply(to: try ScatteringData.bundled())
         printError("\(data.points.count) points of \(nucleus): \(data.split.train.count) to fine-tune on, \(data.split.test.count) to test on")
         let config = Transfer.fineTuningConfig(from: source.info.config, epochs: epochs, learningRate: learningRate, seed: seed)
         let command = (["xsnet"] + CommandLine.arguments.dropFirst()).joined(separator: " ")
-        let model = try Transfer.fineTune(source, sourceName: self.source, data: data, scenario: scenario, blocks: blocks, config: config, command: command) { done, all in
+        let model = try Transfer.fineTune(
+            source, sourceName: self.source, data: data, scenario: scenario, blocks: blocks, config: config, command: command
+        ) { done, all in
             if all > 1 { printError("member \(done)/\(all) fine-tuned") }
         }
         let seconds = Benchmark.now() - started
@@ -58,8 +62,10 @@ struct FinetuneCommand: ParsableCommand {
         try model.save(URL(fileURLWithPath: out))
         let test = data.split.test.map { data.points[$0] }
         let r = Evaluation.report(model: model, points: test, splitName: "test").total
-        print(String(format: "wrote %@ in %.1f s; on the other %d points: median |σ_pred/σ − 1| %.2f%%, within 10%% %.1f%%, χ²/N %.2f",
-                     out, seconds, r.points, 100 * r.median_abs_rel_dev, 100 * r.within_10pct, r.chi2_per_point))
+        print(
+            String(
+                format: "wrote %@ in %.1f s; on the other %d points: median |σ_pred/σ − 1| %.2f%%, within 10%% %.1f%%, χ²/N %.2f",
+                out, seconds, r.points, 100 * r.median_abs_rel_dev, 100 * r.within_10pct, r.chi2_per_point))
     }
 }
 
@@ -67,7 +73,8 @@ struct TransferStudyCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "transfer-study",
         abstract: "Reproduce the transfer-learning study: fine-tuning against training from scratch and A/12 scaling.",
-        discussion: helpText("""
+        discussion: helpText(
+            """
             For each nucleus, seed and train fraction: (a) fine-tune all layers, (b) only the last blocks,
             (c) the same network trained from scratch on the same points, (d) the carbon model × A/12; each
             measured on the held-out rest: median |σ_pred/σ − 1|, fraction within 10%, χ²/N. Writes OUT.md and OUT.json.
@@ -84,11 +91,15 @@ struct TransferStudyCommand: ParsableCommand {
     @Option(help: "Output path without extension (writes .md and .json).") var out: String = "Models/transfer-study"
 
     func validate() throws {
-        if seeds < 1 || epochs < 1 || scratchEpochs < 1 || blocks < 1 { throw ValidationError("--seeds, --epochs, --scratch-epochs and --blocks must be at least 1") }
+        if seeds < 1 || epochs < 1 || scratchEpochs < 1 || blocks < 1 {
+            throw ValidationError("--seeds, --epochs, --scratch-epochs and --blocks must be at least 1")
+        }
         if let bad = trainFractions.split(separator: ",").first(where: { Double($0).map { !($0 > 0 && $0 < 1) } ?? true }) {
             throw ValidationError("--train-fractions: `\(bad)` is not a fraction in (0, 1)")
         }
-        if let bad = nuclei.split(separator: ",").first(where: { Nucleus(name: String($0)) == nil }) { throw ValidationError("--nuclei: unknown nucleus `\(bad)`") }
+        if let bad = nuclei.split(separator: ",").first(where: { Nucleus(name: String($0)) == nil }) {
+            throw ValidationError("--nuclei: unknown nucleus `\(bad)`")
+        }
     }
 
     func run() throws {
@@ -108,7 +119,9 @@ struct TransferStudyCommand: ParsableCommand {
                     try TransferStudy.measure(&row, carbon: carbon, sourceName: source, data: data, seed: seed, recipe: recipe)
                     done += 1
                     let elapsed = Benchmark.now() - started
-                    printError("\(name) fraction \(fraction) seed \(seed): done (\(done)/\(total), \(formatDuration(elapsed)) elapsed, about \(formatDuration(elapsed / Double(done) * Double(total - done))) left)")
+                    printError(
+                        "\(name) fraction \(fraction) seed \(seed): done (\(done)/\(total), \(formatDuration(elapsed)) elapsed, about \(formatDuration(elapsed / Double(done) * Double(total - done))) left)"
+                    )
                 }
                 rows.append(row)
             }

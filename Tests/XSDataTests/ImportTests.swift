@@ -1,13 +1,13 @@
 import Foundation
 import Testing
 import XSTestSupport
+
 @testable import XSData
 
 /// The repository root, found from this file's path.
 let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 let sharedArchive = repositoryRoot.deletingLastPathComponent().appendingPathComponent("shared/data/qes-archive")
 let archivePresent = FileManager.default.fileExists(atPath: sharedArchive.path)
-
 
 @Suite struct ImportTests {
     @Test(.enabled(if: archivePresent, "skipped: ../shared/data/qes-archive is absent, so the curated files cannot be regenerated"))
@@ -50,16 +50,16 @@ let archivePresent = FileManager.default.fileExists(atPath: sharedArchive.path)
             "# header",
             "  6  12   0.240  60.000   0.033  4.8900e+04  1.4000e+03 Barreau:1983ht",  // 2: good
             "  6  12   0.240  60.000   0.033  4.8900e+04  1.4000e+03 Barreau:1983ht",  // 3: exact duplicate
-            "  6  12   0.240  60.000   0.043",                                          // 4: truncated
-            "  6  12   0.240  60.000   nan  4.8900e+04  1.4000e+03 Barreau:1983ht",     // 5: NaN
-            "  6  12   0.240  sixty   0.053  4.8900e+04  1.4000e+03 Barreau:1983ht",    // 6: text
-            "  6  12   0.240  60.000   0.063  -1.0  1.4000e+03 Barreau:1983ht",         // 7: σ ≤ 0
-            "  6  12   0.240  60.000   0.073  1.0  0 Barreau:1983ht",                   // 8: Δσ ≤ 0
-            "  6  12   0.240  60.000   0.300  1.0  0.1 Barreau:1983ht",                 // 9: ω ≥ E
-            "  6  12   0.240  180.0   0.083  1.0  0.1 Barreau:1983ht",                  // 10: θ = 180
-            "  6  12   0.240  60.000   0.033  5.0e+04  1.4000e+03 Barreau:1983ht",      // 11: conflict
-            "  6  12   0.240  60.000   0.093  1.0  0.1 Barreau:1983ht # comment",       // 12: good, trailing comment
-            "  2   3  5.7660   18.00    2.3101   6.790e+01  3.0e-01  4.0e-01 Fomin:2010ei",  // 13: 9 columns
+            "  6  12   0.240  60.000   0.043",  // 4: truncated
+            "  6  12   0.240  60.000   nan  4.8900e+04  1.4000e+03 Barreau:1983ht",  // 5: NaN
+            "  6  12   0.240  sixty   0.053  4.8900e+04  1.4000e+03 Barreau:1983ht",  // 6: text
+            "  6  12   0.240  60.000   0.063  -1.0  1.4000e+03 Barreau:1983ht",  // 7: σ ≤ 0
+            "  6  12   0.240  60.000   0.073  1.0  0 Barreau:1983ht",  // 8: Δσ ≤ 0
+            "  6  12   0.240  60.000   0.300  1.0  0.1 Barreau:1983ht",  // 9: ω ≥ E
+            "  6  12   0.240  180.0   0.083  1.0  0.1 Barreau:1983ht",  // 10: θ = 180
+            "  6  12   0.240  60.000   0.033  5.0e+04  1.4000e+03 Barreau:1983ht",  // 11: conflict
+            "  6  12   0.240  60.000   0.093  1.0  0.1 Barreau:1983ht # comment",  // 12: good, trailing comment
+            "  2   3  5.7660   18.00    2.3101   6.790e+01  3.0e-01  4.0e-01 Fomin:2010ei"  // 13: 9 columns
         ])
         #expect(r.points.count == 3)
         #expect(r.duplicatesWithinFile == 1)

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import XSData
 
 @Suite struct SplitTests {
@@ -8,8 +9,10 @@ import Testing
         for (i, E) in [0.5, 0.7, 1.0, 1.2, 2.0].enumerated() {
             for θ in [30.0, 60.0] {
                 for j in 1...(4 + i) {
-                    points.append(ScatteringPoint(nucleus: Nucleus(Z: 6, A: 12), beamEnergy: E, angleDegrees: θ,
-                                                  energyTransfer: 0.05 * Double(j), crossSection: 1, crossSectionError: 0.1, dataset: "X"))
+                    points.append(
+                        ScatteringPoint(
+                            nucleus: Nucleus(Z: 6, A: 12), beamEnergy: E, angleDegrees: θ,
+                            energyTransfer: 0.05 * Double(j), crossSection: 1, crossSectionError: 0.1, dataset: "X"))
                 }
             }
         }
@@ -83,7 +86,8 @@ import Testing
         #expect(Set(held).count == held.count && Set(held).isSubset(of: Set(pool)))
         #expect(folds.flatMap(\.spectra).count == 5)  // half of the 10 spectra
         let inSpectra = Set(folds.flatMap(\.spectra))
-        #expect(held.filter { !inSpectra.contains(points[$0].spectrum) }.count == min(pool.filter { !inSpectra.contains(points[$0].spectrum) }.count, 34))
+        #expect(
+            held.filter { !inSpectra.contains(points[$0].spectrum) }.count == min(pool.filter { !inSpectra.contains(points[$0].spectrum) }.count, 34))
         // Each fold holds out whole spectra, inside the kinematic box of the pool's other spectra
         // (so never both spectra at E = 0.5 GeV, say: the box would shrink).
         let spectra = folds.flatMap(\.spectra)

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import XSModel
 
 @Suite struct Chi2Tests {

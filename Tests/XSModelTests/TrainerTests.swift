@@ -1,8 +1,9 @@
 import Foundation
 import Testing
-import XSTestSupport
 import XSData
 import XSNN
+import XSTestSupport
+
 @testable import XSModel
 
 /// Tiny runs on two small carbon data sets (Whitney 1974, O'Connell 1987: ~85 points): seconds, not minutes.
@@ -22,7 +23,6 @@ import XSNN
         c.threads = 1
         return c
     }
-
 
     @Test func selectionReportsTheCutAndStoresTheSplit() throws {
         let data = try Self.tinyData()
@@ -54,7 +54,11 @@ import XSNN
         defer { try? FileManager.default.removeItem(at: checkpoint) }
         let first = Trainer(data: data, config: Self.tinyConfig(), command: "test")
         var calls = 0
-        let outcome = try first.run(checkpoint: checkpoint, checkpointEvery: 1000, shouldStop: { calls += 1; return calls == 10 })
+        let outcome = try first.run(
+            checkpoint: checkpoint, checkpointEvery: 1000,
+            shouldStop: {
+                calls += 1; return calls == 10
+            })
         #expect(outcome == .interrupted)
         #expect(first.epoch == 10)
         let resumed = try Trainer(resuming: checkpoint, data: try ScatteringData.bundled())
@@ -71,14 +75,24 @@ import XSNN
         defer { try? FileManager.default.removeItem(at: checkpoint) }
         var calls = 0
         let first = Trainer(data: data, config: Self.tinyConfig(), command: "test")
-        #expect(try first.run(checkpoint: checkpoint, checkpointEvery: 1000, shouldStop: { calls += 1; return calls == 5 }) == .interrupted)
+        #expect(
+            try first.run(
+                checkpoint: checkpoint, checkpointEvery: 1000,
+                shouldStop: {
+                    calls += 1; return calls == 5
+                }) == .interrupted)
         // Resume with a lower rate; stop again.
         let second = try Trainer(resuming: checkpoint, data: try ScatteringData.bundled())
         var lower = second.config
         lower.learningRate = 1e-4
         #expect(try second.reconfigure(lower) == ["learningRate"])
         calls = 0
-        #expect(try second.run(checkpoint: checkpoint, checkpointEvery: 1000, shouldStop: { calls += 1; return calls == 5 }) == .interrupted)
+        #expect(
+            try second.run(
+                checkpoint: checkpoint, checkpointEvery: 1000,
+                shouldStop: {
+                    calls += 1; return calls == 5
+                }) == .interrupted)
         // Resume again without a flag: the run goes on at the new rate, and the model says so.
         let third = try Trainer(resuming: checkpoint, data: try ScatteringData.bundled())
         #expect(third.config.learningRate == 1e-4)

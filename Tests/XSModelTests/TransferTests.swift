@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import XSData
 import XSNN
+
 @testable import XSModel
 
 @Suite struct TransferTests {

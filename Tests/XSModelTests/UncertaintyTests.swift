@@ -3,6 +3,7 @@ import Testing
 import XSCore
 import XSData
 import XSNN
+
 @testable import XSModel
 
 @Suite struct UncertaintyTests {
@@ -118,14 +119,16 @@ import XSNN
         let deviations = spreads.map { 2 * $0 * rng.normal() }
         // Gaussian errors: both rules find it.
         for rule in CalibrationRule.allCases {
-            let fit = try UncertaintyCalibration.fitFactor(deviations: deviations, dataErrors: Array(repeating: 1e-9, count: n), spreads: spreads, rule: rule)
+            let fit = try UncertaintyCalibration.fitFactor(
+                deviations: deviations, dataErrors: Array(repeating: 1e-9, count: n), spreads: spreads, rule: rule)
             #expect(abs(fit.scale - 2) < 0.1)
             #expect(abs(fit.after.oneSigma - 0.683) < 0.02 && abs(fit.after.twoSigma - 0.954) < 0.02)
             #expect(fit.before.oneSigma < 0.45)
         }
         #expect(throws: CalibrationError.self) { try UncertaintyCalibration.fitFactor(deviations: [1], dataErrors: [1], spreads: [1]) }
         #expect(throws: CalibrationError.self) {
-            try UncertaintyCalibration.fitFactor(deviations: Array(repeating: 1, count: 30), dataErrors: Array(repeating: 1, count: 30), spreads: Array(repeating: 0, count: 30))
+            try UncertaintyCalibration.fitFactor(
+                deviations: Array(repeating: 1, count: 30), dataErrors: Array(repeating: 1, count: 30), spreads: Array(repeating: 0, count: 30))
         }
     }
 
@@ -167,7 +170,8 @@ import XSNN
         let deviations = (0..<n).map { ($0 / 50) % 2 == 0 ? 0.5 : 3.0 }
         let errors = Array(repeating: 1.0, count: n), spreads = Array(repeating: 0.1, count: n)
         func key(_ i: Int) -> SpectrumKey { SpectrumKey(nucleus: Nucleus(Z: 6, A: 12), dataset: "D", beamEnergy: 1 + Double(i), angleDegrees: 30) }
-        let clustered = try #require(CoverageInterval.over(spectra: (0..<n).map { key($0 / 50) }, deviations: deviations, dataErrors: errors, spreads: spreads))
+        let clustered = try #require(
+            CoverageInterval.over(spectra: (0..<n).map { key($0 / 50) }, deviations: deviations, dataErrors: errors, spreads: spreads))
         #expect(clustered.spectra == 6)
         // Six spectra: the 1σ coverage (0.5 here) is known only to about ±0.2.
         #expect(clustered.oneSigma[0] <= 0.34 && clustered.oneSigma[1] >= 0.66, "\(clustered)")
@@ -176,7 +180,8 @@ import XSNN
         let independent = try #require(CoverageInterval.over(spectra: (0..<n).map(key), deviations: deviations, dataErrors: errors, spreads: spreads))
         #expect(independent.oneSigma[0] > 0.45 && independent.oneSigma[1] < 0.55, "\(independent)")
         // Reproducible; one spectrum has no interval.
-        #expect(CoverageInterval.over(spectra: (0..<n).map { key($0 / 50) }, deviations: deviations, dataErrors: errors, spreads: spreads) == clustered)
+        #expect(
+            CoverageInterval.over(spectra: (0..<n).map { key($0 / 50) }, deviations: deviations, dataErrors: errors, spreads: spreads) == clustered)
         #expect(CoverageInterval.over(spectra: (0..<n).map { _ in key(0) }, deviations: deviations, dataErrors: errors, spreads: spreads) == nil)
     }
 
@@ -214,24 +219,31 @@ import XSNN
     }
 
     @Test func twoFactorsApplyAtMeasuredSettingsAndElsewhere() throws {
-        let settings = MeasuredSettings(points: [Kinematics(beamEnergy: 0.56, angleDegrees: 36, energyTransfer: 0.1),
-                                                 Kinematics(beamEnergy: 1.5, angleDegrees: 11.95, energyTransfer: 0.3)])
+        let settings = MeasuredSettings(points: [
+            Kinematics(beamEnergy: 0.56, angleDegrees: 36, energyTransfer: 0.1),
+            Kinematics(beamEnergy: 1.5, angleDegrees: 11.95, energyTransfer: 0.3)
+        ])
         #expect(settings.contains(beamEnergy: 0.56, angleDegrees: 36))
         #expect(settings.contains(beamEnergy: 0.5615, angleDegrees: 36.05))  // within 0.5% and 0.1°
         #expect(!settings.contains(beamEnergy: 0.57, angleDegrees: 36))
         #expect(!settings.contains(beamEnergy: 0.56, angleDegrees: 36.2))
         #expect(!settings.contains(beamEnergy: 1.5, angleDegrees: 36))
-        let near = SpreadFactor(scale: 0.5, validationPoints: 30, before: Coverage(oneSigma: 0.9, twoSigma: 1), after: Coverage(oneSigma: 0.7, twoSigma: 0.95))
-        let far = SpreadFactor(scale: 2, validationPoints: 40, before: Coverage(oneSigma: 0.4, twoSigma: 0.7), after: Coverage(oneSigma: 0.68, twoSigma: 0.95))
-        let both = UncertaintyCalibration(atMeasuredSettings: near, elsewhere: far, measuredSettings: settings, validationSplit: .random, rule: .atLeastNominal)
+        let near = SpreadFactor(
+            scale: 0.5, validationPoints: 30, before: Coverage(oneSigma: 0.9, twoSigma: 1), after: Coverage(oneSigma: 0.7, twoSigma: 0.95))
+        let far = SpreadFactor(
+            scale: 2, validationPoints: 40, before: Coverage(oneSigma: 0.4, twoSigma: 0.7), after: Coverage(oneSigma: 0.68, twoSigma: 0.95))
+        let both = UncertaintyCalibration(
+            atMeasuredSettings: near, elsewhere: far, measuredSettings: settings, validationSplit: .random, rule: .atLeastNominal)
         #expect(both.scale(beamEnergy: 1.5, angleDegrees: 11.95) == 0.5 && both.scale(beamEnergy: 1.2, angleDegrees: 11.95) == 2)
         #expect(both.validationPoints == 70)
-        let farOnly = UncertaintyCalibration(atMeasuredSettings: nil, elsewhere: far, measuredSettings: settings, validationSplit: .interiorSpectra, rule: .atLeastNominal)
+        let farOnly = UncertaintyCalibration(
+            atMeasuredSettings: nil, elsewhere: far, measuredSettings: settings, validationSplit: .interiorSpectra, rule: .atLeastNominal)
         #expect(farOnly.scale(beamEnergy: 1.5, angleDegrees: 11.95) == 2)
         // Round trip, and the single-factor layout of the first calibrated files still reads.
         let again = try JSONDecoder().decode(UncertaintyCalibration.self, from: try JSONEncoder().encode(both))
         #expect(again == both)
-        let old = #"{"scale":0.445,"validationPoints":261,"validationSplit":"random","before":{"oneSigma":0.83,"twoSigma":0.97},"after":{"oneSigma":0.69,"twoSigma":0.93},"rule":"closest"}"#
+        let old =
+            #"{"scale":0.445,"validationPoints":261,"validationSplit":"random","before":{"oneSigma":0.83,"twoSigma":0.97},"after":{"oneSigma":0.69,"twoSigma":0.93},"rule":"closest"}"#
         let first = try JSONDecoder().decode(UncertaintyCalibration.self, from: Data(old.utf8))
         #expect(first.scale(beamEnergy: 3, angleDegrees: 20) == 0.445 && first.validationPoints == 261)
     }
@@ -245,7 +257,9 @@ import XSNN
         let data = try selection.apply(to: try ScatteringData.bundled())
         #expect(data.split.test == plain.split.test)
         let trainSettings = MeasuredSettings(points: data.split.train.map { data.points[$0].kinematics })
-        let away = data.split.validation.filter { !trainSettings.contains(beamEnergy: data.points[$0].beamEnergy, angleDegrees: data.points[$0].angleDegrees) }
+        let away = data.split.validation.filter {
+            !trainSettings.contains(beamEnergy: data.points[$0].beamEnergy, angleDegrees: data.points[$0].angleDegrees)
+        }
         #expect(!away.isEmpty)
         #expect(away.count < data.split.validation.count)  // the random validation points sit at measured settings
         #expect(Set(data.split.train).isDisjoint(with: data.split.validation))
@@ -254,7 +268,8 @@ import XSNN
 
     @Test func crossFittingCalibratesOnOutOfFoldPredictionsOfTheWholeTrainingPart() throws {
         // Barreau's and Sealock's many spectra leave interior ones for the spectrum folds.
-        let data = try DataSelection(nucleus: "C12", datasets: ["Barreau:1983ht", "Sealock:1989nx"], splitSeed: 1).apply(to: try ScatteringData.bundled())
+        let data = try DataSelection(nucleus: "C12", datasets: ["Barreau:1983ht", "Sealock:1989nx"], splitSeed: 1).apply(
+            to: try ScatteringData.bundled())
         var config = TrainerTests.tinyConfig(epochs: 4)
         config.dropout = 0.1
         let trainer = Trainer(data: data, config: config, command: "test")
@@ -262,12 +277,14 @@ import XSNN
         let model = trainer.finishedModel(machine: "", version: "")
         var reported: [Int] = []
         // The folds of the model's own split seed (1 + 3), those `train --calibration-folds 3` draws.
-        let fit = try UncertaintyCalibration.fit(model: model, data: data, method: .crossFitting(folds: 3), progress: { event in
-            if case let .foldDone(done, total) = event {
-                #expect(total == 3)
-                reported.append(done)
-            }
-        })
+        let fit = try UncertaintyCalibration.fit(
+            model: model, data: data, method: .crossFitting(folds: 3),
+            progress: { event in
+                if case let .foldDone(done, total) = event {
+                    #expect(total == 3)
+                    reported.append(done)
+                }
+            })
         let (calibration, outOfFold) = (fit.calibration, fit.outOfFold)
         #expect(reported == [1, 2, 3])
         #expect(calibration.crossFittingFolds == 3)

@@ -1,5 +1,6 @@
 import Testing
 import XSCore
+
 @testable import XSNN
 
 /// Finite-difference gradient checks. The loss is L = Σ_ij y_ij R_ij with a fixed random R, so
@@ -77,11 +78,13 @@ struct GradientChecker {
 @Suite struct GradientCheckTests {
     @Test(arguments: [ActivationKind.tanh, .silu, .sigmoid, .identity])
     func smallNetworkInTraining(activation: ActivationKind) {
-        let spec = NetworkSpec(inputFeatures: 5, blocks: [
-            BlockSpec(width: 7, batchNorm: true, activation: activation),
-            BlockSpec(width: 6, batchNorm: false, activation: activation),
-            BlockSpec(width: 4, batchNorm: true, activation: activation),
-        ], outputFeatures: 2)
+        let spec = NetworkSpec(
+            inputFeatures: 5,
+            blocks: [
+                BlockSpec(width: 7, batchNorm: true, activation: activation),
+                BlockSpec(width: 6, batchNorm: false, activation: activation),
+                BlockSpec(width: 4, batchNorm: true, activation: activation)
+            ], outputFeatures: 2)
         var checker = GradientChecker()
         let failures = checker.check(Network(spec: spec, seed: 5), batch: 9, mode: .training)
         #expect(failures.isEmpty, "\(failures.prefix(5))")
@@ -111,8 +114,12 @@ struct GradientChecker {
         // The reference block (Dense → BatchNorm → ReLU) at small scale. A few of the sampled
         // parameters may sit within h of a kink; those show as isolated mismatches, so the
         // check allows at most 2 of the ~150 sampled gradients to differ.
-        let spec = NetworkSpec(inputFeatures: 5, blocks: [BlockSpec(width: 6, batchNorm: true, activation: .relu),
-                                                          BlockSpec(width: 6, batchNorm: true, activation: .relu)])
+        let spec = NetworkSpec(
+            inputFeatures: 5,
+            blocks: [
+                BlockSpec(width: 6, batchNorm: true, activation: .relu),
+                BlockSpec(width: 6, batchNorm: true, activation: .relu)
+            ])
         var checker = GradientChecker()
         let failures = checker.check(Network(spec: spec, seed: 21), batch: 8, mode: .training)
         #expect(failures.count <= 2, "\(failures)")

@@ -2,6 +2,7 @@ import CXSKernels
 import Foundation
 import Testing
 import XSCore
+
 @testable import XSNN
 
 @Suite struct LayerSemanticsTests {
@@ -128,8 +129,9 @@ import XSCore
             expected[i] = expected[i] - (step * em[i] / (ev[i].squareRoot() * isc2 + eps) + dd * expected[i])
         }
         g.withUnsafeBufferPointer { gp in
-            Elementwise.adamUpdate(theta: &theta, gradient: gp.baseAddress!, m: &m, v: &v, range: 0..<n, beta1: b1, beta2: b2, epsilon: eps,
-                                   stepSize: step, inverseSqrtCorrection2: isc2, l2: l2, decoupledDecay: dd)
+            Elementwise.adamUpdate(
+                theta: &theta, gradient: gp.baseAddress!, m: &m, v: &v, range: 0..<n, beta1: b1, beta2: b2, epsilon: eps,
+                stepSize: step, inverseSqrtCorrection2: isc2, l2: l2, decoupledDecay: dd)
         }
         #expect(theta == expected && m == em && v == ev)
         var y = [Float](repeating: 1, count: n), dx = [Float](repeating: 1, count: n)
@@ -145,8 +147,10 @@ import XSCore
         var rng = SeededGenerator(seed: 12)
         var x: [Float] = (0..<200_000).map { _ in Float(rng.normal() * 8) }
         x += (0..<50_000).map { _ in Float.random(in: -120...120, using: &rng) }
-        x += [0, -0.0, 1e-30, -1e-30, .leastNonzeroMagnitude, -.leastNonzeroMagnitude, 88, -88, 103.97, -103.97, 104, -104,
-              -0x1.9fe368p6, -0x1.9fe366p6, 0x1.62e42ep6, .infinity, -.infinity, .greatestFiniteMagnitude, -.greatestFiniteMagnitude]
+        x += [
+            0, -0.0, 1e-30, -1e-30, .leastNonzeroMagnitude, -.leastNonzeroMagnitude, 88, -88, 103.97, -103.97, 104, -104,
+            -0x1.9fe368p6, -0x1.9fe366p6, 0x1.62e42ep6, .infinity, -.infinity, .greatestFiniteMagnitude, -.greatestFiniteMagnitude
+        ]
         func sigmoid(_ v: Float) -> Float { v >= 0 ? 1 / (1 + Foundation.exp(-v)) : Foundation.exp(v) / (1 + Foundation.exp(v)) }
         let n = x.count
         var y = [Float](repeating: 0, count: n), s = [Float](repeating: 0, count: n), dx = [Float](repeating: 0, count: n)
@@ -198,7 +202,8 @@ import XSCore
     }
 
     @Test func freezingIsAVisibleQuery() {
-        let net = Network(spec: NetworkSpec(inputFeatures: 3, blocks: Array(repeating: BlockSpec(width: 4, batchNorm: true, activation: .relu), count: 4)), seed: 1)
+        let net = Network(
+            spec: NetworkSpec(inputFeatures: 3, blocks: Array(repeating: BlockSpec(width: 4, batchNorm: true, activation: .relu), count: 4)), seed: 1)
         let all = net.trainableParameterCount
         net.trainOnlyLastBlocks(2)
         let names = net.trainableViews.map(\.name)
@@ -237,7 +242,9 @@ import XSCore
     /// A point's Float64 prediction is the same alone, in any position of a batch, and through the
     /// one-point path: each output is summed in one fixed order (`xs_affine_f64`).
     @Test func aPointPredictsTheSameAloneAndAnywhereInABatch() {
-        let net = Network(spec: NetworkSpec(inputFeatures: 5, blocks: Array(repeating: BlockSpec(width: 37, batchNorm: false, activation: .silu), count: 3)), seed: 7)
+        let net = Network(
+            spec: NetworkSpec(inputFeatures: 5, blocks: Array(repeating: BlockSpec(width: 37, batchNorm: false, activation: .silu), count: 3)),
+            seed: 7)
         let inference = InferenceNetwork(net)
         var rng = SeededGenerator(seed: 3)
         let rows = 11

@@ -1,14 +1,20 @@
 import Foundation
 import Testing
 import XSCore
+
 @testable import XSNN
 
 struct TestMetadata: Codable, Equatable { var note: String; var seed: Int }
 
 @Suite struct ModelFileTests {
     func trainedLookingNetwork() -> Network {
-        let net = Network(spec: NetworkSpec(inputFeatures: 5, blocks: [BlockSpec(width: 8, batchNorm: true, activation: .relu),
-                                                                       BlockSpec(width: 8, batchNorm: true, activation: .silu, dropout: 0.1)]), seed: 9)
+        let net = Network(
+            spec: NetworkSpec(
+                inputFeatures: 5,
+                blocks: [
+                    BlockSpec(width: 8, batchNorm: true, activation: .relu),
+                    BlockSpec(width: 8, batchNorm: true, activation: .silu, dropout: 0.1)
+                ]), seed: 9)
         net.reserve(batchCapacity: 16)
         let x = net.inputMatrix(rows: 16)
         for i in 0..<x.count { x.data[i] = Float(i % 7) * 0.3 - 1 }

@@ -1,9 +1,11 @@
 import Foundation
-#if canImport(FoundationXML)
-import FoundationXML
-#endif
 import Testing
+
 @testable import XSPlot
+
+#if canImport(FoundationXML)
+    import FoundationXML
+#endif
 
 /// Counts elements of the SVG by class, and collects tick labels, with a real XML parser.
 final class SVGInspector: NSObject, XMLParserDelegate {
@@ -20,7 +22,8 @@ final class SVGInspector: NSObject, XMLParserDelegate {
         return inspector
     }
 
-    func parser(_ parser: XMLParser, didStartElement name: String, namespaceURI: String?, qualifiedName: String?, attributes: [String: String] = [:]) {
+    func parser(_ parser: XMLParser, didStartElement name: String, namespaceURI: String?, qualifiedName: String?, attributes: [String: String] = [:])
+    {
         if let c = attributes["class"] { classes[c, default: 0] += 1 }
         inTick = attributes["class"] == "xtick" || attributes["class"] == "ytick"
         text = ""
@@ -43,11 +46,13 @@ final class SVGInspector: NSObject, XMLParserDelegate {
 
     func sample(logY: Bool = false) -> Figure {
         let x = (1...20).map { Double($0) * 0.02 }
-        let panel = Panel(title: "12C, E = 0.56 GeV, θ = 36°", xLabel: "ω (GeV)", yLabel: "σ", logY: logY, series: [
-            .points(label: "data", x: x, y: x.map { 100 * $0 + 1 }, error: x.map { _ in 2 }, color: .black, hollow: false),
-            .band(label: "band", x: x, lower: x.map { 95 * $0 + 1 }, upper: x.map { 105 * $0 + 1 }, color: .blue),
-            .line(label: "model", x: x, y: x.map { 100 * $0 + 1 }, color: .blue, dashed: false),
-        ])
+        let panel = Panel(
+            title: "12C, E = 0.56 GeV, θ = 36°", xLabel: "ω (GeV)", yLabel: "σ", logY: logY,
+            series: [
+                .points(label: "data", x: x, y: x.map { 100 * $0 + 1 }, error: x.map { _ in 2 }, color: .black, hollow: false),
+                .band(label: "band", x: x, lower: x.map { 95 * $0 + 1 }, upper: x.map { 105 * $0 + 1 }, color: .blue),
+                .line(label: "model", x: x, y: x.map { 100 * $0 + 1 }, color: .blue, dashed: false)
+            ])
         return Figure(panels: [panel, panel, panel], columns: 2)
     }
 
@@ -73,7 +78,9 @@ final class SVGInspector: NSObject, XMLParserDelegate {
     }
 
     @Test func textIsEscaped() throws {
-        let p = Panel(title: "a < b & c", xLabel: "x", yLabel: "y", series: [.line(label: "O'Connell <1987>", x: [0, 1], y: [1, 2], color: .black, dashed: false)])
+        let p = Panel(
+            title: "a < b & c", xLabel: "x", yLabel: "y",
+            series: [.line(label: "O'Connell <1987>", x: [0, 1], y: [1, 2], color: .black, dashed: false)])
         _ = try SVGInspector.inspect(try Figure(panels: [p]).svg())
     }
 }

@@ -1,8 +1,8 @@
 import Foundation
 import Testing
-import XSTestSupport
 import XSData
 import XSModel
+import XSTestSupport
 
 /// The built `xsnet` binary, next to the test bundle.
 let binary = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("xsnet")
@@ -38,7 +38,6 @@ func runTool(_ program: String, _ arguments: [String], in folder: URL? = nil) th
     return RunResult(status: process.terminationStatus, stdout: String(decoding: o, as: UTF8.self), stderr: String(decoding: e, as: UTF8.self))
 }
 
-
 @Suite struct CommandLineTests {
     @Test func binaryIsBuilt() {
         #expect(FileManager.default.isExecutableFile(atPath: binary.path), "expected the xsnet binary at \(binary.path)")
@@ -47,13 +46,17 @@ func runTool(_ program: String, _ arguments: [String], in folder: URL? = nil) th
     @Test func helpParagraphsWrapOnlyWhereTheWidthForcesThem() throws {
         // Greedy wrapping to lines under 80 columns: a prose line is broken only when the next word would
         // not fit. A break anywhere else is a hard break in the source, mid-sentence.
-        for command in ["train", "evaluate", "predict", "calibrate", "ensemble", "finetune", "transfer-study", "card", "report", "bench", "data", "plot"] {
+        for command in [
+            "train", "evaluate", "predict", "calibrate", "ensemble", "finetune", "transfer-study", "card", "report", "bench", "data", "plot"
+        ] {
             let r = try xsnet([command, "--help"])
             #expect(r.status == 0, "\(command): \(r.stderr)")
             let text = r.stdout.components(separatedBy: "USAGE:")[0]
             let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
-            for (line, next) in zip(lines, lines.dropFirst()) where !line.isEmpty && !line.hasPrefix(" ") && !next.isEmpty && !next.hasPrefix(" ")
-                && !next.hasPrefix("- ") && !line.hasSuffix(":") {
+            for (line, next) in zip(lines, lines.dropFirst())
+            where !line.isEmpty && !line.hasPrefix(" ") && !next.isEmpty && !next.hasPrefix(" ")
+                && !next.hasPrefix("- ") && !line.hasSuffix(":")
+            {
                 let nextWord = next.split(separator: " ").first.map(String.init) ?? ""
                 #expect(line.count + 1 + nextWord.count >= 80, "\(command) --help breaks early: \"\(line)\" / \"\(next)\"")
             }
@@ -81,7 +84,8 @@ func runTool(_ program: String, _ arguments: [String], in folder: URL? = nil) th
         let folder = try temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
         let file = folder.appendingPathComponent("mine.csv")
-        try (PointsCSV.header + "\nC12,6,12,0.56,36.0,0.1,1200.0,30.0,K\nC12,6,12,0.56,36.0,abc,1.0,1.0,K\n").write(to: file, atomically: true, encoding: .utf8)
+        try (PointsCSV.header + "\nC12,6,12,0.56,36.0,0.1,1200.0,30.0,K\nC12,6,12,0.56,36.0,abc,1.0,1.0,K\n").write(
+            to: file, atomically: true, encoding: .utf8)
         let r = try xsnet(["data", "summary", "--data", file.path])
         #expect(r.status != 0)
         #expect(r.stderr.contains("mine.csv:3: omega_GeV is not a number"))
@@ -91,8 +95,10 @@ func runTool(_ program: String, _ arguments: [String], in folder: URL? = nil) th
         let folder = try temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
         let model = folder.appendingPathComponent("tiny.xsnet").path
-        let train = try xsnet(["train", "--nucleus", "C12", "--datasets", "Whitney:1974hr,O'Connell:1987ag", "--depth", "2", "--width", "8",
-                               "--epochs", "12", "--evaluate-every", "4", "--threads", "1", "--out", model])
+        let train = try xsnet([
+            "train", "--nucleus", "C12", "--datasets", "Whitney:1974hr,O'Connell:1987ag", "--depth", "2", "--width", "8",
+            "--epochs", "12", "--evaluate-every", "4", "--threads", "1", "--out", model
+        ])
         #expect(train.status == 0, "\(train.stderr)")
         #expect(train.stderr.contains("O'Connell:1987ag 2"))  // the ω cut is reported per data set
         #expect(train.stderr.contains("left"))  // progress with time left
@@ -109,14 +115,18 @@ func runTool(_ program: String, _ arguments: [String], in folder: URL? = nil) th
         let predict = try xsnet(["predict", "--model", model, "--energy", "0.5", "--angle", "60", "--omega", "0.05:0.25:0.05", "--format", "csv"])
         #expect(predict.status == 0, "\(predict.stderr)")
         #expect(predict.stdout.split(separator: "\n").count == 6)  // header + 5 points
-        let perCos = try xsnet(["predict", "--model", model, "--energy", "0.5", "--angle", "60", "--omega", "0.1", "--form", "dcostheta", "--format", "json"])
+        let perCos = try xsnet([
+            "predict", "--model", model, "--energy", "0.5", "--angle", "60", "--omega", "0.1", "--form", "dcostheta", "--format", "json"
+        ])
         let perOmega = try xsnet(["predict", "--model", model, "--energy", "0.5", "--angle", "60", "--omega", "0.1", "--format", "json"])
         let a = (try JSONSerialization.jsonObject(with: Data(perCos.stdout.utf8)) as! [[String: Any]])[0]["sigma"] as! Double
         let b = (try JSONSerialization.jsonObject(with: Data(perOmega.stdout.utf8)) as! [[String: Any]])[0]["sigma"] as! Double
         #expect(abs(a / b - 2 * Double.pi) < 1e-9)
 
-        for bad in [["--energy", "0.5", "--angle", "60", "--omega", "0.6"], ["--energy=-1", "--angle", "60", "--omega", "0.1"],
-                    ["--energy", "0.5", "--angle", "180", "--omega", "0.1"], ["--energy", "nan", "--angle", "60", "--omega", "0.1"]] {
+        for bad in [
+            ["--energy", "0.5", "--angle", "60", "--omega", "0.6"], ["--energy=-1", "--angle", "60", "--omega", "0.1"],
+            ["--energy", "0.5", "--angle", "180", "--omega", "0.1"], ["--energy", "nan", "--angle", "60", "--omega", "0.1"]
+        ] {
             let r = try xsnet(["predict", "--model", model] + bad)
             #expect(r.status != 0 && r.stderr.contains("unphysical"), "\(bad): \(r.stderr)")
         }
@@ -130,9 +140,11 @@ func runTool(_ program: String, _ arguments: [String], in folder: URL? = nil) th
         var replicas: [String] = []
         for i in 0..<2 {
             let path = folder.appendingPathComponent("r\(i).xsnet").path
-            let r = try xsnet(["train", "--nucleus", "C12", "--datasets", "Whitney:1974hr,Sealock:1989nx", "--depth", "2", "--width", "8",
-                               "--epochs", "6", "--evaluate-every", "2", "--threads", "1", "--replica", "\(i)", "--of", "2",
-                               "--validation-fraction", "0.2", "--out", path])
+            let r = try xsnet([
+                "train", "--nucleus", "C12", "--datasets", "Whitney:1974hr,Sealock:1989nx", "--depth", "2", "--width", "8",
+                "--epochs", "6", "--evaluate-every", "2", "--threads", "1", "--replica", "\(i)", "--of", "2",
+                "--validation-fraction", "0.2", "--out", path
+            ])
             #expect(r.status == 0, "\(r.stderr)")
             #expect(r.stderr.contains("validation"))
             replicas.append(path)
@@ -146,7 +158,9 @@ func runTool(_ program: String, _ arguments: [String], in folder: URL? = nil) th
         #expect(calibrated.stdout.contains("coverage had other spectra been measured: 1σ"), "\(calibrated.stdout)")
         let json = try xsnet(["evaluate", "--model", ensemble, "--split", "validation", "--format", "json"]).stdout
         #expect(json.contains("\"coverage_1sigma_interval\"") && json.contains("\"coverage_spectra\""), "\(json)")
-        let raw = try xsnet(["evaluate", "--model", ensemble, "--split", "validation", "--uncalibrated", "--points-out", folder.appendingPathComponent("p.csv").path])
+        let raw = try xsnet([
+            "evaluate", "--model", ensemble, "--split", "validation", "--uncalibrated", "--points-out", folder.appendingPathComponent("p.csv").path
+        ])
         #expect(raw.stdout.contains("uncalibrated"))
         let rows = try String(contentsOfFile: folder.appendingPathComponent("p.csv").path, encoding: .utf8).split(separator: "\n")
         #expect(rows.first?.hasPrefix("dataset,E_GeV,theta_deg,omega_GeV,sigma,sigma_error,mean,sigma_model") == true)
@@ -162,11 +176,15 @@ func runTool(_ program: String, _ arguments: [String], in folder: URL? = nil) th
         let built = try xsnet(["ensemble", "build", "--calibration-rule", "closest", "--out", builtClosest] + replicas)
         #expect(built.status == 0, "\(built.stderr)")
         #expect(try xsnet(["card", "--model", builtClosest]).stdout.contains("rule: c minimizes"))
-        let factors = { (path: String) throws -> String in try xsnet(["evaluate", "--model", path]).stdout.split(separator: "\n").first { $0.contains("spread ×") }.map(String.init) ?? "" }
+        let factors = { (path: String) throws -> String in
+            try xsnet(["evaluate", "--model", path]).stdout.split(separator: "\n").first { $0.contains("spread ×") }.map(String.init) ?? ""
+        }
         #expect(try factors(builtClosest) == factors(closest) && !(try factors(closest)).isEmpty)
         #expect(try xsnet(["card", "--model", ensemble]).stdout.contains("rule: c is the smallest factor"))
         let unknown = try xsnet(["calibrate", "--model", ensemble, "--rule", "widest"])
-        #expect(unknown.status != 0 && unknown.stderr.contains("'widest'") && unknown.stderr.contains("at-least-nominal") && unknown.stderr.contains("closest"), "\(unknown.stderr)")
+        #expect(
+            unknown.status != 0 && unknown.stderr.contains("'widest'") && unknown.stderr.contains("at-least-nominal")
+                && unknown.stderr.contains("closest"), "\(unknown.stderr)")
         let single = try xsnet(["calibrate", "--model", replicas[0]])
         #expect(single.status != 0 && single.stderr.contains("no spread"), "\(single.stderr)")
         let noValidation = try xsnet(["evaluate", "--model", PlotCommandTests.model, "--split", "validation"])
@@ -204,12 +222,16 @@ func runTool(_ program: String, _ arguments: [String], in folder: URL? = nil) th
     @Test func crossFittedCalibrationOfAnMCDropoutModel() throws {
         let folder = try temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
-        let tiny = ["--nucleus", "C12", "--datasets", "Barreau:1983ht,Sealock:1989nx", "--depth", "2", "--width", "8", "--epochs", "4",
-                    "--evaluate-every", "2", "--threads", "1", "--dropout", "0.1"]
+        let tiny = [
+            "--nucleus", "C12", "--datasets", "Barreau:1983ht,Sealock:1989nx", "--depth", "2", "--width", "8", "--epochs", "4",
+            "--evaluate-every", "2", "--threads", "1", "--dropout", "0.1"
+        ]
         let a = folder.appendingPathComponent("a.xsnet").path, b = folder.appendingPathComponent("b.xsnet").path
         let trained = try xsnet(["train"] + tiny + ["--calibration-folds", "2", "--out", a])
         #expect(trained.status == 0, "\(trained.stderr)")
-        #expect(trained.stderr.contains("2 folds hold out") && trained.stderr.contains("cross-fitting fold 2/2 done") && trained.stderr.contains("out-of-fold points"), "\(trained.stderr)")
+        #expect(
+            trained.stderr.contains("2 folds hold out") && trained.stderr.contains("cross-fitting fold 2/2 done")
+                && trained.stderr.contains("out-of-fold points"), "\(trained.stderr)")
         // Training first and calibrating afterwards draws the same folds and gives the same factors.
         #expect(try xsnet(["train"] + tiny + ["--quiet", "--out", b]).status == 0)
         let oof = folder.appendingPathComponent("oof.csv").path
@@ -257,7 +279,9 @@ func toolExists(_ name: String) -> Bool {
         // The band between spectra is the wider one (× 2.155 against × 0.570 of the spread).
         #expect(Double(rows[2][5])! / Double(rows[2][4])! > 2 * Double(rows[1][5])! / Double(rows[1][4])!)
         // A single network has no calibration: the column is empty, the JSON key left out.
-        let single = try xsnet(["predict", "--model", PlotCommandTests.model, "--energy", "0.5", "--angle", "60", "--omega", "0.1", "--format", "json"])
+        let single = try xsnet([
+            "predict", "--model", PlotCommandTests.model, "--energy", "0.5", "--angle", "60", "--omega", "0.1", "--format", "json"
+        ])
         #expect(single.status == 0 && !single.stdout.contains("at_measured_setting"), "\(single.stdout)")
     }
 }
@@ -268,8 +292,10 @@ func toolExists(_ name: String) -> Bool {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("xsnet-plot-\(UUID().uuidString)")
         try? FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         let path = folder.appendingPathComponent("tiny.xsnet").path
-        _ = try? xsnet(["train", "--nucleus", "C12", "--datasets", "Whitney:1974hr,Sealock:1989nx", "--depth", "2", "--width", "8",
-                        "--epochs", "6", "--evaluate-every", "2", "--threads", "1", "--quiet", "--out", path])
+        _ = try? xsnet([
+            "train", "--nucleus", "C12", "--datasets", "Whitney:1974hr,Sealock:1989nx", "--depth", "2", "--width", "8",
+            "--epochs", "6", "--evaluate-every", "2", "--threads", "1", "--quiet", "--out", path
+        ])
         return path
     }()
 
@@ -277,7 +303,9 @@ func toolExists(_ name: String) -> Bool {
         let folder = try temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
         let svg = folder.appendingPathComponent("s.svg").path
-        let r = try xsnet(["plot", "spectrum", "--model", Self.model, "--energy", "0.5", "--angle", "60", "--out", svg, "--compare", Self.model, "--divide-by-lambda"])
+        let r = try xsnet([
+            "plot", "spectrum", "--model", Self.model, "--energy", "0.5", "--angle", "60", "--out", svg, "--compare", Self.model, "--divide-by-lambda"
+        ])
         #expect(r.status == 0, "\(r.stderr)")
         let text = try String(contentsOfFile: svg, encoding: .utf8)
         #expect(text.components(separatedBy: "class=\"data\"").count - 1 == 35)  // Whitney's 35 points at 0.5 GeV, 60°
@@ -303,7 +331,10 @@ func toolExists(_ name: String) -> Bool {
         let html = try String(contentsOfFile: folder.appendingPathComponent("report/index.html").path, encoding: .utf8)
         #expect(html.components(separatedBy: "<svg").count - 1 == 4)  // two spectra, a data-set grid, the training curves
         #expect(html.contains("<table>") && html.contains("tiny.xsnet"))
-        #expect(!html.contains("http://") || html.components(separatedBy: "http://").count - 1 == html.components(separatedBy: "xmlns=\"http://www.w3.org/2000/svg\"").count - 1)
+        #expect(
+            !html.contains("http://")
+                || html.components(separatedBy: "http://").count - 1 == html.components(separatedBy: "xmlns=\"http://www.w3.org/2000/svg\"").count - 1
+        )
         let empty = try xsnet(["report", "--models", folder.appendingPathComponent("report").path, "--out", folder.path])
         #expect(empty.status != 0 && empty.stderr.contains("no *.xsnet files"))
     }
@@ -318,7 +349,12 @@ func toolExists(_ name: String) -> Bool {
         let data = try DataSelection(nucleus: "C12", datasets: ["Whitney:1974hr"]).apply(to: try ScatteringData.bundled())
         var epochs = 0
         let first = Trainer(data: data, config: config, command: "test")
-        #expect(try first.run(checkpoint: URL(fileURLWithPath: model + ".checkpoint"), shouldStop: { epochs += 1; return epochs == 4 }) == .interrupted)
+        #expect(
+            try first.run(
+                checkpoint: URL(fileURLWithPath: model + ".checkpoint"),
+                shouldStop: {
+                    epochs += 1; return epochs == 4
+                }) == .interrupted)
         let refused = try xsnet(["train", "--resume", "--out", model, "--width", "64"])
         #expect(refused.status == 64 && refused.stderr.contains("leave out --width"), "\(refused.stderr)")
         let resumed = try xsnet(["train", "--resume", "--out", model, "--learning-rate", "0.0001"])
@@ -342,7 +378,10 @@ func toolExists(_ name: String) -> Bool {
         #expect(!FileManager.default.fileExists(atPath: out))
     }
 
-    @Test(.enabled(if: toolExists("rsvg-convert") && toolExists("pngtopnm"), "skipped: rsvg-convert (librsvg2-bin) and pngtopnm (netpbm) are not installed; .ci/run installs them"))
+    @Test(
+        .enabled(
+            if: toolExists("rsvg-convert") && toolExists("pngtopnm"),
+            "skipped: rsvg-convert (librsvg2-bin) and pngtopnm (netpbm) are not installed; .ci/run installs them"))
     func renderedFigureIsNotBlank() throws {
         let folder = try temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
@@ -389,10 +428,14 @@ func toolExists(_ name: String) -> Bool {
         let folder = try temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
         let exe = folder.appendingPathComponent("xsnet_example").path
-        let compile = try runTool("c++", ["-std=c++17", "-Wall", "-Werror", "-I", repositoryRoot.appendingPathComponent("include").path,
-                                          repositoryRoot.appendingPathComponent("examples/cpp/xsnet_example.cpp").path,
-                                          "-L", Self.library.deletingLastPathComponent().path, "-lXSNetC",
-                                          "-Wl,-rpath,\(Self.library.deletingLastPathComponent().path)", "-o", exe])
+        let compile = try runTool(
+            "c++",
+            [
+                "-std=c++17", "-Wall", "-Werror", "-I", repositoryRoot.appendingPathComponent("include").path,
+                repositoryRoot.appendingPathComponent("examples/cpp/xsnet_example.cpp").path,
+                "-L", Self.library.deletingLastPathComponent().path, "-lXSNetC",
+                "-Wl,-rpath,\(Self.library.deletingLastPathComponent().path)", "-o", exe
+            ])
         #expect(compile.status == 0, "the C++ example does not compile: \(compile.stderr)")
         let model = PlotCommandTests.model
         let run = try runTool(exe, [model, "0.5", "60", "0.05", "0.1", "0.2"])

@@ -1,8 +1,10 @@
 import Foundation
 import Testing
+import XSCore
 import XSData
 import XSModel
 import XSNN
+
 @testable import XSONNX
 
 let onnxHelper = repositoryRoot.appendingPathComponent("Tests/Support/onnx_eval.py").path
@@ -22,7 +24,8 @@ let onnxRuntimeAvailable: Bool = {
     /// logits lie around −20, where a float32 Sigmoid node would return 0.
     static func models() throws -> [CrossSectionModel] {
         let shipped = try CrossSectionModel.load(repositoryRoot.appendingPathComponent("Models/C12.xsnet"))
-        let data = try DataSelection(nucleus: "C12", datasets: ["Barreau:1983ht", "Sealock:1989nx"], splitSeed: 1).apply(to: try ScatteringData.bundled())
+        let data = try DataSelection(nucleus: "C12", datasets: ["Barreau:1983ht", "Sealock:1989nx"], splitSeed: 1).apply(
+            to: try ScatteringData.bundled())
         var paper = TrainingConfig.paper
         paper.depth = 3; paper.width = 16; paper.epochs = 20; paper.evaluateEvery = 10; paper.threads = 1; paper.batchSize = 64
         let t = Trainer(data: data, config: paper, command: "test")
@@ -85,7 +88,10 @@ let onnxRuntimeAvailable: Bool = {
         return result
     }
 
-    @Test(.enabled(if: onnxRuntimeAvailable, "skipped: python3 with onnxruntime, onnx and numpy is not installed (pip install onnxruntime onnx); .ci/run installs them"))
+    @Test(
+        .enabled(
+            if: onnxRuntimeAvailable,
+            "skipped: python3 with onnxruntime, onnx and numpy is not installed (pip install onnxruntime onnx); .ci/run installs them"))
     func exportAgreesWithOnnxRuntimeAndImportsBack() throws {
         for (index, model) in try Self.models().enumerated() {
             let folder = FileManager.default.temporaryDirectory.appendingPathComponent("xsnet-onnx-\(UUID().uuidString)")
@@ -128,8 +134,10 @@ let onnxRuntimeAvailable: Bool = {
         repositoryRoot.deletingLastPathComponent().appendingPathComponent("shared/peers/nuwro-model-c/\($0)")
     }
 
-    @Test(.enabled(if: onnxRuntimeAvailable && FileManager.default.fileExists(atPath: nuwroNetworks[0].path),
-                   "skipped: needs onnxruntime and ../shared/peers/nuwro-model-c (the seed authors' NuWro networks)"))
+    @Test(
+        .enabled(
+            if: onnxRuntimeAvailable && FileManager.default.fileExists(atPath: nuwroNetworks[0].path),
+            "skipped: needs onnxruntime and ../shared/peers/nuwro-model-c (the seed authors' NuWro networks)"))
     func nuwroNetworksImportExactly() throws {
         let carbon = try ScatteringData.bundled().filtered(nucleus: Nucleus(Z: 6, A: 12)).points
         let points = stride(from: 0, to: carbon.count, by: 97).map { carbon[$0].kinematics }
@@ -142,9 +150,15 @@ let onnxRuntimeAvailable: Bool = {
             // σ/S ~ 1e-7, it is off by half its value from the exact function); xsnet computes in
             // float64. So: 1e-5 relative, or 1e-7 absolute in σ/S where onnxruntime cannot do better.
             var worst = 0.0
-            for (i, (a, b)) in zip(ours, result.values).enumerated() { worst = max(worst, abs(a / points[i].crossSectionScale - b) / (1e-5 * b + 1e-7)) }
-            #expect(result.values.count == points.count && worst <= 1, "\(url.lastPathComponent): difference from onnxruntime \(worst) × (1e-5 relative + 1e-7)")
-            print("NuWro network \(url.lastPathComponent): imported; largest difference from onnxruntime \(worst) × (1e-5·σ/S + 1e-7) over \(points.count) points")
+            for (i, (a, b)) in zip(ours, result.values).enumerated() {
+                worst = max(worst, abs(a / points[i].crossSectionScale - b) / (1e-5 * b + 1e-7))
+            }
+            #expect(
+                result.values.count == points.count && worst <= 1,
+                "\(url.lastPathComponent): difference from onnxruntime \(worst) × (1e-5 relative + 1e-7)")
+            print(
+                "NuWro network \(url.lastPathComponent): imported; largest difference from onnxruntime \(worst) × (1e-5·σ/S + 1e-7) over \(points.count) points"
+            )
         }
     }
 
@@ -178,8 +192,12 @@ let onnxRuntimeAvailable: Bool = {
         }
         let gemm = try ONNXExport.model(model, member: 0, batch: nil).graph.node.first { $0.opType == "Gemm" }!
         let weight = gemm.input[1]
-        #expect(try refusal { p in p.graph.initializer[p.graph.initializer.firstIndex { $0.name == weight }!].doubleData.removeLast(6) }.contains("`\(weight)` holds"))
-        #expect(try refusal { p in p.graph.initializer[p.graph.initializer.firstIndex { $0.name == weight }!].doubleData[0] = .infinity }.contains("not finite"))
+        #expect(
+            try refusal { p in p.graph.initializer[p.graph.initializer.firstIndex { $0.name == weight }!].doubleData.removeLast(6) }.contains(
+                "`\(weight)` holds"))
+        #expect(
+            try refusal { p in p.graph.initializer[p.graph.initializer.firstIndex { $0.name == weight }!].doubleData[0] = .infinity }.contains(
+                "not finite"))
         let relu = try refusal { p in p.graph.node[p.graph.node.firstIndex { $0.opType == "Relu" }!].opType = "LeakyRelu" }
         #expect(relu.contains("LeakyRelu") && relu.contains("Relu_"), "\(relu)")
         // A per-column Mul after a dense layer with no Add after it is no known pattern.
@@ -197,9 +215,12 @@ let onnxRuntimeAvailable: Bool = {
         let keys = Dictionary(uniqueKeysWithValues: plain.metadataProps.map { ($0.key, $0.value) })
         #expect(keys["xsnet.member"] == "0" && keys["xsnet.members"] == "\(model.networks.count)")
         #expect(keys["xsnet.uncertainty_scale"] == nil)
-        let factor = { (c: Double) in SpreadFactor(scale: c, validationPoints: 30, before: Coverage(oneSigma: 0.9, twoSigma: 1), after: Coverage(oneSigma: 0.7, twoSigma: 0.95)) }
-        model.info.calibration = UncertaintyCalibration(atMeasuredSettings: factor(0.5), elsewhere: factor(0.75), measuredSettings: MeasuredSettings(points: []),
-                                                        validationSplit: .random, rule: .atLeastNominal)
+        let factor = { (c: Double) in
+            SpreadFactor(scale: c, validationPoints: 30, before: Coverage(oneSigma: 0.9, twoSigma: 1), after: Coverage(oneSigma: 0.7, twoSigma: 0.95))
+        }
+        model.info.calibration = UncertaintyCalibration(
+            atMeasuredSettings: factor(0.5), elsewhere: factor(0.75), measuredSettings: MeasuredSettings(points: []),
+            validationSplit: .random, rule: .atLeastNominal)
         defer { model.info.calibration = nil }
         let calibrated = try Onnx_ModelProto(serializedBytes: try ONNXExport.model(model, member: 0, batch: 1).serializedData())
         #expect(calibrated.metadataProps.contains { $0.key == "xsnet.uncertainty_scale" && $0.value == "0.75" })
@@ -207,5 +228,4 @@ let onnxRuntimeAvailable: Bool = {
     }
 }
 
-import XSCore
 typealias SeededGeneratorProxy = SeededGenerator
