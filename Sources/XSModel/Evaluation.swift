@@ -133,3 +133,14 @@ public enum Evaluation {
         return text
     }
 }
+
+extension AgreementMetrics {
+    /// "1σ 47.7–71.5%, 2σ 77.7–93.4% (central 68% of 2000 resamplings of the 6 spectra, each whole)",
+    /// when the report has the interval (`CoverageInterval`).
+    public var coverageIntervalText: String? {
+        guard let one = coverage_1sigma_interval, let two = coverage_2sigma_interval, let n = coverage_spectra else { return nil }
+        return String(
+            format: "1σ %.1f–%.1f%%, 2σ %.1f–%.1f%% (central 68%% of %d resamplings of the %d spectra, each whole)",
+            100 * one[0], 100 * one[1], 100 * two[0], 100 * two[1], CoverageInterval.defaultReplicates, n)
+    }
+}

@@ -34,12 +34,6 @@ func machineDescription() -> String {
     return "\(cpu), \(ProcessInfo.processInfo.activeProcessorCount) cores, \(ProcessInfo.processInfo.physicalMemory >> 30) GiB"
 }
 
-func formatDuration(_ seconds: Double) -> String {
-    guard seconds.isFinite else { return "?" }
-    let s = Int(seconds.rounded())
-    return s >= 3600 ? String(format: "%dh%02dm", s / 3600, (s % 3600) / 60) : String(format: "%dm%02ds", s / 60, s % 60)
-}
-
 struct TrainCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "train",
@@ -152,103 +146,107 @@ struct TrainCommand: ParsableCommand {
         return c
     }
 
+    /// Start (or resume), train with checkpoints, evaluate on the test part, calibrate, save.
     func run() throws {
-        let data = try source.load()
-        let outURL = URL(fileURLWithPath: out)
         let checkpointURL = URL(fileURLWithPath: checkpoint ?? out + ".checkpoint")
-        let trainer: Trainer
-        if resume {
-            guard FileManager.default.fileExists(atPath: checkpointURL.path) else {
-                throw CommandError("no checkpoint at \(checkpointURL.path) to resume from")
-            }
-            trainer = try Trainer(resuming: checkpointURL, data: data)
-            // After a divergence the message suggests resuming with a lower learning rate: the
-            // change is stored with the run (checkpoint, model file, card).
-            var config = trainer.config
-            hyperparameters.apply(to: &config)
-            let changed = try trainer.reconfigure(config)
-            if !quiet {
-                let fields = try config.jsonFields()
-                let note =
-                    changed.isEmpty ? "" : "; changed: " + changed.map { "\($0) → \(fields[$0].map { "\($0)" } ?? "none")" }.joined(separator: ", ")
-                printError("resuming \(checkpointURL.path) at epoch \(trainer.epoch) of \(trainer.config.epochs)\(note)")
-            }
-        } else {
-            let selection = DataSelection(
-                nucleus: nucleus, datasets: datasets.map { $0.split(separator: ",").map(String.init) },
-                minimumEnergyTransfer: minOmega, splitMethod: split, testFraction: testFraction, splitSeed: splitSeed,
-                validationFraction: validationFraction, validationSpectraFraction: validationSpectraFraction)
-            var selected = try selection.apply(to: data)
-            if let fold = withoutFold {
-                selected = CrossFitting.trainingData(selected, without: try CrossFitting.folds(of: selected, count: fold.count)[fold.index])
-            }
-            let command = (["xsnet"] + CommandLine.arguments.dropFirst()).joined(separator: " ")
-            trainer = Trainer(data: selected, config: try makeConfig(), command: command)
-            if calibrationFolds != nil && trainer.config.dropout == 0 {
-                throw CommandError("--calibration-folds needs a model with a spread: an MC-dropout model (--dropout p)")
-            }
-            if !quiet {
-                let removed = selected.removedByCut.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
-                printError(
-                    "\(selected.points.count) points of \(nucleus) in \(selected.datasetKeys.count) data sets; ω < \(minOmega) GeV removed: \(removed.isEmpty ? "none" : removed)"
-                )
-                let validation = selected.split.validation.isEmpty ? "" : ", \(selected.split.validation.count) validation"
-                let passed =
-                    selected.split.spectraKeptForKinematicCoverage == 0
-                    ? "" : " (\(selected.split.spectraKeptForKinematicCoverage) spectra kept in training: they alone cover their kinematics)"
-                printError(
-                    "split \(split.rawValue): \(selected.split.train.count) train, \(selected.split.test.count) test\(validation)\(passed); network \(trainer.network.parameters.count) parameters"
-                )
-            }
-        }
+        let trainer = resume ? try resumedTrainer(checkpointURL) : try newTrainer(try source.load())
         installInterruptHandler()
-        let logURL = URL(fileURLWithPath: out + ".log.csv")
         let outcome = try trainer.run(
-            checkpoint: checkpointURL, checkpointEvery: checkpointEvery,
-            progress: { p in
-                guard !quiet else { return }
-                printError(
-                    String(
-                        format: "epoch %5d/%d  loss %.4g  χ²/N train %.3f test %.3f  lr %.2e  %@ elapsed, %@ left",
-                        p.epoch, p.epochs, p.row.loss, p.row.trainChi2PerPoint, p.row.testChi2PerPoint, p.row.learningRate,
-                        formatDuration(p.row.seconds), formatDuration(p.secondsLeft)))
-            }, shouldStop: { interruptRequested })
-        try AtomicFile.write(trainer.logCSV, to: logURL)
+            checkpoint: checkpointURL, checkpointEvery: checkpointEvery, progress: printProgress, shouldStop: { interruptRequested })
+        try AtomicFile.write(trainer.logCSV, to: URL(fileURLWithPath: out + ".log.csv"))
         if outcome == .interrupted {
             printError("interrupted at epoch \(trainer.epoch): checkpoint \(checkpointURL.path); continue with the same command and --resume")
             throw ExitCode(130)
         }
         let model = trainer.finishedModel(machine: machineDescription(), version: XSNet.configuration.version)
-        let report = Evaluation.report(model: model, points: trainer.data.split.test.map { trainer.data.points[$0] }, splitName: "test")
-        let t = report.total
+        let test = Evaluation.report(model: model, points: trainer.data.split.test.map { trainer.data.points[$0] }, splitName: "test").total
         model.info.training?.metrics = [
-            "test_points": Double(t.points), "test_chi2_per_point": t.chi2_per_point,
-            "test_median_abs_rel_dev": t.median_abs_rel_dev, "test_within_10pct": t.within_10pct
+            "test_points": Double(test.points), "test_chi2_per_point": test.chi2_per_point,
+            "test_median_abs_rel_dev": test.median_abs_rel_dev, "test_within_10pct": test.within_10pct
         ]
-        // An MC-dropout model is calibrated at once when it has a validation part or cross-fitting
-        // folds (xsnet calibrate).
-        let method: CalibrationMethod? =
-            calibrationFolds.map { .crossFitting(folds: $0) }
-            ?? (model.info.monteCarloSamples != nil && !trainer.data.split.validation.isEmpty ? .validationPart : nil)
-        if let method {
-            if case .crossFitting = method {
-                // The model is on disk before the k further trainings start, uncalibrated.
-                try model.save(outURL)
-                if !quiet { printError("wrote \(out) uncalibrated") }
-            }
-            model.info.calibration = try UncertaintyCalibration.fit(
-                model: model, data: trainer.data, method: method, rule: calibrationRule,
-                progress: quiet ? { _ in } : calibrationProgressPrinter()
-            ).calibration
-            if !quiet { printError(model.info.calibration!.description) }
-        }
-        try model.save(outURL)
+        try calibrate(model, data: trainer.data)
+        try model.save(URL(fileURLWithPath: out))
         try? FileManager.default.removeItem(at: checkpointURL)
         print(
             String(
                 format: "wrote %@ (%d epochs, %@); test: %d points, median |σ_pred/σ − 1| %.2f%% (with λ_k %.2f%%), within 10%% %.1f%%, χ²/N %.2f",
-                out, trainer.epoch, formatDuration(model.info.training?.wallSeconds ?? 0), t.points, 100 * t.median_abs_rel_dev,
-                100 * t.median_abs_rel_dev_fitted_lambda, 100 * t.within_10pct, t.chi2_per_point))
+                out, trainer.epoch, formatDuration(model.info.training?.wallSeconds ?? 0), test.points, 100 * test.median_abs_rel_dev,
+                100 * test.median_abs_rel_dev_fitted_lambda, 100 * test.within_10pct, test.chi2_per_point))
+    }
+
+    /// A new run on the selected data (without one cross-fitting fold with --without-fold).
+    func newTrainer(_ data: ScatteringData) throws -> Trainer {
+        let selection = DataSelection(
+            nucleus: nucleus, datasets: datasets.map { $0.split(separator: ",").map(String.init) },
+            minimumEnergyTransfer: minOmega, splitMethod: split, testFraction: testFraction, splitSeed: splitSeed,
+            validationFraction: validationFraction, validationSpectraFraction: validationSpectraFraction)
+        var selected = try selection.apply(to: data)
+        if let fold = withoutFold {
+            selected = CrossFitting.trainingData(selected, without: try CrossFitting.folds(of: selected, count: fold.count)[fold.index])
+        }
+        let command = (["xsnet"] + CommandLine.arguments.dropFirst()).joined(separator: " ")
+        let trainer = Trainer(data: selected, config: try makeConfig(), command: command)
+        if calibrationFolds != nil && trainer.config.dropout == 0 {
+            throw CommandError("--calibration-folds needs a model with a spread: an MC-dropout model (--dropout p)")
+        }
+        guard !quiet else { return trainer }
+        let removed = selected.removedByCut.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
+        printError(
+            "\(selected.points.count) points of \(nucleus) in \(selected.datasetKeys.count) data sets; ω < \(minOmega) GeV removed: \(removed.isEmpty ? "none" : removed)"
+        )
+        let validation = selected.split.validation.isEmpty ? "" : ", \(selected.split.validation.count) validation"
+        let kept = selected.split.spectraKeptForKinematicCoverage
+        let passed = kept == 0 ? "" : " (\(kept) spectra kept in training: they alone cover their kinematics)"
+        printError(
+            "split \(split.rawValue): \(selected.split.train.count) train, \(selected.split.test.count) test\(validation)\(passed); network \(trainer.network.parameters.count) parameters"
+        )
+        return trainer
+    }
+
+    /// The run stored in the checkpoint, with the hyperparameters given that may change (after a
+    /// divergence the message suggests a lower learning rate): the change is stored with the run.
+    func resumedTrainer(_ checkpointURL: URL) throws -> Trainer {
+        guard FileManager.default.fileExists(atPath: checkpointURL.path) else {
+            throw CommandError("no checkpoint at \(checkpointURL.path) to resume from")
+        }
+        let trainer = try Trainer(resuming: checkpointURL, data: try source.load())
+        var config = trainer.config
+        hyperparameters.apply(to: &config)
+        let changed = try trainer.reconfigure(config)
+        if !quiet {
+            let fields = try config.jsonFields()
+            let note =
+                changed.isEmpty ? "" : "; changed: " + changed.map { "\($0) → \(fields[$0].map { "\($0)" } ?? "none")" }.joined(separator: ", ")
+            printError("resuming \(checkpointURL.path) at epoch \(trainer.epoch) of \(trainer.config.epochs)\(note)")
+        }
+        return trainer
+    }
+
+    func printProgress(_ p: TrainingProgress) {
+        guard !quiet else { return }
+        printError(
+            String(
+                format: "epoch %5d/%d  loss %.4g  χ²/N train %.3f test %.3f  lr %.2e  %@ elapsed, %@ left",
+                p.epoch, p.epochs, p.row.loss, p.row.trainChi2PerPoint, p.row.testChi2PerPoint, p.row.learningRate,
+                formatDuration(p.row.seconds), formatDuration(p.secondsLeft)))
+    }
+
+    /// An MC-dropout model is calibrated at once when it has a validation part or cross-fitting
+    /// folds (`xsnet calibrate`); before the K further trainings of cross-fitting start, the model
+    /// is saved uncalibrated.
+    func calibrate(_ model: CrossSectionModel, data: SelectedData) throws {
+        let method: CalibrationMethod? =
+            calibrationFolds.map { .crossFitting(folds: $0) }
+            ?? (model.info.monteCarloSamples != nil && !data.split.validation.isEmpty ? .validationPart : nil)
+        guard let method else { return }
+        if case .crossFitting = method {
+            try model.save(URL(fileURLWithPath: out))
+            if !quiet { printError("wrote \(out) uncalibrated") }
+        }
+        let fit = try UncertaintyCalibration.fit(
+            model: model, data: data, method: method, rule: calibrationRule, progress: quiet ? { _ in } : calibrationProgressPrinter())
+        model.info.calibration = fit.calibration
+        if !quiet { printError(fit.calibration.description) }
     }
 }
 
