@@ -372,7 +372,11 @@ func toolExists(_ name: String) -> Bool {
         let noData = try xsnet(["plot", "spectrum", "--model", Self.model, "--energy", "0.77", "--angle", "61", "--out", out])
         #expect(noData.status != 0 && noData.stderr.contains("no 12C data at E = 0.77") == false && noData.stderr.contains("no C12 data at E = 0.77"))
         let noLog = try xsnet(["plot", "training", "--log", "/nonexistent.log.csv", "--out", out])
-        #expect(noLog.status != 0 && noLog.stderr.contains("cannot read the training log"))
+        // A failure found at run time: exit 1 and the reason, not the usage text (that is for flags).
+        #expect(noLog.status == 1 && noLog.stderr.contains("cannot read the training log") && !noLog.stderr.contains("USAGE"), "\(noLog.stderr)")
+        // An option that is an enum is parsed as one, before any work.
+        let storage = try xsnet(["ensemble", "build", "--out", out, "--storage", "f8", Self.model])
+        #expect(storage.status == 64 && storage.stderr.contains("f32") && storage.stderr.contains("f16"), "\(storage.stderr)")
         let badDataset = try xsnet(["plot", "dataset", "--model", Self.model, "--dataset", "Nope:1", "--out", folder.path])
         #expect(badDataset.status != 0 && badDataset.stderr.contains("Sealock:1989nx"))
         #expect(!FileManager.default.fileExists(atPath: out))
