@@ -93,7 +93,8 @@ struct GraphBuilder {
 /// ONNX export of xsnet models in the form NuWro's DNN mode reads.
 ///
 /// Input: float32 [1, 5] (NuWro) or [N, 5] (plain), holding (E/20, ω/20, θ/180, cos θ, Q²/100).
-/// Output: float32 [·, 1], the factor that S(E, θ) multiplies to give d²σ/dΩdω in nb/sr/GeV.
+/// Output: float32 [·, 1], the factor that S(E, θ) multiplies to give d²σ/dΩdω in nb/sr/GeV,
+/// named `Identity:0` in NuWro's layout (what NuWro's loader asks for) and `output` in the plain one.
 /// Inside: the input cast to float64 once, the model's own features computed from the five
 /// inputs, batch norm folded into the dense layers (exact in evaluation), and the output
 /// transform, all in float64 (as xsnet predicts), cast to float32 once at the end. So the
@@ -101,17 +102,20 @@ struct GraphBuilder {
 /// below z ≈ −17.5, and float32 rounding of exp's argument alone moves σ by 1e-5 where it is −50.
 public enum ONNXExport {
     public static let opset = 17
+    /// The output NuWro's loader asks onnxruntime for (its networks were converted from Keras by
+    /// tf2onnx, which names the output so); its input is `input`.
+    public static let nuwroOutputName = "Identity:0"
 
     /// The ONNX model of one network of `model`: the model's features from the five inputs, the
     /// dense layers, the output transform, and the metadata a reader needs for the band.
-    public static func model(_ model: CrossSectionModel, member: Int, batch: Int?) throws -> Onnx_ModelProto {
+    public static func model(_ model: CrossSectionModel, member: Int, batch: Int?, outputName: String = "output") throws -> Onnx_ModelProto {
         var g = GraphBuilder()
         g.graph.name = "xsnet_\(model.info.nucleus)_\(member)"
         g.graph.input = [GraphBuilder.valueInfo("input", batch: batch, features: 5)]
-        g.graph.output = [GraphBuilder.valueInfo("output", batch: batch, features: 1)]
+        g.graph.output = [GraphBuilder.valueInfo(outputName, batch: batch, features: 1)]
         let features = standardizedFeatures(&g, model.info.input, input: g.cast("input", to: .double))
         let z = denseLayers(&g, model.inferenceNetworks[member], input: features)
-        _ = g.cast(outputTransform(&g, model.info.output, z), to: .float, output: "output")
+        _ = g.cast(outputTransform(&g, model.info.output, z), to: .float, output: outputName)
         var m = Onnx_ModelProto()
         m.irVersion = 8
         m.producerName = "xsnet"
@@ -214,14 +218,15 @@ public enum ONNXExport {
         return entries
     }
 
-    /// NuWro's layout: `DIR/<nucleus>/model_electron_A_<A>_<i>.onnx`, batch 1. Plain: `DIR/<name>_<i>.onnx`, batch N.
+    /// NuWro's layout: `DIR/<nucleus>/model_electron_A_<A>_<i>.onnx`, batch 1, input `input`, output
+    /// `Identity:0`. Plain: `DIR/<name>_<i>.onnx`, batch N, input `input`, output `output`.
     public static func write(_ model: CrossSectionModel, to folder: URL, nuwroLayout: Bool, baseName: String) throws -> [URL] {
         guard let nucleus = Nucleus(name: model.info.nucleus) else { throw ONNXError.unsupported("unknown nucleus \(model.info.nucleus)") }
         let dir = nuwroLayout ? folder.appendingPathComponent(nucleus.name) : folder
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         var urls: [URL] = []
         for i in model.networks.indices {
-            let proto = try Self.model(model, member: i, batch: nuwroLayout ? 1 : nil)
+            let proto = try Self.model(model, member: i, batch: nuwroLayout ? 1 : nil, outputName: nuwroLayout ? nuwroOutputName : "output")
             let url = dir.appendingPathComponent(nuwroLayout ? "model_electron_A_\(nucleus.A)_\(i).onnx" : "\(baseName)_\(i).onnx")
             try AtomicFile.write(try proto.serializedData(), to: url)
             urls.append(url)

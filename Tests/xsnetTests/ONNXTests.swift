@@ -72,13 +72,15 @@ let onnxRuntimeAvailable: Bool = {
         [Float(k.beamEnergy / 20), Float(k.energyTransfer / 20), Float(k.angleDegrees / 180), Float(k.cosTheta), Float(k.Q2 / 100)]
     }
 
-    static func runHelper(_ inputs: [[Float]], models: [URL]) throws -> [(shape: String, values: [Double])] {
+    /// onnxruntime's outputs for `inputs` (rows of the 5 reference inputs); with `nuwro`, each row
+    /// run as NuWro's loader runs a file: a [1, 5] float32 tensor `input`, output `Identity:0`.
+    static func runHelper(_ inputs: [[Float]], models: [URL], nuwro: Bool = false) throws -> [(shape: String, values: [Double])] {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("xsnet-onnx-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
         let csv = folder.appendingPathComponent("inputs.csv")
         try inputs.map { $0.map { "\($0)" }.joined(separator: ",") }.joined(separator: "\n").write(to: csv, atomically: true, encoding: .utf8)
-        let run = try runTool("python3", [onnxHelper, csv.path] + models.map(\.path))
+        let run = try runTool("python3", [onnxHelper] + (nuwro ? ["--nuwro"] : []) + [csv.path] + models.map(\.path))
         #expect(run.status == 0, "onnx_eval.py failed: \(run.stderr)")
         let text = run.stdout
         var result: [(String, [Double])] = []
@@ -102,10 +104,13 @@ let onnxRuntimeAvailable: Bool = {
             let (points, tails) = try Self.points(model)
             if index == 0 { #expect(tails >= 20, "tail points of the shipped model: \(tails)") }
             let expected = model.predict(points).enumerated().map { $0.element.mean / points[$0.offset].crossSectionScale }
-            let results = try Self.runHelper(points.map(Self.referenceInputs), models: [nuwro[0], plain[0]])
+            var results = try Self.runHelper(points.map(Self.referenceInputs), models: [nuwro[0], plain[0]])
             #expect(results.count == 2)
             #expect(results[0].shape == "SHAPE|[1, 5]|tensor(float)|[1, 1]|tensor(float)")
             #expect(results[1].shape == "SHAPE|['N', 5]|tensor(float)|['N', 1]|tensor(float)")
+            // NuWro's call, names and all: σ = S × output to 1e-5 like the others.
+            results += try Self.runHelper(points.map(Self.referenceInputs), models: [nuwro[0]], nuwro: true)
+            #expect(results.count == 3)
             for r in results {
                 var worst = 0.0
                 for (i, (a, b)) in zip(r.values, expected).enumerated() {
