@@ -16,7 +16,7 @@ build: deps
 	swift build -c release --product XSNetC
 
 run: build
-	.build/release/xsnet predict --model Models/C12.xsnet --energy 0.56 --angle 36 --omega 0.02:0.5:0.02
+	.build/release/xsnet predict --model Models/C12-ensemble.xsnet --energy 0.56 --angle 36 --omega 0.02:0.5:0.02
 
 test: deps format-check
 	swift build --product XSNetC

@@ -68,6 +68,9 @@ public struct SelectedData: Sendable {
     public var split: DataSplit
     /// FNV-1a hash of the selected points in the CSV schema: identifies the training data.
     public var dataHash: String
+    /// Data sets of the nucleus in the data that the selection left out, with their points (for
+    /// carbon by default, those not in Kowal et al. 2024): reported, not dropped silently.
+    public var datasetsLeftOut: [String: Int] = [:]
 
     public var datasetKeys: [String] { Array(Set(points.map(\.dataset))).sorted() }
 }
@@ -132,8 +135,10 @@ extension DataSelection {
         var uncertainty: [String: Double] = [:]
         for key in wanted { uncertainty[key] = data.normalizationUncertainty(nucleus: nucleus, dataset: key) }
         let hash = PointsCSV.text(points).utf8CString.withUnsafeBytes { ModelFile.fnv1a(UnsafeRawBufferPointer(rebasing: $0.dropLast())) }
+        var leftOut: [String: Int] = [:]
+        for p in all.points where !wanted.contains(p.dataset) { leftOut[p.dataset, default: 0] += 1 }
         return SelectedData(
             selection: self, points: points, normalizationUncertainty: uncertainty, removedByCut: removed,
-            split: split, dataHash: String(hash, radix: 16))
+            split: split, dataHash: String(hash, radix: 16), datasetsLeftOut: leftOut)
     }
 }

@@ -84,12 +84,41 @@ struct PredictCommand: ParsableCommand {
         return points
     }
 
+    /// One predicted point; the CSV has the same columns as the JSON, in this order.
     struct Row: Encodable {
         var E_GeV: Double, theta_deg: Double, omega_GeV: Double, Q2_GeV2: Double
-        var sigma: Double, sigma_std: Double, sigma_p16: Double, sigma_p84: Double
+        var sigma: Double
+        /// The band: nil (null in JSON, empty in CSV) for a model without one (a single network).
+        var sigma_std: Double?, sigma_p16: Double?, sigma_p84: Double?
         var unit: String, extrapolation: Bool
-        /// nil (left out of the JSON, empty in tables) unless the model has two calibration factors.
+        /// nil (null in JSON, empty in CSV) unless the model has two calibration factors.
         var at_measured_setting: Bool?
+
+        static let columns = [
+            "E_GeV", "theta_deg", "omega_GeV", "Q2_GeV2", "sigma", "sigma_std", "sigma_p16", "sigma_p84", "unit", "extrapolation",
+            "at_measured_setting"
+        ]
+
+        /// Every number at full precision (the shortest text that reads back to the same Double).
+        var csvFields: [String] {
+            [
+                "\(E_GeV)", "\(theta_deg)", "\(omega_GeV)", "\(Q2_GeV2)", "\(sigma)", sigma_std.map { "\($0)" } ?? "",
+                sigma_p16.map { "\($0)" } ?? "",
+                sigma_p84.map { "\($0)" } ?? "", unit, "\(extrapolation)", at_measured_setting.map { "\($0)" } ?? ""
+            ]
+        }
+
+        func encode(to encoder: Encoder) throws {
+            enum Key: String, CodingKey {
+                case E_GeV, theta_deg, omega_GeV, Q2_GeV2, sigma, sigma_std, sigma_p16, sigma_p84, unit, extrapolation, at_measured_setting
+            }
+            var c = encoder.container(keyedBy: Key.self)
+            try c.encode(E_GeV, forKey: .E_GeV); try c.encode(theta_deg, forKey: .theta_deg); try c.encode(omega_GeV, forKey: .omega_GeV)
+            try c.encode(Q2_GeV2, forKey: .Q2_GeV2); try c.encode(sigma, forKey: .sigma)
+            try c.encode(sigma_std, forKey: .sigma_std); try c.encode(sigma_p16, forKey: .sigma_p16); try c.encode(sigma_p84, forKey: .sigma_p84)
+            try c.encode(unit, forKey: .unit); try c.encode(extrapolation, forKey: .extrapolation)
+            try c.encodeIfPresent(at_measured_setting, forKey: .at_measured_setting)
+        }
     }
 
     func run() throws {
@@ -110,15 +139,29 @@ struct PredictCommand: ParsableCommand {
             }
         }
         let crossSectionForm = form
+        // One network predicting deterministically has no band: say so rather than print a zero spread.
+        let hasBand = model.networks.count > 1 || (model.info.monteCarloSamples ?? 0) > 1
         let rows = zip(points, model.predict(points)).map { k, p in
             Row(
                 E_GeV: k.beamEnergy, theta_deg: k.angleDegrees, omega_GeV: k.energyTransfer, Q2_GeV2: k.Q2,
-                sigma: crossSectionForm.fromPerSolidAngle(p.mean), sigma_std: crossSectionForm.fromPerSolidAngle(p.standardDeviation),
-                sigma_p16: crossSectionForm.fromPerSolidAngle(p.percentile16), sigma_p84: crossSectionForm.fromPerSolidAngle(p.percentile84),
+                sigma: crossSectionForm.fromPerSolidAngle(p.mean), sigma_std: hasBand ? crossSectionForm.fromPerSolidAngle(p.standardDeviation) : nil,
+                sigma_p16: hasBand ? crossSectionForm.fromPerSolidAngle(p.percentile16) : nil,
+                sigma_p84: hasBand ? crossSectionForm.fromPerSolidAngle(p.percentile84) : nil,
                 unit: crossSectionForm.unit, extrapolation: p.extrapolation,
                 at_measured_setting: model.info.calibration?.atMeasuredSetting(beamEnergy: k.beamEnergy, angleDegrees: k.angleDegrees))
         }
+        if !hasBand {
+            printError(
+                "this model is one network: it has no band (sigma_std and the percentiles are left empty); an ensemble or an MC-dropout model has one"
+            )
+        }
         if format == .json { print(try jsonText(rows), terminator: ""); return }
+        if format == .csv {
+            var table = TextTable(header: Row.columns)
+            table.rows = rows.map(\.csvFields)
+            print(table.csv(), terminator: "")
+            return
+        }
         var table = TextTable(header: [
             "E_GeV", "theta_deg", "omega_GeV", "Q2_GeV2", "sigma_\(crossSectionForm.unit.replacingOccurrences(of: "/", with: "_per_"))",
             "sigma_std", "sigma_p16", "sigma_p84", "extrapolation", "at_measured_setting"
@@ -127,17 +170,18 @@ struct PredictCommand: ParsableCommand {
             [
                 "\(r.E_GeV)", "\(r.theta_deg)", String(format: "%.6g", r.omega_GeV), String(format: "%.5g", r.Q2_GeV2),
                 String(format: "%.6g", r.sigma),
-                String(format: "%.3g", r.sigma_std), String(format: "%.6g", r.sigma_p16), String(format: "%.6g", r.sigma_p84),
+                r.sigma_std.map { String(format: "%.3g", $0) } ?? "–", r.sigma_p16.map { String(format: "%.6g", $0) } ?? "–",
+                r.sigma_p84.map { String(format: "%.6g", $0) } ?? "–",
                 r.extrapolation ? "yes" : "no",
                 r.at_measured_setting.map { $0 ? "yes" : "no" } ?? ""
             ]
         }
-        print(format == .csv ? table.csv() : table.rendered(), terminator: "")
+        print(table.rendered(), terminator: "")
         let flagged = rows.filter(\.extrapolation).count
-        if flagged > 0 && format == .table {
+        if flagged > 0 {
             printError("\(flagged) of \(rows.count) points lie outside the training data's kinematic range (extrapolation)")
         }
-        if let c = model.info.calibration, format == .table {
+        if let c = model.info.calibration {
             printError("sigma_std and the percentiles carry the model's calibration: \(c.summary) (fitted on \(c.fittedOn))")
         }
     }

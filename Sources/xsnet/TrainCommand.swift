@@ -194,6 +194,11 @@ struct TrainCommand: ParsableCommand {
         printError(
             "\(selected.points.count) points of \(nucleus) in \(selected.datasetKeys.count) data sets; ω < \(minOmega) GeV removed: \(removed.isEmpty ? "none" : removed)"
         )
+        if !selected.datasetsLeftOut.isEmpty {
+            let list = selected.datasetsLeftOut.sorted { $0.key < $1.key }.map { "\($0.key) (\($0.value) points)" }.joined(separator: ", ")
+            let why = datasets == nil ? "not in the default list (for carbon, the data sets of Kowal et al. 2024)" : "not in --datasets"
+            printError("left out, \(why): \(list); name them in --datasets to train on them")
+        }
         let validation = selected.split.validation.isEmpty ? "" : ", \(selected.split.validation.count) validation"
         let kept = selected.split.spectraKeptForKinematicCoverage
         let passed = kept == 0 ? "" : " (\(kept) spectra kept in training: they alone cover their kinematics)"

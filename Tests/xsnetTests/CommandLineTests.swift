@@ -275,14 +275,33 @@ func toolExists(_ name: String) -> Bool {
         #expect(b.status == 0, "\(b.stderr)")
         let rows = b.stdout.split(separator: "\n").map { $0.split(separator: ",", omittingEmptySubsequences: false) }
         #expect(rows[0].last == "at_measured_setting")
-        #expect(rows[1].last == "yes" && rows[2].last == "no", "\(b.stdout)")
+        #expect(rows[1].last == "true" && rows[2].last == "false", "\(b.stdout)")
+        // The CSV has the JSON's columns, each number at full precision.
+        let json = try xsnet(["predict", "--model", shipped, "--energy", "0.56", "--angle", "36,37", "--omega", "0.1", "--format", "json"])
+        let objects = try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as! [[String: Any]]
+        #expect(
+            rows[0].map(String.init) == [
+                "E_GeV", "theta_deg", "omega_GeV", "Q2_GeV2", "sigma", "sigma_std", "sigma_p16", "sigma_p84", "unit", "extrapolation",
+                "at_measured_setting"
+            ])
+        for (row, object) in zip(rows.dropFirst(), objects) {
+            // (Foundation's JSON writer keeps 16 significant digits, so the two agree to 1 ulp; the
+            // CSV's shortest round-trip text is the Double itself.)
+            for (i, key) in ["sigma", "sigma_std", "sigma_p16", "sigma_p84"].enumerated() {
+                let csv = Double(row[4 + i])!, fromJSON = object[key] as! Double
+                #expect(abs(csv - fromJSON) <= 2 * csv.ulp, "\(key)")
+            }
+        }
         // The band between spectra is the wider one (× 2.155 against × 0.570 of the spread).
         #expect(Double(rows[2][5])! / Double(rows[2][4])! > 2 * Double(rows[1][5])! / Double(rows[1][4])!)
-        // A single network has no calibration: the column is empty, the JSON key left out.
+        // A single network has no calibration: the column is empty, the JSON key left out; and no
+        // band: it says so, and leaves the spread empty (null) rather than print a zero.
         let single = try xsnet([
             "predict", "--model", PlotCommandTests.model, "--energy", "0.5", "--angle", "60", "--omega", "0.1", "--format", "json"
         ])
         #expect(single.status == 0 && !single.stdout.contains("at_measured_setting"), "\(single.stdout)")
+        let one = (try JSONSerialization.jsonObject(with: Data(single.stdout.utf8)) as! [[String: Any]])[0]
+        #expect(one["sigma_std"] is NSNull && one["sigma_p16"] is NSNull && single.stderr.contains("no band"), "\(single.stdout)")
     }
 }
 
