@@ -16,7 +16,8 @@ struct XSNet: AsyncParsableCommand {
             """),
         version: "0.1.0",
         subcommands: [
-            DataCommand.self, TrainCommand.self, EvaluateCommand.self, PredictCommand.self, CardCommand.self, EnsembleCommand.self,
+            DataCommand.self, TrainCommand.self, EvaluateCommand.self, PredictCommand.self, TabulateCommand.self, CardCommand.self,
+            EnsembleCommand.self,
             CalibrateCommand.self, PlotCommand.self, ReportCommand.self, FinetuneCommand.self, TransferStudyCommand.self, ExportCommand.self,
             ImportCommand.self, BenchCommand.self
         ])

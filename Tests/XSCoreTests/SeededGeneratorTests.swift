@@ -51,3 +51,24 @@ import Testing
         #expect(TextTable.csvField("x,y") == "\"x,y\"")
     }
 }
+
+@Suite struct NPZTests {
+    @Test func crcAndHeadersFollowTheirSpecifications() {
+        // The CRC-32 check value of "123456789" (ISO 3309 / ITU-T V.42).
+        #expect(NPZArchive.crc32(Data("123456789".utf8)) == 0xCBF4_3926)
+        // .npy 1.0: magic, version, header padded so that the data start at a multiple of 64.
+        let npy = NPZArchive.npy(descr: "<f8", shape: [2, 3], data: Data(count: 48))
+        #expect(Array(npy.prefix(8)) == [0x93] + Array("NUMPY".utf8) + [1, 0])
+        let headerLength = Int(npy[8]) | Int(npy[9]) << 8
+        #expect((10 + headerLength) % 64 == 0 && npy.count == 10 + headerLength + 48)
+        let header = String(decoding: npy[10..<(10 + headerLength)], as: UTF8.self)
+        #expect(header.hasPrefix("{'descr': '<f8', 'fortran_order': False, 'shape': (2, 3), }") && header.hasSuffix("\n"))
+        // The archive: two members, the end record naming them.
+        var archive = NPZArchive()
+        archive.add("a", float64: [1, 2], shape: [2])
+        archive.add("unit", string: "nb/sr/GeV")
+        let zip = archive.data()
+        #expect(Array(zip.prefix(4)) == [0x50, 0x4B, 0x03, 0x04] && Array(zip.suffix(22).prefix(4)) == [0x50, 0x4B, 0x05, 0x06])
+        #expect(zip.suffix(22)[zip.count - 22 + 10] == 2)
+    }
+}

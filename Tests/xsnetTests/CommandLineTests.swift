@@ -5,6 +5,9 @@ import XSModel
 import XSTestSupport
 
 /// The built `xsnet` binary, next to the test bundle.
+/// python3 with NumPy, for the tests that read xsnet's .npz tables.
+let numpyAvailable = (try? runTool("python3", ["-c", "import numpy"]).status) == 0
+
 let binary = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("xsnet")
 let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
@@ -306,6 +309,8 @@ func toolExists(_ name: String) -> Bool {
 }
 
 @Suite struct PlotCommandTests {
+    static let ensemble = repositoryRoot.appendingPathComponent("Models/C12-ensemble.xsnet").path
+
     /// One tiny model shared by the plot tests.
     static let model: String = {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("xsnet-plot-\(UUID().uuidString)")
@@ -382,6 +387,41 @@ func toolExists(_ name: String) -> Bool {
         #expect(try CrossSectionModel.load(URL(fileURLWithPath: model)).info.config.learningRate == 0.0001)
         let card = try xsnet(["card", "--model", model])
         #expect(card.status == 0 && card.stdout.contains("learning rate 0.0001,"), "\(card.stderr)")
+    }
+
+    @Test(.enabled(if: numpyAvailable, "skipped: python3 with numpy is not installed (.ci/run installs it)"))
+    func tablesForGeneratorsReadInNumPyAsPredictSays() throws {
+        let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let npz = folder.appendingPathComponent("t.npz").path, csv = folder.appendingPathComponent("t.csv").path
+        let grid = ["--energy", "0.3,0.56", "--cos-theta=-0.5:0.9:0.7", "--omega", "0.1:0.5:0.1"]
+        let a = try xsnet(["tabulate", "--model", Self.ensemble] + grid + ["--out", npz])
+        #expect(a.status == 0 && a.stdout.contains("21 points of 30 (9 with ω ≥ E skipped)") && a.stderr.contains("left"), "\(a.stdout)\(a.stderr)")
+        let b = try xsnet(["tabulate", "--model", Self.ensemble] + grid + ["--out", csv])
+        let csvText = try String(contentsOfFile: csv, encoding: .utf8)
+        #expect(b.status == 0 && csvText.split(separator: "\n").count == 22)
+        // NumPy reads the grid; σ and its band at E = 0.56 GeV, cos θ = 0.9 are predict's.
+        let read = try runTool(
+            "python3",
+            [
+                "-c",
+                "import numpy as n, sys; z = n.load(sys.argv[1]); print(z['sigma'].shape, str(z['sigma_unit']).split()[0], int(n.isnan(z['sigma']).sum())); "
+                    + "[print(repr(float(v))) for k in ('sigma', 'sigma_std') for v in z[k][1, 2]]",
+                npz
+            ])
+        #expect(read.status == 0, "\(read.stderr)")
+        let lines = read.stdout.split(separator: "\n").map(String.init)
+        #expect(lines[0] == "(2, 3, 5) nb/sr/GeV 9", "\(lines[0])")
+        let angle = acos(0.9) * 180 / Double.pi
+        let p = try xsnet([
+            "predict", "--model", Self.ensemble, "--energy", "0.56", "--angle", "\(angle)", "--omega", "0.1:0.5:0.1", "--format", "csv"
+        ])
+        let rows = p.stdout.split(separator: "\n").dropFirst().map { $0.split(separator: ",", omittingEmptySubsequences: false) }
+        for (i, row) in rows.enumerated() {
+            // (The grid's cos θ is −0.5 + 2 × 0.7, a rounding away from 0.9.)
+            #expect(
+                abs(Double(lines[1 + i])! / Double(row[4])! - 1) < 1e-12 && abs(Double(lines[6 + i])! / Double(row[5])! - 1) < 1e-10, "ω row \(i)")
+        }
     }
 
     @Test func mismatchedInputIsAClearError() throws {
