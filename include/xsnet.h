@@ -39,6 +39,16 @@ int xsnet_predict(xsnet_model *model, double energy_GeV, double theta_deg, doubl
 int xsnet_predict_batch(xsnet_model *model, size_t n, const double *energy_GeV, const double *theta_deg,
                         const double *omega_GeV, double *mean, double *sd);
 
+/* n points with the whole band, as `xsnet predict` reports it: mean, standard deviation, 16th and
+ * 84th percentiles over the members or Monte-Carlo passes (calibrated), and 1 where a point lies
+ * outside the kinematic box of the training data (extrapolation), else 0. Any output but mean may
+ * be NULL. A model without a band (one network) gives sd 0 and p16 = p84 = mean. */
+int xsnet_predict_band(xsnet_model *model, size_t n, const double *energy_GeV, const double *theta_deg,
+                       const double *omega_GeV, double *mean, double *sd, double *p16, double *p84, int *extrapolation);
+/* 1 when the model has a band (an ensemble, or Monte-Carlo dropout), 0 for one network. */
+int xsnet_has_band(const xsnet_model *model);
+/* The model's nucleus, e.g. "C12" (valid until xsnet_close; NULL for a NULL model). */
+const char *xsnet_nucleus(xsnet_model *model);
 /* The calling thread's last error message ("" if none). */
 const char *xsnet_last_error(void);
 

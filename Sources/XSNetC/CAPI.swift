@@ -91,6 +91,56 @@ public func xsnet_predict_batch(
     return XSNET_OK
 }
 
+/// n points with the whole band, as `xsnet predict` reports it: mean, standard deviation, 16th and
+/// 84th percentiles over the members or Monte-Carlo passes (calibrated), and whether each point lies
+/// outside the training data's kinematic box (1) or inside (0). Any output but `mean` may be NULL.
+/// A model without a band (one network) gives sd 0 and p16 = p84 = mean: `xsnet_has_band` says which.
+@_cdecl("xsnet_predict_band")
+public func xsnet_predict_band(
+    _ model: OpaquePointer?, _ count: Int, _ energy: UnsafePointer<Double>?, _ angle: UnsafePointer<Double>?,
+    _ omega: UnsafePointer<Double>?, _ mean: UnsafeMutablePointer<Double>?, _ sd: UnsafeMutablePointer<Double>?,
+    _ p16: UnsafeMutablePointer<Double>?, _ p84: UnsafeMutablePointer<Double>?, _ extrapolation: UnsafeMutablePointer<Int32>?
+) -> Int32 {
+    guard let model, let energy, let angle, let omega, let mean else {
+        setLastError("xsnet_predict_band: null argument"); return XSNET_ERROR_ARGUMENT
+    }
+    var points: [Kinematics] = []
+    points.reserveCapacity(count)
+    for i in 0..<count {
+        if let why = Kinematics.unphysicalReason(beamEnergy: energy[i], angleDegrees: angle[i], energyTransfer: omega[i]) {
+            setLastError("xsnet_predict_band: point \(i) is unphysical: \(why)")
+            return XSNET_ERROR_UNPHYSICAL
+        }
+        points.append(Kinematics(beamEnergy: energy[i], angleDegrees: angle[i], energyTransfer: omega[i]))
+    }
+    let handle = Unmanaged<ModelHandle>.fromOpaque(UnsafeRawPointer(model)).takeUnretainedValue()
+    for (i, p) in handle.predictor.model.predict(points).enumerated() {
+        mean[i] = p.mean
+        sd?[i] = p.standardDeviation
+        p16?[i] = p.percentile16
+        p84?[i] = p.percentile84
+        extrapolation?[i] = p.extrapolation ? 1 : 0
+    }
+    return XSNET_OK
+}
+
+/// 1 when the model has a band (an ensemble, or Monte-Carlo dropout), 0 for one network.
+@_cdecl("xsnet_has_band")
+public func xsnet_has_band(_ model: OpaquePointer?) -> Int32 {
+    guard let model else { return 0 }
+    let m = Unmanaged<ModelHandle>.fromOpaque(UnsafeRawPointer(model)).takeUnretainedValue().predictor.model
+    return m.networks.count > 1 || (m.info.monteCarloSamples ?? 0) > 1 ? 1 : 0
+}
+
+/// The model's nucleus ("C12", …): valid until the handle is closed.
+@_cdecl("xsnet_nucleus")
+public func xsnet_nucleus(_ model: OpaquePointer?) -> UnsafePointer<CChar>? {
+    guard let model else { setLastError("xsnet_nucleus: null model"); return nil }
+    let handle = Unmanaged<ModelHandle>.fromOpaque(UnsafeRawPointer(model)).takeUnretainedValue()
+    handle.message = Array(handle.predictor.model.info.nucleus.utf8CString)
+    return handle.message.withUnsafeBufferPointer { $0.baseAddress }
+}
+
 /// The calling thread's last error message; valid until that thread's next xsnet call.
 @_cdecl("xsnet_last_error")
 public func xsnet_last_error() -> UnsafePointer<CChar>? {

@@ -517,4 +517,67 @@ func toolExists(_ name: String) -> Bool {
         let missing = try runTool(exe, ["/nonexistent.xsnet", "1", "30", "0.1"])
         #expect(missing.status == 1 && missing.stderr.contains("/nonexistent.xsnet"))
     }
+
+    /// `pip install ./python` into a fresh virtual environment (NumPy from the system), then a
+    /// five-line script: its numbers are `xsnet predict`'s, for a model with a band and without.
+    @Test(
+        .enabled(
+            if: numpyAvailable && (try? runTool("python3", ["-c", "import setuptools, wheel"]).status) == 0,
+            "skipped: python3 with numpy, setuptools and wheel is needed (.ci/run installs them)"))
+    func pythonPackageGivesTheCommandLineNumbers() throws {
+        #expect(FileManager.default.fileExists(atPath: Self.library.path), "build the C library first: swift build --product XSNetC (make test does)")
+        let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let venv = folder.appendingPathComponent("venv").path
+        #expect(try runTool("python3", ["-m", "venv", "--system-site-packages", venv]).status == 0)
+        // The package is built from a copy, so that the repository's python/ keeps no build files.
+        let source = folder.appendingPathComponent("python")
+        try FileManager.default.copyItem(at: repositoryRoot.appendingPathComponent("python"), to: source)
+        let pip = Process()
+        pip.executableURL = URL(fileURLWithPath: venv + "/bin/pip")
+        pip.arguments = ["install", "--quiet", "--no-build-isolation", "--no-deps", source.path]
+        pip.environment = ProcessInfo.processInfo.environment.merging(["XSNET_LIBRARY_DIR": Self.library.deletingLastPathComponent().path]) { $1 }
+        pip.standardOutput = FileHandle.nullDevice
+        try pip.run()
+        pip.waitUntilExit()
+        #expect(pip.terminationStatus == 0, "pip install ./python failed")
+        let script = """
+            import numpy as np, sys, time, xsnet
+            m = xsnet.Model(sys.argv[1]); w = np.linspace(0.02, 0.5, int(sys.argv[2]))
+            t = time.perf_counter(); r = m.predict(0.56, 36.0, w, nucleus="C12"); t = time.perf_counter() - t
+            print(m.nucleus, m.members, m.has_band, f"{w.size / t:.0f}"); i = [417, 3333, 10000]
+            [print(repr(float(r[k][j]))) for j in i for k in ("mean", "sigma")]; print(w[i].tolist())
+            """
+        for model in ["Models/C12-ensemble.xsnet", "Models/C12.xsnet"] {
+            let path = repositoryRoot.appendingPathComponent(model).path
+            // 20,000 points (the README's 10^5 are timed with the release library; the tests run the debug one).
+            let run = try runTool(venv + "/bin/python", ["-c", script, path, "20000"], in: folder)
+            #expect(run.status == 0, "\(run.stderr)")
+            let lines = run.stdout.split(separator: "\n").map(String.init)
+            let head = lines[0].split(separator: " ")
+            #expect(head[0] == "C12" && head[2] == (model.contains("ensemble") ? "True" : "False"), "\(lines[0])")
+            print("python package, \(model): \(head[3]) points/s (debug build)")
+            let omegas = lines[7].dropFirst().dropLast().split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+            let cli = try xsnet([
+                "predict", "--model", path, "--energy", "0.56", "--angle", "36", "--omega", omegas.joined(separator: ","), "--format", "csv"
+            ])
+            let rows = cli.stdout.split(separator: "\n").dropFirst().map { $0.split(separator: ",", omittingEmptySubsequences: false) }
+            for (j, row) in rows.enumerated() {
+                #expect(Double(lines[1 + 2 * j])! == Double(row[4])!, "mean at ω = \(omegas[j])")
+                if model.contains("ensemble") {
+                    #expect(Double(lines[2 + 2 * j])! == Double(row[5])!, "sigma at ω = \(omegas[j])")
+                } else {
+                    #expect(lines[2 + 2 * j] == "nan" && row[5].isEmpty)
+                }
+            }
+        }
+        // Another nucleus is refused by a single-nucleus model.
+        let other = try runTool(
+            venv + "/bin/python",
+            [
+                "-c", "import xsnet, sys; xsnet.Model(sys.argv[1]).predict(1, 30, 0.1, nucleus='Ar40')",
+                repositoryRoot.appendingPathComponent("Models/C12.xsnet").path
+            ], in: folder)
+        #expect(other.status != 0 && other.stderr.contains("for C12, not Ar40"), "\(other.stderr)")
+    }
 }
