@@ -25,6 +25,11 @@ public struct Nucleus: Hashable, Comparable, Sendable, CustomStringConvertible {
 
     /// `12C`: the name physicists write.
     public var isotopeLabel: String { "\(A)\(symbol)" }
+    /// The mass number as a superscript, as physicists write a nucleus: "¹²C".
+    public var isotopeSymbol: String {
+        let superscripts: [Character] = ["⁰", "¹", "²", "³", "⁴", "⁵", "⁶", "⁷", "⁸", "⁹"]
+        return String(String(A).map { superscripts[Int(String($0))!] }) + symbol
+    }
 
     public var description: String { name }
 

@@ -361,6 +361,17 @@ func toolExists(_ name: String) -> Bool {
         )
         let empty = try xsnet(["report", "--models", folder.appendingPathComponent("report").path, "--out", folder.path])
         #expect(empty.status != 0 && empty.stderr.contains("no *.xsnet files"))
+        // The summary table comes first; the transfer study, when there is one, as HTML tables.
+        #expect(html.range(of: "<h2>Summary</h2>")!.lowerBound < html.range(of: "<h2 id=\"tiny.xsnet\">")!.lowerBound)
+        #expect(html.contains("<td>¹²C</td><td>single network</td>"))
+        try FileManager.default.copyItem(
+            at: repositoryRoot.appendingPathComponent("Models/transfer-study.json"), to: models.appendingPathComponent("transfer-study.json"))
+        _ = try xsnet(["report", "--models", models.path, "--out", folder.appendingPathComponent("report").path])
+        let withStudy = try String(contentsOfFile: folder.appendingPathComponent("report/index.html").path, encoding: .utf8)
+        #expect(withStudy.contains("<h3>Train fraction 0.1</h3>") && withStudy.contains("<td>⁶Li</td>") && !withStudy.contains("<pre>"))
+        // Outside the repository (no Models/ folder) a clear error, not a Foundation code.
+        let outside = try xsnet(["report", "--out", folder.appendingPathComponent("r2").path], in: folder)
+        #expect(outside.status == 1 && outside.stderr.contains("no folder `Models` here"), "\(outside.stderr)")
     }
 
     @Test func resumeWithANewRateKeepsItInTheFileAndTheCard() throws {
