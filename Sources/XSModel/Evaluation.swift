@@ -31,8 +31,10 @@ public struct AgreementMetrics: Codable, Sendable {
 public struct DatasetAgreement: Codable, Sendable {
     public var dataset: String
     public var lambda: Double
-    public var lambda_uncertainty: Double
-    public var lambda_pull: Double
+    /// Δλ_k and the pull (λ_k − 1)/Δλ_k; nil (null in JSON) for a data set the model fitted no λ_k
+    /// for (another nucleus's, or an imported model's).
+    public var lambda_uncertainty: Double?
+    public var lambda_pull: Double?
     public var metrics: AgreementMetrics
 }
 
@@ -94,7 +96,7 @@ public enum Evaluation {
             let fit = model.info.normalizations.first { $0.dataset == key }
             let l = sameNucleus ? (fit?.lambda ?? 1) : 1
             return DatasetAgreement(
-                dataset: key, lambda: l, lambda_uncertainty: fit?.uncertainty ?? .nan, lambda_pull: fit.map { sameNucleus ? $0.pull : 0 } ?? 0,
+                dataset: key, lambda: l, lambda_uncertainty: fit?.uncertainty, lambda_pull: fit.map { sameNucleus ? $0.pull : 0 },
                 metrics: metrics(points: idx.map { points[$0] }, predictions: idx.map { predictions[$0] }, lambda: lambda))
         }
         let outside = predictions.indices.filter { predictions[$0].extrapolation }

@@ -77,7 +77,7 @@ struct EvaluateCommand: ParsableCommand {
                 ]
             }
             table.rows = report.datasets.map { d in
-                row(d.dataset, d.metrics, String(format: "%.4f", d.lambda), d.lambda_uncertainty.isNaN ? "" : String(format: "%+.2f", d.lambda_pull))
+                row(d.dataset, d.metrics, String(format: "%.4f", d.lambda), d.lambda_pull.map { String(format: "%+.2f", $0) } ?? "")
             }
             table.rows.append(row("total", report.total, "", ""))
             if format == .csv {
