@@ -165,6 +165,13 @@ let onnxRuntimeAvailable: Bool = {
                 "NuWro network \(url.lastPathComponent): imported; largest difference from onnxruntime \(worst) × (1e-5·σ/S + 1e-7) over \(points.count) points"
             )
         }
+        // An imported model has no fitted λ_k: its evaluation in JSON leaves their uncertainty out
+        // (it failed encoding a NaN).
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("xsnet-seed-\(UUID().uuidString).xsnet")
+        defer { try? FileManager.default.removeItem(at: file) }
+        try ONNXImport.model(files: Self.nuwroNetworks, nucleus: Nucleus(Z: 6, A: 12)).save(file)
+        let evaluation = try xsnet(["evaluate", "--model", file.path, "--split", "test", "--format", "json"])
+        #expect(evaluation.status == 0 && evaluation.stdout.contains("median_abs_rel_dev"), "\(evaluation.stderr)")
     }
 
     @Test func malformedFilesAreRefused() throws {
