@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Coverage on the test parts across split seeds (README, "Calibration on carbon"): models A and B
+# Coverage on the test parts across split seeds (docs/uncertainty.md, "Calibration on carbon"): models A and B
 # calibrated on a 10% validation part (scripts/calibration.sh, calibration-seed.sh) and model B
 # calibrated by 5-fold cross-fitting (scripts/calibration-crossfit.sh), and model A cross-fitted
 # (scripts/ensemble-crossfit.sh, split seed 0 only). Missing models are skipped.

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The calibration table of the README (issue 5): every model of scripts/calibration.sh, the shipped
+# The calibration table of docs/uncertainty.md: every model of scripts/calibration.sh, the shipped
 # models A and B, and the unrestricted held-out-spectra ensemble of scripts/shipped-models.sh, evaluated on its test part,
 # with the calibrated spread and with the members' own spread. Run from the repository root.
 set -euo pipefail

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Carbon recipe choices quoted in the README ("Choosing the recipe"). Outputs in runs/ (not committed).
+# Carbon recipe choices quoted in docs/carbon-model.md ("Choosing the recipe"). Outputs in runs/ (not committed).
 # Each run prints its test-split figures; `xsnet evaluate --model FILE` shows them per data set.
 set -x
 X=.build/release/xsnet

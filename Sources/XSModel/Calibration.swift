@@ -84,7 +84,7 @@ public struct CoverageInterval: Codable, Hashable, Sendable {
 
 /// The (E, θ) settings at which a model's training data were measured: a prediction at one of
 /// them interpolates within a measured spectrum; anywhere else it interpolates (or extrapolates)
-/// between spectra, where a model errs more (README, "Calibration on carbon").
+/// between spectra, where a model errs more (docs/uncertainty.md, "Calibration on carbon").
 public struct MeasuredSettings: Codable, Hashable, Sendable {
     /// (E in GeV, θ in degrees) pairs, sorted by E.
     public var settings: [[Double]]

@@ -9,7 +9,7 @@ import XSData
 ///
 /// Why: away from measured settings, the errors vary from spectrum to spectrum far more than
 /// within one, and a 10% validation part holds only about seven carbon spectra. Factors fitted on
-/// them moved from 1.0 to 2.1 between two split seeds (README, "Calibration on carbon"). Here
+/// them moved from 1.0 to 2.1 between two split seeds (docs/uncertainty.md, "Calibration on carbon"). Here
 /// half of the training part's spectra (those inside the kinematic box of the rest) are each
 /// predicted once by a network that did not see them, and half of the other points likewise
 /// (`DataSplit.calibrationFolds`): for carbon's random split (seed 0), 32 of its 63 spectra and 1,173

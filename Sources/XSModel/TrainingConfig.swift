@@ -34,7 +34,7 @@ public struct TrainingConfig: Codable, Hashable, Sendable {
     public var gradientClip = 0.0
     public var normalization: NormalizationMode = .fit
     /// λ_k are held at 1 for this fraction of the epochs, then fitted: a network far from its
-    /// fit would otherwise carry them away. 0.7 measured best on the carbon test split (README,
+    /// fit would otherwise carry them away. 0.7 measured best on the carbon test split (docs/carbon-model.md,
     /// "Choosing the recipe"); releasing them earlier lowers χ²/N but lets the λ_k and the network
     /// drift together, away from the data as published.
     public var releaseFraction = 0.7
@@ -97,7 +97,7 @@ public struct TrainingConfig: Codable, Hashable, Sendable {
         return try JSONDecoder().decode(TrainingConfig.self, from: JSONSerialization.data(withJSONObject: merged))
     }
 
-    /// The fast default recipe (see the README for the measurements behind it).
+    /// The fast default recipe (docs/carbon-model.md has the measurements behind it).
     public static let fast = TrainingConfig()
 
     /// The reference network and loss of Kowal et al. (2024): reference inputs, 10 × [Dense 300,

@@ -14,7 +14,7 @@ struct EnsembleCommand: ParsableCommand {
             Each replica is an independent `xsnet train --replica I --of N` job on its own clone data set;
             `ensemble build` merges replica files into one ensemble file that predict, evaluate and card
             accept wherever they accept a model. `ensemble train` runs the replicas as parallel processes
-            on this machine and builds the ensemble. On a cluster, run one replica per array task (README).
+            on this machine and builds the ensemble. On a cluster, run one replica per array task (docs/uncertainty.md).
 
               xsnet ensemble train --replicas 20 --jobs 2 --out Models/C12-ensemble.xsnet
               xsnet ensemble build --out ens.xsnet replicas/*.xsnet
