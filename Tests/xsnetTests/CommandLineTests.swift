@@ -308,6 +308,32 @@ func toolExists(_ name: String) -> Bool {
     }
 }
 
+@Suite struct ReadmeTests {
+    /// The README's quick start: every command of its first shell block runs (in a scratch folder,
+    /// with the repository's models), and the output it shows is the first command's.
+    @Test func readmeQuickStartRuns() throws {
+        let readme = try String(contentsOf: repositoryRoot.appendingPathComponent("README.md"), encoding: .utf8)
+        #expect(readme.split(separator: "\n", omittingEmptySubsequences: false).count <= 250, "README.md is over 250 lines")
+        let quickStart = readme.components(separatedBy: "## Quick start")[1].components(separatedBy: "\n## ")[0]
+        let blocks = quickStart.components(separatedBy: "```")
+        let commands = blocks[1].split(separator: "\n").dropFirst().map(String.init).filter { $0.hasPrefix("xsnet ") }
+        #expect(commands.count >= 3)
+        let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        var outputs: [String] = []
+        for command in commands {
+            let arguments = command.dropFirst("xsnet ".count).split(separator: " ").map {
+                $0.hasPrefix("Models/") ? repositoryRoot.appendingPathComponent(String($0)).path : String($0)
+            }
+            let r = try xsnet(arguments, in: folder)
+            #expect(r.status == 0, "\(command): \(r.stderr)")
+            outputs.append(r.stdout)
+        }
+        let shown = blocks[3].split(separator: "\n", omittingEmptySubsequences: true).map(String.init)
+        #expect(shown == outputs[0].split(separator: "\n").map(String.init), "the README shows another output than \(commands[0]) prints")
+    }
+}
+
 @Suite struct PlotCommandTests {
     static let ensemble = repositoryRoot.appendingPathComponent("Models/C12-ensemble.xsnet").path
 
