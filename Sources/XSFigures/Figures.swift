@@ -40,20 +40,23 @@ public enum Figures {
         return series
     }
 
-    /// σ against ω at one (E, θ) of a nucleus: data, the model and optional comparisons.
+    /// The measured settings of a nucleus, for a message: "E=0.56 θ=36.0, …" (at most 12).
+    public static func settings(of nucleus: Nucleus, in data: ScatteringData) -> String {
+        Set(data.points.filter { $0.nucleus == nucleus }.map { "E=\($0.beamEnergy) θ=\($0.angleDegrees)" }).sorted().prefix(12).joined(
+            separator: ", ")
+    }
+
+    /// σ against ω at one (E, θ) of a nucleus: data, the model and optional comparisons. Where no
+    /// data were measured the model is drawn alone over `omega` (default 0.02 GeV to 0.9 E).
     public static func spectrum(
         model: CrossSectionModel, modelLabel: String, data: ScatteringData, nucleus: Nucleus, energy: Double, angle: Double,
-        comparisons: [(CrossSectionModel, String, Double)] = [], divideByLambda: Bool = false, logY: Bool = false
+        comparisons: [(CrossSectionModel, String, Double)] = [], divideByLambda: Bool = false, logY: Bool = false,
+        omega: ClosedRange<Double>? = nil
     ) throws -> Panel {
         let points = data.points.filter { $0.nucleus == nucleus && same($0.beamEnergy, energy) && same($0.angleDegrees, angle) }
-        guard !points.isEmpty else {
-            let settings = Set(data.points.filter { $0.nucleus == nucleus }.map { "E=\($0.beamEnergy) θ=\($0.angleDegrees)" }).sorted().prefix(12)
-            throw FigureError(
-                "no \(nucleus.name) data at E = \(energy) GeV, θ = \(angle)°"
-                    + (settings.isEmpty ? " (no data for this nucleus)" : "; settings include: \(settings.joined(separator: ", "))"))
-        }
         let ωs = points.map(\.energyTransfer)
-        let range = max(ωs.min()! * 0.9, 1e-4)...min(ωs.max()! * 1.05, energy * 0.999)
+        let range =
+            omega ?? (points.isEmpty ? min(0.02, 0.5 * energy)...(0.9 * energy) : max(ωs.min()! * 0.9, 1e-4)...min(ωs.max()! * 1.05, energy * 0.999))
         var series: [Series] = []
         let palette: [PlotColor] = [.black, .vermillion, .green, .purple, .sky, .orange]
         let sameNucleus = model.info.nucleus == nucleus.name
@@ -74,7 +77,8 @@ public enum Figures {
                 dashed: true)
         }
         return Panel(
-            title: "\(nucleus.isotopeLabel), E = \(Ticks.label(energy)) GeV, θ = \(Ticks.label(angle))°", xLabel: xLabel, yLabel: yLabel, logY: logY,
+            title: "\(nucleus.isotopeSymbol), E = \(Ticks.label(energy)) GeV, θ = \(Ticks.label(angle))°\(points.isEmpty ? " (no data here)" : "")",
+            xLabel: xLabel, yLabel: yLabel, logY: logY,
             series: series)
     }
 
@@ -113,7 +117,8 @@ public enum Figures {
             return Panel(
                 title: "E = \(Ticks.label(s.beamEnergy)) GeV, θ = \(Ticks.label(s.angleDegrees))°", xLabel: xLabel, yLabel: yLabel, series: series)
         }
-        return Figure(panels: panels, columns: min(4, panels.count), panelWidth: 420, panelHeight: 300)
+        // Rows of at most three panels: a grid stays readable on a page (no 1680-pixel strips).
+        return Figure(panels: panels, columns: min(3, panels.count), panelWidth: 420, panelHeight: 300)
     }
 
     /// Loss and χ²/N against epoch from a training log.

@@ -53,6 +53,28 @@ public struct Panel: Sendable {
     }
 }
 
+extension Panel {
+    /// The panel's series as rows of numbers (what the SVG draws, for a reader's own plot):
+    /// series, kind, x, y, and the error, or the band's lower and upper edge.
+    func csvRows(panel index: Int) -> [String] {
+        func field(_ text: String) -> String {
+            text.contains(",") || text.contains("\"") ? "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : text
+        }
+        return series.flatMap { s -> [String] in
+            switch s {
+            case let .points(label, x, y, e, _, hollow):
+                return x.indices.map {
+                    "\(index),\(field(title)),\(field(label)),\(hollow ? "points (hollow)" : "points"),\(x[$0]),\(y[$0]),\(e[$0]),,"
+                }
+            case let .line(label, x, y, _, dashed):
+                return x.indices.map { "\(index),\(field(title)),\(field(label)),\(dashed ? "dashed line" : "line"),\(x[$0]),\(y[$0]),,," }
+            case let .band(label, x, lower, upper, _):
+                return x.indices.map { "\(index),\(field(title)),\(field(label)),band,\(x[$0]),,,\(lower[$0]),\(upper[$0])" }
+            }
+        }
+    }
+}
+
 public enum PlotError: Error, CustomStringConvertible, LocalizedError {
     case empty(String)
     public var description: String {
@@ -75,6 +97,12 @@ public struct Figure: Sendable {
         self.columns = max(1, columns)
         self.panelWidth = panelWidth
         self.panelHeight = panelHeight
+    }
+
+    /// Every curve and point of the figure as CSV, written beside each SVG: panel, title, series,
+    /// kind, x, y, error, lower, upper (empty where a kind has none).
+    public func csv() -> String {
+        (["panel,title,series,kind,x,y,error,lower,upper"] + panels.enumerated().flatMap { $1.csvRows(panel: $0) }).joined(separator: "\n") + "\n"
     }
 
     static func escape(_ s: String) -> String {

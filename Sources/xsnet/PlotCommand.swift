@@ -45,11 +45,16 @@ extension PlotCommand {
                 let name = URL(fileURLWithPath: path).lastPathComponent
                 return (other, scale != 1 ? "\(name) × \(target.A)/\(a)" : name, scale)
             }
+            let data = try source.load()
             let panel = try Figures.spectrum(
-                model: m, modelLabel: URL(fileURLWithPath: model).lastPathComponent, data: try source.load(), nucleus: target,
+                model: m, modelLabel: URL(fileURLWithPath: model).lastPathComponent, data: data, nucleus: target,
                 energy: energy, angle: angle, comparisons: comparisons, divideByLambda: divideByLambda, logY: log)
-            try AtomicFile.write(try Figure(panels: [panel]).svg(), to: URL(fileURLWithPath: out))
-            print("wrote \(out)")
+            if !panel.series.contains(where: { if case .points = $0 { true } else { false } }) {
+                printError(
+                    "no \(target.name) data at E = \(energy) GeV, θ = \(angle)°: the model alone (measured settings include \(Figures.settings(of: target, in: data)))"
+                )
+            }
+            try writeFigure(Figure(panels: [panel]), to: out)
         }
     }
 
@@ -68,8 +73,7 @@ extension PlotCommand {
             let figure = try Figures.datasetGrid(model: try prediction.load(model), data: try source.load(), dataset: dataset)
             let file = URL(fileURLWithPath: out).appendingPathComponent(
                 dataset.replacingOccurrences(of: ":", with: "_").replacingOccurrences(of: "'", with: "") + ".svg")
-            try AtomicFile.write(try figure.svg(), to: file)
-            print("wrote \(file.path) (\(figure.panels.count) panels)")
+            try writeFigure(figure, to: file.path)
         }
     }
 
@@ -82,8 +86,15 @@ extension PlotCommand {
         @Option(help: "The SVG file to write.") var out: String
 
         func run() throws {
-            try AtomicFile.write(try Figures.trainingCurves(logPath: log).svg(), to: URL(fileURLWithPath: out))
-            print("wrote \(out)")
+            try writeFigure(try Figures.trainingCurves(logPath: log), to: out)
         }
     }
+}
+
+/// Writes the SVG and, beside it, the CSV of its curves (the same name with .csv).
+func writeFigure(_ figure: Figure, to path: String) throws {
+    try AtomicFile.write(try figure.svg(), to: URL(fileURLWithPath: path))
+    let csv = (path.hasSuffix(".svg") ? String(path.dropLast(4)) : path) + ".csv"
+    try AtomicFile.write(figure.csv(), to: URL(fileURLWithPath: csv))
+    print("wrote \(path) (\(figure.panels.count) panel\(figure.panels.count == 1 ? "" : "s")) and \(csv)")
 }

@@ -359,7 +359,12 @@ func toolExists(_ name: String) -> Bool {
         #expect(r.status == 0, "\(r.stderr)")
         let text = try String(contentsOfFile: svg, encoding: .utf8)
         #expect(text.components(separatedBy: "class=\"data\"").count - 1 == 35)  // Whitney's 35 points at 0.5 GeV, 60°
-        #expect(text.contains("12C, E = 0.5 GeV, θ = 60°"))
+        #expect(text.contains("¹²C, E = 0.5 GeV, θ = 60°"))
+        // Beside the SVG, its curves as CSV: Whitney's 35 points among them.
+        let spectrumCSV = try String(contentsOfFile: folder.appendingPathComponent("s.csv").path, encoding: .utf8)
+        #expect(
+            spectrumCSV.hasPrefix("panel,title,series,kind,x,y,error,lower,upper\n")
+                && spectrumCSV.components(separatedBy: ",points,").count - 1 == 35)
         let grid = try xsnet(["plot", "dataset", "--model", Self.model, "--dataset", "Sealock:1989nx", "--out", folder.path])
         #expect(grid.status == 0, "\(grid.stderr)")
         let gridText = try String(contentsOfFile: folder.appendingPathComponent("Sealock_1989nx.svg").path, encoding: .utf8)
@@ -465,8 +470,12 @@ func toolExists(_ name: String) -> Bool {
         let folder = try temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
         let out = folder.appendingPathComponent("x.svg").path
-        let noData = try xsnet(["plot", "spectrum", "--model", Self.model, "--energy", "0.77", "--angle", "61", "--out", out])
-        #expect(noData.status != 0 && noData.stderr.contains("no 12C data at E = 0.77") == false && noData.stderr.contains("no C12 data at E = 0.77"))
+        // Where nothing was measured the model is drawn alone, and the command says so.
+        let alone = folder.appendingPathComponent("alone.svg").path
+        let noData = try xsnet(["plot", "spectrum", "--model", Self.model, "--energy", "0.77", "--angle", "61", "--out", alone])
+        #expect(
+            noData.status == 0 && noData.stderr.contains("no C12 data at E = 0.77") && noData.stderr.contains("the model alone"), "\(noData.stderr)")
+        #expect(try String(contentsOfFile: alone, encoding: .utf8).contains("(no data here)"))
         let noLog = try xsnet(["plot", "training", "--log", "/nonexistent.log.csv", "--out", out])
         // A failure found at run time: exit 1 and the reason, not the usage text (that is for flags).
         #expect(noLog.status == 1 && noLog.stderr.contains("cannot read the training log") && !noLog.stderr.contains("USAGE"), "\(noLog.stderr)")
