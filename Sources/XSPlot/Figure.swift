@@ -152,21 +152,25 @@ public struct Figure: Sendable {
             "<clipPath id=\"clip\(Int(originX))_\(Int(originY))\"><rect x=\"\(f(left))\" y=\"\(f(top))\" width=\"\(f(right - left))\" height=\"\(f(bottom - top))\"/></clipPath>\n"
         // Axes and ticks
         out += "<rect x=\"\(f(left))\" y=\"\(f(top))\" width=\"\(f(right - left))\" height=\"\(f(bottom - top))\" fill=\"none\" stroke=\"black\"/>\n"
-        for t in xTicks {
+        // Each axis in one notation: plain numbers, or multiples of one power of ten on its title.
+        let xLabels = Ticks.axisLabels(xTicks, logarithmic: false)
+        let shownY = yTicks.filter { yRange.contains($0) }
+        let yLabels = Ticks.axisLabels(shownY, logarithmic: panel.logY)
+        for (t, label) in zip(xTicks, xLabels.labels) {
             let x = px(t)
             out += "<line class=\"tick\" x1=\"\(f(x))\" y1=\"\(f(bottom))\" x2=\"\(f(x))\" y2=\"\(f(bottom - 5))\" stroke=\"black\"/>"
-            out += "<text class=\"xtick\" x=\"\(f(x))\" y=\"\(f(bottom + 16))\" text-anchor=\"middle\" font-size=\"11\">\(Ticks.label(t))</text>\n"
+            out += "<text class=\"xtick\" x=\"\(f(x))\" y=\"\(f(bottom + 16))\" text-anchor=\"middle\" font-size=\"11\">\(label)</text>\n"
         }
-        for t in yTicks where yRange.contains(t) {
+        for (t, label) in zip(shownY, yLabels.labels) {
             let y = py(t)
             out += "<line class=\"tick\" x1=\"\(f(left))\" y1=\"\(f(y))\" x2=\"\(f(left + 5))\" y2=\"\(f(y))\" stroke=\"black\"/>"
             out += "<line x1=\"\(f(left))\" y1=\"\(f(y))\" x2=\"\(f(right))\" y2=\"\(f(y))\" stroke=\"#e5e5e5\"/>"
-            out += "<text class=\"ytick\" x=\"\(f(left - 6))\" y=\"\(f(y + 4))\" text-anchor=\"end\" font-size=\"11\">\(Ticks.label(t))</text>\n"
+            out += "<text class=\"ytick\" x=\"\(f(left - 6))\" y=\"\(f(y + 4))\" text-anchor=\"end\" font-size=\"11\">\(label)</text>\n"
         }
         out +=
-            "<text x=\"\(f((left + right) / 2))\" y=\"\(f(originY + panelHeight - 14))\" text-anchor=\"middle\" font-size=\"12\">\(Self.escape(panel.xLabel))</text>\n"
+            "<text x=\"\(f((left + right) / 2))\" y=\"\(f(originY + panelHeight - 14))\" text-anchor=\"middle\" font-size=\"12\">\(Self.escape(panel.xLabel + xLabels.suffix))</text>\n"
         out +=
-            "<text transform=\"translate(\(f(originX + 18)),\(f((top + bottom) / 2))) rotate(-90)\" text-anchor=\"middle\" font-size=\"12\">\(Self.escape(panel.yLabel))</text>\n"
+            "<text transform=\"translate(\(f(originX + 18)),\(f((top + bottom) / 2))) rotate(-90)\" text-anchor=\"middle\" font-size=\"12\">\(Self.escape(panel.yLabel + yLabels.suffix))</text>\n"
         out += "<g clip-path=\"url(#clip\(Int(originX))_\(Int(originY)))\">\n"
         // Bands first, then lines, then points on top.
         let ordered =
@@ -195,10 +199,29 @@ public struct Figure: Sendable {
             }
         }
         out += "</g>\n"
-        // Legend
-        var ly = top + 14
-        for s in panel.series where !s.label.isEmpty {
-            let lx = right - 200
+        // Legend: in the corner of the plot whose box covers the fewest data points and curve
+        // vertices (none, where a corner is free).
+        let entries = panel.series.filter { !$0.label.isEmpty }
+        let boxWidth = 34 + 6.4 * Double(entries.map(\.label.count).max() ?? 0), boxHeight = 16 * Double(entries.count) + 6
+        let marks: [(Double, Double)] = panel.series.flatMap { s -> [(Double, Double)] in
+            switch s {
+            case let .points(_, x, y, _, _, _): zip(x, y).map { (px($0), py($1)) }
+            case let .line(_, x, y, _, _): zip(x, y).filter { $0.1.isFinite }.map { (px($0), py($1)) }
+            case .band: []
+            }
+        }
+        let corners = [
+            (right - boxWidth - 4, top + 4), (left + 4, top + 4), (right - boxWidth - 4, bottom - boxHeight - 4), (left + 4, bottom - boxHeight - 4)
+        ]
+        func covered(_ c: (Double, Double)) -> Int {
+            marks.filter { $0.0 >= c.0 - 4 && $0.0 <= c.0 + boxWidth + 4 && $0.1 >= c.1 - 4 && $0.1 <= c.1 + boxHeight + 4 }.count
+        }
+        let corner = corners.min { covered($0) < covered($1) }!
+        out +=
+            "<rect class=\"legend-box\" x=\"\(f(corner.0))\" y=\"\(f(corner.1))\" width=\"\(f(boxWidth))\" height=\"\(f(boxHeight))\" fill=\"white\" fill-opacity=\"0.85\" stroke=\"#cccccc\"/>\n"
+        var ly = corner.1 + 15
+        for s in entries {
+            let lx = corner.0 + 6
             switch s {
             case let .band(_, _, _, _, color):
                 out += "<rect x=\"\(f(lx))\" y=\"\(f(ly - 8))\" width=\"20\" height=\"10\" fill=\"\(color.rawValue)\" fill-opacity=\"0.3\"/>"

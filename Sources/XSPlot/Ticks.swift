@@ -32,6 +32,34 @@ public enum Ticks {
         return (pow(10, lo)...pow(10, hi), ticks)
     }
 
+    /// The labels of one axis in one notation: plain numbers, or, when a tick would need an
+    /// exponent, every tick as a multiple of one power of ten that the axis title states
+    /// ("×10⁴"; `suffix`). On a logarithmic axis each tick is written m×10ⁿ (or 10ⁿ).
+    public static func axisLabels(_ ticks: [Double], logarithmic: Bool) -> (labels: [String], suffix: String) {
+        let largest = ticks.map(abs).max() ?? 0
+        let needsExponent = ticks.contains { $0 != 0 && (abs($0) >= 1e4 || abs($0) < 1e-3) }
+        if logarithmic {
+            guard needsExponent else { return (ticks.map(plain), "") }
+            return (
+                ticks.map { t in
+                    let e = Int(floor(log10(t) + 1e-9)), m = t / pow(10, Double(e))
+                    return (abs(m - 1) < 1e-9 ? "" : plain(m) + "×") + "10" + superscript(e)
+                }, ""
+            )
+        }
+        guard needsExponent, largest > 0 else { return (ticks.map(plain), "") }
+        let e = Int(floor(log10(largest) + 1e-9))
+        let scale = pow(10, Double(e))
+        return (ticks.map { plain($0 / scale) }, " (×10" + superscript(e) + ")")
+    }
+
+    static func plain(_ v: Double) -> String { v == 0 ? "0" : String(format: "%g", (v * 1e6).rounded() / 1e6) }
+
+    static func superscript(_ n: Int) -> String {
+        let digits: [Character] = ["⁰", "¹", "²", "³", "⁴", "⁵", "⁶", "⁷", "⁸", "⁹"]
+        return (n < 0 ? "⁻" : "") + String(String(abs(n)).map { digits[Int(String($0))!] })
+    }
+
     /// A short label: no trailing zeros, exponent form for very small or large values.
     public static func label(_ v: Double) -> String {
         if v == 0 { return "0" }

@@ -44,6 +44,37 @@ final class SVGInspector: NSObject, XMLParserDelegate {
         #expect(Ticks.label(0.30000000000000004) == "0.3" && Ticks.label(60000) == "6e4" && Ticks.label(1e-5) == "1e-5")
     }
 
+    /// The legend goes where it covers no data point, and each axis keeps one notation (plain
+    /// numbers with the power of ten on the title, not "1e4" beside "8000").
+    @Test func legendCoversNoDataAndEachAxisHasOneNotation() throws {
+        // Points rising to the top right: the default corner is taken.
+        let x = (0..<30).map { 0.02 + Double($0) * 0.016 }
+        let y = x.map { 800 + 90_000 * $0 * $0 }
+        let panel = Panel(
+            title: "¹²C", xLabel: "ω (GeV)", yLabel: "σ",
+            series: [
+                .points(label: "data set with a long name", x: x, y: y, error: y.map { 0.02 * $0 }, color: .black, hollow: false),
+                .line(label: "model", x: x, y: y, color: .blue, dashed: false)
+            ])
+        let svg = try Figure(panels: [panel]).svg()
+        func numbers(_ attribute: String, in element: Substring) -> Double {
+            Double(element.components(separatedBy: "\(attribute)=\"")[1].prefix { $0 != "\"" })!
+        }
+        let box = svg.split(separator: "\n").first { $0.contains("class=\"legend-box\"") }!
+        let (bx, by, bw, bh) = (numbers("x", in: box), numbers("y", in: box), numbers("width", in: box), numbers("height", in: box))
+        let circles = svg.components(separatedBy: "<circle class=\"data\"").dropFirst().map { Substring($0) }
+        #expect(circles.count == 30)
+        for c in circles {
+            let (cx, cy) = (numbers("cx", in: c), numbers("cy", in: c))
+            #expect(!(cx >= bx && cx <= bx + bw && cy >= by && cy <= by + bh), "a data point at (\(cx), \(cy)) is under the legend")
+        }
+        let ticks = try SVGInspector.inspect(svg).tickLabels
+        #expect(!ticks.contains { $0.contains("e") }, "\(ticks)")
+        #expect(svg.contains("σ (×10⁴)"))
+        #expect(Ticks.axisLabels([0, 20000, 40000, 60000], logarithmic: false) == (["0", "2", "4", "6"], " (×10⁴)"))
+        #expect(Ticks.axisLabels([1e-2, 1, 1e4], logarithmic: true).labels == ["10⁻²", "10⁰", "10⁴"])
+    }
+
     func sample(logY: Bool = false) -> Figure {
         let x = (1...20).map { Double($0) * 0.02 }
         let panel = Panel(
