@@ -60,14 +60,48 @@ public enum Figures {
         var series: [Series] = []
         let palette: [PlotColor] = [.black, .vermillion, .green, .purple, .sky, .orange]
         let sameNucleus = model.info.nucleus == nucleus.name
+        // For the model's own nucleus: which points it was fitted on, tested on, or never saw
+        // (below its ω cut, or of a data set it left out).
+        var fitted = Set<ScatteringPoint>(), tested = Set<ScatteringPoint>(), validation = Set<ScatteringPoint>()
+        if sameNucleus, let selected = try? model.info.selection.apply(to: data), selected.split == model.info.split {
+            fitted = Set(selected.split.train.map { selected.points[$0] })
+            tested = Set(selected.split.test.map { selected.points[$0] })
+            validation = Set(selected.split.validation.map { selected.points[$0] })
+        }
+        let roles = !fitted.isEmpty || !tested.isEmpty
         for (k, key) in Set(points.map(\.dataset)).sorted().enumerated() {
-            let pts = points.filter { $0.dataset == key }
             let lambda = divideByLambda && sameNucleus ? model.info.normalization(key) : 1
-            let label = lambda != 1 ? "\(key) ÷ λ=\(String(format: "%.3f", lambda))" : key
-            series.append(
-                .points(
-                    label: label, x: pts.map(\.energyTransfer), y: pts.map { $0.crossSection / lambda },
-                    error: pts.map { $0.crossSectionError / lambda }, color: palette[k % palette.count], hollow: false))
+            let name = lambda != 1 ? "\(key) ÷ λ=\(String(format: "%.3f", lambda))" : key
+            let all = points.filter { $0.dataset == key }
+            let groups: [(String, [ScatteringPoint], Bool)] =
+                roles
+                ? [(name + " (fitted)", all.filter { fitted.contains($0) }, false), (name + " (test)", all.filter { tested.contains($0) }, true)]
+                : [(name, all, false)]
+            for (label, pts, hollow) in groups where !pts.isEmpty {
+                series.append(
+                    .points(
+                        label: label, x: pts.map(\.energyTransfer), y: pts.map { $0.crossSection / lambda },
+                        error: pts.map { $0.crossSectionError / lambda }, color: palette[k % palette.count], hollow: hollow))
+            }
+        }
+        if roles {
+            let unseen = points.filter { !fitted.contains($0) && !tested.contains($0) }
+            let excluded = unseen.filter { !validation.contains($0) }
+            if !excluded.isEmpty {
+                series.append(
+                    .points(
+                        label: "not fitted (ω < \(Ticks.label(model.info.selection.minimumEnergyTransfer)) GeV or data set left out)",
+                        x: excluded.map(\.energyTransfer), y: excluded.map(\.crossSection), error: excluded.map(\.crossSectionError), color: .grey,
+                        hollow: true))
+            }
+            let held = unseen.filter { validation.contains($0) }
+            if !held.isEmpty {
+                series.append(
+                    .points(
+                        label: "validation (calibration)", x: held.map(\.energyTransfer), y: held.map(\.crossSection),
+                        error: held.map(\.crossSectionError),
+                        color: .sky, hollow: true))
+            }
         }
         series += modelSeries(model, label: modelLabel, energy: energy, angle: angle, omega: range, color: .blue)
         let colors: [PlotColor] = [.orange, .green, .purple, .grey]

@@ -183,6 +183,16 @@ public final class CrossSectionModel {
         }
     }
 
+    /// What the model is, as figures and the report name it: "¹²C ensemble of 20 (model A)",
+    /// "¹²C MC dropout (model B)", "¹²C network", "⁵⁶Fe ensemble of 20 (model A), fine-tuned".
+    public var displayName: String {
+        let nucleus = Nucleus(name: info.nucleus)?.isotopeSymbol ?? info.nucleus
+        let kind =
+            networks.count > 1
+            ? "ensemble of \(networks.count) (model A)" : (info.monteCarloSamples ?? 0) > 1 ? "MC dropout (model B)" : "network"
+        return "\(nucleus) \(kind)" + (info.fineTunedFrom == nil ? "" : ", fine-tuned")
+    }
+
     /// The dropout probability of the first network's dropout layers; nil without dropout.
     public var dropoutProbability: Double? {
         networks.first?.layers.lazy.compactMap { $0 as? Dropout }.first.map { Double($0.probability) }

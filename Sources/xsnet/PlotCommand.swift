@@ -42,12 +42,12 @@ extension PlotCommand {
                 let other = try CrossSectionModel.load(URL(fileURLWithPath: path))
                 let a = Nucleus(name: other.info.nucleus)?.A ?? target.A
                 let scale = scaleCompareByMass ? Double(target.A) / Double(a) : 1
-                let name = URL(fileURLWithPath: path).lastPathComponent
+                let name = other.displayName
                 return (other, scale != 1 ? "\(name) × \(target.A)/\(a)" : name, scale)
             }
             let data = try source.load()
             let panel = try Figures.spectrum(
-                model: m, modelLabel: URL(fileURLWithPath: model).lastPathComponent, data: data, nucleus: target,
+                model: m, modelLabel: m.displayName, data: data, nucleus: target,
                 energy: energy, angle: angle, comparisons: comparisons, divideByLambda: divideByLambda, logY: log)
             if !panel.series.contains(where: { if case .points = $0 { true } else { false } }) {
                 printError(

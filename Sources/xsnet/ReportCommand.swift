@@ -123,7 +123,7 @@ struct ReportCommand: ParsableCommand {
             let nucleus = Nucleus(name: model.info.nucleus)!
             for s in Self.richestSettings(selected.points, count: 2) {
                 let panel = try Figures.spectrum(
-                    model: model, modelLabel: file, data: data, nucleus: nucleus, energy: s.beamEnergy, angle: s.angleDegrees)
+                    model: model, modelLabel: model.displayName, data: data, nucleus: nucleus, energy: s.beamEnergy, angle: s.angleDegrees)
                 body += "<div class=\"fig\">" + (try Figure(panels: [panel], panelWidth: 560, panelHeight: 380).svg()) + "</div>\n"
             }
             if let key = Self.richestSettings(selected.points, count: 1).first?.dataset {

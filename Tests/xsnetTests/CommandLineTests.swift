@@ -364,7 +364,9 @@ func toolExists(_ name: String) -> Bool {
         let spectrumCSV = try String(contentsOfFile: folder.appendingPathComponent("s.csv").path, encoding: .utf8)
         #expect(
             spectrumCSV.hasPrefix("panel,title,series,kind,x,y,error,lower,upper\n")
-                && spectrumCSV.components(separatedBy: ",points,").count - 1 == 35)
+                && spectrumCSV.components(separatedBy: ",points").count - 1 == 35)
+        // Points the model was fitted on and tested on are told apart, and the model is named by what it is.
+        #expect(text.contains(" (fitted)<") && text.contains("¹²C network"), "legend")
         let grid = try xsnet(["plot", "dataset", "--model", Self.model, "--dataset", "Sealock:1989nx", "--out", folder.path])
         #expect(grid.status == 0, "\(grid.stderr)")
         let gridText = try String(contentsOfFile: folder.appendingPathComponent("Sealock_1989nx.svg").path, encoding: .utf8)
