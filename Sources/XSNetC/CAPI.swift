@@ -70,25 +70,7 @@ public func xsnet_predict_batch(
     _ model: OpaquePointer?, _ count: Int, _ energy: UnsafePointer<Double>?, _ angle: UnsafePointer<Double>?,
     _ omega: UnsafePointer<Double>?, _ mean: UnsafeMutablePointer<Double>?, _ sd: UnsafeMutablePointer<Double>?
 ) -> Int32 {
-    guard let model, let energy, let angle, let omega, let mean else {
-        setLastError("xsnet_predict_batch: null argument"); return XSNET_ERROR_ARGUMENT
-    }
-    var points: [Kinematics] = []
-    points.reserveCapacity(count)
-    for i in 0..<count {
-        if let why = Kinematics.unphysicalReason(beamEnergy: energy[i], angleDegrees: angle[i], energyTransfer: omega[i]) {
-            setLastError("xsnet_predict_batch: point \(i) is unphysical: \(why)")
-            return XSNET_ERROR_UNPHYSICAL
-        }
-        points.append(Kinematics(beamEnergy: energy[i], angleDegrees: angle[i], energyTransfer: omega[i]))
-    }
-    let handle = Unmanaged<ModelHandle>.fromOpaque(UnsafeRawPointer(model)).takeUnretainedValue()
-    let p = handle.predictor.model.predict(points)
-    for i in 0..<count {
-        mean[i] = p[i].mean
-        sd?[i] = p[i].standardDeviation
-    }
-    return XSNET_OK
+    predictPoints("xsnet_predict_batch", model, count, energy, angle, omega, mean, sd, nil, nil, nil)
 }
 
 /// n points with the whole band, as `xsnet predict` reports it: mean, standard deviation, 16th and
@@ -101,14 +83,22 @@ public func xsnet_predict_band(
     _ omega: UnsafePointer<Double>?, _ mean: UnsafeMutablePointer<Double>?, _ sd: UnsafeMutablePointer<Double>?,
     _ p16: UnsafeMutablePointer<Double>?, _ p84: UnsafeMutablePointer<Double>?, _ extrapolation: UnsafeMutablePointer<Int32>?
 ) -> Int32 {
-    guard let model, let energy, let angle, let omega, let mean else {
-        setLastError("xsnet_predict_band: null argument"); return XSNET_ERROR_ARGUMENT
-    }
+    predictPoints("xsnet_predict_band", model, count, energy, angle, omega, mean, sd, p16, p84, extrapolation)
+}
+
+/// The batch calls: every point checked before any is predicted (the first unphysical one named),
+/// then `CrossSectionModel.predict`, the outputs given written.
+func predictPoints(
+    _ call: String, _ model: OpaquePointer?, _ count: Int, _ energy: UnsafePointer<Double>?, _ angle: UnsafePointer<Double>?,
+    _ omega: UnsafePointer<Double>?, _ mean: UnsafeMutablePointer<Double>?, _ sd: UnsafeMutablePointer<Double>?,
+    _ p16: UnsafeMutablePointer<Double>?, _ p84: UnsafeMutablePointer<Double>?, _ extrapolation: UnsafeMutablePointer<Int32>?
+) -> Int32 {
+    guard let model, let energy, let angle, let omega, let mean else { setLastError("\(call): null argument"); return XSNET_ERROR_ARGUMENT }
     var points: [Kinematics] = []
     points.reserveCapacity(count)
     for i in 0..<count {
         if let why = Kinematics.unphysicalReason(beamEnergy: energy[i], angleDegrees: angle[i], energyTransfer: omega[i]) {
-            setLastError("xsnet_predict_band: point \(i) is unphysical: \(why)")
+            setLastError("\(call): point \(i) is unphysical: \(why)")
             return XSNET_ERROR_UNPHYSICAL
         }
         points.append(Kinematics(beamEnergy: energy[i], angleDegrees: angle[i], energyTransfer: omega[i]))
