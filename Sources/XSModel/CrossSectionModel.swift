@@ -44,6 +44,8 @@ public struct ModelInfo: Codable, Sendable {
     public var members: [MemberRecord]? = nil
     /// The model this one was fine-tuned from (transfer learning), if any.
     public var fineTunedFrom: String? = nil
+    /// The command that merged an ensemble (`xsnet ensemble train|build …`); nil for one network.
+    public var ensembleCommand: String? = nil
     /// Monte-Carlo dropout prediction (model B): passes per point; nil for deterministic prediction.
     public var monteCarloSamples: Int? = nil
     /// The spread's calibration factors fitted on the validation part (`xsnet calibrate`); nil: none.

@@ -40,6 +40,7 @@ struct EnsembleCommand: ParsableCommand {
 
         func run() throws {
             let ensemble = try CrossSectionModel.ensemble(try replicas.map { try CrossSectionModel.load(URL(fileURLWithPath: $0)) })
+            ensemble.info.ensembleCommand = (["xsnet"] + CommandLine.arguments.dropFirst()).joined(separator: " ")
             try calibrateOnValidationPart(ensemble, rule: calibrationRule, data: source.load)
             try ensemble.save(URL(fileURLWithPath: out), storage: storage)
             print("wrote \(out): \(ensemble.networks.count) members (\(storage.rawValue))")
@@ -93,6 +94,7 @@ struct EnsembleCommand: ParsableCommand {
                 )
             }
             let ensemble = try EnsembleJobs.merged(plan.main)
+            ensemble.info.ensembleCommand = (["xsnet"] + CommandLine.arguments.dropFirst()).joined(separator: " ")
             // The replicas' data: the bundled set unless --data was passed to them.
             func value(_ flag: String) -> String? {
                 trainOptions.firstIndex(of: flag).flatMap { $0 + 1 < trainOptions.count ? trainOptions[$0 + 1] : nil }

@@ -31,6 +31,20 @@ struct ReportCommand: ParsableCommand {
             : model.info.monteCarloSamples != nil ? "MC dropout, \(model.info.monteCarloSamples!) passes (model B)" : "single network"
     }
 
+    /// How a model was made, from what its file records: the ensemble's own command where it has
+    /// one, else member 0's with how the others differ; fine-tuning; one training.
+    static func howMade(_ model: CrossSectionModel) -> String {
+        let member0 = "<code>\(html(model.info.training?.command ?? "?"))</code>"
+        if let source = model.info.fineTunedFrom { return "fine-tuned from \(html(source)) by \(member0)" }
+        guard model.networks.count > 1 else { return "trained by \(member0) in \(Int(model.info.training?.wallSeconds ?? 0)) s" }
+        let cpu = formatDuration((model.info.members ?? []).compactMap { $0.training?.wallSeconds }.reduce(0, +))
+        if let command = model.info.ensembleCommand {
+            return "made by <code>\(html(command))</code>; member 0 trained by \(member0); all members together: \(cpu) of CPU-job time"
+        }
+        return
+            "its \(model.networks.count) members trained like member 0, by \(member0) (the replica index and the data's clone differ), then merged by <code>xsnet ensemble</code> (the file does not record the merging command); all members together: \(cpu) of CPU-job time"
+    }
+
     /// "¹²C" for "C12".
     static func nucleusLabel(_ name: String) -> String { Nucleus(name: name)?.isotopeSymbol ?? name }
 
@@ -100,12 +114,7 @@ struct ReportCommand: ParsableCommand {
             let path = "\(models)/\(file)"
             let selected = try model.info.selection.apply(to: data)
             body += "<h2 id=\"\(file)\">\(file)</h2>\n"
-            let made =
-                model.info.fineTunedFrom != nil
-                ? "fine-tuned from \(Self.html(model.info.fineTunedFrom!)) by <code>\(Self.html(model.info.training?.command ?? "?"))</code>"
-                : model.networks.count > 1
-                    ? "its \(model.networks.count) members trained like member 0, by <code>\(Self.html(model.info.training?.command ?? "?"))</code> (the replica index and the data's clone differ), then merged by <code>xsnet ensemble</code>; all members together: \(formatDuration((model.info.members ?? []).compactMap { $0.training?.wallSeconds }.reduce(0, +))) of CPU-job time"
-                    : "trained by <code>\(Self.html(model.info.training?.command ?? "?"))</code> in \(Int(model.info.training?.wallSeconds ?? 0)) s"
+            let made = Self.howMade(model)
             body += "<p>\(Self.nucleusLabel(model.info.nucleus)), \(Self.kind(model)); \(made).</p>\n"
             if let c = model.info.calibration { body += "<p>Uncertainty: \(Self.html(c.description)).</p>\n" }
             body +=

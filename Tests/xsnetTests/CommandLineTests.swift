@@ -156,6 +156,8 @@ func runTool(_ program: String, _ arguments: [String], in folder: URL? = nil) th
         let build = try xsnet(["ensemble", "build", "--out", ensemble] + replicas)
         #expect(build.status == 0, "\(build.stderr)")
         #expect(build.stderr.contains("spread calibrated: at measured (E, θ) settings c = "), "\(build.stderr)")
+        // The ensemble records the command that merged it (the report describes it by it).
+        #expect(try CrossSectionModel.load(URL(fileURLWithPath: ensemble)).info.ensembleCommand?.hasPrefix("xsnet ensemble build --out ") == true)
         let calibrated = try xsnet(["evaluate", "--model", ensemble, "--split", "validation"])
         #expect(calibrated.stdout.contains("validation points)"), "\(calibrated.stdout)")
         #expect(calibrated.stdout.contains("coverage had other spectra been measured: 1σ"), "\(calibrated.stdout)")
