@@ -354,7 +354,7 @@ public final class Trainer {
     ) throws -> Outcome {
         BLAS.threads = config.threads
         network.reserve(batchCapacity: max(min(config.batchSize, data.split.train.count), 1))
-        var clock = Stopwatch(before: secondsBefore)
+        let clock = Stopwatch(before: secondsBefore)
         let startEpoch = epoch
         var bestLoss = Double.infinity
         // Where a divergence can resume from: a checkpoint this run wrote or the one it resumed.
