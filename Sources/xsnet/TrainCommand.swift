@@ -15,12 +15,14 @@ extension TrainingConfig.ScheduleKind: ExpressibleByArgument {}
 extension TrainingConfig.NormalizationMode: ExpressibleByArgument {}
 extension TrainingConfig.BootstrapKind: ExpressibleByArgument {}
 
-/// Set by SIGINT; the training loop checks it after every epoch, checkpoints and stops.
+/// Set by SIGINT or SIGTERM; the training loop checks it after every epoch, checkpoints and stops.
 /// (A signal handler can only reach global state: this flag is the one exception.)
 nonisolated(unsafe) var interruptRequested = false
 
 func installInterruptHandler() {
     signal(SIGINT) { _ in interruptRequested = true }
+    // What Slurm and `kill` send: the same checkpoint and message as Ctrl-C.
+    signal(SIGTERM) { _ in interruptRequested = true }
 }
 
 /// A one-line description of this machine for model cards.
@@ -43,7 +45,7 @@ struct TrainCommand: ParsableCommand {
             The default is a fast recipe (standardized physics inputs, log-space χ², 4 × 128 SiLU network);
             --preset paper gives the reference network and loss of Kowal et al. (2024). Every
             hyperparameter has a flag; --config FILE reads them from JSON (flags override it).
-            It checkpoints every --checkpoint-every epochs and on Ctrl-C; --resume continues exactly.
+            It checkpoints every --checkpoint-every epochs and on Ctrl-C or SIGTERM (Slurm, kill); --resume continues exactly.
 
             Examples:
               xsnet train --nucleus C12 --out c12.xsnet
@@ -101,6 +103,8 @@ struct TrainCommand: ParsableCommand {
 
     func validate() throws {
         if !(0..<1).contains(testFraction) { throw ValidationError("--test-fraction must be in [0, 1)") }
+        if !(minOmega >= 0 && minOmega.isFinite) { throw ValidationError("--min-omega must be a finite number ≥ 0 (GeV)") }
+        if checkpointEvery < 1 { throw ValidationError("--checkpoint-every must be at least 1") }
         if !(0..<1).contains(validationSpectraFraction) { throw ValidationError("--validation-spectra-fraction must be in [0, 1)") }
         if !(0..<1).contains(validationFraction) || testFraction + validationFraction >= 1 {
             throw ValidationError("--validation-fraction must be in [0, 1) and leave points to train on with --test-fraction")
@@ -308,9 +312,19 @@ struct TrainingOptions: ParsableArguments {
 
     func validate() throws {
         if let d = dropout, !(0..<1).contains(d) { throw ValidationError("--dropout must be in [0, 1)") }
-        if let e = epochs, e < 1 { throw ValidationError("--epochs must be at least 1") }
-        if let b = batchSize, b < 1 { throw ValidationError("--batch-size must be at least 1") }
-        if let r = learningRate, !(r > 0) { throw ValidationError("--learning-rate must be > 0") }
+        if let e = epochs, !(1...10_000_000).contains(e) { throw ValidationError("--epochs must be in 1…10,000,000") }
+        if let b = batchSize, !(1...1_000_000).contains(b) { throw ValidationError("--batch-size must be in 1…1,000,000") }
+        if let r = learningRate, !(r > 0 && r.isFinite) { throw ValidationError("--learning-rate must be a finite number > 0") }
+        // Sizes a 24 GiB machine can hold (a 4096-wide block has 16.8 M weights).
+        if let w = width, !(1...4096).contains(w) { throw ValidationError("--width must be in 1…4096") }
+        if let d = depth, !(0...64).contains(d) { throw ValidationError("--depth must be in 0…64") }
+        if let f = errorFloor, !(0..<1).contains(f) { throw ValidationError("--error-floor must be in [0, 1)") }
+        if let f = releaseFraction, !(0...1).contains(f) { throw ValidationError("--release-fraction must be in [0, 1]") }
+        if let b = normalizationBound, !(b > 0 && b.isFinite) { throw ValidationError("--normalization-bound must be a finite number > 0") }
+        if let c = gradientClip, !(c >= 0 && c.isFinite) { throw ValidationError("--gradient-clip must be a finite number ≥ 0 (0: off)") }
+        if let d = weightDecay, !(d >= 0 && d.isFinite) { throw ValidationError("--weight-decay must be a finite number ≥ 0") }
+        if let e = evaluateEvery, e < 1 { throw ValidationError("--evaluate-every must be at least 1") }
+        if let t = threads, !(1...256).contains(t) { throw ValidationError("--threads must be in 1…256") }
         if (replica == nil) != (replicaCount == nil) { throw ValidationError("--replica I and --of N go together") }
         if let replica, let replicaCount, !(0..<replicaCount).contains(replica) { throw ValidationError("--replica must be in 0..<N (--of N)") }
     }

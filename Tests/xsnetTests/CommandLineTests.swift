@@ -409,6 +409,52 @@ func toolExists(_ name: String) -> Bool {
         #expect(outside.status == 1 && outside.stderr.contains("no folder `Models` here"), "\(outside.stderr)")
     }
 
+    /// Flags out of range are refused before any work, naming the flag (issue 18's reproducers).
+    @Test func numericFlagsOutOfRangeAreRefusedByName() throws {
+        let base = ["train", "--nucleus", "C12", "--datasets", "Whitney:1974hr", "--out", "/tmp/xsnet-never-written.xsnet"]
+        for bad in [
+            ["--width=-1"], ["--width", "100000"], ["--depth=-1"], ["--evaluate-every=0"], ["--checkpoint-every=0"], ["--threads=100000"],
+            ["--threads=0"], ["--error-floor=-1"], ["--release-fraction=2"], ["--min-omega", "nan"], ["--gradient-clip=-1"],
+            ["--normalization-bound", "nan"], ["--learning-rate", "inf"], ["--weight-decay=-1"]
+        ] {
+            let r = try xsnet(base + bad)
+            let flag = String(bad[0].prefix { $0 != "=" })
+            #expect(r.status == 64 && r.stderr.contains(flag), "\(bad): \(r.stderr)")
+        }
+        #expect(!FileManager.default.fileExists(atPath: "/tmp/xsnet-never-written.xsnet"))
+    }
+
+    /// SIGTERM (what Slurm and kill send) saves a checkpoint and says so, like Ctrl-C; the run resumes.
+    @Test func sigtermSavesACheckpoint() throws {
+        let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let model = folder.appendingPathComponent("tiny.xsnet").path
+        let log = folder.appendingPathComponent("stderr.txt")
+        FileManager.default.createFile(atPath: log.path, contents: nil)
+        let process = Process()
+        process.executableURL = binary
+        process.arguments = [
+            "train", "--nucleus", "C12", "--datasets", "Whitney:1974hr", "--depth", "1", "--width", "4", "--epochs", "10000000",
+            "--evaluate-every", "20", "--checkpoint-every", "1000000", "--threads", "1", "--out", model
+        ]
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = try FileHandle(forWritingTo: log)
+        try process.run()
+        // Wait for training to run (a progress line), then send SIGTERM.
+        let deadline = Date().addingTimeInterval(60)
+        while Date() < deadline, !((try? String(contentsOf: log, encoding: .utf8))?.contains("epoch ") ?? false) {
+            Thread.sleep(forTimeInterval: 0.1)
+        }
+        kill(process.processIdentifier, SIGTERM)
+        process.waitUntilExit()
+        let text = try String(contentsOf: log, encoding: .utf8)
+        #expect(process.terminationStatus == 130 && text.contains("interrupted at epoch"), "\(process.terminationStatus): \(text.suffix(300))")
+        #expect(FileManager.default.fileExists(atPath: model + ".checkpoint"))
+        let stopped = Int(text.components(separatedBy: "interrupted at epoch ")[1].prefix { $0.isNumber })!
+        let resumed = try xsnet(["train", "--resume", "--out", model, "--epochs", "\(stopped + 5)", "--quiet"])
+        #expect(resumed.status == 0 && FileManager.default.fileExists(atPath: model), "\(resumed.stderr)")
+    }
+
     @Test func resumeWithANewRateKeepsItInTheFileAndTheCard() throws {
         let folder = try temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
