@@ -21,12 +21,12 @@ public enum ONNXImport {
         }
         var chain = try Chain(model.graph, file: file)
         while !chain.atEnd {
-            guard let pattern = patterns.first(where: { (try? $0.match(chain)) != nil }) else {
+            guard let pattern = patterns.first(where: { $0.matches(chain) }) else {
                 let n = chain.nodes[chain.position]
                 throw ONNXError.unsupported("\(file): node `\(n.name)` (\(n.opType)) is not part of a known layer pattern here")
             }
-            // A pattern that matched with `try?` is applied again with its errors (a shape or a
-            // value it checks): those are refusals naming the node, not a reason to try another.
+            // What a matching pattern finds wrong (a shape or a value it checks) is a refusal
+            // naming the node, not a reason to try another pattern.
             try pattern.apply(&chain)
         }
         return try chain.finish()
@@ -167,6 +167,23 @@ extension ONNXImport {
             position += count
         }
 
+        /// Applies `change` to the last dense layer (a batch norm, scale or activation node `n`
+        /// that follows it) and moves past `count` nodes.
+        mutating func foldIntoLastDense(_ n: Onnx_NodeProto, consuming count: Int, _ change: (inout InferenceNetwork.Layer) throws -> Void) throws {
+            var last = try lastDense(for: n)
+            try change(&last)
+            layers[layers.count - 1] = last
+            consume(count)
+        }
+
+        /// Ends the network with `transform` after its last dense layer, moving past `count` nodes
+        /// from `n`.
+        mutating func end(with transform: OutputTransform, at n: Onnx_NodeProto, consuming count: Int) throws {
+            _ = try lastDense(for: n)
+            output = transform
+            consume(count)
+        }
+
         /// The last dense layer, which a following batch norm, scale or activation modifies.
         func lastDense(for n: Onnx_NodeProto) throws -> InferenceNetwork.Layer {
             guard let last = layers.last, last.activation == .identity, output == nil else {
@@ -206,15 +223,12 @@ extension ONNXImport {
 // MARK: - Patterns
 
 extension ONNXImport {
-    /// A known sequence of nodes: `match` says how many nodes it would consume at the chain's
-    /// position (throwing when it does not match), `apply` consumes them.
+    /// A known sequence of nodes: `matches` says whether it starts at the chain's position,
+    /// `apply` checks and consumes it.
     struct Pattern: Sendable {
-        let name: String
-        let match: @Sendable (Chain) throws -> Int
+        let matches: @Sendable (Chain) -> Bool
         let apply: @Sendable (inout Chain) throws -> Void
     }
-
-    struct NoMatch: Error {}
 
     /// The patterns, tried in this order at each position. The output tails come first: they
     /// must reach the graph's output, which tells an output Mul (a log-scale width) from a
@@ -226,19 +240,12 @@ extension ONNXImport {
 
     /// Nodes that are the identity at prediction: Identity, Dropout, Flatten of a [N, k] tensor, Cast.
     static let passThrough = Pattern(
-        name: "pass-through",
-        match: { c in
-            guard let n = c.node(), ["Identity", "Dropout", "Flatten", "Cast"].contains(n.opType), n.input.first == c.current else { throw NoMatch() }
-            return 1
-        }, apply: { $0.consume(1) })
+        matches: { c in c.node().map { ["Identity", "Dropout", "Flatten", "Cast"].contains($0.opType) && $0.input.first == c.current } ?? false },
+        apply: { $0.consume(1) })
 
     /// Gemm(x, W, b): a dense layer (transB allowed; transA, alpha and beta at their defaults).
     static let gemm = Pattern(
-        name: "Gemm",
-        match: { c in
-            guard let n = c.node(), n.opType == "Gemm", n.input.first == c.current, (2...3).contains(n.input.count) else { throw NoMatch() }
-            return 1
-        },
+        matches: { c in c.node().map { $0.opType == "Gemm" && $0.input.first == c.current && (2...3).contains($0.input.count) } ?? false },
         apply: { c in
             let n = c.node()!
             func attribute(_ name: String) -> Onnx_AttributeProto? { n.attribute.first { $0.name == name } }
@@ -247,14 +254,11 @@ extension ONNXImport {
             }
             let w = try c.constant(n, input: 1)
             guard w.dims.count == 2 else { throw ONNXError.unsupported("\(c.file): Gemm `\(n.name)` weight of rank \(w.dims.count)") }
+            let transposed = (attribute("transB")?.i ?? 0) == 1
+            let (rows, columns) = transposed ? (w.dims[1], w.dims[0]) : (w.dims[0], w.dims[1])
+            let weight = transposed ? (0..<(rows * columns)).map { k in w.values[(k % columns) * rows + k / columns] } : w.values
             var layer = InferenceNetwork.Layer(
-                weight: w.values, bias: [Double](repeating: 0, count: w.dims[1]), inputs: w.dims[0], outputs: w.dims[1], activation: .identity)
-            if (attribute("transB")?.i ?? 0) == 1 {
-                let (rows, columns) = (w.dims[1], w.dims[0])
-                layer = InferenceNetwork.Layer(
-                    weight: (0..<(rows * columns)).map { k in w.values[(k % columns) * rows + k / columns] },
-                    bias: [Double](repeating: 0, count: columns), inputs: rows, outputs: columns, activation: .identity)
-            }
+                weight: weight, bias: [Double](repeating: 0, count: columns), inputs: rows, outputs: columns, activation: .identity)
             if n.input.count == 3 { layer.bias = try perColumn(c.constant(n, input: 2), columns: layer.outputs, node: n, file: c.file) }
             c.layers.append(layer)
             c.consume(1)
@@ -262,11 +266,7 @@ extension ONNXImport {
 
     /// MatMul(x, W), optionally followed by Add(·, b): a dense layer.
     static let matMul = Pattern(
-        name: "MatMul",
-        match: { c in
-            guard c.continues(c.node(), op: "MatMul", inputs: 2), c.node()!.input[0] == c.current else { throw NoMatch() }
-            return 1
-        },
+        matches: { c in c.continues(c.node(), op: "MatMul", inputs: 2) && c.node()!.input[0] == c.current },
         apply: { c in
             let n = c.node()!
             let w = try c.constant(n, input: 1)
@@ -284,108 +284,79 @@ extension ONNXImport {
 
     /// BatchNormalization(x, γ, β, μ, v) after a dense layer, folded into it.
     static let batchNormalization = Pattern(
-        name: "BatchNormalization",
-        match: { c in
-            guard let n = c.node(), n.opType == "BatchNormalization", n.input.first == c.current else { throw NoMatch() }
-            return 1
-        },
+        matches: { c in c.node().map { $0.opType == "BatchNormalization" && $0.input.first == c.current } ?? false },
         apply: { c in
             let n = c.node()!
             guard n.input.count == 5 else {
                 throw ONNXError.unsupported(
                     "\(c.file): BatchNormalization `\(n.name)` with \(n.input.count) inputs (γ, β, mean and variance are needed)")
             }
-            var last = try c.lastDense(for: n)
-            let values = try (1...4).map { try perColumn(c.constant(n, input: $0), columns: last.outputs, node: n, file: c.file) }
-            let epsilon = Double(n.attribute.first { $0.name == "epsilon" }.map { $0.f } ?? 1e-5)
-            guard values[3].allSatisfy({ $0 + epsilon > 0 }) else {
-                throw ONNXError.malformed("\(c.file): BatchNormalization `\(n.name)` with a variance ≤ −ε")
+            let chain = c
+            try c.foldIntoLastDense(n, consuming: 1) { last in
+                let values = try (1...4).map { try perColumn(chain.constant(n, input: $0), columns: last.outputs, node: n, file: chain.file) }
+                let epsilon = Double(n.attribute.first { $0.name == "epsilon" }.map { $0.f } ?? 1e-5)
+                guard values[3].allSatisfy({ $0 + epsilon > 0 }) else {
+                    throw ONNXError.malformed("\(chain.file): BatchNormalization `\(n.name)` with a variance ≤ −ε")
+                }
+                last.foldBatchNorm(gamma: values[0], beta: values[1], mean: values[2], variance: values[3], epsilon: epsilon)
             }
-            last.foldBatchNorm(gamma: values[0], beta: values[1], mean: values[2], variance: values[3], epsilon: epsilon)
-            c.layers[c.layers.count - 1] = last
-            c.consume(1)
         })
 
     /// Mul(x, a) then Add(·, b) with per-column constants after a dense layer: a batch norm
     /// already folded to y = a·x + b (Keras/tf2onnx write this), folded into the dense layer.
     static let scaleAndShift = Pattern(
-        name: "Mul + Add",
-        match: { c in
-            guard c.continues(c.node(), op: "Mul", inputs: 2), c.node(1)?.opType == "Add", c.node(1)!.input.contains(c.node()!.output[0]) else {
-                throw NoMatch()
-            }
-            return 2
-        },
+        matches: { c in c.continues(c.node(), op: "Mul", inputs: 2) && c.node(1)?.opType == "Add" && c.node(1)!.input.contains(c.node()!.output[0]) },
         apply: { c in
             let mul = c.node()!, add = c.node(1)!
-            var last = try c.lastDense(for: mul)
-            let a = try perColumn(c.constant(mul, input: mul.input[0] == c.current ? 1 : 0), columns: last.outputs, node: mul, file: c.file)
             guard add.input.count == 2 else { throw ONNXError.unsupported("\(c.file): Add `\(add.name)` with \(add.input.count) inputs") }
-            let b = try perColumn(c.constant(add, input: add.input[0] == mul.output[0] ? 1 : 0), columns: last.outputs, node: add, file: c.file)
-            for j in 0..<last.outputs {
-                for i in 0..<last.inputs { last.weight[i * last.outputs + j] *= a[j] }
-                last.bias[j] = last.bias[j] * a[j] + b[j]
+            let chain = c
+            try c.foldIntoLastDense(mul, consuming: 2) { last in
+                let a = try perColumn(
+                    chain.constant(mul, input: mul.input[0] == chain.current ? 1 : 0), columns: last.outputs, node: mul, file: chain.file)
+                let b = try perColumn(
+                    chain.constant(add, input: add.input[0] == mul.output[0] ? 1 : 0), columns: last.outputs, node: add, file: chain.file)
+                for j in 0..<last.outputs {
+                    for i in 0..<last.inputs { last.weight[i * last.outputs + j] *= a[j] }
+                    last.bias[j] = last.bias[j] * a[j] + b[j]
+                }
             }
-            c.layers[c.layers.count - 1] = last
-            c.consume(2)
         })
 
     /// Relu or Tanh after a dense layer.
     static let activation = Pattern(
-        name: "activation",
-        match: { c in
-            guard let n = c.node(), ["Relu", "Tanh"].contains(n.opType), n.input == [c.current] else { throw NoMatch() }
-            return 1
-        },
+        matches: { c in c.node().map { ["Relu", "Tanh"].contains($0.opType) && $0.input == [c.current] } ?? false },
         apply: { c in
             let n = c.node()!
-            var last = try c.lastDense(for: n)
-            last.activation = n.opType == "Relu" ? .relu : .tanh
-            c.layers[c.layers.count - 1] = last
-            c.consume(1)
+            try c.foldIntoLastDense(n, consuming: 1) { $0.activation = n.opType == "Relu" ? .relu : .tanh }
         })
 
     /// Sigmoid(x) then Mul(x, ·): x·sigmoid(x) = SiLU after a dense layer.
     static let silu = Pattern(
-        name: "SiLU",
-        match: { c in
-            guard let s = c.node(), s.opType == "Sigmoid", s.input == [c.current], let m = c.node(1), m.opType == "Mul",
-                Set(m.input) == Set([c.current, s.output[0]]), m.input.count == 2
-            else { throw NoMatch() }
-            return 2
+        matches: { c in
+            guard let s = c.node(), s.opType == "Sigmoid", s.input == [c.current], let m = c.node(1) else { return false }
+            return m.opType == "Mul" && m.input.count == 2 && Set(m.input) == Set([c.current, s.output[0]])
         },
-        apply: { c in
-            var last = try c.lastDense(for: c.node()!)
-            last.activation = .silu
-            c.layers[c.layers.count - 1] = last
-            c.consume(2)
-        })
+        apply: { c in try c.foldIntoLastDense(c.node()!, consuming: 2) { $0.activation = .silu } })
 
-    /// Nodes from the position to the graph's output, pass-through nodes after the tail allowed:
-    /// the tail `ops` (each continuing the chain) must end the graph.
-    static func tail(_ c: Chain, _ ops: [String]) throws -> Int {
+    /// Whether the nodes from the position are `ops`, each continuing the chain, and end the
+    /// graph (pass-through Identity or Cast nodes after them allowed).
+    static func tail(_ c: Chain, _ ops: [String]) -> Bool {
         var probe = c
         for op in ops {
-            guard let n = probe.node(), n.opType == op, n.input.contains(probe.current) else { throw NoMatch() }
+            guard let n = probe.node(), n.opType == op, n.input.contains(probe.current) else { return false }
             probe.consume(1)
         }
         while let n = probe.node(), ["Identity", "Cast"].contains(n.opType), n.input.first == probe.current { probe.consume(1) }
-        guard probe.atEnd, probe.current == c.graphOutput else { throw NoMatch() }
-        return ops.count
+        return probe.atEnd && probe.current == c.graphOutput
     }
 
     /// Sigmoid at the end: the reference network's σ/S (NuWro's files).
     static let sigmoidOutput = Pattern(
-        name: "sigmoid output", match: { try tail($0, ["Sigmoid"]) },
-        apply: { c in
-            _ = try c.lastDense(for: c.node()!)
-            c.output = .sigmoidScale
-            c.consume(1)
-        })
+        matches: { tail($0, ["Sigmoid"]) }, apply: { c in try c.end(with: .sigmoidScale, at: c.node()!, consuming: 1) })
 
     /// 1/(1 + exp(−z)) at the end: the sigmoid as xsnet exports it (Neg, Exp, Add 1, Div 1 by).
     static let reciprocalSigmoidOutput = Pattern(
-        name: "1/(1 + exp(−z)) output", match: { try tail($0, ["Neg", "Exp", "Add", "Div"]) },
+        matches: { tail($0, ["Neg", "Exp", "Add", "Div"]) },
         apply: { c in
             let add = c.node(2)!, div = c.node(3)!
             guard try scalar(c, add, other: c.node(1)!.output[0]) == 1, div.input.count == 2, div.input[1] == add.output[0],
@@ -393,29 +364,20 @@ extension ONNXImport {
             else {
                 throw ONNXError.unsupported("\(c.file): `\(add.name)`, `\(div.name)`: not 1/(1 + exp(−z))")
             }
-            _ = try c.lastDense(for: c.node()!)
-            c.output = .sigmoidScale
-            c.consume(4)
+            try c.end(with: .sigmoidScale, at: c.node()!, consuming: 4)
         })
 
     /// exp(−softplus(−z)) at the end: the sigmoid in the form of earlier xsnet exports.
     static let softplusSigmoidOutput = Pattern(
-        name: "exp(−softplus(−z)) output", match: { try tail($0, ["Neg", "Softplus", "Neg", "Exp"]) },
-        apply: { c in
-            _ = try c.lastDense(for: c.node()!)
-            c.output = .sigmoidScale
-            c.consume(4)
-        })
+        matches: { tail($0, ["Neg", "Softplus", "Neg", "Exp"]) }, apply: { c in try c.end(with: .sigmoidScale, at: c.node()!, consuming: 4) })
 
     /// exp(a·z + b) at the end: xsnet's log output transform, σ/S = exp(offset + width·z).
     static let logOutput = Pattern(
-        name: "exp(a·z + b) output", match: { try tail($0, ["Mul", "Add", "Exp"]) },
+        matches: { tail($0, ["Mul", "Add", "Exp"]) },
         apply: { c in
             let mul = c.node()!, add = c.node(1)!
             let width = try scalar(c, mul, other: c.current), offset = try scalar(c, add, other: mul.output[0])
-            _ = try c.lastDense(for: mul)
-            c.output = .logScale(offset: offset, width: width)
-            c.consume(3)
+            try c.end(with: .logScale(offset: offset, width: width), at: mul, consuming: 3)
         })
 
     /// The one-value constant that node `n` combines with the tensor `other`.
