@@ -41,7 +41,7 @@ extension UncertaintyCalibration {
         model: CrossSectionModel, data: SelectedData, method: CalibrationMethod, rule: CalibrationRule = .atLeastNominal,
         progress: (CalibrationProgress) -> Void = { _ in }
     ) throws -> CalibrationFit {
-        guard model.networks.count > 1 || (model.info.monteCarloSamples ?? 0) > 1 else { throw CalibrationError.noSpread }
+        guard model.hasBand else { throw CalibrationError.noSpread }
         switch method {
         case .validationPart:
             guard !data.split.validation.isEmpty else { throw CalibrationError.noValidationPart }
@@ -68,17 +68,17 @@ extension UncertaintyCalibration {
                 foldModels.append(foldModel)
                 progress(.foldDone(i + 1, of: k))
             }
-            return try crossFitted(model: model, data: data, folds: folds, foldModels: foldModels, rule: rule)
+            return try crossFitted(data: data, folds: folds, foldModels: foldModels, rule: rule)
         case .crossFitted(let foldModels):
             let folds = try CrossFitting.folds(of: data, count: foldModels.count)
             progress(.folds(CrossFitting.summary(of: folds, in: data)))
-            return try crossFitted(model: model, data: data, folds: folds, foldModels: foldModels, rule: rule)
+            return try crossFitted(data: data, folds: folds, foldModels: foldModels, rule: rule)
         }
     }
 
     /// The factors fitted on the out-of-fold predictions of every fold model.
     static func crossFitted(
-        model: CrossSectionModel, data: SelectedData, folds: [DataSplit.CalibrationFold], foldModels: [CrossSectionModel],
+        data: SelectedData, folds: [DataSplit.CalibrationFold], foldModels: [CrossSectionModel],
         rule: CalibrationRule
     ) throws -> CalibrationFit {
         let outOfFold = foldModels.indices.flatMap { CrossFitting.outOfFold(foldModels[$0], fold: $0, of: folds, selected: data) }

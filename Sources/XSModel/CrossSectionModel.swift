@@ -185,6 +185,10 @@ public final class CrossSectionModel {
         }
     }
 
+    /// Whether predictions carry a band: an ensemble, or MC dropout with more than one pass (what
+    /// `predict` spreads over); one network predicting deterministically has none.
+    public var hasBand: Bool { networks.count > 1 || (info.monteCarloSamples ?? 0) > 1 }
+
     /// What the model is, as figures and the report name it: "¹²C ensemble of 20 (model A)",
     /// "¹²C MC dropout (model B)", "¹²C network", "⁵⁶Fe ensemble of 20 (model A), fine-tuned".
     public var displayName: String {

@@ -59,7 +59,7 @@ public enum ModelCard {
             out += "\n## Agreement on the \(name) split\n\n"
             out +=
                 "median |σ_pred/σ_data − 1| against the data as published (λ = 1) and with the fitted λ_k; fractions within 5/10/20% against the published data.\n\n"
-            if model.networks.count > 1 || info.monteCarloSamples != nil {
+            if model.hasBand {
                 let t = report.total
                 out += String(
                     format:

@@ -56,9 +56,9 @@ public struct TrainingProgress: Sendable {
     public var secondsLeft: Double
 }
 
-/// Per-point arrays the training loop reads, computed once from the selected data and the input
-/// transform: features, log S(E, θ), the cross sections (a clone's for a bootstrap replica), their
-/// errors, each point's data set, and the training points of an epoch.
+/// Per-point arrays the training loop reads, computed once from the selected data, the input
+/// transform and the configuration: features, log S(E, θ), the cross sections (a clone's for a
+/// bootstrap replica), their errors, each point's data set, and the training points of an epoch.
 struct TrainingPoints {
     let features: [Float]
     let logScale: [Double]
@@ -68,7 +68,7 @@ struct TrainingPoints {
     /// The training points of an epoch (a multiset for the resampling bootstrap).
     var trainingPoints: [Int]
 
-    init(_ data: SelectedData, input: InputTransform) {
+    init(_ data: SelectedData, input: InputTransform, config: TrainingConfig) {
         let kinematics = data.points.map(\.kinematics)
         features = input(kinematics)
         logScale = kinematics.map { Foundation.log($0.crossSectionScale) }
@@ -76,11 +76,12 @@ struct TrainingPoints {
         sigmaError = data.points.map(\.crossSectionError)
         datasetOfPoint = data.points.map(\.dataset)
         trainingPoints = data.split.train
+        if config.replica != nil { drawClone(data, config: config) }
     }
 
     /// Replaces the training cross sections by a bootstrap clone (test points keep the measured
     /// values), drawn with `config`'s replica seed.
-    mutating func drawClone(_ data: SelectedData, config: TrainingConfig) {
+    private mutating func drawClone(_ data: SelectedData, config: TrainingConfig) {
         var rng = SeededGenerator(seed: config.effectiveSeed).derived(2)
         switch config.bootstrap {
         case .parametric:
@@ -108,7 +109,7 @@ struct TrainingPoints {
 /// Wall time of a run that may be split over several processes (checkpoint and resume): the
 /// seconds of earlier processes plus this one's since `start`.
 struct Stopwatch {
-    var before: Double
+    let before: Double
     private var started = Benchmark.now()
 
     init(before: Double = 0) { self.before = before }
@@ -176,10 +177,9 @@ public final class Trainer {
             nucleus: data.selection.nucleus, input: input, output: output, normalizations: [], selection: data.selection,
             split: data.split, domain: KinematicDomain(points: trainKinematics), training: nil, config: config)
         info.fineTunedFrom = start?.source
-        points = TrainingPoints(data, input: input)
+        points = TrainingPoints(data, input: input, config: config)
         generator = SeededGenerator(seed: config.effectiveSeed).derived(1)
         optimizer = Self.makeOptimizer(config, network)
-        if config.replica != nil { points.drawClone(data, config: config) }
         if config.output == .sigmoid && start == nil { initializeSigmoidBias() }
     }
 
@@ -236,9 +236,8 @@ public final class Trainer {
         generator = checkpoint.generator
         plateau = checkpoint.plateau
         secondsBefore = checkpoint.elapsedSeconds
-        points = TrainingPoints(selected, input: checkpoint.info.input)
+        points = TrainingPoints(selected, input: checkpoint.info.input, config: checkpoint.info.config)
         optimizer = Self.makeOptimizer(checkpoint.info.config, network)
-        if config.replica != nil { points.drawClone(selected, config: config) }
         guard let state = extra["optimizer"], state.count == optimizer.state.count else {
             throw TrainingError.checkpointMismatch("optimizer state missing or of another size")
         }
@@ -353,7 +352,9 @@ public final class Trainer {
         shouldStop: () -> Bool = { false }
     ) throws -> Outcome {
         BLAS.threads = config.threads
-        network.reserve(batchCapacity: max(min(config.batchSize, data.split.train.count), 1))
+        let batch = max(min(config.batchSize, data.split.train.count), 1)
+        network.reserve(batchCapacity: batch)
+        let outputGradient = Matrix(rows: 0, columns: 1, capacity: batch)
         let clock = Stopwatch(before: secondsBefore)
         let startEpoch = epoch
         var bestLoss = Double.infinity
@@ -362,7 +363,7 @@ public final class Trainer {
         defer { secondsBefore = clock.elapsed }
         while epoch < config.epochs {
             let rate = learningRate()
-            let loss = trainEpoch(learningRate: rate)
+            let loss = trainEpoch(learningRate: rate, outputGradient: outputGradient)
             epoch += 1
             // A non-finite loss, or one 10⁴× above the best so far, is divergence. (Adam recovers
             // from spikes of 100× — one bootstrap replica showed one at epoch 779 — so the bound is
@@ -395,12 +396,12 @@ public final class Trainer {
         return rate
     }
 
-    /// One pass over the shuffled training points in mini-batches; returns the mean χ² term per point.
-    func trainEpoch(learningRate rate: Double) -> Double {
+    /// One pass over the shuffled training points in mini-batches; returns the mean χ² term per
+    /// point. `dz` holds dχ²/dz of a batch (allocated once per run for the largest batch).
+    func trainEpoch(learningRate rate: Double, outputGradient dz: Matrix) -> Double {
         let batch = min(config.batchSize, data.split.train.count)
         let f = config.features.count
         let chi2 = self.chi2
-        let dz = Matrix(rows: 0, columns: 1, capacity: batch)
         var order = points.trainingPoints
         generator.shuffle(&order)
         var lossSum = 0.0

@@ -67,14 +67,18 @@ public struct TrainingConfig: Codable, Hashable, Sendable {
 
     public init() {}
 
-    /// A configuration from JSON that may give only some fields (`xsnet train --config FILE`, or a
-    /// file written before a field existed): the given fields laid over `base`'s. A key that is
-    /// not a field is refused by name, so a misspelt option is not silently ignored.
+    /// A configuration from JSON that may give only some fields (`xsnet train --config FILE`): the
+    /// given fields laid over `base`'s encoded ones. A key that is not a field is refused by name,
+    /// so a misspelt option is not silently ignored.
     public static func decode(json data: Data, over base: TrainingConfig = .fast) throws -> TrainingConfig {
         guard let given = try JSONSerialization.jsonObject(with: data) as? [String: Any] else {
             throw TrainingConfigError.notAnObject
         }
-        return try completing(given, over: base)
+        var merged: [String: Any] = try base.jsonFields()
+        let known = Set(merged.keys).union(["replica", "replicaCount"])  // the optional fields are absent when nil
+        if let unknown = given.keys.sorted().first(where: { !known.contains($0) }) { throw TrainingConfigError.unknownField(unknown) }
+        merged.merge(given) { _, new in new }
+        return try JSONDecoder().decode(TrainingConfig.self, from: JSONSerialization.data(withJSONObject: merged))
     }
 
     /// The fields (JSON names, sorted) whose values differ between two configurations.
@@ -86,15 +90,6 @@ public struct TrainingConfig: Codable, Hashable, Sendable {
     /// The fields as JSON values by their JSON names (what a model file stores).
     public func jsonFields() throws -> [String: NSObject] {
         try JSONSerialization.jsonObject(with: JSONEncoder().encode(self)) as! [String: NSObject]
-    }
-
-    /// `given` (a JSON object) laid over `base`'s encoded fields, decoded.
-    static func completing(_ given: [String: Any], over base: TrainingConfig = .fast) throws -> TrainingConfig {
-        var merged = try JSONSerialization.jsonObject(with: JSONEncoder().encode(base)) as! [String: Any]
-        let known = Set(merged.keys).union(["replica", "replicaCount"])  // the optional fields are absent when nil
-        if let unknown = given.keys.sorted().first(where: { !known.contains($0) }) { throw TrainingConfigError.unknownField(unknown) }
-        merged.merge(given) { _, new in new }
-        return try JSONDecoder().decode(TrainingConfig.self, from: JSONSerialization.data(withJSONObject: merged))
     }
 
     /// The fast default recipe (docs/carbon-model.md has the measurements behind it).

@@ -119,7 +119,7 @@ func predictPoints(
 public func xsnet_has_band(_ model: OpaquePointer?) -> Int32 {
     guard let model else { return 0 }
     let m = Unmanaged<ModelHandle>.fromOpaque(UnsafeRawPointer(model)).takeUnretainedValue().predictor.model
-    return m.networks.count > 1 || (m.info.monteCarloSamples ?? 0) > 1 ? 1 : 0
+    return m.hasBand ? 1 : 0
 }
 
 /// The model's nucleus ("C12", …): valid until the handle is closed.

@@ -112,6 +112,11 @@ struct CommandError: Error, CustomStringConvertible, LocalizedError {
     var errorDescription: String? { description }
 }
 
+/// "1m05s elapsed, about 3m10s left": the time left at the rate of the `done` steps so far.
+func timeLeft(elapsed: Double, done: Int, remaining: Int) -> String {
+    "\(formatDuration(elapsed)) elapsed, about \(formatDuration(elapsed / Double(done) * Double(remaining))) left"
+}
+
 /// Prints a calibration's progress: the folds chosen, then a line with time left after each fold.
 func calibrationProgressPrinter() -> (CalibrationProgress) -> Void {
     let started = Date()
@@ -121,7 +126,7 @@ func calibrationProgressPrinter() -> (CalibrationProgress) -> Void {
         case let .foldDone(done, total):
             let elapsed = Date().timeIntervalSince(started)
             printError(
-                "cross-fitting fold \(done)/\(total) done, \(formatDuration(elapsed)) elapsed, about \(formatDuration(elapsed / Double(done) * Double(total - done))) left"
+                "cross-fitting fold \(done)/\(total) done, \(timeLeft(elapsed: elapsed, done: done, remaining: total - done))"
             )
         }
     }

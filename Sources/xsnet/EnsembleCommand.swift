@@ -90,7 +90,7 @@ struct EnsembleCommand: ParsableCommand {
                 finishedHere += 1
                 let elapsed = Benchmark.now() - started
                 printError(
-                    "\(job.name) done: \(done)/\(total), \(formatDuration(elapsed)) elapsed, about \(formatDuration(elapsed / Double(finishedHere) * Double(total - done))) left"
+                    "\(job.name) done: \(done)/\(total), \(timeLeft(elapsed: elapsed, done: finishedHere, remaining: total - done))"
                 )
             }
             let ensemble = try EnsembleJobs.merged(plan.main)

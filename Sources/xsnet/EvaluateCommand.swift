@@ -85,7 +85,7 @@ struct EvaluateCommand: ParsableCommand {
             } else {
                 print("\(self.model) on \(splitName) (\(model.info.nucleus), \(model.networks.count) network\(model.networks.count == 1 ? "" : "s"))")
                 print(table.rendered(), terminator: "")
-                if model.networks.count > 1 || model.info.monteCarloSamples != nil {
+                if model.hasBand {
                     let t = report.total
                     let c =
                         model.info.calibration.map {

@@ -140,7 +140,7 @@ struct PredictCommand: ParsableCommand {
         }
         let crossSectionForm = form
         // One network predicting deterministically has no band: say so rather than print a zero spread.
-        let hasBand = model.networks.count > 1 || (model.info.monteCarloSamples ?? 0) > 1
+        let hasBand = model.hasBand
         let rows = zip(points, model.predict(points)).map { k, p in
             Row(
                 E_GeV: k.beamEnergy, theta_deg: k.angleDegrees, omega_GeV: k.energyTransfer, Q2_GeV2: k.Q2,

@@ -49,7 +49,7 @@ struct TabulateCommand: ParsableCommand {
         ) { done, total in
             let elapsed = Date().timeIntervalSince(started)
             printError(
-                "E \(done)/\(total) done, \(formatDuration(elapsed)) elapsed, about \(formatDuration(elapsed / Double(done) * Double(total - done))) left"
+                "E \(done)/\(total) done, \(timeLeft(elapsed: elapsed, done: done, remaining: total - done))"
             )
         }
         let url = URL(fileURLWithPath: out)

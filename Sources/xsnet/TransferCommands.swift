@@ -120,7 +120,7 @@ struct TransferStudyCommand: ParsableCommand {
                     done += 1
                     let elapsed = Benchmark.now() - started
                     printError(
-                        "\(name) fraction \(fraction) seed \(seed): done (\(done)/\(total), \(formatDuration(elapsed)) elapsed, about \(formatDuration(elapsed / Double(done) * Double(total - done))) left)"
+                        "\(name) fraction \(fraction) seed \(seed): done (\(done)/\(total), \(timeLeft(elapsed: elapsed, done: done, remaining: total - done)))"
                     )
                 }
                 rows.append(row)
