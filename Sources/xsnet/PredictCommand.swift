@@ -94,10 +94,10 @@ struct PredictCommand: ParsableCommand {
         /// nil (null in JSON, empty in CSV) unless the model has two calibration factors.
         var at_measured_setting: Bool?
 
-        static let columns = [
-            "E_GeV", "theta_deg", "omega_GeV", "Q2_GeV2", "sigma", "sigma_std", "sigma_p16", "sigma_p84", "unit", "extrapolation",
-            "at_measured_setting"
-        ]
+        enum Key: String, CodingKey, CaseIterable {
+            case E_GeV, theta_deg, omega_GeV, Q2_GeV2, sigma, sigma_std, sigma_p16, sigma_p84, unit, extrapolation, at_measured_setting
+        }
+        static let columns = Key.allCases.map(\.rawValue)
 
         /// Every number at full precision (the shortest text that reads back to the same Double).
         var csvFields: [String] {
@@ -108,10 +108,8 @@ struct PredictCommand: ParsableCommand {
             ]
         }
 
+        /// The band's fields are written as null when absent (synthesized encoding would leave them out).
         func encode(to encoder: Encoder) throws {
-            enum Key: String, CodingKey {
-                case E_GeV, theta_deg, omega_GeV, Q2_GeV2, sigma, sigma_std, sigma_p16, sigma_p84, unit, extrapolation, at_measured_setting
-            }
             var c = encoder.container(keyedBy: Key.self)
             try c.encode(E_GeV, forKey: .E_GeV); try c.encode(theta_deg, forKey: .theta_deg); try c.encode(omega_GeV, forKey: .omega_GeV)
             try c.encode(Q2_GeV2, forKey: .Q2_GeV2); try c.encode(sigma, forKey: .sigma)
