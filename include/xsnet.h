@@ -19,7 +19,8 @@ enum {
     XSNET_OK = 0,
     XSNET_ERROR_FILE = 1,       /* missing, truncated, corrupted or foreign model file */
     XSNET_ERROR_UNPHYSICAL = 2, /* E <= 0, omega <= 0, omega >= E, theta outside (0, 180), NaN */
-    XSNET_ERROR_ARGUMENT = 3    /* a null pointer where one is required */
+    XSNET_ERROR_ARGUMENT = 3,   /* a null pointer, a closed or unknown model handle, n above the per-call limit */
+    XSNET_ERROR_NUMERIC = 4     /* the model gives no finite value at a point (the point is named) */
 };
 
 typedef struct xsnet_model xsnet_model;
@@ -35,7 +36,9 @@ int xsnet_members(const xsnet_model *model);
  * model's calibration factor for this (E, θ), as `xsnet predict` reports it (may be NULL). */
 int xsnet_predict(xsnet_model *model, double energy_GeV, double theta_deg, double omega_GeV, double *mean, double *sd);
 
-/* n points at once (faster per point); arrays of length n; sd may be NULL. */
+/* n points at once (faster per point); arrays of length n; sd may be NULL. At most 2,000,000
+ * points per call (and 400 M values over members or passes); larger n is XSNET_ERROR_ARGUMENT.
+ * Outputs are written only when every point is physical and every prediction finite. */
 int xsnet_predict_batch(xsnet_model *model, size_t n, const double *energy_GeV, const double *theta_deg,
                         const double *omega_GeV, double *mean, double *sd);
 
@@ -49,9 +52,12 @@ int xsnet_predict_band(xsnet_model *model, size_t n, const double *energy_GeV, c
 int xsnet_has_band(const xsnet_model *model);
 /* The model's nucleus, e.g. "C12" (valid until xsnet_close; NULL for a NULL model). */
 const char *xsnet_nucleus(xsnet_model *model);
-/* The calling thread's last error message ("" if none). */
+/* The calling thread's last error message ("" if none): one line, valid until the thread's next
+ * failing xsnet call. */
 const char *xsnet_last_error(void);
 
+/* Closes a model. Any call with a closed handle (closing it again included) is an error
+ * (XSNET_ERROR_ARGUMENT, or 0 / NULL from the functions that return a value), not a crash. */
 void xsnet_close(xsnet_model *model);
 
 #ifdef __cplusplus

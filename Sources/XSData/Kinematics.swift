@@ -32,6 +32,13 @@ public struct Kinematics: Hashable, Sendable {
         if θ <= 0 || θ >= 180 { return "angle θ=\(θ)° must lie in (0°, 180°)" }
         if ω <= 0 { return "energy transfer ω=\(ω) GeV must be > 0" }
         if ω >= E { return "energy transfer ω=\(ω) GeV must be below the beam energy E=\(E) GeV" }
+        // Finite inputs can still overflow the Mott-like scale (E = 1e308) or underflow sin⁴(θ/2)
+        // (θ = 1e-320°): no cross section can be computed there in double precision.
+        let S = crossSectionScale(beamEnergy: E, angleDegrees: θ)
+        let Q2 = Kinematics(beamEnergy: E, angleDegrees: θ, energyTransfer: ω).Q2
+        if !(S.isFinite && S > 0 && Q2.isFinite) {
+            return "E=\(E) GeV, θ=\(θ)° are beyond double precision (S(E, θ) = \(S), Q² = \(Q2))"
+        }
         return nil
     }
 

@@ -87,6 +87,9 @@ public struct CrossSectionPrediction: Equatable, Sendable {
     public var percentile84: Double
     public var extrapolation: Bool
 
+    /// Whether every number is finite (what may leave xsnet with success).
+    public var isFinite: Bool { mean.isFinite && standardDeviation.isFinite && percentile16.isFinite && percentile84.isFinite }
+
     /// The spread multiplied by `c`: σ → cσ and each percentile p → mean + c(p − mean).
     public func scalingSpread(by c: Double) -> CrossSectionPrediction {
         guard c != 1 else { return self }
@@ -94,6 +97,26 @@ public struct CrossSectionPrediction: Equatable, Sendable {
             mean: mean, standardDeviation: c * standardDeviation, percentile16: mean + c * (percentile16 - mean),
             percentile84: mean + c * (percentile84 - mean), extrapolation: extrapolation)
     }
+}
+
+/// Why a prediction was refused.
+public enum PredictionError: Error, CustomStringConvertible, LocalizedError, Equatable {
+    case tooManyPoints(Int)
+    case tooManyValues(points: Int, passes: Int)
+    case nonFinite(index: Int, point: Kinematics, mean: Double)
+
+    public var description: String {
+        switch self {
+        case .tooManyPoints(let n):
+            "\(n) points in one call; at most \(CrossSectionModel.maximumPointsPerCall) (split the grid, or write it with `xsnet tabulate`)"
+        case let .tooManyValues(points, passes):
+            "\(points) points × \(passes) members or passes are more than \(CrossSectionModel.maximumValuesPerCall) values in one call; predict fewer points at a time"
+        case let .nonFinite(i, k, mean):
+            "the model gives \(mean) at point \(i) (E = \(k.beamEnergy) GeV, θ = \(k.angleDegrees)°, ω = \(k.energyTransfer) GeV): "
+                + "no finite prediction there (kinematics too extreme for the model, or a damaged model)"
+        }
+    }
+    public var errorDescription: String? { description }
 }
 
 /// A trained cross-section model: one network or an ensemble, with its transforms.
@@ -133,12 +156,7 @@ public final class CrossSectionModel {
 
     public static func load(_ url: URL) throws -> CrossSectionModel {
         let (networks, info) = try ModelFile.read(ModelInfo.self, from: url)
-        guard !networks.isEmpty else { throw ModelFileError.mismatch("the file holds no network") }
-        guard networks[0].spec.inputFeatures == info.input.features.count else {
-            throw ModelFileError.mismatch(
-                "network takes \(networks[0].spec.inputFeatures) inputs, the feature set \(info.input.features.rawValue) has \(info.input.features.count)"
-            )
-        }
+        try info.validate(networks: networks)
         return CrossSectionModel(networks: networks, info: info)
     }
 
@@ -170,6 +188,33 @@ public final class CrossSectionModel {
         let raw = points.indices.map { i in Self.summarize(perMember.map { $0[i] }, extrapolation: info.domain.isExtrapolation(points[i])) }
         guard calibrated, let calibration = info.calibration else { return raw }
         return calibration.applied(to: raw, at: points)
+    }
+
+    /// The most points one call predicts: 2 million points of a 20-member ensemble hold 20 × 2 M
+    /// Float64 values per member pass (320 MB), what a 24 GiB machine or a generator's process can
+    /// spare; larger grids go in several calls (`xsnet tabulate` writes them in one file).
+    public static let maximumPointsPerCall = 2_000_000
+
+    /// `predict` for callers that hand the numbers on (the command line, the C API, tables):
+    /// refuses more than `maximumPointsPerCall` points, and any non-finite result, naming the point.
+    public func checkedPredictions(_ points: [Kinematics], calibrated: Bool = true) throws -> [CrossSectionPrediction] {
+        try checkPointCount(points.count)
+        let predictions = predict(points, calibrated: calibrated)
+        if let i = predictions.indices.first(where: { !predictions[$0].isFinite }) {
+            throw PredictionError.nonFinite(index: i, point: points[i], mean: predictions[i].mean)
+        }
+        return predictions
+    }
+
+    /// Each member or Monte-Carlo pass holds one Float64 per point: at most 400 M values (3.2 GB).
+    public static let maximumValuesPerCall = 400_000_000
+
+    /// Refuses a call of more than `maximumPointsPerCall` points, or of more values than
+    /// `maximumValuesPerCall` over the members or Monte-Carlo passes.
+    public func checkPointCount(_ count: Int) throws {
+        guard (0...Self.maximumPointsPerCall).contains(count) else { throw PredictionError.tooManyPoints(count) }
+        let passes = max(networks.count, info.monteCarloSamples ?? 1)
+        guard count * passes <= Self.maximumValuesPerCall else { throw PredictionError.tooManyValues(points: count, passes: passes) }
     }
 
     /// K stochastic passes with dropout on (Gal & Ghahramani 2016). Pass s is one fixed thinned

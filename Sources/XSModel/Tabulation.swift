@@ -25,12 +25,13 @@ public struct CrossSectionTable {
 
     public var shape: [Int] { [energies.count, angles.count, energyTransfers.count] }
 
-    /// Predicts the grid with `model`, one beam energy at a time; `progress` gets the energies
-    /// done and their number.
+    /// Predicts the grid with `model`, one beam energy at a time (in parts of at most
+    /// `CrossSectionModel.maximumPointsPerCall`); `progress` gets the energies done and their
+    /// number. A non-finite prediction stops it, naming the point.
     public init(
         model: CrossSectionModel, energies: [Double], angles: [Double], angleAxis: AngleAxis, energyTransfers: [Double],
         progress: (Int, Int) -> Void = { _, _ in }
-    ) {
+    ) throws {
         self.energies = energies
         self.angles = angles
         self.angleAxis = angleAxis
@@ -55,12 +56,15 @@ public struct CrossSectionTable {
                     points.append(Kinematics(beamEnergy: E, angleDegrees: θ, energyTransfer: ω))
                 }
             }
-            for (index, p) in zip(indices, model.predict(points)) {
-                mean[index] = p.mean
-                standardDeviation[index] = p.standardDeviation
-                percentile16[index] = p.percentile16
-                percentile84[index] = p.percentile84
-                extrapolation[index] = p.extrapolation ? 1 : 0
+            for start in stride(from: 0, to: points.count, by: CrossSectionModel.maximumPointsPerCall) {
+                let part = start..<min(start + CrossSectionModel.maximumPointsPerCall, points.count)
+                for (index, p) in zip(indices[part], try model.checkedPredictions(Array(points[part]))) {
+                    mean[index] = p.mean
+                    standardDeviation[index] = p.standardDeviation
+                    percentile16[index] = p.percentile16
+                    percentile84[index] = p.percentile84
+                    extrapolation[index] = p.extrapolation ? 1 : 0
+                }
             }
             progress(i + 1, energies.count)
         }

@@ -48,6 +48,25 @@ struct CheckpointInfo: Codable {
     var command: String
 }
 
+extension CheckpointInfo {
+    /// The checks of a model file's metadata, and the run's own state: one network, its dropout
+    /// generators, an epoch and a time within range, finite λ_k.
+    func validate(networks: [Network]) throws {
+        try info.validate(networks: networks)
+        func refuse(_ field: String, _ why: String) -> ModelFileError { .invalid(field: field, why: why) }
+        guard networks.count == 1 else { throw refuse("members", "lists \(networks.count) networks; a checkpoint holds one") }
+        let dropoutLayers = networks[0].layers.filter { $0 is Dropout }.count
+        guard dropoutGenerators.count == dropoutLayers else {
+            throw refuse("dropoutGenerators", "has \(dropoutGenerators.count) generators for \(dropoutLayers) dropout layers")
+        }
+        guard (0...info.config.epochs).contains(epoch) else { throw refuse("epoch", "is \(epoch), outside 0…\(info.config.epochs)") }
+        guard elapsedSeconds >= 0 && elapsedSeconds.isFinite else { throw refuse("elapsedSeconds", "is \(elapsedSeconds)") }
+        if let (k, λ) = lambdas.first(where: { !($0.value > 0 && $0.value.isFinite) }) {
+            throw refuse("lambdas.\(k)", "is \(λ), not a finite number > 0")
+        }
+    }
+}
+
 /// Progress reported after each evaluation.
 public struct TrainingProgress: Sendable {
     public var epoch: Int
@@ -220,8 +239,9 @@ public final class Trainer {
     /// Resumes a run from its checkpoint; the data must be the same.
     public init(resuming url: URL, data: ScatteringData) throws {
         let (networks, checkpoint, extra) = try ModelFile.decodeWithExtras(CheckpointInfo.self, from: try Data(contentsOf: url), path: url.path)
+        try checkpoint.validate(networks: networks)
         let selected = try checkpoint.info.selection.apply(to: data)
-        guard let network = networks.first else { throw TrainingError.checkpointMismatch("the checkpoint holds no network") }
+        let network = networks[0]
         guard selected.split == checkpoint.info.split else {
             throw TrainingError.checkpointMismatch("the data no longer give the checkpoint's split")
         }
@@ -238,10 +258,8 @@ public final class Trainer {
         secondsBefore = checkpoint.elapsedSeconds
         points = TrainingPoints(selected, input: checkpoint.info.input, config: checkpoint.info.config)
         optimizer = Self.makeOptimizer(checkpoint.info.config, network)
-        guard let state = extra["optimizer"], state.count == optimizer.state.count else {
-            throw TrainingError.checkpointMismatch("optimizer state missing or of another size")
-        }
-        optimizer.restore(state: state, stepCount: checkpoint.optimizerSteps)
+        guard let state = extra["optimizer"] else { throw TrainingError.checkpointMismatch("the optimizer state is missing") }
+        try optimizer.restore(state: state, stepCount: checkpoint.optimizerSteps)
     }
 
     /// The fields a resumed run may change: how long and how fast it goes on, and on how many
@@ -265,7 +283,7 @@ public final class Trainer {
         let state = optimizer.state, steps = optimizer.stepCount
         info.config = new
         optimizer = Self.makeOptimizer(new, network)  // its thread count comes from the configuration
-        optimizer.restore(state: state, stepCount: steps)
+        try optimizer.restore(state: state, stepCount: steps)
         return changed
     }
 

@@ -78,7 +78,38 @@ public struct TrainingConfig: Codable, Hashable, Sendable {
         let known = Set(merged.keys).union(["replica", "replicaCount"])  // the optional fields are absent when nil
         if let unknown = given.keys.sorted().first(where: { !known.contains($0) }) { throw TrainingConfigError.unknownField(unknown) }
         merged.merge(given) { _, new in new }
-        return try JSONDecoder().decode(TrainingConfig.self, from: JSONSerialization.data(withJSONObject: merged))
+        let config = try JSONDecoder().decode(TrainingConfig.self, from: JSONSerialization.data(withJSONObject: merged))
+        try config.validate()
+        return config
+    }
+
+    /// Throws `TrainingConfigError.outOfRange` naming the first field outside what a run can use:
+    /// sizes a 24 GiB machine holds (a 4096-wide block has 16.8 M weights), probabilities and
+    /// fractions in their ranges, every number finite. A command line, a `--config` file, a model
+    /// file and a checkpoint are all checked here, before any work.
+    public func validate() throws {
+        func require(_ ok: Bool, _ field: String, _ requirement: String) throws {
+            if !ok { throw TrainingConfigError.outOfRange(field: field, requirement: requirement) }
+        }
+        try require((0..<1).contains(relativeErrorFloor), "relativeErrorFloor", "must be in [0, 1)")
+        try require((0...64).contains(depth), "depth", "must be in 0…64")
+        try require((1...4096).contains(width), "width", "must be in 1…4096")
+        try require((0..<1).contains(dropout), "dropout", "must be in [0, 1)")
+        try require(learningRate > 0 && learningRate.isFinite, "learningRate", "must be a finite number > 0")
+        try require(weightDecay >= 0 && weightDecay.isFinite, "weightDecay", "must be a finite number ≥ 0")
+        try require((0...1).contains(minimumLearningRateFraction), "minimumLearningRateFraction", "must be in [0, 1]")
+        try require((1...10_000_000).contains(epochs), "epochs", "must be in 1…10,000,000")
+        try require((1...1_000_000).contains(batchSize), "batchSize", "must be in 1…1,000,000")
+        try require(gradientClip >= 0 && gradientClip.isFinite, "gradientClip", "must be a finite number ≥ 0 (0: off)")
+        try require((0...1).contains(releaseFraction), "releaseFraction", "must be in [0, 1]")
+        try require(normalizationBound > 0 && normalizationBound.isFinite, "normalizationBound", "must be a finite number > 0")
+        try require(evaluateEvery >= 1, "evaluateEvery", "must be at least 1")
+        try require((1...256).contains(threads), "threads", "must be in 1…256")
+        try require((replica == nil) == (replicaCount == nil), "replica", "and replicaCount go together")
+        if let replica, let replicaCount {
+            try require((1...100_000).contains(replicaCount), "replicaCount", "must be in 1…100,000")
+            try require((0..<replicaCount).contains(replica), "replica", "must be in 0..<replicaCount")
+        }
     }
 
     /// The fields (JSON names, sorted) whose values differ between two configurations.
@@ -136,11 +167,13 @@ public struct TrainingConfig: Codable, Hashable, Sendable {
 public enum TrainingConfigError: Error, CustomStringConvertible, LocalizedError {
     case notAnObject
     case unknownField(String)
+    case outOfRange(field: String, requirement: String)
 
     public var description: String {
         switch self {
+        case let .outOfRange(field, requirement): "`\(field)` \(requirement)"
         case .notAnObject: "a training configuration is a JSON object of hyperparameters (the `config` object of a model file)"
-        case .unknownField(let key): "`\(key)` is not a hyperparameter of a training configuration"
+        case .unknownField(let key): "`\(key.oneLine(limit: 80))` is not a hyperparameter of a training configuration"
         }
     }
     public var errorDescription: String? { description }

@@ -170,6 +170,9 @@ public final class BatchNorm: Layer {
         guard values.count == inputFeatures else {
             throw ModelFileError.mismatch("batch-norm buffer `\(name)` holds \(values.count) values, expected \(inputFeatures)")
         }
+        if name == "running_var", let j = values.firstIndex(where: { !($0 >= 0) }) {
+            throw ModelFileError.invalid(field: name, why: "holds \(values[j]) at index \(j); a variance is ≥ 0")
+        }
         switch name {
         case "running_mean": runningMean = values
         case "running_var": runningVariance = values

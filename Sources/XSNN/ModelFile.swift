@@ -10,8 +10,15 @@ public enum ModelFileError: Error, CustomStringConvertible, LocalizedError, Equa
     case corruptHeader(String)
     case mismatch(String)
     case unreadable(String)
+    /// A field whose value is outside what xsnet writes or can use: which field, and why.
+    case invalid(field: String, why: String)
 
-    public var description: String {
+    /// The message on one line and at most a few hundred characters, whatever the file held
+    /// (a field may be megabytes long).
+    public var description: String { message.oneLine(limit: 400) }
+    public var errorDescription: String? { description }
+
+    private var message: String {
         switch self {
         case .unreadable(let why): "cannot read the model file: \(why)"
         case .foreign(let path): "\(path) is not an xsnet model file (wrong magic bytes); model files are written by `xsnet train`"
@@ -20,9 +27,10 @@ public enum ModelFileError: Error, CustomStringConvertible, LocalizedError, Equa
         case .checksum: "model file checksum does not match: the file is corrupted; copy it again or retrain"
         case .corruptHeader(let why): "model file header is unreadable (\(why))"
         case .mismatch(let why): "model file does not fit its architecture (\(why))"
+        case let .invalid(field, why):
+            "model file field `\(field)` \(why): the file was not written by this xsnet or was edited; retrain or copy it again"
         }
     }
-    public var errorDescription: String? { description }
 }
 
 /// The xsnet model file: a small self-describing header, raw little-endian floats, a checksum.
@@ -164,8 +172,8 @@ public enum ModelFile {
             let header = try? JSONDecoder().decode(
                 Header<Metadata>.self, from: data.subdata(in: (data.startIndex + 16)..<(data.startIndex + 16 + headerLength)))
             if let header {
-                let needed = header.members.flatMap(\.tensors).map { $0.offset + $0.count * $0.dtype.bytesPerValue }.max() ?? 0
-                if data.count < 16 + headerLength + needed + 8 {
+                let needed = header.members.flatMap(\.tensors).compactMap(endByte).max() ?? 0
+                if data.count - 16 - headerLength - 8 < needed {
                     throw ModelFileError.truncated("\(data.count) bytes, the header describes \(16 + headerLength + needed + 8)")
                 }
             }
@@ -176,7 +184,23 @@ public enum ModelFile {
                 Header<Metadata>.self, from: data.subdata(in: (data.startIndex + 16)..<(data.startIndex + 16 + headerLength)))
             return (header, 16 + headerLength)
         } catch {
-            throw ModelFileError.corruptHeader("\(error)")
+            throw ModelFileError.corruptHeader(describe(error))
+        }
+    }
+
+    /// A decoding error as the field path and what is wrong with it, on one line.
+    static func describe(_ error: Error) -> String {
+        func at(_ context: DecodingError.Context) -> String {
+            let path = context.codingPath.map { $0.intValue.map { "[\($0)]" } ?? ".\($0.stringValue)" }.joined()
+            return path.isEmpty ? "" : "at `\(path.hasPrefix(".") ? String(path.dropFirst()) : path)`: "
+        }
+        switch error {
+        case DecodingError.typeMismatch(_, let c), DecodingError.valueNotFound(_, let c), DecodingError.dataCorrupted(let c):
+            return at(c) + c.debugDescription
+        case DecodingError.keyNotFound(let key, let c):
+            return at(c) + "the field `\(key.stringValue)` is missing"
+        default:
+            return "\(error)"
         }
     }
 
@@ -188,61 +212,141 @@ public enum ModelFile {
         return (full.networks, full.metadata)
     }
 
-    /// Decodes networks, metadata and the extra tensors (checkpoints).
+    /// Decodes networks, metadata and the extra tensors (checkpoints). Everything after the
+    /// checksum is validated before anything is allocated (`validateLayout`); each value read is
+    /// finite; a refusal names the field.
     public static func decodeWithExtras<Metadata: Codable>(_ type: Metadata.Type, from data: Data, path: String = "model") throws
         -> (networks: [Network], metadata: Metadata, extra: [String: [Float]])
     {
         let (header, payloadStart) = try parseHeader(type, data, path: path)
-        guard header.format == "xsnet-model" else { throw ModelFileError.corruptHeader("format `\(header.format)`") }
-        let payloadEnd = data.count - 8
+        guard header.format == "xsnet-model" else {
+            throw ModelFileError.invalid(field: "format", why: "is `\(header.format)`, not `xsnet-model`")
+        }
+        let payloadBytes = data.count - 8 - payloadStart
+        try validateLayout(header, payloadBytes: payloadBytes)
+        func read(_ t: TensorEntry) throws -> [Float] {
+            let start = payloadStart + t.offset
+            let v = data.withUnsafeBytes { raw -> [Float] in
+                switch t.dtype {
+                case .float32:
+                    return (0..<t.count).map {
+                        Float(bitPattern: UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: start + 4 * $0, as: UInt32.self)))
+                    }
+                case .float16:
+                    #if arch(arm64) || arch(x86_64)
+                        return (0..<t.count).map {
+                            Float(Float16(bitPattern: UInt16(littleEndian: raw.loadUnaligned(fromByteOffset: start + 2 * $0, as: UInt16.self))))
+                        }
+                    #else
+                        return []
+                    #endif
+                }
+            }
+            if let j = v.firstIndex(where: { !$0.isFinite }) {
+                throw ModelFileError.invalid(field: t.name, why: "holds \(v[j]) at index \(j); every weight and statistic must be finite")
+            }
+            return v
+        }
         var networks: [Network] = []
         for (i, member) in header.members.enumerated() {
             let net = Network(spec: member.architecture, seed: 0)
-            guard member.trainable.count == member.architecture.blocks.count + 1 else {
-                throw ModelFileError.mismatch("trainable flags of member \(i)")
-            }
             net.setTrainable(member.trainable)
             var tensors: [String: TensorEntry] = [:]
             for t in member.tensors { tensors[t.name] = t }
             func values(_ name: String, count: Int) throws -> [Float] {
-                guard let t = tensors["m\(i)/\(name)"] else { throw ModelFileError.mismatch("tensor m\(i)/\(name) is missing") }
+                guard let t = tensors.removeValue(forKey: "m\(i)/\(name)") else {
+                    throw ModelFileError.mismatch("tensor m\(i)/\(name) is missing")
+                }
                 guard t.count == count else {
                     throw ModelFileError.mismatch("tensor \(t.name) holds \(t.count) values, the architecture needs \(count)")
                 }
-                let start = payloadStart + t.offset, end = start + t.count * t.dtype.bytesPerValue
-                guard t.offset >= 0, end <= payloadEnd else { throw ModelFileError.truncated("tensor \(t.name) runs past the payload") }
-                return data.withUnsafeBytes { raw -> [Float] in
-                    switch t.dtype {
-                    case .float32:
-                        return (0..<t.count).map {
-                            Float(bitPattern: UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: start + 4 * $0, as: UInt32.self)))
-                        }
-                    case .float16:
-                        #if arch(arm64) || arch(x86_64)
-                            return (0..<t.count).map {
-                                Float(Float16(bitPattern: UInt16(littleEndian: raw.loadUnaligned(fromByteOffset: start + 2 * $0, as: UInt16.self))))
-                            }
-                        #else
-                            return []
-                        #endif
-                    }
-                }
+                return try read(t)
             }
             for v in net.parameters.views { net.parameters.setValues(v, try values(v.name, count: v.count)) }
             for (name, current) in net.stateBuffers { try net.setStateBuffer(named: name, values: try values(name, count: current.count)) }
+            if let unused = tensors.keys.sorted().first {
+                throw ModelFileError.invalid(field: unused, why: "is not a tensor of member \(i)'s architecture")
+            }
             networks.append(net)
         }
         var extra: [String: [Float]] = [:]
         for t in header.extra ?? [] {
-            let start = payloadStart + t.offset
-            guard t.dtype == .float32, t.offset >= 0, start + 4 * t.count <= payloadEnd else {
-                throw ModelFileError.truncated("tensor \(t.name) runs past the payload")
+            guard t.dtype == .float32 else {
+                throw ModelFileError.invalid(field: t.name, why: "is stored as \(t.dtype.rawValue); extra tensors are f32")
             }
-            extra[t.name] = data.withUnsafeBytes { raw in
-                (0..<t.count).map { Float(bitPattern: UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: start + 4 * $0, as: UInt32.self))) }
-            }
+            extra[t.name] = try read(t)
         }
         return (networks, header.metadata, extra)
+    }
+
+    /// The most members a file may hold (the authors' ensembles have 50).
+    static let maximumMembers = 1024
+
+    /// What the header describes, checked before any network is built: the member count; each
+    /// architecture within `NetworkSpec.validate`'s limits; trainable flags one per block and
+    /// head; the tensor table tiling the payload exactly (`validateTable`); and the payload
+    /// large enough for the values the architectures need, so that no allocation can exceed
+    /// what the file itself holds.
+    static func validateLayout<Metadata>(_ header: Header<Metadata>, payloadBytes: Int) throws {
+        guard header.members.count <= maximumMembers else {
+            throw ModelFileError.invalid(field: "members", why: "lists \(header.members.count) networks, more than \(maximumMembers)")
+        }
+        try validateTable(header.members.flatMap(\.tensors) + (header.extra ?? []), payloadBytes: payloadBytes)
+        var valuesNeeded = 0
+        for (i, member) in header.members.enumerated() {
+            try member.architecture.validate(field: "members[\(i)].architecture")
+            guard member.trainable.count == member.architecture.blocks.count + 1 else {
+                throw ModelFileError.invalid(
+                    field: "members[\(i)].trainable",
+                    why: "has \(member.trainable.count) flags; the architecture has \(member.architecture.blocks.count) blocks and a head")
+            }
+            // Within the limits one member needs at most 2⁴⁰ values: the sum cannot overflow.
+            valuesNeeded += member.architecture.storedValueCount
+        }
+        guard valuesNeeded <= payloadBytes / Storage.float16.bytesPerValue else {
+            throw ModelFileError.invalid(
+                field: "members", why: "describe networks of \(valuesNeeded) values; the payload has only \(payloadBytes) bytes")
+        }
+    }
+
+    /// The byte after a tensor's last (offset + count × bytes per value), nil when negative or
+    /// beyond Int: a header's numbers are checked before they are used as sizes.
+    static func endByte(_ t: TensorEntry) -> Int? {
+        guard t.count >= 0, t.offset >= 0 else { return nil }
+        let (size, o1) = t.count.multipliedReportingOverflow(by: t.dtype.bytesPerValue)
+        let (end, o2) = t.offset.addingReportingOverflow(size)
+        return o1 || o2 ? nil : end
+    }
+
+    /// The tensors tile the payload: names unique, none out of range, none overlapping another,
+    /// no byte between or after them (a changed dtype or a stray byte leaves a gap).
+    static func validateTable(_ entries: [TensorEntry], payloadBytes: Int) throws {
+        var names = Set<String>()
+        var ranges: [(range: Range<Int>, name: String)] = []
+        for t in entries {
+            guard names.insert(t.name).inserted else { throw ModelFileError.invalid(field: t.name, why: "appears twice in the tensor table") }
+            guard let end = endByte(t), end <= payloadBytes else {
+                throw ModelFileError.invalid(
+                    field: t.name, why: "claims \(t.count) values at byte \(t.offset), outside the payload of \(payloadBytes) bytes")
+            }
+            ranges.append((t.offset..<end, t.name))
+        }
+        ranges.sort { ($0.range.lowerBound, $0.range.upperBound) < ($1.range.lowerBound, $1.range.upperBound) }
+        var covered = 0
+        for (range, name) in ranges {
+            guard range.lowerBound <= covered else {
+                throw ModelFileError.invalid(
+                    field: name, why: "starts at byte \(range.lowerBound); bytes \(covered)..<\(range.lowerBound) belong to no tensor")
+            }
+            guard range.lowerBound == covered else {
+                throw ModelFileError.invalid(
+                    field: name, why: "starts at byte \(range.lowerBound), inside the tensor before it (which ends at \(covered))")
+            }
+            covered = range.upperBound
+        }
+        guard covered == payloadBytes else {
+            throw ModelFileError.invalid(field: "payload", why: "has \(payloadBytes - covered) bytes after the last tensor")
+        }
     }
 
     public static func read<Metadata: Codable>(_ type: Metadata.Type, from url: URL) throws -> (networks: [Network], metadata: Metadata) {

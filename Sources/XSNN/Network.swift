@@ -46,6 +46,29 @@ public struct NetworkSpec: Codable, Hashable, Sendable {
         return n + width * outputFeatures + outputFeatures
     }
 
+    /// Values a model file stores for this network: the parameters and the batch-norm running
+    /// means and variances.
+    public var storedValueCount: Int {
+        parameterCount + blocks.reduce(0) { $0 + ($1.batchNorm ? 2 * $1.width : 0) }
+    }
+
+    /// The sizes xsnet builds: a file or a configuration outside them is refused before anything
+    /// is allocated (the largest network within them has 256 · 65,536² ≈ 1.1 · 10¹² weights, still
+    /// an Int; a file must also hold every value, `ModelFile.validateLayout`).
+    public static let featureLimit = 1...4096, widthLimit = 1...65_536, depthLimit = 0...256
+
+    /// Throws naming the field (under `field`) when a size, count or probability is out of range.
+    public func validate(field: String) throws {
+        func refuse(_ name: String, _ why: String) -> ModelFileError { .invalid(field: "\(field).\(name)", why: why) }
+        guard Self.featureLimit.contains(inputFeatures) else { throw refuse("inputFeatures", "is \(inputFeatures), outside 1…4096") }
+        guard Self.featureLimit.contains(outputFeatures) else { throw refuse("outputFeatures", "is \(outputFeatures), outside 1…4096") }
+        guard Self.depthLimit.contains(blocks.count) else { throw refuse("blocks", "lists \(blocks.count) blocks, more than 256") }
+        for (i, b) in blocks.enumerated() {
+            guard Self.widthLimit.contains(b.width) else { throw refuse("blocks[\(i)].width", "is \(b.width), outside 1…65536") }
+            guard b.dropout >= 0 && b.dropout < 1 else { throw refuse("blocks[\(i)].dropout", "is \(b.dropout), not a probability in [0, 1)") }
+        }
+    }
+
     /// Multiply–adds of one forward pass per point (dense layers only), ×2 for FLOPs.
     public var forwardFLOPsPerPoint: Double {
         var n = 0, width = inputFeatures

@@ -7,7 +7,18 @@ public protocol Optimizer {
     /// Its internal state as floats, and the number of steps taken (for checkpoints).
     var state: [Float] { get }
     var stepCount: Int { get }
-    mutating func restore(state: [Float], stepCount: Int)
+    /// Restores a checkpoint's state; throws (`ModelFileError.invalid`) when it cannot be this
+    /// optimizer's: another size, a negative step count, a negative second moment.
+    mutating func restore(state: [Float], stepCount: Int) throws
+}
+
+extension Optimizer {
+    static func checkRestorable(_ state: [Float], count: Int, stepCount: Int) throws {
+        guard state.count == count else {
+            throw ModelFileError.invalid(field: "optimizer", why: "holds \(state.count) values; this optimizer and network have \(count)")
+        }
+        guard stepCount >= 0 else { throw ModelFileError.invalid(field: "optimizerSteps", why: "is \(stepCount), negative") }
+    }
 }
 
 /// Adam (Kingma & Ba 2015) with bias correction, and AdamW (Loshchilov & Hutter 2019):
@@ -61,13 +72,19 @@ public struct Adam: Optimizer {
     }
 
     /// Restores moments saved by `state` and the step count (a resumed run continues exactly).
-    public mutating func restore(state: [Float], stepCount: Int) {
-        precondition(state.count == 2 * groups.reduce(0) { $0 + $1.count }, "optimizer state of another model")
+    public mutating func restore(state: [Float], stepCount: Int) throws {
+        try Self.checkRestorable(state, count: 2 * groups.reduce(0) { $0 + $1.count }, stepCount: stepCount)
         var offset = 0
         for (k, g) in groups.enumerated() {
             for i in 0..<g.count { m[k][i] = state[offset + i] }
             offset += g.count
-            for i in 0..<g.count { v[k][i] = state[offset + i] }
+            for i in 0..<g.count {
+                // v is a running mean of g²: √v̂ of a negative value would make every update NaN.
+                guard state[offset + i] >= 0 else {
+                    throw ModelFileError.invalid(field: "optimizer", why: "holds a negative second moment \(state[offset + i])")
+                }
+                v[k][i] = state[offset + i]
+            }
             offset += g.count
         }
         self.stepCount = stepCount
@@ -118,8 +135,8 @@ public struct SGD: Optimizer {
 
     public var state: [Float] { velocity.flatMap { $0 } }
 
-    public mutating func restore(state: [Float], stepCount: Int) {
-        precondition(state.count == groups.reduce(0) { $0 + $1.count }, "optimizer state of another model")
+    public mutating func restore(state: [Float], stepCount: Int) throws {
+        try Self.checkRestorable(state, count: groups.reduce(0) { $0 + $1.count }, stepCount: stepCount)
         var offset = 0
         for k in velocity.indices {
             velocity[k] = Array(state[offset..<(offset + velocity[k].count)])

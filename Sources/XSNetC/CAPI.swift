@@ -1,4 +1,5 @@
 import Foundation
+import XSCore
 import XSData
 import XSModel
 
@@ -10,10 +11,14 @@ let XSNET_OK: Int32 = 0
 let XSNET_ERROR_FILE: Int32 = 1
 let XSNET_ERROR_UNPHYSICAL: Int32 = 2
 let XSNET_ERROR_ARGUMENT: Int32 = 3
+let XSNET_ERROR_NUMERIC: Int32 = 4
 
-/// The last error message of the calling thread (errno-style, kept per thread).
+/// The last error message of the calling thread (errno-style, kept per thread), one line of at
+/// most 400 characters. Its bytes are stored here, once: the pointer `xsnet_last_error` returns
+/// stays valid however often it is called, until the thread's next failing xsnet call.
 func setLastError(_ message: String) {
-    Thread.current.threadDictionary["xsnet.lastError"] = message
+    let bytes = Array(message.oneLine(limit: 400).utf8CString)
+    Thread.current.threadDictionary["xsnet.lastError"] = NSData(bytes: bytes, length: bytes.count)
 }
 
 final class ModelHandle {
@@ -22,13 +27,46 @@ final class ModelHandle {
     init(_ model: CrossSectionModel) { predictor = PointPredictor(model) }
 }
 
+/// The open handles. A pointer is dereferenced only while it is registered here, so a closed,
+/// never-opened or garbage handle is an error (XSNET_ERROR_ARGUMENT) instead of a read of freed
+/// memory. (A new handle may reuse a closed one's address; that pointer then names the new model.)
+enum OpenHandles {
+    nonisolated(unsafe) private static var open = Set<UnsafeMutableRawPointer>()
+    private static let lock = NSLock()
+
+    static func register(_ handle: ModelHandle) -> OpaquePointer {
+        let pointer = Unmanaged.passRetained(handle).toOpaque()
+        lock.withLock { _ = open.insert(pointer) }
+        return OpaquePointer(pointer)
+    }
+
+    /// The handle behind `model`, or nil (with the last error set) when it is not an open model.
+    static func handle(_ model: OpaquePointer?, _ call: String) -> ModelHandle? {
+        guard let model else { setLastError("\(call): null model"); return nil }
+        let pointer = UnsafeMutableRawPointer(model)
+        let handle: ModelHandle? = lock.withLock {
+            open.contains(pointer) ? Unmanaged<ModelHandle>.fromOpaque(pointer).takeUnretainedValue() : nil
+        }
+        if handle == nil { setLastError("\(call): not an open model (closed already, or never returned by xsnet_open)") }
+        return handle
+    }
+
+    /// Unregisters and releases; false when `model` was not open.
+    static func close(_ model: OpaquePointer) -> Bool {
+        let pointer = UnsafeMutableRawPointer(model)
+        guard lock.withLock({ open.remove(pointer) }) != nil else { return false }
+        Unmanaged<ModelHandle>.fromOpaque(pointer).release()
+        return true
+    }
+}
+
 @_cdecl("xsnet_open")
 public func xsnet_open(_ path: UnsafePointer<CChar>?, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> Int32 {
     guard let path, let out else { setLastError("xsnet_open: null argument"); return XSNET_ERROR_ARGUMENT }
     out.pointee = nil
     do {
         let model = try CrossSectionModel.load(URL(fileURLWithPath: String(cString: path)))
-        out.pointee = OpaquePointer(Unmanaged.passRetained(ModelHandle(model)).toOpaque())
+        out.pointee = OpenHandles.register(ModelHandle(model))
         return XSNET_OK
     } catch {
         setLastError("\(String(cString: path)): \(error)")
@@ -36,16 +74,19 @@ public func xsnet_open(_ path: UnsafePointer<CChar>?, _ out: UnsafeMutablePointe
     }
 }
 
+/// Closes an open model; NULL is ignored; a handle closed already is ignored with the last
+/// error set (closing twice must not free twice).
 @_cdecl("xsnet_close")
 public func xsnet_close(_ model: OpaquePointer?) {
     guard let model else { return }
-    Unmanaged<ModelHandle>.fromOpaque(UnsafeRawPointer(model)).release()
+    if !OpenHandles.close(model) { setLastError("xsnet_close: not an open model (closed already?)") }
 }
 
+/// The number of networks, or 0 (with the last error set) for a NULL or closed handle.
 @_cdecl("xsnet_members")
 public func xsnet_members(_ model: OpaquePointer?) -> Int32 {
-    guard let model else { return 0 }
-    return Int32(Unmanaged<ModelHandle>.fromOpaque(UnsafeRawPointer(model)).takeUnretainedValue().predictor.model.networks.count)
+    guard let handle = OpenHandles.handle(model, "xsnet_members") else { return 0 }
+    return Int32(handle.predictor.model.networks.count)
 }
 
 @_cdecl("xsnet_predict")
@@ -53,13 +94,18 @@ public func xsnet_predict(
     _ model: OpaquePointer?, _ energy: Double, _ angle: Double, _ omega: Double,
     _ mean: UnsafeMutablePointer<Double>?, _ sd: UnsafeMutablePointer<Double>?
 ) -> Int32 {
-    guard let model, let mean else { setLastError("xsnet_predict: null model or output pointer"); return XSNET_ERROR_ARGUMENT }
+    guard let mean else { setLastError("xsnet_predict: null output pointer"); return XSNET_ERROR_ARGUMENT }
+    guard let handle = OpenHandles.handle(model, "xsnet_predict") else { return XSNET_ERROR_ARGUMENT }
     if let why = Kinematics.unphysicalReason(beamEnergy: energy, angleDegrees: angle, energyTransfer: omega) {
         setLastError("xsnet_predict: unphysical point: \(why)")
         return XSNET_ERROR_UNPHYSICAL
     }
-    let handle = Unmanaged<ModelHandle>.fromOpaque(UnsafeRawPointer(model)).takeUnretainedValue()
     let r = handle.predictor.predict(beamEnergy: energy, angleDegrees: angle, energyTransfer: omega)
+    guard r.mean.isFinite && r.standardDeviation.isFinite else {
+        let k = Kinematics(beamEnergy: energy, angleDegrees: angle, energyTransfer: omega)
+        setLastError("xsnet_predict: " + PredictionError.nonFinite(index: 0, point: k, mean: r.mean).description)
+        return XSNET_ERROR_NUMERIC
+    }
     mean.pointee = r.mean
     sd?.pointee = r.standardDeviation
     return XSNET_OK
@@ -86,14 +132,21 @@ public func xsnet_predict_band(
     predictPoints("xsnet_predict_band", model, count, energy, angle, omega, mean, sd, p16, p84, extrapolation)
 }
 
-/// The batch calls: every point checked before any is predicted (the first unphysical one named),
-/// then `CrossSectionModel.predict`, the outputs given written.
+/// The batch calls: the count bounded (`CrossSectionModel.checkPointCount`; a negative size_t such
+/// as SIZE_MAX is refused), every point checked before any is predicted (the first unphysical one
+/// named), then `CrossSectionModel.checkedPredictions`; outputs are written only when every
+/// prediction is finite.
 func predictPoints(
     _ call: String, _ model: OpaquePointer?, _ count: Int, _ energy: UnsafePointer<Double>?, _ angle: UnsafePointer<Double>?,
     _ omega: UnsafePointer<Double>?, _ mean: UnsafeMutablePointer<Double>?, _ sd: UnsafeMutablePointer<Double>?,
     _ p16: UnsafeMutablePointer<Double>?, _ p84: UnsafeMutablePointer<Double>?, _ extrapolation: UnsafeMutablePointer<Int32>?
 ) -> Int32 {
-    guard let model, let energy, let angle, let omega, let mean else { setLastError("\(call): null argument"); return XSNET_ERROR_ARGUMENT }
+    guard let energy, let angle, let omega, let mean else { setLastError("\(call): null argument"); return XSNET_ERROR_ARGUMENT }
+    guard let handle = OpenHandles.handle(model, call) else { return XSNET_ERROR_ARGUMENT }
+    do { try handle.predictor.model.checkPointCount(count) } catch {
+        setLastError("\(call): n = \(UInt(bitPattern: count)): \(error)")
+        return XSNET_ERROR_ARGUMENT
+    }
     var points: [Kinematics] = []
     points.reserveCapacity(count)
     for i in 0..<count {
@@ -103,8 +156,12 @@ func predictPoints(
         }
         points.append(Kinematics(beamEnergy: energy[i], angleDegrees: angle[i], energyTransfer: omega[i]))
     }
-    let handle = Unmanaged<ModelHandle>.fromOpaque(UnsafeRawPointer(model)).takeUnretainedValue()
-    for (i, p) in handle.predictor.model.predict(points).enumerated() {
+    let predictions: [CrossSectionPrediction]
+    do { predictions = try handle.predictor.model.checkedPredictions(points) } catch {
+        setLastError("\(call): \(error)")
+        return XSNET_ERROR_NUMERIC
+    }
+    for (i, p) in predictions.enumerated() {
         mean[i] = p.mean
         sd?[i] = p.standardDeviation
         p16?[i] = p.percentile16
@@ -117,26 +174,23 @@ func predictPoints(
 /// 1 when the model has a band (an ensemble, or Monte-Carlo dropout), 0 for one network.
 @_cdecl("xsnet_has_band")
 public func xsnet_has_band(_ model: OpaquePointer?) -> Int32 {
-    guard let model else { return 0 }
-    let m = Unmanaged<ModelHandle>.fromOpaque(UnsafeRawPointer(model)).takeUnretainedValue().predictor.model
-    return m.hasBand ? 1 : 0
+    guard let handle = OpenHandles.handle(model, "xsnet_has_band") else { return 0 }
+    return handle.predictor.model.hasBand ? 1 : 0
 }
 
 /// The model's nucleus ("C12", …): valid until the handle is closed.
 @_cdecl("xsnet_nucleus")
 public func xsnet_nucleus(_ model: OpaquePointer?) -> UnsafePointer<CChar>? {
-    guard let model else { setLastError("xsnet_nucleus: null model"); return nil }
-    let handle = Unmanaged<ModelHandle>.fromOpaque(UnsafeRawPointer(model)).takeUnretainedValue()
+    guard let handle = OpenHandles.handle(model, "xsnet_nucleus") else { return nil }
     handle.message = Array(handle.predictor.model.info.nucleus.utf8CString)
     return handle.message.withUnsafeBufferPointer { $0.baseAddress }
 }
 
-/// The calling thread's last error message; valid until that thread's next xsnet call.
+/// The calling thread's last error message ("" if none): valid until that thread's next failing
+/// xsnet call (reading it again returns the same bytes).
 @_cdecl("xsnet_last_error")
 public func xsnet_last_error() -> UnsafePointer<CChar>? {
-    let message = (Thread.current.threadDictionary["xsnet.lastError"] as? String) ?? ""
-    let bytes = Array(message.utf8CString)
-    let box = NSData(bytes: bytes, length: bytes.count)
-    Thread.current.threadDictionary["xsnet.lastErrorBytes"] = box
+    if Thread.current.threadDictionary["xsnet.lastError"] == nil { setLastError("") }
+    let box = Thread.current.threadDictionary["xsnet.lastError"] as! NSData
     return box.bytes.assumingMemoryBound(to: CChar.self)
 }

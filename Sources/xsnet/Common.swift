@@ -55,7 +55,9 @@ struct PredictionOptions: ParsableArguments {
     var mcProbability: Double?
 
     func validate() throws {
-        if let k = mcSamples, k < 2 { throw ValidationError("--mc-samples must be at least 2") }
+        if let k = mcSamples, !(2...ModelInfo.monteCarloSampleLimit.upperBound).contains(k) {
+            throw ValidationError("--mc-samples must be in 2…\(ModelInfo.monteCarloSampleLimit.upperBound)")
+        }
         if let p = mcProbability, !(0..<1).contains(p) { throw ValidationError("--mc-probability must be in [0, 1)") }
     }
 

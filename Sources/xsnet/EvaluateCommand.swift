@@ -55,7 +55,7 @@ struct EvaluateCommand: ParsableCommand {
             splitName = split.rawValue
         }
         guard !points.isEmpty else { throw CommandError("the \(splitName) part of this model's split is empty") }
-        let predictions = model.predict(points.map(\.kinematics), calibrated: !uncalibrated)
+        let predictions = try model.checkedPredictions(points.map(\.kinematics), calibrated: !uncalibrated)
         let report = Evaluation.report(model: model, points: points, predictions: predictions, splitName: splitName)
         if let pointsOut {
             try AtomicFile.write(Evaluation.pointsCSV(model: model, points: points, predictions: predictions), to: URL(fileURLWithPath: pointsOut))

@@ -4,24 +4,29 @@ import XSCore
 import XSData
 import XSModel
 
-/// A list of values: `0.56`, `0.3,0.5,0.8`, or a range `start:stop:step` (stop included when reached).
+/// A list of values: `0.56`, `0.3,0.5,0.8`, or a range `start:stop:step` (stop included when
+/// reached). Every value finite, no empty item (`0.5,` is refused), at most a million values.
 struct ValueList: ExpressibleByArgument {
     var values: [Double]
+    static let maximumCount = 1_000_000
 
     init?(argument: String) {
         if argument.contains(":") {
-            let parts = argument.split(separator: ":").map { Double($0) }
-            guard parts.count == 3, let a = parts[0], let b = parts[1], let step = parts[2], step > 0, b >= a,
-                (b - a) / step < 1e6
+            let parts = argument.split(separator: ":", omittingEmptySubsequences: false).map { Double($0) }
+            guard parts.count == 3, let a = parts[0], let b = parts[1], let step = parts[2], a.isFinite, b.isFinite, step > 0, b >= a,
+                (b - a) / step < Double(Self.maximumCount - 1)
             else { return nil }
             let n = Int(((b - a) / step + 1e-9).rounded(.down))
             values = (0...n).map { a + Double($0) * step }
         } else {
-            let parts = argument.split(separator: ",").map { Double($0) }
-            guard !parts.isEmpty, parts.allSatisfy({ $0 != nil }) else { return nil }
+            let parts = argument.split(separator: ",", omittingEmptySubsequences: false).map { Double($0) }
+            guard (1...Self.maximumCount).contains(parts.count), parts.allSatisfy({ $0?.isFinite == true }) else { return nil }
             values = parts.map { $0! }
         }
     }
+
+    /// The number of combinations of several lists (each at most a million: the product fits an Int).
+    static func combinations(_ lists: [ValueList?]) -> Int { lists.reduce(1) { $0 * ($1?.values.count ?? 1) } }
 }
 
 struct PredictCommand: ParsableCommand {
@@ -55,6 +60,12 @@ struct PredictCommand: ParsableCommand {
         if input == nil && (energy == nil || angle == nil || omega == nil) {
             throw ValidationError("give --energy, --angle and --omega, or --input FILE")
         }
+        let count = ValueList.combinations([energy, angle, omega])
+        if input == nil, count > CrossSectionModel.maximumPointsPerCall {
+            throw ValidationError(
+                "--energy × --angle × --omega make \(count) points; at most \(CrossSectionModel.maximumPointsPerCall) per call (split the grid, or write it with `xsnet tabulate`)"
+            )
+        }
     }
 
     static func readPoints(_ path: String) throws -> [Kinematics] {
@@ -80,6 +91,9 @@ struct PredictCommand: ParsableCommand {
                 throw DataFileError(file: path, line: number, reason: why)
             }
             points.append(Kinematics(beamEnergy: E, angleDegrees: θ, energyTransfer: ω))
+            if points.count > CrossSectionModel.maximumPointsPerCall {
+                throw DataFileError(file: path, line: number, reason: "more than \(CrossSectionModel.maximumPointsPerCall) points; split the file")
+            }
         }
         return points
     }
@@ -139,7 +153,7 @@ struct PredictCommand: ParsableCommand {
         let crossSectionForm = form
         // One network predicting deterministically has no band: say so rather than print a zero spread.
         let hasBand = model.hasBand
-        let rows = zip(points, model.predict(points)).map { k, p in
+        let rows = zip(points, try model.checkedPredictions(points)).map { k, p in
             Row(
                 E_GeV: k.beamEnergy, theta_deg: k.angleDegrees, omega_GeV: k.energyTransfer, Q2_GeV2: k.Q2,
                 sigma: crossSectionForm.fromPerSolidAngle(p.mean), sigma_std: hasBand ? crossSectionForm.fromPerSolidAngle(p.standardDeviation) : nil,

@@ -32,7 +32,7 @@ struct TabulateCommand: ParsableCommand {
 
     func validate() throws {
         guard (angle == nil) != (cosTheta == nil) else { throw ValidationError("give --angle or --cos-theta (one of them)") }
-        let count = energy.values.count * (angle ?? cosTheta)!.values.count * omega.values.count
+        let count = ValueList.combinations([energy, angle ?? cosTheta, omega])
         if count > Self.maximumPoints {
             throw ValidationError("the grid has \(count) points; at most \(Self.maximumPoints) per call: tabulate it in parts")
         }
@@ -43,7 +43,7 @@ struct TabulateCommand: ParsableCommand {
     func run() throws {
         let m = try prediction.load(model)
         let started = Date()
-        let table = CrossSectionTable(
+        let table = try CrossSectionTable(
             model: m, energies: energy.values, angles: (angle ?? cosTheta)!.values, angleAxis: angle == nil ? .cosTheta : .theta,
             energyTransfers: omega.values
         ) { done, total in

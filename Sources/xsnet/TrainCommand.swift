@@ -310,23 +310,24 @@ struct TrainingOptions: ParsableArguments {
         "--replica", "--of", "--bootstrap"
     ]
 
+    /// The flags' values checked by `TrainingConfig.validate` (one list of ranges for flags,
+    /// `--config` files and model files), the refusal naming the flag.
     func validate() throws {
-        if let d = dropout, !(0..<1).contains(d) { throw ValidationError("--dropout must be in [0, 1)") }
-        if let e = epochs, !(1...10_000_000).contains(e) { throw ValidationError("--epochs must be in 1…10,000,000") }
-        if let b = batchSize, !(1...1_000_000).contains(b) { throw ValidationError("--batch-size must be in 1…1,000,000") }
-        if let r = learningRate, !(r > 0 && r.isFinite) { throw ValidationError("--learning-rate must be a finite number > 0") }
-        // Sizes a 24 GiB machine can hold (a 4096-wide block has 16.8 M weights).
-        if let w = width, !(1...4096).contains(w) { throw ValidationError("--width must be in 1…4096") }
-        if let d = depth, !(0...64).contains(d) { throw ValidationError("--depth must be in 0…64") }
-        if let f = errorFloor, !(0..<1).contains(f) { throw ValidationError("--error-floor must be in [0, 1)") }
-        if let f = releaseFraction, !(0...1).contains(f) { throw ValidationError("--release-fraction must be in [0, 1]") }
-        if let b = normalizationBound, !(b > 0 && b.isFinite) { throw ValidationError("--normalization-bound must be a finite number > 0") }
-        if let c = gradientClip, !(c >= 0 && c.isFinite) { throw ValidationError("--gradient-clip must be a finite number ≥ 0 (0: off)") }
-        if let d = weightDecay, !(d >= 0 && d.isFinite) { throw ValidationError("--weight-decay must be a finite number ≥ 0") }
-        if let e = evaluateEvery, e < 1 { throw ValidationError("--evaluate-every must be at least 1") }
-        if let t = threads, !(1...256).contains(t) { throw ValidationError("--threads must be in 1…256") }
+        var c = TrainingConfig.fast
+        apply(to: &c)
         if (replica == nil) != (replicaCount == nil) { throw ValidationError("--replica I and --of N go together") }
-        if let replica, let replicaCount, !(0..<replicaCount).contains(replica) { throw ValidationError("--replica must be in 0..<N (--of N)") }
+        do { try c.validate() } catch TrainingConfigError.outOfRange(let field, let requirement) {
+            throw ValidationError("\(Self.flag(ofField: field)) \(requirement.replacingOccurrences(of: "replicaCount", with: "N (--of N)"))")
+        }
+    }
+
+    /// The flag that sets a configuration field: the field's name in kebab case, but for two.
+    static func flag(ofField field: String) -> String {
+        switch field {
+        case "relativeErrorFloor": return "--error-floor"
+        case "replicaCount": return "--of"
+        default: return "--" + field.map { $0.isUppercase ? "-" + $0.lowercased() : String($0) }.joined()
+        }
     }
 
     func apply(to c: inout TrainingConfig) {

@@ -1,0 +1,77 @@
+import XSData
+import XSNN
+
+/// What a model file's metadata must satisfy before the model predicts anything: the checks after
+/// the checksum that `ModelFile` cannot make, because the metadata is ours. Each refusal names the
+/// field (`ModelFileError.invalid`).
+extension ModelInfo {
+    /// The most Monte-Carlo dropout passes a file may ask for per point.
+    public static let monteCarloSampleLimit = 1...100_000
+
+    public func validate(networks: [Network]) throws {
+        func refuse(_ field: String, _ why: String) -> ModelFileError { .invalid(field: field, why: why) }
+        func finite(_ values: [Double], _ field: String) throws {
+            if let j = values.firstIndex(where: { !$0.isFinite }) { throw refuse("\(field)[\(j)]", "is \(values[j]), not a finite number") }
+        }
+        guard !networks.isEmpty else { throw ModelFileError.mismatch("the file holds no network") }
+        let n = input.features.count
+        guard input.mean.count == n else { throw refuse("input.mean", "has \(input.mean.count) values for \(n) features") }
+        guard input.scale.count == n else { throw refuse("input.scale", "has \(input.scale.count) values for \(n) features") }
+        try finite(input.mean, "input.mean")
+        if let j = input.scale.firstIndex(where: { !($0 > 0 && $0.isFinite) }) {
+            throw refuse("input.scale[\(j)]", "is \(input.scale[j]); a scale is a finite number > 0")
+        }
+        for (i, net) in networks.enumerated() {
+            guard net.spec.inputFeatures == n else {
+                throw ModelFileError.mismatch(
+                    "network \(i) takes \(net.spec.inputFeatures) inputs, the feature set \(input.features.rawValue) has \(n)")
+            }
+            guard net.spec.outputFeatures == 1 else {
+                throw refuse("members[\(i)].architecture.outputFeatures", "is \(net.spec.outputFeatures), not 1")
+            }
+        }
+        if case let .logScale(offset, width) = output { try finite([offset, width], "output.logScale") }
+        for (k, fit) in normalizations.enumerated() {
+            guard fit.lambda > 0 && fit.lambda.isFinite else {
+                throw refuse("normalizations[\(k)].lambda", "is \(fit.lambda), not a finite number > 0")
+            }
+            guard fit.uncertainty > 0 && fit.uncertainty.isFinite else {
+                throw refuse("normalizations[\(k)].uncertainty", "is \(fit.uncertainty), not a finite number > 0")
+            }
+        }
+        if let samples = monteCarloSamples, !Self.monteCarloSampleLimit.contains(samples) {
+            throw refuse("monteCarloSamples", "is \(samples), outside 1…100,000")
+        }
+        if let members, members.count != networks.count {
+            throw refuse("members", "records \(members.count) members for \(networks.count) networks")
+        }
+        do { try config.validate() } catch TrainingConfigError.outOfRange(let field, let requirement) {
+            throw refuse("config.\(field)", requirement)
+        }
+        try finite(
+            [
+                domain.energy.lowerBound, domain.energy.upperBound, domain.angle.lowerBound, domain.angle.upperBound, domain.Q2.lowerBound,
+                domain.Q2.upperBound, domain.energyTransferFraction.lowerBound, domain.energyTransferFraction.upperBound
+            ], "domain")
+        if let calibration { try calibration.validate() }
+    }
+}
+
+extension UncertaintyCalibration {
+    func validate() throws {
+        for (name, factor) in [("atMeasuredSettings", atMeasuredSettings), ("elsewhere", elsewhere)] {
+            if let c = factor?.scale, !(c > 0 && c.isFinite) {
+                throw ModelFileError.invalid(field: "calibration.\(name).scale", why: "is \(c), not a finite number > 0")
+            }
+        }
+        // `MeasuredSettings.contains` reads (E, θ) pairs sorted by E.
+        for (i, s) in measuredSettings.settings.enumerated() where s.count != 2 || !s.allSatisfy(\.isFinite) {
+            throw ModelFileError.invalid(field: "calibration.measuredSettings.settings[\(i)]", why: "is not a finite (E, θ) pair")
+        }
+        if let i = measuredSettings.settings.indices.dropFirst().first(where: {
+            measuredSettings.settings[$0 - 1][0] > measuredSettings.settings[$0][0]
+        }) {
+            throw ModelFileError.invalid(field: "calibration.measuredSettings.settings[\(i)]", why: "is out of order (the settings are sorted by E)")
+        }
+    }
+}
