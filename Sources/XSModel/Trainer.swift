@@ -10,12 +10,13 @@ public struct TrainingLogRow: Codable, Hashable, Sendable {
     public var learningRate: Double
     /// The training objective per training point (the χ² form being minimized).
     public var loss: Double
-    /// Σ((σ − λf)/Δσ)²/N on the training and test points, with the current λ_k.
+    /// Σ((σ − λf)/Δσ)²/N on the training and test points, with the current λ_k; nil for the
+    /// test points of a run without any (`--test-fraction 0`: empty in the CSV).
     public var trainChi2PerPoint: Double
-    public var testChi2PerPoint: Double
+    public var testChi2PerPoint: Double?
 
     public static let csvHeader = "epoch,seconds,learning_rate,loss,train_chi2_per_point,test_chi2_per_point"
-    public var csvLine: String { "\(epoch),\(seconds),\(learningRate),\(loss),\(trainChi2PerPoint),\(testChi2PerPoint)" }
+    public var csvLine: String { "\(epoch),\(seconds),\(learningRate),\(loss),\(trainChi2PerPoint),\(testChi2PerPoint.map { "\($0)" } ?? "")" }
 }
 
 public enum TrainingError: Error, CustomStringConvertible, LocalizedError {
@@ -318,8 +319,9 @@ public final class Trainer {
     }
 
     /// Σ((σ − λf)/Δσ)² / N over the given points.
-    func chi2PerPoint(_ indices: [Int], _ logF: [Double]) -> Double {
-        guard !indices.isEmpty else { return .nan }
+    /// nil without points (a split may have no test part; the training part is never empty).
+    func chi2PerPoint(_ indices: [Int], _ logF: [Double]) -> Double? {
+        guard !indices.isEmpty else { return nil }
         var s = 0.0
         for i in indices {
             let r = (points.sigma[i] - (lambdas[points.datasetOfPoint[i]] ?? 1) * exp(logF[i])) / points.sigmaError[i]
@@ -469,7 +471,7 @@ public final class Trainer {
         }
         let row = TrainingLogRow(
             epoch: epoch, seconds: seconds, learningRate: rate, loss: loss,
-            trainChi2PerPoint: chi2PerPoint(data.split.train, logF), testChi2PerPoint: chi2PerPoint(data.split.test, logF))
+            trainChi2PerPoint: chi2PerPoint(data.split.train, logF) ?? 0, testChi2PerPoint: chi2PerPoint(data.split.test, logF))
         history.append(row)
         if case let .reduceOnPlateau(patience, factor, minimum) = config.learningRateSchedule {
             _ = plateau.update(metric: loss, patience: patience, factor: factor, minimumFraction: minimum)

@@ -79,13 +79,15 @@ public enum SelectionError: Error, CustomStringConvertible, LocalizedError {
     case unknownNucleus(String, available: [String])
     case unknownDatasets([String], available: [String])
     case tooFewPoints(Int)
+    case noTrainingPoints
     case dataChanged(expected: String, found: String)
 
     public var description: String {
         switch self {
-        case let .unknownNucleus(n, available): "no data for nucleus `\(n)`; the data hold \(available.joined(separator: ", "))"
+        case .noTrainingPoints: "the split leaves no points to train on: lower --test-fraction or the validation fractions"
+        case let .unknownNucleus(n, available): "no data for nucleus `\(n.oneLine(limit: 80))`; the data hold \(available.joined(separator: ", "))"
         case let .unknownDatasets(keys, available):
-            "unknown data set(s) \(keys.joined(separator: ", ")); available: \(available.joined(separator: ", "))"
+            "unknown data set(s) \(keys.joined(separator: ", ").oneLine(limit: 200)); available: \(available.joined(separator: ", "))"
         case let .tooFewPoints(n): "only \(n) points left after the selection: too few to train and test on"
         case let .dataChanged(expected, found):
             "the data differ from those the model was trained on (hash \(found), model says \(expected)); the stored split no longer applies"
@@ -132,6 +134,7 @@ extension DataSelection {
         let split = testSplit.carvingValidation(points: points, fraction: validationFraction, method: splitMethod, seed: splitSeed &+ 1)
             .carvingValidation(
                 points: points, fraction: validationSpectraFraction, method: .interiorSpectra, seed: splitSeed &+ 2, spectraShareOfTraining: true)
+        guard !split.train.isEmpty else { throw SelectionError.noTrainingPoints }
         var uncertainty: [String: Double] = [:]
         for key in wanted { uncertainty[key] = data.normalizationUncertainty(nucleus: nucleus, dataset: key) }
         let hash = PointsCSV.text(points).utf8CString.withUnsafeBytes { ModelFile.fnv1a(UnsafeRawBufferPointer(rebasing: $0.dropLast())) }

@@ -153,6 +153,12 @@ struct TrainCommand: ParsableCommand {
     /// Start (or resume), train with checkpoints, evaluate on the test part, calibrate, save.
     func run() throws {
         let checkpointURL = URL(fileURLWithPath: checkpoint ?? out + ".checkpoint")
+        // Refused now, not after hours of training: an output that is a device, folder or pipe,
+        // or one another run is writing (the locks are held until this run ends).
+        let outputs = [URL(fileURLWithPath: out), checkpointURL, URL(fileURLWithPath: out + ".log.csv")]
+        for url in outputs { _ = try AtomicFile.destination(url) }
+        let locks = try outputs.prefix(2).map { try OutputLock(for: AtomicFile.destination($0)) }
+        defer { withExtendedLifetime(locks) {} }
         let trainer = resume ? try resumedTrainer(checkpointURL) : try newTrainer(try source.load())
         installInterruptHandler()
         let outcome = try trainer.run(
@@ -164,18 +170,24 @@ struct TrainCommand: ParsableCommand {
         }
         let model = trainer.finishedModel(machine: machineDescription(), version: XSNet.configuration.version)
         let test = Evaluation.report(model: model, points: trainer.data.split.test.map { trainer.data.points[$0] }, splitName: "test").total
-        model.info.training?.metrics = [
-            "test_points": Double(test.points), "test_chi2_per_point": test.chi2_per_point,
-            "test_median_abs_rel_dev": test.median_abs_rel_dev, "test_within_10pct": test.within_10pct
-        ]
+        // Without a test part there are no test figures to keep (and no NaN in the file).
+        if test.points > 0 {
+            model.info.training?.metrics = [
+                "test_points": Double(test.points), "test_chi2_per_point": test.chi2_per_point,
+                "test_median_abs_rel_dev": test.median_abs_rel_dev, "test_within_10pct": test.within_10pct
+            ]
+        }
         try calibrate(model, data: trainer.data)
         try model.save(URL(fileURLWithPath: out))
         try? FileManager.default.removeItem(at: checkpointURL)
+        let wrote = String(format: "wrote %@ (%d epochs, %@)", out, trainer.epoch, formatDuration(model.info.training?.wallSeconds ?? 0))
+        guard test.points > 0 else { return print(wrote + "; no test part (--test-fraction 0): no test figures") }
         print(
-            String(
-                format: "wrote %@ (%d epochs, %@); test: %d points, median |σ_pred/σ − 1| %.2f%% (with λ_k %.2f%%), within 10%% %.1f%%, χ²/N %.2f",
-                out, trainer.epoch, formatDuration(model.info.training?.wallSeconds ?? 0), test.points, 100 * test.median_abs_rel_dev,
-                100 * test.median_abs_rel_dev_fitted_lambda, 100 * test.within_10pct, test.chi2_per_point))
+            wrote
+                + String(
+                    format: "; test: %d points, median |σ_pred/σ − 1| %.2f%% (with λ_k %.2f%%), within 10%% %.1f%%, χ²/N %.2f",
+                    test.points, 100 * test.median_abs_rel_dev, 100 * test.median_abs_rel_dev_fitted_lambda, 100 * test.within_10pct,
+                    test.chi2_per_point))
     }
 
     /// A new run on the selected data (without one cross-fitting fold with --without-fold).
@@ -235,8 +247,9 @@ struct TrainCommand: ParsableCommand {
         guard !quiet else { return }
         printError(
             String(
-                format: "epoch %5d/%d  loss %.4g  χ²/N train %.3f test %.3f  lr %.2e  %@ elapsed, %@ left",
-                p.epoch, p.epochs, p.row.loss, p.row.trainChi2PerPoint, p.row.testChi2PerPoint, p.row.learningRate,
+                format: "epoch %5d/%d  loss %.4g  χ²/N train %.3f test %@  lr %.2e  %@ elapsed, %@ left",
+                p.epoch, p.epochs, p.row.loss, p.row.trainChi2PerPoint, p.row.testChi2PerPoint.map { String(format: "%.3f", $0) } ?? "–",
+                p.row.learningRate,
                 formatDuration(p.row.seconds), formatDuration(p.secondsLeft)))
     }
 
