@@ -125,11 +125,15 @@ public enum DatasetsCSV {
     }
 
     public static func read(_ url: URL) throws -> [DatasetInfo] {
-        let file = url.path
         let text: String
         do { text = try String(contentsOf: url, encoding: .utf8) } catch {
-            throw DataFileError(file: file, line: 0, reason: "cannot read file (\(error.localizedDescription))")
+            throw DataFileError(file: url.path, line: 0, reason: "cannot read file (\(error.localizedDescription))")
         }
+        return try parse(text, file: url.path)
+    }
+
+    /// Parses data-set rows; the first bad row refuses the whole file with `file:line: reason`.
+    public static func parse(_ text: String, file: String) throws -> [DatasetInfo] {
         let lines = numberedLines(text)
         guard let first = lines.first, first.text == header else {
             throw DataFileError(file: file, line: 1, reason: "unexpected header; expected `\(header)`")

@@ -83,7 +83,8 @@ public struct DataFileError: Error, CustomStringConvertible, LocalizedError, Equ
         self.line = line
         self.reason = reason
     }
-    public var description: String { line > 0 ? "\(file):\(line): \(reason)" : "\(file): \(reason)" }
+    /// `file:line: reason`, on one line however long the quoted field.
+    public var description: String { (line > 0 ? "\(file):\(line): \(reason)" : "\(file): \(reason)").oneLine(limit: 400) }
     public var errorDescription: String? { description }
 }
 

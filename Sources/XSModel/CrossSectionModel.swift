@@ -108,7 +108,8 @@ public enum PredictionError: Error, CustomStringConvertible, LocalizedError, Equ
     public var description: String {
         switch self {
         case .tooManyPoints(let n):
-            "\(n) points in one call; at most \(CrossSectionModel.maximumPointsPerCall) (split the grid, or write it with `xsnet tabulate`)"
+            (n < 0 ? "a negative number of points (\(n))" : "\(n) points")
+                + " in one call; at most \(CrossSectionModel.maximumPointsPerCall) (split the grid, or write it with `xsnet tabulate`)"
         case let .tooManyValues(points, passes):
             "\(points) points × \(passes) members or passes are more than \(CrossSectionModel.maximumValuesPerCall) values in one call; predict fewer points at a time"
         case let .nonFinite(i, k, mean):
@@ -156,6 +157,13 @@ public final class CrossSectionModel {
 
     public static func load(_ url: URL) throws -> CrossSectionModel {
         let (networks, info) = try ModelFile.read(ModelInfo.self, from: url)
+        try info.validate(networks: networks)
+        return CrossSectionModel(networks: networks, info: info)
+    }
+
+    /// A model from a file's bytes (`path` names it in errors), validated as `load` does.
+    public static func decode(_ data: Data, path: String) throws -> CrossSectionModel {
+        let (networks, info) = try ModelFile.decode(ModelInfo.self, from: data, path: path)
         try info.validate(networks: networks)
         return CrossSectionModel(networks: networks, info: info)
     }

@@ -238,8 +238,15 @@ public final class Trainer {
     }
 
     /// Resumes a run from its checkpoint; the data must be the same.
-    public init(resuming url: URL, data: ScatteringData) throws {
-        let (networks, checkpoint, extra) = try ModelFile.decodeWithExtras(CheckpointInfo.self, from: try Data(contentsOf: url), path: url.path)
+    public convenience init(resuming url: URL, data: ScatteringData) throws {
+        let bytes: Data
+        do { bytes = try Data(contentsOf: url) } catch { throw ModelFileError.unreadable("\(url.path): \(error.localizedDescription)") }
+        try self.init(checkpoint: bytes, path: url.path, data: data)
+    }
+
+    /// Resumes a run from a checkpoint's bytes (`path` names it in errors), validated first.
+    public init(checkpoint bytes: Data, path: String, data: ScatteringData) throws {
+        let (networks, checkpoint, extra) = try ModelFile.decodeWithExtras(CheckpointInfo.self, from: bytes, path: path)
         try checkpoint.validate(networks: networks)
         let selected = try checkpoint.info.selection.apply(to: data)
         let network = networks[0]

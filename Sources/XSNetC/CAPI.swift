@@ -13,13 +13,30 @@ let XSNET_ERROR_UNPHYSICAL: Int32 = 2
 let XSNET_ERROR_ARGUMENT: Int32 = 3
 let XSNET_ERROR_NUMERIC: Int32 = 4
 
-/// The last error message of the calling thread (errno-style, kept per thread), one line of at
-/// most 400 characters. Its bytes are stored here, once: the pointer `xsnet_last_error` returns
-/// stays valid however often it is called, until the thread's next failing xsnet call.
-func setLastError(_ message: String) {
-    let bytes = Array(message.oneLine(limit: 400).utf8CString)
-    Thread.current.threadDictionary["xsnet.lastError"] = NSData(bytes: bytes, length: bytes.count)
+/// The last error message of the calling thread (errno-style), one line of at most 400
+/// characters, kept as a C string in POSIX thread-local storage (`pthread_key_create`; freed
+/// when the thread ends). The pointer `xsnet_last_error` returns stays valid however often it is
+/// called, until the thread's next failing xsnet call replaces the message.
+enum LastError {
+    static let key: pthread_key_t = {
+        var key = pthread_key_t()
+        pthread_key_create(&key) { free($0) }
+        return key
+    }()
+
+    static func set(_ message: String) {
+        let previous = pthread_getspecific(key)
+        pthread_setspecific(key, strdup(message.oneLine(limit: 400)))
+        free(previous)
+    }
+
+    static var current: UnsafePointer<CChar> {
+        if pthread_getspecific(key) == nil { set("") }
+        return UnsafePointer(pthread_getspecific(key)!.assumingMemoryBound(to: CChar.self))
+    }
 }
+
+func setLastError(_ message: String) { LastError.set(message) }
 
 final class ModelHandle {
     let predictor: PointPredictor
@@ -189,8 +206,4 @@ public func xsnet_nucleus(_ model: OpaquePointer?) -> UnsafePointer<CChar>? {
 /// The calling thread's last error message ("" if none): valid until that thread's next failing
 /// xsnet call (reading it again returns the same bytes).
 @_cdecl("xsnet_last_error")
-public func xsnet_last_error() -> UnsafePointer<CChar>? {
-    if Thread.current.threadDictionary["xsnet.lastError"] == nil { setLastError("") }
-    let box = Thread.current.threadDictionary["xsnet.lastError"] as! NSData
-    return box.bytes.assumingMemoryBound(to: CChar.self)
-}
+public func xsnet_last_error() -> UnsafePointer<CChar>? { LastError.current }

@@ -12,9 +12,9 @@ public enum ONNXError: Error, CustomStringConvertible, LocalizedError {
 
     public var description: String {
         switch self {
-        case .malformed(let why): "not a readable ONNX model: \(why)"
+        case .malformed(let why): "not a readable ONNX model: \(why.oneLine(limit: 300))"
         case .unsupported(let why):
-            "unsupported ONNX graph: \(why) (xsnet imports feed-forward graphs of Gemm/MatMul+Add, BatchNormalization, Relu/Tanh/Sigmoid layers on the 5 reference inputs)"
+            "unsupported ONNX graph: \(why.oneLine(limit: 300)) (xsnet imports feed-forward graphs of Gemm/MatMul+Add, BatchNormalization, Relu/Tanh/Sigmoid layers on the 5 reference inputs)"
         }
     }
     public var errorDescription: String? { description }

@@ -102,6 +102,9 @@ extension ONNXImport {
             }
             self.constants = constants
             nodes = graph.node.filter { $0.opType != "Constant" }
+            if let n = nodes.first(where: { $0.output.isEmpty || $0.input.isEmpty }) {
+                throw ONNXError.malformed("\(file): node `\(n.name)` (\(n.opType)) has no \(n.output.isEmpty ? "output" : "input")")
+            }
             guard let input = graph.input.first(where: { constants[$0.name] == nil }), graph.output.count == 1, !nodes.isEmpty else {
                 throw ONNXError.malformed("\(file): the graph needs one data input, one output and at least one node")
             }
@@ -117,8 +120,13 @@ extension ONNXImport {
         /// The values of a tensor, exactly as many as its shape says, every one finite.
         static func constant(_ t: Onnx_TensorProto, file: String) throws -> Constant {
             let dims = t.dims.map(Int.init)
-            guard dims.allSatisfy({ $0 >= 0 && $0 <= 1 << 24 }) else { throw ONNXError.malformed("\(file): tensor `\(t.name)` has shape \(dims)") }
-            let count = dims.reduce(1, *)
+            // At most 2²⁶ values (a 8192 × 8192 weight), the product checked for overflow.
+            let count = dims.reduce(Optional(1)) { n, d in
+                guard let n, d >= 0 else { return nil }
+                let (p, overflow) = n.multipliedReportingOverflow(by: d)
+                return overflow || p > 1 << 26 ? nil : p
+            }
+            guard let count else { throw ONNXError.malformed("\(file): tensor `\(t.name)` has shape \(dims), more than 2²⁶ values or negative") }
             let values: [Double]
             switch Onnx_TensorProto.DataType(rawValue: Int(t.dataType)) {
             case .double? where !t.doubleData.isEmpty: values = t.doubleData
@@ -208,7 +216,9 @@ extension ONNXImport {
                 throw ONNXError.unsupported("\(file): the output layer has an activation before its output transform")
             }
             let blocks = layers.dropLast().map { BlockSpec(width: $0.outputs, batchNorm: false, activation: $0.activation) }
-            let net = Network(spec: NetworkSpec(inputFeatures: 5, blocks: Array(blocks)), seed: 0)
+            let spec = NetworkSpec(inputFeatures: 5, blocks: Array(blocks))
+            do { try spec.validate(field: "graph") } catch { throw ONNXError.unsupported("\(file): \(error)") }
+            let net = Network(spec: spec, seed: 0)
             var k = 0
             for (layer, name) in zip(net.layers, net.layerNames) where layer is XSNN.Dense {
                 net.parameters.setValues(net.parameters.view(named: name + ".weight")!, layers[k].weight.map(Float.init))
