@@ -40,11 +40,13 @@ bench: build
 # target of Sources/XSFuzz in turn, for FUZZ_SECONDS seconds or FUZZ_RUNS inputs, starting from
 # Tests/Fuzz/Corpus and growing .build-fuzz/corpus. A finding is written to .build-fuzz/findings/
 # and stops the run: copy it to Tests/Fuzz/Regressions/<target>/ with the fix.
+# FUZZ_SEED=0 lets libFuzzer choose a seed; CI gives one.
 #   make fuzz FUZZ_SECONDS=600      make fuzz FUZZ_TARGETS=csv FUZZ_RUNS=1000000
 FUZZ_SECONDS ?= 60
 FUZZ_RUNS ?= -1
 FUZZ_TARGETS ?= model-file checkpoint csv onnx
-FUZZ_FLAGS = -timeout=1 -rss_limit_mb=4096 -max_len=65536 -print_final_stats=1
+FUZZ_SEED ?= 0
+FUZZ_FLAGS = -timeout=1 -rss_limit_mb=4096 -max_len=65536 -print_final_stats=1 -seed=$(FUZZ_SEED)
 
 fuzz-build: deps
 	swift build -c release --scratch-path .build-fuzz --product xsnet-fuzz \

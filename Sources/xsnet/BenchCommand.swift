@@ -23,6 +23,12 @@ struct BenchCommand: ParsableCommand {
         @Option(help: "Timed runs per measurement (the median is reported).") var repeats: Int = 5
         @Option(help: "Number of random points.") var points: Int = 2940
         @Option(help: "Output format: table or json.") var format: OutputFormat = .table
+
+        func validate() throws {
+            if !(1...256).contains(threads) { throw ValidationError("--threads must be in 1…256") }
+            if !(1...1000).contains(repeats) { throw ValidationError("--repeats must be in 1…1000") }
+            if !(1...1_000_000).contains(points) { throw ValidationError("--points must be in 1…1,000,000") }
+        }
     }
 
     static func randomData(points: Int, seed: UInt64) -> (inputs: [Float], targets: [Float]) {
@@ -37,6 +43,14 @@ struct BenchCommand: ParsableCommand {
         @OptionGroup var options: Options
         @Option(help: "Batch sizes (comma-separated; 0 = all points).") var batches: String = "64,256,0"
         @Option(help: "Threads for the optimizer's update (default: --threads).") var optimizerThreads: Int?
+
+        func validate() throws {
+            if let t = optimizerThreads, !(1...256).contains(t) { throw ValidationError("--optimizer-threads must be in 1…256") }
+            let sizes = batches.split(separator: ",", omittingEmptySubsequences: false).map { Int($0) }
+            if sizes.isEmpty || sizes.contains(where: { !(0...1_000_000).contains($0 ?? -1) }) {
+                throw ValidationError("--batches: comma-separated sizes in 0…1,000,000 (0 = all points)")
+            }
+        }
 
         struct Report: Encodable {
             var threads: Int, points: Int, repeats: Int, parameters: Int
@@ -112,6 +126,10 @@ struct BenchCommand: ParsableCommand {
         @OptionGroup var options: Options
         @Option(help: "Batch size for batched prediction.") var batch: Int = 2940
         @Option(help: "A model file to time as well (single network or ensemble).") var model: String?
+
+        func validate() throws {
+            if !(1...1_000_000).contains(batch) { throw ValidationError("--batch must be in 1…1,000,000") }
+        }
 
         struct Report: Encodable {
             var threads: Int, points: Int, batch: Int

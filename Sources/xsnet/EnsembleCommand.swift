@@ -66,8 +66,8 @@ struct EnsembleCommand: ParsableCommand {
         @Argument(parsing: .postTerminator, help: "Options passed to every `xsnet train`.") var trainOptions: [String] = []
 
         func validate() throws {
-            if replicas < 1 { throw ValidationError("--replicas must be at least 1") }
-            if jobs < 1 { throw ValidationError("--jobs must be at least 1") }
+            if !(1...1024).contains(replicas) { throw ValidationError("--replicas must be in 1…1024 (what a model file holds)") }
+            if !(1...256).contains(jobs) { throw ValidationError("--jobs must be in 1…256") }
             if let k = calibrationFolds {
                 if k < 2 { throw ValidationError("--calibration-folds must be at least 2") }
                 if let flag = trainOptions.first(where: {

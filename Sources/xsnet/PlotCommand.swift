@@ -35,6 +35,11 @@ extension PlotCommand {
         @OptionGroup var source: DataSourceOptions
         @OptionGroup var prediction: PredictionOptions
 
+        func validate() throws {
+            if !(energy > 0 && energy.isFinite) { throw ValidationError("--energy must be a finite number > 0 (GeV)") }
+            if !(angle > 0 && angle < 180) { throw ValidationError("--angle must be in (0°, 180°)") }
+        }
+
         func run() throws {
             let m = try prediction.load(model)
             let target = nucleus ?? Nucleus(name: m.info.nucleus)!

@@ -32,7 +32,10 @@ struct FinetuneCommand: ParsableCommand {
 
     func validate() throws {
         if !(trainFraction > 0 && trainFraction < 1) { throw ValidationError("--train-fraction must be in (0, 1)") }
-        if epochs < 1 { throw ValidationError("--epochs must be at least 1") }
+        if !(1...10_000_000).contains(epochs) { throw ValidationError("--epochs must be in 1…10,000,000") }
+        if !(1...256).contains(blocks) { throw ValidationError("--blocks must be in 1…256") }
+        if !(learningRate > 0 && learningRate.isFinite) { throw ValidationError("--learning-rate must be a finite number > 0") }
+        if !(minOmega >= 0 && minOmega.isFinite) { throw ValidationError("--min-omega must be a finite number ≥ 0 (GeV)") }
     }
 
     func run() throws {
@@ -91,8 +94,10 @@ struct TransferStudyCommand: ParsableCommand {
     @Option(help: "Output path without extension (writes .md and .json).") var out: String = "Models/transfer-study"
 
     func validate() throws {
-        if seeds < 1 || epochs < 1 || scratchEpochs < 1 || blocks < 1 {
-            throw ValidationError("--seeds, --epochs, --scratch-epochs and --blocks must be at least 1")
+        if !(1...1000).contains(seeds) || !(1...10_000_000).contains(epochs) || !(1...10_000_000).contains(scratchEpochs)
+            || !(1...256).contains(blocks)
+        {
+            throw ValidationError("--seeds (1…1000), --epochs and --scratch-epochs (1…10,000,000) and --blocks (1…256) out of range")
         }
         if let bad = trainFractions.split(separator: ",").first(where: { Double($0).map { !($0 > 0 && $0 < 1) } ?? true }) {
             throw ValidationError("--train-fractions: `\(bad)` is not a fraction in (0, 1)")

@@ -219,6 +219,60 @@ let onnxRuntimeAvailable: Bool = {
             p.graph.node[i].input.append(p.graph.initializer.first { $0.name == gemm.input[2] }!.name)
         }
         #expect(scale.contains("Mul"), "\(scale)")
+        // Issue 18's traps (exit 132 before), each now a one-line refusal naming what is wrong.
+        let gemmIndex = { (p: Onnx_ModelProto) in p.graph.node.firstIndex { $0.opType == "Gemm" }! }
+        let traps: [(String, (inout Onnx_ModelProto) -> Void)] = [
+            ("has no output", { p in p.graph.node[0].output.removeAll() }),
+            (
+                "Gemm",
+                { p in
+                    let i = gemmIndex(p); p.graph.node[i].input = [p.graph.node[i].input[0]]
+                }
+            ),
+            (
+                "BatchNormalization",
+                { p in
+                    let i = gemmIndex(p)
+                    var bn = Onnx_NodeProto()
+                    bn.opType = "BatchNormalization"; bn.name = "bn"; bn.input = [p.graph.node[i].output[0], weight, weight]; bn.output = ["bn_out"]
+                    p.graph.node[i + 1].input[0] = "bn_out"
+                    p.graph.node.insert(bn, at: i + 1)
+                }
+            ),
+            (
+                "holds",
+                { p in
+                    let i = gemmIndex(p)
+                    var a = Onnx_AttributeProto()
+                    a.name = "transB"; a.i = 1; a.type = .int
+                    p.graph.node[i].attribute.append(a)
+                    p.graph.initializer[p.graph.initializer.firstIndex { $0.name == weight }!].doubleData.removeLast(3)
+                }
+            ),
+            (
+                "does not follow a dense layer",
+                { p in
+                    var sigmoid = Onnx_NodeProto(), mul = Onnx_NodeProto()
+                    let input = p.graph.input[0].name
+                    sigmoid.opType = "Sigmoid"; sigmoid.name = "silu_sigmoid"; sigmoid.input = [input]; sigmoid.output = ["s"]
+                    mul.opType = "Mul"; mul.name = "silu_mul"; mul.input = [input, "s"]; mul.output = ["silu"]
+                    for j in p.graph.node.indices { p.graph.node[j].input = p.graph.node[j].input.map { $0 == input ? "silu" : $0 } }
+                    p.graph.node.insert(contentsOf: [sigmoid, mul], at: 0)
+                }
+            ),
+            (
+                "columns",
+                { p in
+                    let k = p.graph.initializer.firstIndex { $0.name == weight }!
+                    p.graph.initializer[k].dims = [p.graph.initializer[k].dims[1], p.graph.initializer[k].dims[0]]
+                }
+            ),
+            ("more than 2²⁶", { p in p.graph.initializer[p.graph.initializer.firstIndex { $0.name == weight }!].dims = [1 << 40, 1 << 40] })
+        ]
+        for (expected, change) in traps {
+            let message = try refusal(change)
+            #expect(message.contains(expected) && !message.contains("\n"), "\(expected): \(message)")
+        }
     }
 
     @Test func membersCarryTheirIndexAndTheSpreadCalibration() throws {
