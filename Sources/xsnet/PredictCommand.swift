@@ -5,7 +5,7 @@ import XSData
 import XSModel
 
 /// A list of values: `0.56`, `0.3,0.5,0.8`, or a range `start:stop:step` (stop included when
-/// reached). Every value finite, no empty item (`0.5,` is refused), at most a million values.
+/// reached). No empty item (`0.5,` is refused), at most a million values.
 struct ValueList: ExpressibleByArgument {
     var values: [Double]
     static let maximumCount = 1_000_000
@@ -20,7 +20,8 @@ struct ValueList: ExpressibleByArgument {
             values = (0...n).map { a + Double($0) * step }
         } else {
             let parts = argument.split(separator: ",", omittingEmptySubsequences: false).map { Double($0) }
-            guard (1...Self.maximumCount).contains(parts.count), parts.allSatisfy({ $0?.isFinite == true }) else { return nil }
+            // A non-finite value passes here and is refused as an unphysical point, with the reason.
+            guard (1...Self.maximumCount).contains(parts.count), parts.allSatisfy({ $0 != nil }) else { return nil }
             values = parts.map { $0! }
         }
     }

@@ -137,7 +137,7 @@ import XSTestSupport
             (base + ["--energy", "1e308", "--angle", "30", "--omega", "0.1"], Int32(1)),
             (base + ["--energy", "1", "--angle=1e-320", "--omega", "0.1"], 1),
             (base + ["--energy", "0.5,", "--angle", "30", "--omega", "0.1"], 64),
-            (base + ["--energy", "nan", "--angle", "30", "--omega", "0.1"], 64),
+            (base + ["--energy", "nan", "--angle", "30", "--omega", "0.1"], 1),
             (base + ["--energy", "0.5:4:0.0001", "--angle", "1:179:0.01", "--omega", "0.1:0.2:0.01"], 64),
             (["predict", "--model", mc, "--mc-samples", "1000000000", "--energy", "1", "--angle", "30", "--omega", "0.1"], 64)
         ] {
