@@ -17,7 +17,10 @@ extension Optimizer {
         guard state.count == count else {
             throw ModelFileError.invalid(field: "optimizer", why: "holds \(state.count) values; this optimizer and network have \(count)")
         }
-        guard stepCount >= 0 else { throw ModelFileError.invalid(field: "optimizerSteps", why: "is \(stepCount), negative") }
+        // 2⁵³ steps is beyond any run (10⁷ epochs of 10⁶ batches is 10¹³) and leaves room to count on.
+        guard (0...(1 << 53)).contains(stepCount) else {
+            throw ModelFileError.invalid(field: "optimizerSteps", why: "is \(stepCount), outside 0…2⁵³")
+        }
     }
 }
 
