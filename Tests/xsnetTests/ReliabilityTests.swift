@@ -176,6 +176,10 @@ import XSTestSupport
         try Data().write(to: live)
         try AtomicFile.write("new", to: folder.appendingPathComponent("out.txt"))
         #expect(!FileManager.default.fileExists(atPath: stale.path) && FileManager.default.fileExists(atPath: live.path))
+        // `train --out /dev/full` (as root it replaced the device node) is refused before training.
+        let full = try xsnet(["train", "--nucleus", "C12", "--datasets", "Whitney:1974hr", "--depth", "1", "--width", "4", "--out", "/dev/full"])
+        #expect(full.status == 1 && full.stderr.contains("not a regular file") && !full.stderr.contains("epoch"), "\(full.stderr)")
+        #expect(lstat("/dev/full", &info) != 0 || (info.st_mode & S_IFMT) == S_IFCHR)
         // Two runs cannot hold one output.
         let out = folder.appendingPathComponent("run.xsnet")
         let first = try OutputLock(for: out)
