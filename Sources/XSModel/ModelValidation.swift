@@ -50,6 +50,9 @@ extension ModelInfo {
         do { try config.validate() } catch TrainingConfigError.outOfRange(let field, let requirement) {
             throw refuse("config.\(field)", requirement)
         }
+        do { try selection.validate() } catch SelectionError.outOfRange(let field, let requirement) {
+            throw refuse("selection.\(field)", requirement)
+        }
         try finite(
             [
                 domain.energy.lowerBound, domain.energy.upperBound, domain.angle.lowerBound, domain.angle.upperBound, domain.Q2.lowerBound,
@@ -65,6 +68,9 @@ extension UncertaintyCalibration {
             if let c = factor?.scale, !(c > 0 && c.isFinite) {
                 throw ModelFileError.invalid(field: "calibration.\(name).scale", why: "is \(c), not a finite number > 0")
             }
+        }
+        if let k = crossFittingFolds, k < 2 {
+            throw ModelFileError.invalid(field: "calibration.crossFittingFolds", why: "is \(k); cross-fitting has at least 2 folds")
         }
         // `MeasuredSettings.contains` reads (E, θ) pairs sorted by E.
         for (i, s) in measuredSettings.settings.enumerated() where s.count != 2 || !s.allSatisfy(\.isFinite) {

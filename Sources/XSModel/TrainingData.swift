@@ -80,10 +80,12 @@ public enum SelectionError: Error, CustomStringConvertible, LocalizedError {
     case unknownDatasets([String], available: [String])
     case tooFewPoints(Int)
     case noTrainingPoints
+    case outOfRange(field: String, requirement: String)
     case dataChanged(expected: String, found: String)
 
     public var description: String {
         switch self {
+        case let .outOfRange(field, requirement): "the data selection's `\(field)` \(requirement)"
         case .noTrainingPoints: "the split leaves no points to train on: lower --test-fraction or the validation fractions"
         case let .unknownNucleus(n, available): "no data for nucleus `\(n.oneLine(limit: 80))`; the data hold \(available.joined(separator: ", "))"
         case let .unknownDatasets(keys, available):
@@ -97,8 +99,22 @@ public enum SelectionError: Error, CustomStringConvertible, LocalizedError {
 }
 
 extension DataSelection {
+    /// Throws `SelectionError.outOfRange` naming the first field out of range (the split functions
+    /// take these fractions as preconditions; a file or a flag must not reach them unchecked).
+    public func validate() throws {
+        func require(_ ok: Bool, _ field: String, _ requirement: String) throws {
+            if !ok { throw SelectionError.outOfRange(field: field, requirement: requirement) }
+        }
+        try require((0..<1).contains(testFraction), "testFraction", "must be in [0, 1)")
+        try require((0..<1).contains(validationFraction), "validationFraction", "must be in [0, 1)")
+        try require((0..<1).contains(validationSpectraFraction), "validationSpectraFraction", "must be in [0, 1)")
+        try require(testFraction + validationFraction < 1, "validationFraction", "must leave points to train on with testFraction")
+        try require(minimumEnergyTransfer >= 0 && minimumEnergyTransfer.isFinite, "minimumEnergyTransfer", "must be a finite number ≥ 0 (GeV)")
+    }
+
     /// Applies the selection to the data.
     public func apply(to data: ScatteringData) throws -> SelectedData {
+        try validate()
         guard let nucleus = Nucleus(name: nucleus), data.nuclei.contains(nucleus) else {
             throw SelectionError.unknownNucleus(self.nucleus, available: data.nuclei.map(\.name))
         }
