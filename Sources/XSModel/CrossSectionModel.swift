@@ -158,14 +158,46 @@ public final class CrossSectionModel {
     public static func load(_ url: URL) throws -> CrossSectionModel {
         let (networks, info) = try ModelFile.read(ModelInfo.self, from: url)
         try info.validate(networks: networks)
-        return CrossSectionModel(networks: networks, info: info)
+        return try CrossSectionModel(networks: networks, info: info).checkedAtItsOwnKinematics()
     }
 
     /// A model from a file's bytes (`path` names it in errors), validated as `load` does.
     public static func decode(_ data: Data, path: String) throws -> CrossSectionModel {
         let (networks, info) = try ModelFile.decode(ModelInfo.self, from: data, path: path)
         try info.validate(networks: networks)
-        return CrossSectionModel(networks: networks, info: info)
+        return try CrossSectionModel(networks: networks, info: info).checkedAtItsOwnKinematics()
+    }
+
+    /// The last check of a file read: every member predicts a finite cross section at the centre
+    /// and the two corners of its own training box (`info.domain`). Finite, in-range weights can
+    /// still overflow (a 3e38 weight, a scale of 1e-300); such a file is damaged, and is refused
+    /// when it is opened rather than at its first prediction.
+    public func checkedAtItsOwnKinematics() throws -> CrossSectionModel {
+        let d = info.domain
+        let corners: [(Double, Double, Double)] = [
+            (
+                (d.energy.lowerBound + d.energy.upperBound) / 2, (d.angle.lowerBound + d.angle.upperBound) / 2,
+                (d.energyTransferFraction.lowerBound + d.energyTransferFraction.upperBound) / 2
+            ),
+            (d.energy.lowerBound, d.angle.lowerBound, d.energyTransferFraction.lowerBound),
+            (d.energy.upperBound, d.angle.upperBound, d.energyTransferFraction.upperBound)
+        ]
+        let points = corners.compactMap { E, θ, fraction -> Kinematics? in
+            Kinematics.unphysicalReason(beamEnergy: E, angleDegrees: θ, energyTransfer: fraction * E) == nil
+                ? Kinematics(beamEnergy: E, angleDegrees: θ, energyTransfer: fraction * E) : nil
+        }
+        for member in networks.indices {
+            let logSigma = logCrossSections(points, member: member)
+            if let i = logSigma.indices.first(where: { !(logSigma[$0].isFinite && exp(logSigma[$0]).isFinite) }) {
+                let k = points[i]
+                throw ModelFileError.invalid(
+                    field: "members[\(member)]",
+                    why:
+                        "predicts \(exp(logSigma[i])) at E = \(k.beamEnergy) GeV, θ = \(k.angleDegrees)°, ω = \(k.energyTransfer) GeV, inside its own training box: its weights are damaged"
+                )
+            }
+        }
+        return self
     }
 
     public func save(_ url: URL, storage: ModelFile.Storage = .float32) throws {

@@ -64,7 +64,7 @@ public enum ONNXImport {
             domain: KinematicDomain(points: domainPoints), training: nil, config: config)
         let model = CrossSectionModel(networks: networks, info: info)
         model.info.fineTunedFrom = "imported from ONNX: \(files.count) file(s), \(files[0].lastPathComponent)…"
-        return model
+        return try model.checkedAtItsOwnKinematics()
     }
 }
 
