@@ -101,7 +101,10 @@ public enum AtomicFile {
 
 /// An exclusive lock on an output path for the life of a run (`flock` on `.NAME.lock` beside
 /// it), so that two runs cannot write one model or checkpoint. The lock goes with the process:
-/// a killed run leaves no lock held. The lock file is removed on release.
+/// a killed run leaves no lock held. The lock file is removed on release; a run that opened it
+/// just before that removal could lock the removed file while a later run creates a new one (a
+/// narrow race of flock on a file that is deleted; a kept lock file would close it, at the cost of
+/// a stray file beside every model).
 public final class OutputLock {
     let path: String
     let fd: Int32
