@@ -48,23 +48,28 @@ public enum ONNXImport {
             output = transform
             networks.append(net)
         }
+        let selection = DataSelection(nucleus: nucleus.name)
+        let model = Self.model(networks: networks, output: output!, selection: selection, data: try? selection.apply(to: ScatteringData.bundled()))
+        model.info.fineTunedFrom = "imported from ONNX: \(files.count) file(s), \(files[0].lastPathComponent)…"
+        return try model.checkedAtItsOwnKinematics()
+    }
+
+    /// An xsnet model of imported networks (reference inputs, no standardization): the recipe
+    /// read from the architecture, the split and the kinematic box of `data` when the nucleus has
+    /// data (else empty).
+    public static func model(networks: [Network], output: OutputTransform, selection: DataSelection, data: SelectedData?) -> CrossSectionModel {
         var config = TrainingConfig.paper
         let spec = networks[0].spec
         config.depth = spec.blocks.count
         config.width = spec.blocks.first?.width ?? 1
         config.batchNorm = false
         config.activation = spec.blocks.first?.activation ?? .relu
-        config.output = output! == .sigmoidScale ? .sigmoid : .log
-        let selection = DataSelection(nucleus: nucleus.name)
-        let data = try? selection.apply(to: ScatteringData.bundled())
-        let domainPoints = data?.points.map(\.kinematics) ?? []
+        config.output = output == .sigmoidScale ? .sigmoid : .log
         let info = ModelInfo(
-            nucleus: nucleus.name, input: InputTransform(features: .reference, fittedOn: []), output: output!, normalizations: [],
+            nucleus: selection.nucleus, input: InputTransform(features: .reference, fittedOn: []), output: output, normalizations: [],
             selection: selection, split: data?.split ?? DataSplit(train: [], test: []),
-            domain: KinematicDomain(points: domainPoints), training: nil, config: config)
-        let model = CrossSectionModel(networks: networks, info: info)
-        model.info.fineTunedFrom = "imported from ONNX: \(files.count) file(s), \(files[0].lastPathComponent)…"
-        return try model.checkedAtItsOwnKinematics()
+            domain: KinematicDomain(points: data?.points.map(\.kinematics) ?? []), training: nil, config: config)
+        return CrossSectionModel(networks: networks, info: info)
     }
 }
 

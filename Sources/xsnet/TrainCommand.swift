@@ -102,13 +102,12 @@ struct TrainCommand: ParsableCommand {
     @Flag(help: "No progress lines.") var quiet = false
 
     func validate() throws {
-        if !(0..<1).contains(testFraction) { throw ValidationError("--test-fraction must be in [0, 1)") }
-        if !(minOmega >= 0 && minOmega.isFinite) { throw ValidationError("--min-omega must be a finite number ≥ 0 (GeV)") }
-        if checkpointEvery < 1 { throw ValidationError("--checkpoint-every must be at least 1") }
-        if !(0..<1).contains(validationSpectraFraction) { throw ValidationError("--validation-spectra-fraction must be in [0, 1)") }
-        if !(0..<1).contains(validationFraction) || testFraction + validationFraction >= 1 {
-            throw ValidationError("--validation-fraction must be in [0, 1) and leave points to train on with --test-fraction")
+        // The selection's ranges are `DataSelection.validate`'s (a model file's are checked there too).
+        do { try selection.validate() } catch SelectionError.outOfRange(let field, let requirement) {
+            throw ValidationError(
+                "\(TrainingOptions.flag(ofField: field)) \(requirement.replacingOccurrences(of: "testFraction", with: "--test-fraction"))")
         }
+        if checkpointEvery < 1 { throw ValidationError("--checkpoint-every must be at least 1") }
         if let k = calibrationFolds {
             if k < 2 { throw ValidationError("--calibration-folds must be at least 2") }
             if validationFraction > 0 || validationSpectraFraction > 0 {
@@ -155,9 +154,8 @@ struct TrainCommand: ParsableCommand {
         let checkpointURL = URL(fileURLWithPath: checkpoint ?? out + ".checkpoint")
         // Refused now, not after hours of training: an output that is a device, folder or pipe,
         // or one another run is writing (the locks are held until this run ends).
-        let outputs = [URL(fileURLWithPath: out), checkpointURL, URL(fileURLWithPath: out + ".log.csv")]
-        for url in outputs { _ = try AtomicFile.destination(url) }
-        let locks = try outputs.prefix(2).map { try OutputLock(for: AtomicFile.destination($0)) }
+        let outputs = try [URL(fileURLWithPath: out), checkpointURL, URL(fileURLWithPath: out + ".log.csv")].map { try AtomicFile.destination($0) }
+        let locks = try outputs.prefix(2).map(OutputLock.init(for:))
         defer { withExtendedLifetime(locks) {} }
         let trainer = resume ? try resumedTrainer(checkpointURL) : try newTrainer(try source.load())
         installInterruptHandler()
@@ -190,12 +188,16 @@ struct TrainCommand: ParsableCommand {
                     test.chi2_per_point))
     }
 
-    /// A new run on the selected data (without one cross-fitting fold with --without-fold).
-    func newTrainer(_ data: ScatteringData) throws -> Trainer {
-        let selection = DataSelection(
+    /// The data the flags choose.
+    var selection: DataSelection {
+        DataSelection(
             nucleus: nucleus, datasets: datasets.map { $0.split(separator: ",").map(String.init) },
             minimumEnergyTransfer: minOmega, splitMethod: split, testFraction: testFraction, splitSeed: splitSeed,
             validationFraction: validationFraction, validationSpectraFraction: validationSpectraFraction)
+    }
+
+    /// A new run on the selected data (without one cross-fitting fold with --without-fold).
+    func newTrainer(_ data: ScatteringData) throws -> Trainer {
         var selected = try selection.apply(to: data)
         if let fold = withoutFold {
             selected = CrossFitting.trainingData(selected, without: try CrossFitting.folds(of: selected, count: fold.count)[fold.index])
@@ -334,10 +336,12 @@ struct TrainingOptions: ParsableArguments {
         }
     }
 
-    /// The flag that sets a configuration field: the field's name in kebab case, but for two.
+    /// The flag that sets a configuration or data-selection field: the field's name in kebab
+    /// case, but for three.
     static func flag(ofField field: String) -> String {
         switch field {
         case "relativeErrorFloor": return "--error-floor"
+        case "minimumEnergyTransfer": return "--min-omega"
         case "replicaCount": return "--of"
         default: return "--" + field.map { $0.isUppercase ? "-" + $0.lowercased() : String($0) }.joined()
         }
