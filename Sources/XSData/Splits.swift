@@ -32,8 +32,10 @@ public struct DataSplit: Hashable, Sendable, Codable {
             spectraKeptForKinematicCoverage: try c.decodeIfPresent(Int.self, forKey: .spectraKeptForKinematicCoverage) ?? 0)
     }
 
-    /// How the test part is chosen.
-    public enum Method: String, CaseIterable, Sendable, Codable {
+    /// How the test part is chosen. Written as text in files and on the command line:
+    /// `random`, `spectra`, `interior-spectra`, `leave-out:<data set>`, `angle-above:<θ>`,
+    /// `angle-below:<θ>`, `energy-above:<E>`.
+    public enum Method: Hashable, Sendable, Codable, RawRepresentable, CustomStringConvertible {
         /// Random points (the paper's 9:1 split).
         case random
         /// Whole (E, θ) spectra of each data set held out, any of them: a spectrum that alone
@@ -42,7 +44,107 @@ public struct DataSplit: Hashable, Sendable, Codable {
         case spectra
         /// Whole spectra held out, only those inside the kinematic box (E, θ, Q², ω/E) of the
         /// spectra left for training: tests interpolation between measured settings.
-        case interiorSpectra = "interior-spectra"
+        case interiorSpectra
+        /// One data set (its citation key) held out whole: a new experiment the model never saw.
+        /// Its λ_k has no training point and stays 1, so it is predicted as published.
+        case leaveOut(dataset: String)
+        /// Every spectrum at θ ≥ the angle (degrees) held out: forward angles predict backward ones.
+        case angleAbove(Double)
+        /// Every spectrum at θ ≤ the angle (degrees) held out.
+        case angleBelow(Double)
+        /// Every spectrum at E ≥ the beam energy (GeV) held out.
+        case energyAbove(Double)
+
+        /// The methods without a parameter, and the forms of those with one (for help texts).
+        public static let forms = [
+            "random", "spectra", "interior-spectra", "leave-out:<data set>", "angle-above:<θ°>", "angle-below:<θ°>", "energy-above:<E GeV>"
+        ]
+
+        public init?(rawValue: String) {
+            switch rawValue {
+            case "random": self = .random
+            case "spectra": self = .spectra
+            case "interior-spectra": self = .interiorSpectra
+            default:
+                guard let colon = rawValue.firstIndex(of: ":") else { return nil }
+                let name = rawValue[..<colon], argument = String(rawValue[rawValue.index(after: colon)...])
+                if name == "leave-out" {
+                    guard !argument.isEmpty else { return nil }
+                    self = .leaveOut(dataset: argument)
+                    return
+                }
+                guard let value = Double(argument), value.isFinite else { return nil }
+                switch name {
+                case "angle-above", "angle-below":
+                    guard value > 0 && value < 180 else { return nil }
+                    self = name == "angle-above" ? .angleAbove(value) : .angleBelow(value)
+                case "energy-above":
+                    guard value > 0 else { return nil }
+                    self = .energyAbove(value)
+                default: return nil
+                }
+            }
+        }
+
+        public var rawValue: String {
+            switch self {
+            case .random: "random"
+            case .spectra: "spectra"
+            case .interiorSpectra: "interior-spectra"
+            case .leaveOut(let dataset): "leave-out:\(dataset)"
+            case .angleAbove(let θ): "angle-above:\(Self.number(θ))"
+            case .angleBelow(let θ): "angle-below:\(Self.number(θ))"
+            case .energyAbove(let E): "energy-above:\(Self.number(E))"
+            }
+        }
+
+        public var description: String { rawValue }
+
+        /// The family a study pools folds by: `leave-out` for every data set, the full name otherwise.
+        public var family: String {
+            if case .leaveOut = self { return "leave-out" }
+            return rawValue
+        }
+
+        /// 55 rather than 55.0 in names.
+        static func number(_ v: Double) -> String { v == v.rounded() && abs(v) < 1e15 ? String(Int(v)) : "\(v)" }
+
+        /// Whether the test part is fixed by the kinematics or the data set (the test fraction does not apply).
+        public var holdsOutByRule: Bool {
+            switch self {
+            case .random, .spectra, .interiorSpectra: false
+            case .leaveOut, .angleAbove, .angleBelow, .energyAbove: true
+            }
+        }
+
+        /// Whether a point is held out by a rule-based method (false for the drawn ones).
+        public func holdsOut(_ p: ScatteringPoint) -> Bool {
+            switch self {
+            case .random, .spectra, .interiorSpectra: false
+            case .leaveOut(let dataset): p.dataset == dataset
+            case .angleAbove(let θ): p.kinematics.angleDegrees >= θ
+            case .angleBelow(let θ): p.kinematics.angleDegrees <= θ
+            case .energyAbove(let E): p.kinematics.beamEnergy >= E
+            }
+        }
+
+        /// How a validation part is carved from the training part: whole spectra for the spectrum
+        /// splits, random points otherwise.
+        public var validationMethod: Method {
+            switch self {
+            case .spectra, .interiorSpectra: self
+            default: .random
+            }
+        }
+    }
+
+    /// The test part of a rule-based method: every point it holds out (whole spectra by construction).
+    public static func heldOutByRule(points: [ScatteringPoint], method: Method) -> DataSplit {
+        var train: [Int] = [], test: [Int] = []
+        for (i, p) in points.enumerated() {
+            if method.holdsOut(p) { test.append(i) } else { train.append(i) }
+        }
+        return DataSplit(train: train, test: test)
     }
 
     /// Random points: `testFraction` of them (rounded) in the test part.
@@ -109,7 +211,7 @@ public struct DataSplit: Hashable, Sendable, Codable {
             let order = rng.permutation(train.count)
             let n = min(train.count - 1, Int((Double(points.count) * fraction).rounded()))
             validation = order[..<n].map { train[$0] }
-        case .spectra, .interiorSpectra:
+        case .spectra, .interiorSpectra, .leaveOut, .angleAbove, .angleBelow, .energyAbove:
             // The fraction is of all points; spectra are chosen among the training ones.
             let share = spectraShareOfTraining ? fraction : min(1, fraction * Double(points.count) / Double(train.count))
             let (held, _) = Self.chooseSpectra(points: points, among: train, fraction: share, seed: seed, interiorOnly: method == .interiorSpectra)

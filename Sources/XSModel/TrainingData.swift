@@ -80,13 +80,15 @@ public enum SelectionError: Error, CustomStringConvertible, LocalizedError {
     case unknownDatasets([String], available: [String])
     case tooFewPoints(Int)
     case noTrainingPoints
+    case nothingHeldOut(String)
     case outOfRange(field: String, requirement: String)
     case dataChanged(expected: String, found: String)
 
     public var description: String {
         switch self {
         case let .outOfRange(field, requirement): "the data selection's `\(field)` \(requirement)"
-        case .noTrainingPoints: "the split leaves no points to train on: lower --test-fraction or the validation fractions"
+        case .noTrainingPoints: "the split leaves no points to train on: lower --test-fraction or the validation fractions, or hold out less"
+        case .nothingHeldOut(let method): "the split `\(method.oneLine(limit: 120))` holds out no point of the selected data: nothing to test on"
         case let .unknownNucleus(n, available): "no data for nucleus `\(n.oneLine(limit: 80))`; the data hold \(available.joined(separator: ", "))"
         case let .unknownDatasets(keys, available):
             "unknown data set(s) \(keys.joined(separator: ", ").oneLine(limit: 200)); available: \(available.joined(separator: ", "))"
@@ -145,11 +147,18 @@ extension DataSelection {
             case .random: .random(count: points.count, testFraction: testFraction, seed: splitSeed)
             case .spectra: .heldOutSpectra(points: points, testFraction: testFraction, seed: splitSeed)
             case .interiorSpectra: .heldOutSpectra(points: points, testFraction: testFraction, seed: splitSeed, interiorOnly: true)
+            case .leaveOut, .angleAbove, .angleBelow, .energyAbove: .heldOutByRule(points: points, method: splitMethod)
             }
+        if case .leaveOut(let key) = splitMethod, !wanted.contains(key) {
+            throw SelectionError.unknownDatasets([key], available: wanted.sorted())
+        }
+        if splitMethod.holdsOutByRule && testSplit.test.isEmpty { throw SelectionError.nothingHeldOut(splitMethod.rawValue) }
         // The validation part is carved from the training part, so the test part does not change.
-        let split = testSplit.carvingValidation(points: points, fraction: validationFraction, method: splitMethod, seed: splitSeed &+ 1)
-            .carvingValidation(
-                points: points, fraction: validationSpectraFraction, method: .interiorSpectra, seed: splitSeed &+ 2, spectraShareOfTraining: true)
+        let split = testSplit.carvingValidation(
+            points: points, fraction: validationFraction, method: splitMethod.validationMethod, seed: splitSeed &+ 1
+        )
+        .carvingValidation(
+            points: points, fraction: validationSpectraFraction, method: .interiorSpectra, seed: splitSeed &+ 2, spectraShareOfTraining: true)
         guard !split.train.isEmpty else { throw SelectionError.noTrainingPoints }
         var uncertainty: [String: Double] = [:]
         for key in wanted { uncertainty[key] = data.normalizationUncertainty(nucleus: nucleus, dataset: key) }

@@ -66,9 +66,9 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "Comma-separated data-set keys (default: the paper's for carbon, all for others).") var datasets: String?
     @Option(help: "Leave out points with ω below this (GeV): elastic peak and discrete states.") var minOmega: Double = 0.02
     @Option(
-        help:
-            "random (points), spectra (whole (E, θ) settings held out) or interior-spectra (only spectra inside the kinematic box of the rest: interpolation)."
-    )
+        help: ArgumentHelp(
+            "random (points), spectra (whole (E, θ) settings held out), interior-spectra (only spectra inside the kinematic box of the rest: interpolation), or a held-out region that tests generalization: leave-out:<data set> (one experiment whole), angle-above:<θ> (every spectrum at θ ≥ θ°), angle-below:<θ> (θ ≤ θ°), energy-above:<E> (E ≥ E GeV); the test fraction does not apply to these.",
+            valueName: "method"))
     var split: DataSplit.Method = .random
     @Option(help: "Fraction held out for testing.") var testFraction: Double = 0.1
     @Option(help: "Fraction of all points held out of training, chosen like the test part, to calibrate the uncertainty on (xsnet calibrate).")

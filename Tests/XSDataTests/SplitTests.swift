@@ -41,6 +41,42 @@ import Testing
         #expect(split.train.count + split.test.count == points.count)
     }
 
+    @Test func ruleBasedSplitsHoldOutExactlyTheirRegion() {
+        var points = Self.spectra()
+        for j in 1...3 {
+            points.append(
+                ScatteringPoint(
+                    nucleus: Nucleus(Z: 6, A: 12), beamEnergy: 0.7, angleDegrees: 30, energyTransfer: 0.07 * Double(j), crossSection: 1,
+                    crossSectionError: 0.1, dataset: "Y"))
+        }
+        func held(_ text: String) -> Set<Int> {
+            let method = DataSplit.Method(rawValue: text)!
+            #expect(method.rawValue == text)  // the name stored in a model reads back the same
+            let split = DataSplit.heldOutByRule(points: points, method: method)
+            #expect(Set(split.train).isDisjoint(with: split.test) && split.train.count + split.test.count == points.count)
+            return Set(split.test)
+        }
+        #expect(held("leave-out:Y") == Set(points.indices.filter { points[$0].dataset == "Y" }))
+        #expect(held("leave-out:Y").count == 3)
+        #expect(held("angle-above:60") == Set(points.indices.filter { points[$0].kinematics.angleDegrees == 60 }))
+        #expect(held("angle-above:45") == held("angle-above:60"))
+        #expect(held("angle-below:30") == Set(points.indices.filter { points[$0].kinematics.angleDegrees == 30 }))
+        #expect(held("energy-above:1.2") == Set(points.indices.filter { points[$0].kinematics.beamEnergy >= 1.2 }))
+        #expect(held("energy-above:1.2").count == 2 * (7 + 8))
+        #expect(held("energy-above:2.5").isEmpty)
+        // A spectrum is never cut: every rule depends only on (data set, E, θ).
+        for text in ["angle-above:45", "angle-below:30", "energy-above:1.2"] {
+            let test = held(text)
+            let heldSpectra = Set(test.map { points[$0].spectrum })
+            #expect(points.indices.allSatisfy { test.contains($0) == heldSpectra.contains(points[$0].spectrum) })
+        }
+        for bad in ["angle-above:", "angle-above:200", "angle-below:-3", "energy-above:0", "energy-above:nan", "leave-out:", "sideways:3", "Random"] {
+            #expect(DataSplit.Method(rawValue: bad) == nil, "\(bad) is not a split")
+        }
+        #expect(DataSplit.Method(rawValue: "angle-above:55.5")?.rawValue == "angle-above:55.5")
+        #expect(DataSplit.Method(rawValue: "interior-spectra") == .interiorSpectra)
+    }
+
     @Test func kFoldCoversEveryPointOnce() {
         let folds = DataSplit.kFold(count: 103, folds: 5, seed: 1)
         #expect(folds.count == 5)
