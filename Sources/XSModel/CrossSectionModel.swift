@@ -99,11 +99,18 @@ public struct CrossSectionPrediction: Equatable, Sendable {
     }
 }
 
+/// R_L and R_T (GeV⁻¹) at one point, each with its spread (`CrossSectionPrediction`'s fields).
+public struct ResponsePrediction: Equatable, Sendable {
+    public var longitudinal: CrossSectionPrediction
+    public var transverse: CrossSectionPrediction
+}
+
 /// Why a prediction was refused.
 public enum PredictionError: Error, CustomStringConvertible, LocalizedError, Equatable {
     case tooManyPoints(Int)
     case tooManyValues(points: Int, passes: Int)
     case nonFinite(index: Int, point: Kinematics, mean: Double)
+    case noResponses(String)
 
     public var description: String {
         switch self {
@@ -112,6 +119,8 @@ public enum PredictionError: Error, CustomStringConvertible, LocalizedError, Equ
                 + " in one call; at most \(CrossSectionModel.maximumPointsPerCall) (split the grid, or write it with `xsnet tabulate`)"
         case let .tooManyValues(points, passes):
             "\(points) points × \(passes) members or passes are more than \(CrossSectionModel.maximumValuesPerCall) values in one call; predict fewer points at a time"
+        case .noResponses(let head):
+            "the model's output is `\(head)`: it has no response functions (train one with --preset responses)"
         case let .nonFinite(i, k, mean):
             "the model gives \(mean) at point \(i) (E = \(k.beamEnergy) GeV, θ = \(k.angleDegrees)°, ω = \(k.energyTransfer) GeV): "
                 + "no finite prediction there (kinematics too extreme for the model, or a damaged model)"
@@ -139,7 +148,7 @@ public final class CrossSectionModel {
         var out = [Double]()
         out.reserveCapacity(points.count * info.input.features.count)
         for k in points {
-            let r = info.input.features.raw(k)
+            let r = info.input.raw(k)
             for j in 0..<r.count { out.append((r[j] - info.input.mean[j]) / info.input.scale[j]) }
         }
         return out
@@ -207,27 +216,36 @@ public final class CrossSectionModel {
     /// log σ of every point for one network (evaluation mode unless `mode` says otherwise).
     public func logCrossSections(_ points: [Kinematics], network: Network, mode: LayerMode = .evaluation) -> [Double] {
         let z = network.predict(info.input(points), mode: mode)
-        return points.indices.map { i in log(points[i].crossSectionScale) + info.output.logRatio(Double(z[i])).value }
+        return info.output.logCrossSections(points, outputs: z.map(Double.init))
     }
 
     /// log σ of every point for member `member`, in Float64 (what `predict` reports).
     public func logCrossSections(_ points: [Kinematics], member: Int) -> [Double] {
-        let z = inferenceNetworks[member].predict(featureRows(points))
-        return points.indices.map { i in log(points[i].crossSectionScale) + info.output.logRatio(z[i]).value }
+        info.output.logCrossSections(points, outputs: inferenceNetworks[member].predict(featureRows(points)))
     }
 
     /// Predictions with the spread over the members, or over Monte-Carlo dropout passes; with
     /// `calibrated` (the default) the spread is scaled by the model's calibration factor, if any.
     public func predict(_ points: [Kinematics], calibrated: Bool = true) -> [CrossSectionPrediction] {
-        let perMember: [[Double]]
-        if let samples = info.monteCarloSamples, networks.count == 1, samples > 1 {
-            perMember = monteCarloPasses(points, samples: samples)
-        } else {
-            perMember = networks.indices.map { exp(logCrossSections(points, member: $0)) }
-        }
+        let perMember = passOutputs(points).map { exp(info.output.logCrossSections(points, outputs: $0)) }
         let raw = points.indices.map { i in Self.summarize(perMember.map { $0[i] }, extrapolation: info.domain.isExtrapolation(points[i])) }
         guard calibrated, let calibration = info.calibration else { return raw }
         return calibration.applied(to: raw, at: points)
+    }
+
+    /// The two response functions of a response-head model at each point, R_L and R_T in GeV⁻¹,
+    /// each with its spread over the members or Monte-Carlo passes (not calibrated: the
+    /// calibration factors are fitted to σ). Throws for the other heads, which have none.
+    public func responses(_ points: [Kinematics]) throws -> [ResponsePrediction] {
+        guard info.output.outputCount == 2 else { throw PredictionError.noResponses(info.output.name) }
+        try checkPointCount(points.count)
+        let perMember = passOutputs(points).map { info.output.responses(outputs: $0)! }
+        return points.indices.map { i in
+            let extrapolation = info.domain.isExtrapolation(points[i])
+            return ResponsePrediction(
+                longitudinal: Self.summarize(perMember.map { $0[i].longitudinal }, extrapolation: extrapolation),
+                transverse: Self.summarize(perMember.map { $0[i].transverse }, extrapolation: extrapolation))
+        }
     }
 
     /// The most points one call predicts: 2 million points of a 20-member ensemble hold 20 × 2 M
@@ -257,17 +275,17 @@ public final class CrossSectionModel {
         guard count * passes <= Self.maximumValuesPerCall else { throw PredictionError.tooManyValues(points: count, passes: passes) }
     }
 
-    /// K stochastic passes with dropout on (Gal & Ghahramani 2016). Pass s is one fixed thinned
-    /// network (`InferenceNetwork(_:monteCarloPass:)`, its masks folded into the weights), in
-    /// Float64 as every prediction: reproducible point by point, independent of the batch, and
-    /// smooth along a spectrum.
-    func monteCarloPasses(_ points: [Kinematics], samples: Int) -> [[Double]] {
+    /// The network outputs (N × outputs, row-major) of every member, or of every Monte-Carlo
+    /// dropout pass (Gal & Ghahramani 2016) for a model that predicts with them. Pass s is one
+    /// fixed thinned network (`InferenceNetwork(_:monteCarloPass:)`, its masks folded into the
+    /// weights), in Float64 as every prediction: reproducible point by point, independent of the
+    /// batch, and smooth along a spectrum.
+    func passOutputs(_ points: [Kinematics]) -> [[Double]] {
         let features = featureRows(points)
-        let logScale = points.map { Foundation.log($0.crossSectionScale) }
-        return (0..<samples).map { s in
-            let z = InferenceNetwork(networks[0], monteCarloPass: s).predict(features)
-            return points.indices.map { i in Foundation.exp(logScale[i] + info.output.logRatio(z[i]).value) }
+        if let samples = info.monteCarloSamples, networks.count == 1, samples > 1 {
+            return (0..<samples).map { InferenceNetwork(networks[0], monteCarloPass: $0).predict(features) }
         }
+        return inferenceNetworks.map { $0.predict(features) }
     }
 
     /// Whether predictions carry a band: an ensemble, or MC dropout with more than one pass (what

@@ -8,11 +8,20 @@ public enum FeatureSet: String, Codable, CaseIterable, Sendable {
     /// Standardized physics variables: log E, ω/E, θ/180, cos θ, log Q², log |q|, log x_Bj, W²
     /// (TRAINING-NOTES: these converge in minutes where the reference inputs take hours).
     case physics
+    /// Functions of (q, ω) alone, for the response head (whose angle dependence is fixed by
+    /// one-photon exchange): log |q|, ω/|q|, the scaling variable ψ′ (Fermi-gas parameters of the
+    /// nucleus), log Q², W².
+    case responses
 
-    public var count: Int { self == .reference ? 5 : 8 }
+    public var count: Int {
+        switch self {
+        case .reference, .responses: 5
+        case .physics: 8
+        }
+    }
 
-    /// Raw (unstandardized) features of one point.
-    public func raw(_ k: Kinematics) -> [Double] {
+    /// Raw (unstandardized) features of one point; `fermiGas` is used by `responses` only.
+    public func raw(_ k: Kinematics, fermiGas: FermiGasParameters? = nil) -> [Double] {
         switch self {
         case .reference:
             return [k.beamEnergy / 20, k.energyTransfer / 20, k.angleDegrees / 180, k.cosTheta, k.Q2 / 100]
@@ -20,6 +29,11 @@ public enum FeatureSet: String, Codable, CaseIterable, Sendable {
             return [
                 log(k.beamEnergy), k.energyTransfer / k.beamEnergy, k.angleDegrees / 180, k.cosTheta,
                 log(k.Q2), log(k.momentumTransfer), log(k.bjorkenX), k.W2
+            ]
+        case .responses:
+            let q = k.momentumTransfer
+            return [
+                log(q), k.energyTransfer / q, k.psiPrime(fermiGas ?? FermiGasParameters(massNumber: 12)), log(k.Q2), k.W2
             ]
         }
     }
@@ -31,18 +45,22 @@ public struct InputTransform: Codable, Hashable, Sendable {
     public var features: FeatureSet
     public var mean: [Double]
     public var scale: [Double]
+    /// The nucleus's Fermi-gas parameters for ψ′ (the `responses` features); nil otherwise.
+    public var fermiGas: FermiGasParameters? = nil
 
     /// Fits the standardization on the training points (mean 0, standard deviation 1).
-    public init(features: FeatureSet, fittedOn points: [Kinematics]) {
+    public init(features: FeatureSet, fittedOn points: [Kinematics], fermiGas: FermiGasParameters? = nil) {
         self.features = features
+        self.fermiGas = features == .responses ? fermiGas ?? FermiGasParameters(massNumber: 12) : nil
         let n = features.count
-        guard features == .physics, !points.isEmpty else {
+        guard features != .reference, !points.isEmpty else {
             mean = Array(repeating: 0, count: n)
             scale = Array(repeating: 1, count: n)
             return
         }
         var m = Array(repeating: 0.0, count: n), s = Array(repeating: 0.0, count: n)
-        let rows = points.map(features.raw)
+        let gas = self.fermiGas
+        let rows = points.map { features.raw($0, fermiGas: gas) }
         for r in rows { for j in 0..<n { m[j] += r[j] } }
         for j in 0..<n { m[j] /= Double(rows.count) }
         for r in rows { for j in 0..<n { s[j] += (r[j] - m[j]) * (r[j] - m[j]) } }
@@ -55,11 +73,14 @@ public struct InputTransform: Codable, Hashable, Sendable {
         var out = [Float]()
         out.reserveCapacity(points.count * features.count)
         for k in points {
-            let r = features.raw(k)
+            let r = raw(k)
             for j in 0..<r.count { out.append(Float((r[j] - mean[j]) / scale[j])) }
         }
         return out
     }
+
+    /// The unstandardized features of one point.
+    public func raw(_ k: Kinematics) -> [Double] { features.raw(k, fermiGas: fermiGas) }
 }
 
 /// How the network output z becomes d²σ/dΩdω.
@@ -69,26 +90,94 @@ public enum OutputTransform: Codable, Hashable, Sendable {
     /// Log space: σ = S(E, θ) · exp(offset + width · z), with offset and width the mean and
     /// standard deviation of log(σ/S) over the training data, so z is O(1).
     case logScale(offset: Double, width: Double)
+    /// One-photon exchange (`Kinematics.crossSection(longitudinalResponse:transverseResponse:)`):
+    /// the network's two outputs are the responses, R_L = exp(offset + width · z_L) and
+    /// R_T = exp(offset + width · z_T) in GeV⁻¹ (positive by construction), and
+    /// σ = σ_Mott (v_L R_L + v_T R_T). offset and width: the mean and standard deviation of
+    /// log(σ/(σ_Mott (v_L + v_T))) over the training data, so z is O(1) and R_L = R_T at the start.
+    case responses(offset: Double, width: Double)
 
-    /// log(σ/S) as a function of z, and its derivative d log(σ/S)/dz.
-    /// For the sigmoid: log sigmoid(z) = −softplus(−z), written to keep precision deep in the
-    /// tails, where sigmoid(z) underflows; d/dz log sigmoid(z) = sigmoid(−z).
+    /// How many outputs the network has: 2 for the response head, 1 otherwise.
+    public var outputCount: Int {
+        if case .responses = self { return 2 }
+        return 1
+    }
+
+    /// log(σ/S) from the network outputs (z₀, z₁) of one point, with ∂/∂z₀ and ∂/∂z₁. z₁ and the
+    /// response factors are used by the response head only (pass 0 and `.none` for the others). For the response head,
+    /// log(σ/S) = log(e^{u_L} + e^{u_T}), u = log(σ_Mott v/S) + offset + width · z, computed
+    /// as a log-sum-exp; the derivatives are width times the longitudinal and transverse shares.
     @inline(__always)
-    public func logRatio(_ z: Double) -> (value: Double, derivative: Double) {
+    public func logRatio(_ z0: Double, _ z1: Double, _ factors: ResponseFactors) -> (value: Double, d0: Double, d1: Double) {
         switch self {
         case .sigmoidScale:
-            let softplus = z < -30 ? -z : (z > 30 ? exp(-z) : log1p(exp(-z)))
-            let sigmoidNegative = 1 / (1 + exp(z))
-            return (-softplus, sigmoidNegative)
+            // log sigmoid(z) = −softplus(−z), written to keep precision deep in the tails, where
+            // sigmoid(z) underflows; d/dz log sigmoid(z) = sigmoid(−z).
+            let softplus = z0 < -30 ? -z0 : (z0 > 30 ? exp(-z0) : log1p(exp(-z0)))
+            return (-softplus, 1 / (1 + exp(z0)), 0)
         case let .logScale(offset, width):
-            return (offset + width * z, width)
+            return (offset + width * z0, width, 0)
+        case let .responses(offset, width):
+            let uL = factors.logLongitudinal + offset + width * z0
+            let uT = factors.logTransverse + offset + width * z1
+            let m = max(uL, uT)
+            // Both responses zero (u = −∞): σ = 0 exactly, and no gradient flows.
+            guard m > -Double.infinity else { return (-.infinity, 0, 0) }
+            let eL = exp(uL - m), eT = exp(uT - m), sum = eL + eT
+            return (m + log(sum), width * eL / sum, width * eT / sum)
         }
+    }
+
+    /// R_L and R_T (GeV⁻¹) from the two outputs of the response head; nil for the other heads.
+    public func responses(_ z0: Double, _ z1: Double) -> (longitudinal: Double, transverse: Double)? {
+        guard case let .responses(offset, width) = self else { return nil }
+        return (exp(offset + width * z0), exp(offset + width * z1))
     }
 
     public var name: String {
         switch self {
         case .sigmoidScale: "sigmoid × S(E,θ)"
         case .logScale: "exp × S(E,θ)"
+        case .responses: "σ_Mott (v_L R_L + v_T R_T), R = exp"
         }
+    }
+}
+
+/// What the electron's angle contributes at one point, relative to S(E, θ):
+/// log(σ_Mott v_L / S) and log(σ_Mott v_T / S), so that for the response head
+/// σ/S = e^{logLongitudinal} R_L + e^{logTransverse} R_T.
+public struct ResponseFactors: Sendable {
+    public var logLongitudinal: Double
+    public var logTransverse: Double
+
+    public init(_ k: Kinematics) {
+        let logMott = log(k.mottCrossSection) - log(k.crossSectionScale)
+        logLongitudinal = logMott + log(k.longitudinalFactor)
+        logTransverse = logMott + log(k.transverseFactor)
+    }
+
+    /// For the heads that do not use them.
+    public static let none = ResponseFactors(logLongitudinal: 0, logTransverse: 0)
+
+    init(logLongitudinal: Double, logTransverse: Double) {
+        self.logLongitudinal = logLongitudinal
+        self.logTransverse = logTransverse
+    }
+}
+
+extension OutputTransform {
+    /// log σ of every point from the network outputs `z` (N × `outputCount`, row-major).
+    public func logCrossSections(_ points: [Kinematics], outputs z: [Double]) -> [Double] {
+        let c = outputCount
+        return points.indices.map { i in
+            let factors = c == 2 ? ResponseFactors(points[i]) : .none
+            return log(points[i].crossSectionScale) + logRatio(z[i * c], c == 2 ? z[i * c + 1] : 0, factors).value
+        }
+    }
+
+    /// R_L and R_T of every point from the outputs of the response head; nil for the other heads.
+    public func responses(outputs z: [Double]) -> [(longitudinal: Double, transverse: Double)]? {
+        guard outputCount == 2 else { return nil }
+        return (0..<(z.count / 2)).compactMap { i in responses(z[2 * i], z[2 * i + 1]) }
     }
 }

@@ -28,11 +28,29 @@ extension ModelInfo {
                 throw ModelFileError.mismatch(
                     "network \(i) takes \(net.spec.inputFeatures) inputs, the feature set \(input.features.rawValue) has \(n)")
             }
-            guard net.spec.outputFeatures == 1 else {
-                throw refuse("members[\(i)].architecture.outputFeatures", "is \(net.spec.outputFeatures), not 1")
+            guard net.spec.outputFeatures == output.outputCount else {
+                throw refuse(
+                    "members[\(i)].architecture.outputFeatures",
+                    "is \(net.spec.outputFeatures), not \(output.outputCount) (the output `\(output.name)`)")
             }
         }
-        if case let .logScale(offset, width) = output { try finite([offset, width], "output.logScale") }
+        switch output {
+        case .sigmoidScale: break
+        case let .logScale(offset, width): try finite([offset, width], "output.logScale")
+        case let .responses(offset, width):
+            try finite([offset, width], "output.responses")
+            // The angle must enter through v_L and v_T alone (see `TrainingConfig.validate`).
+            guard input.features == .responses else {
+                throw refuse("input.features", "is \(input.features.rawValue); the response head needs `responses`")
+            }
+        }
+        if input.features == .responses {
+            guard let gas = input.fermiGas else { throw refuse("input.fermiGas", "is missing; the `responses` features need k_F and E_s") }
+            guard gas.fermiMomentum > 0 && gas.fermiMomentum < 1 && gas.energyShift.isFinite && abs(gas.energyShift) < 1 else {
+                throw refuse(
+                    "input.fermiGas", "is k_F = \(gas.fermiMomentum) GeV, E_s = \(gas.energyShift) GeV; need 0 < k_F < 1 GeV and |E_s| < 1 GeV")
+            }
+        }
         for (k, fit) in normalizations.enumerated() {
             guard fit.lambda > 0 && fit.lambda.isFinite else {
                 throw refuse("normalizations[\(k)].lambda", "is \(fit.lambda), not a finite number > 0")

@@ -22,13 +22,17 @@ public final class PointPredictor {
     public func predict(beamEnergy: Double, angleDegrees: Double, energyTransfer: Double) -> (mean: Double, standardDeviation: Double) {
         let k = Kinematics(beamEnergy: beamEnergy, angleDegrees: angleDegrees, energyTransfer: energyTransfer)
         let info = model.info
-        let raw = info.input.features.raw(k)
+        let raw = info.input.raw(k)
         for j in 0..<features.count { features[j] = (raw[j] - info.input.mean[j]) / info.input.scale[j] }
         let logS = log(k.crossSectionScale)
+        let twoOutputs = info.output.outputCount == 2
+        let factors = twoOutputs ? ResponseFactors(k) : .none
         let networks = model.inferenceNetworks
         features.withUnsafeBufferPointer { f in
             for m in networks.indices {
-                values[m] = exp(logS + info.output.logRatio(networks[m].predictOne(f.baseAddress!)).value)
+                networks[m].predictOne(f.baseAddress!) { z in
+                    values[m] = exp(logS + info.output.logRatio(z[0], twoOutputs ? z[1] : 0, factors).value)
+                }
             }
         }
         let (mean, standardDeviation) = values.withUnsafeBufferPointer { CrossSectionModel.meanAndStandardDeviation($0) }

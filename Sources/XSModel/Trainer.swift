@@ -82,6 +82,8 @@ public struct TrainingProgress: Sendable {
 struct TrainingPoints {
     let features: [Float]
     let logScale: [Double]
+    /// The angle's factors of the response head (`ResponseFactors.none` for the other heads).
+    let responseFactors: [ResponseFactors]
     var sigma: [Double]
     let sigmaError: [Double]
     let datasetOfPoint: [String]
@@ -92,6 +94,7 @@ struct TrainingPoints {
         let kinematics = data.points.map(\.kinematics)
         features = input(kinematics)
         logScale = kinematics.map { Foundation.log($0.crossSectionScale) }
+        responseFactors = config.output == .responses ? kinematics.map(ResponseFactors.init) : kinematics.map { _ in .none }
         sigma = data.points.map(\.crossSection)
         sigmaError = data.points.map(\.crossSectionError)
         datasetOfPoint = data.points.map(\.dataset)
@@ -188,8 +191,15 @@ public final class Trainer {
             output = start.output
             network = start.network.copy()
         } else {
-            input = InputTransform(features: config.features, fittedOn: trainKinematics)
-            output = config.output == .sigmoid ? .sigmoidScale : Self.logOutputTransform(data)
+            input = InputTransform(
+                features: config.features, fittedOn: trainKinematics,
+                fermiGas: Nucleus(name: data.selection.nucleus).map { FermiGasParameters(massNumber: $0.A) })
+            output =
+                switch config.output {
+                case .sigmoid: .sigmoidScale
+                case .log: Self.logOutputTransform(data)
+                case .responses: Self.responseOutputTransform(data)
+                }
             network = Network(spec: config.networkSpec, seed: config.effectiveSeed)
         }
         lambdas = Dictionary(uniqueKeysWithValues: data.datasetKeys.map { ($0, 1.0) })
@@ -209,6 +219,18 @@ public final class Trainer {
         let mean = logs.reduce(0, +) / Double(logs.count)
         let sd = (logs.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(logs.count)).squareRoot()
         return .logScale(offset: mean, width: max(sd, 1e-3))
+    }
+
+    /// The response head standardized on the training data: offset and width are the mean and
+    /// standard deviation of log(σ/(σ_Mott (v_L + v_T))), the response R_L = R_T would have alone.
+    static func responseOutputTransform(_ data: SelectedData) -> OutputTransform {
+        let logs = data.split.train.map { i -> Double in
+            let k = data.points[i].kinematics
+            return log(data.points[i].crossSection / (k.mottCrossSection * (k.longitudinalFactor + k.transverseFactor)))
+        }
+        let mean = logs.reduce(0, +) / Double(logs.count)
+        let sd = (logs.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(logs.count)).squareRoot()
+        return .responses(offset: mean, width: max(sd, 1e-3))
     }
 
     /// Rebuilds the optimizer for the current trainable set (after freezing blocks).
@@ -313,14 +335,20 @@ public final class Trainer {
     /// λ_k by f_train/f_eval ≠ 1 (measured: every λ_k at its ±5Δλ_k bound after 3,000 epochs).
     public func logPredictions() -> [Double] {
         let logScale = points.logScale
+        let c = info.output.outputCount
+        func logRatios(_ z: [Float]) -> [Double] {
+            logScale.indices.map { i in
+                info.output.logRatio(Double(z[i * c]), c == 2 ? Double(z[i * c + 1]) : 0, points.responseFactors[i]).value
+            }
+        }
         guard config.dropout > 0 else {
-            let z = network.predict(points.features)
-            return z.indices.map { logScale[$0] + info.output.logRatio(Double(z[$0])).value }
+            let ratios = logRatios(network.predict(points.features))
+            return ratios.indices.map { logScale[$0] + ratios[$0] }
         }
         var sum = [Double](repeating: 0, count: logScale.count)
         for _ in 0..<Self.monteCarloPassesForFit {
-            let z = network.predict(points.features, mode: .monteCarloDropout)
-            for i in sum.indices { sum[i] += exp(info.output.logRatio(Double(z[i])).value) }
+            let ratios = logRatios(network.predict(points.features, mode: .monteCarloDropout))
+            for i in sum.indices { sum[i] += exp(ratios[i]) }
         }
         return sum.indices.map { logScale[$0] + log(sum[$0] / Double(Self.monteCarloPassesForFit)) }
     }
@@ -381,7 +409,7 @@ public final class Trainer {
         BLAS.threads = config.threads
         let batch = max(min(config.batchSize, data.split.train.count), 1)
         network.reserve(batchCapacity: batch)
-        let outputGradient = Matrix(rows: 0, columns: 1, capacity: batch)
+        let outputGradient = Matrix(rows: 0, columns: info.output.outputCount, capacity: batch)
         let clock = Stopwatch(before: secondsBefore)
         let startEpoch = epoch
         var bestLoss = Double.infinity
@@ -443,14 +471,17 @@ public final class Trainer {
             let z = network.forward(x, mode: .training)
             dz.setRows(rows)
             let inverseRows = 1 / Double(rows)
+            let c = dz.columns
             for r in 0..<rows {
                 let i = order[start + r]
-                let (ratio, dRatio) = info.output.logRatio(Double(z.data[r]))
+                let (ratio, d0, d1) = info.output.logRatio(
+                    Double(z.data[r * c]), c == 2 ? Double(z.data[r * c + 1]) : 0, points.responseFactors[i])
                 let term = chi2.pointTerm(
                     sigma: points.sigma[i], error: points.sigmaError[i], logPrediction: points.logScale[i] + ratio,
                     lambda: lambdas[points.datasetOfPoint[i]] ?? 1)
                 lossSum += term.value
-                dz.data[r] = Float(term.dLogF * dRatio * inverseRows)
+                dz.data[r * c] = Float(term.dLogF * d0 * inverseRows)
+                if c == 2 { dz.data[r * c + 1] = Float(term.dLogF * d1 * inverseRows) }
             }
             // 2. zero the gradients, 3. backward, 4. update
             network.parameters.zeroGradients()

@@ -5,7 +5,9 @@ import XSNN
 /// Every hyperparameter of a training run. `fast` is the default recipe; `paper` reproduces
 /// the reference architecture and loss of Kowal et al. (2024).
 public struct TrainingConfig: Codable, Hashable, Sendable {
-    public enum OutputKind: String, Codable, CaseIterable, Sendable { case log, sigmoid }
+    /// How the network's output becomes σ (`OutputTransform`): exp × S, sigmoid × S, or the two
+    /// responses of one-photon exchange (`responses`, which needs the `responses` features).
+    public enum OutputKind: String, Codable, CaseIterable, Sendable { case log, sigmoid, responses }
     public enum OptimizerKind: String, Codable, CaseIterable, Sendable { case adam, adamw, sgd }
     public enum ScheduleKind: String, Codable, CaseIterable, Sendable { case constant, step, cosine, onecycle, plateau }
     public enum NormalizationMode: String, Codable, CaseIterable, Sendable {
@@ -106,6 +108,9 @@ public struct TrainingConfig: Codable, Hashable, Sendable {
         try require(evaluateEvery >= 1, "evaluateEvery", "must be at least 1")
         try require((1...256).contains(threads), "threads", "must be in 1…256")
         try require((replica == nil) == (replicaCount == nil), "replica", "and replicaCount go together")
+        // The response head's angle dependence is σ_Mott (v_L R_L + v_T R_T): an input that knew
+        // the angle would let the network undo it.
+        try require(output != .responses || features == .responses, "features", "must be `responses` (functions of q and ω) with the response head")
         if let replica, let replicaCount {
             try require((1...100_000).contains(replicaCount), "replicaCount", "must be in 1…100,000")
             try require((0..<replicaCount).contains(replica), "replica", "must be in 0..<replicaCount")
@@ -147,10 +152,20 @@ public struct TrainingConfig: Codable, Hashable, Sendable {
         return c
     }
 
+    /// The response head (TRAINING-NOTES, "Generalization probe"): σ = σ_Mott (v_L R_L + v_T R_T)
+    /// with R = exp(a + b · NN(q, ω, ψ′, …)); otherwise the fast recipe.
+    public static var responses: TrainingConfig {
+        var c = TrainingConfig()
+        c.features = .responses
+        c.output = .responses
+        return c
+    }
+
     public var networkSpec: NetworkSpec {
         NetworkSpec(
             inputFeatures: features.count,
-            blocks: Array(repeating: BlockSpec(width: width, batchNorm: batchNorm, activation: activation, dropout: dropout), count: depth))
+            blocks: Array(repeating: BlockSpec(width: width, batchNorm: batchNorm, activation: activation, dropout: dropout), count: depth),
+            outputFeatures: output == .responses ? 2 : 1)
     }
 
     public var learningRateSchedule: LearningRateSchedule {

@@ -62,14 +62,15 @@ public enum Transfer {
     }
 
     /// Moves the output bias so that fine-tuning starts from the mass-scaled source model
-    /// (σ × A/A_source): exact for the exponential output (log σ shifts by log(A/A_source)),
+    /// (σ × A/A_source): exact for the exponential output and the response head (log σ, or both
+    /// log R, shift by log(A/A_source)),
     /// exact up to the sigmoid's curvature for the sigmoid output (the logit shifts by the same).
     /// Fine-tuning then only has to learn how the nucleus differs from scaled carbon.
     static func shiftToMassScaling(_ network: Network, output: OutputTransform, factor: Double) {
         guard let bias = network.parameters.view(named: "output.dense.bias") else { return }
         let shift: Double =
             switch output {
-            case let .logScale(_, width): log(factor) / width
+            case let .logScale(_, width), let .responses(_, width): log(factor) / width
             case .sigmoidScale: log(factor)
             }
         network.parameters.setValues(bias, network.parameters.valueArray(bias).map { $0 + Float(shift) })

@@ -120,6 +120,13 @@ public final class InferenceNetwork {
     /// The first output for one point, over preallocated buffers (no allocation per call; no
     /// BLAS call, whose thread hand-off costs more than the arithmetic for one point).
     public func predictOne(_ input: UnsafePointer<Double>) -> Double {
+        var first = 0.0
+        predictOne(input) { first = $0[0] }
+        return first
+    }
+
+    /// Every output of one point, handed to `body` (valid only inside it), over the same buffers.
+    public func predictOne(_ input: UnsafePointer<Double>, _ body: (UnsafePointer<Double>) -> Void) {
         scratchA.withUnsafeMutableBufferPointer { a in
             scratchB.withUnsafeMutableBufferPointer { b in
                 var src = a.baseAddress!, dst = b.baseAddress!
@@ -128,7 +135,7 @@ public final class InferenceNetwork {
                     Self.affine(layer, rows: 1, x: src, y: dst)
                     swap(&src, &dst)
                 }
-                return src[0]
+                body(src)
             }
         }
     }

@@ -113,9 +113,10 @@ public enum ONNXExport {
         g.graph.name = "xsnet_\(model.info.nucleus)_\(member)"
         g.graph.input = [GraphBuilder.valueInfo("input", batch: batch, features: 5)]
         g.graph.output = [GraphBuilder.valueInfo(outputName, batch: batch, features: 1)]
-        let features = standardizedFeatures(&g, model.info.input, input: g.cast("input", to: .double))
+        let input = g.cast("input", to: .double)
+        let features = standardizedFeatures(&g, model.info.input, input: input)
         let z = denseLayers(&g, model.inferenceNetworks[member], input: features)
-        _ = g.cast(outputTransform(&g, model.info.output, z), to: .float, output: outputName)
+        _ = g.cast(outputTransform(&g, model.info.output, z, input: input), to: .float, output: outputName)
         var m = Onnx_ModelProto()
         m.irVersion = 8
         m.producerName = "xsnet"
@@ -129,14 +130,30 @@ public enum ONNXExport {
         return m
     }
 
+    /// Column j of a [N, columns] tensor scaled by `factor`, as a MatMul with a columns × 1 selection.
+    static func column(_ g: inout GraphBuilder, _ input: String, _ j: Int, _ factor: Double, columns: Int = 5) -> String {
+        var sel = [Double](repeating: 0, count: columns)
+        sel[j] = factor
+        return g.node("MatMul", [input, g.constant("select", sel, shape: [columns, 1])])
+    }
+
+    /// The kinematics a graph computes from the five reference inputs (E/20, ω/20, θ/180, cos θ,
+    /// Q²/100): E, ω, cos θ, Q² and q² = Q² + ω², each [N, 1] float64.
+    struct GraphKinematics {
+        var energy, energyTransfer, cosTheta, Q2, q2: String
+
+        init(_ g: inout GraphBuilder, input: String) {
+            energy = ONNXExport.column(&g, input, 0, 20)
+            energyTransfer = ONNXExport.column(&g, input, 1, 20)
+            cosTheta = ONNXExport.column(&g, input, 3, 1)
+            Q2 = ONNXExport.column(&g, input, 4, 100)
+            q2 = g.node("Add", [Q2, g.node("Mul", [energyTransfer, energyTransfer])])
+        }
+    }
+
     /// The model's input features computed from the five reference inputs (float64), standardized.
     static func standardizedFeatures(_ g: inout GraphBuilder, _ transform: InputTransform, input: String) -> String {
-        // Column j of the input scaled by `factor`, as a MatMul with a 5 × 1 selection.
-        func column(_ j: Int, _ factor: Double) -> String {
-            var sel = [Double](repeating: 0, count: 5)
-            sel[j] = factor
-            return g.node("MatMul", [input, g.constant("select", sel, shape: [5, 1])])
-        }
+        func column(_ j: Int, _ factor: Double) -> String { Self.column(&g, input, j, factor) }
         var features: String
         switch transform.features {
         case .reference:
@@ -154,6 +171,31 @@ public enum ONNXExport {
             let W2 = g.node("Sub", [g.node("Add", [g.node("Mul", [omega, g.scalar("twoM", 2 * M)]), g.scalar("M2", M * M)]), Q2])
             features = g.node(
                 "Concat", [logE, omegaOverE, theta, cosTheta, logQ2, logQ, logX, W2], attributes: [GraphBuilder.intAttribute("axis", 1)])
+        case .responses:
+            // log q, ω/q, ψ′, log Q², W² (`FeatureSet.responses`; ψ′ as `Kinematics.psiPrime`).
+            let M = PhysicalConstants.nucleonMass
+            let gas = transform.fermiGas ?? FermiGasParameters(massNumber: 12)
+            let k = GraphKinematics(&g, input: input)
+            let q = g.node("Sqrt", [k.q2])
+            let logQ = g.node("Log", [q])
+            let omegaOverQ = g.node("Div", [k.energyTransfer, q])
+            let lambda = g.node("Mul", [g.node("Sub", [k.energyTransfer, g.scalar("Es", gas.energyShift)]), g.scalar("inv2M", 1 / (2 * M))])
+            let kappa = g.node("Mul", [q, g.scalar("inv2M", 1 / (2 * M))])
+            let tau = g.node(
+                "Max", [g.node("Sub", [g.node("Mul", [kappa, kappa]), g.node("Mul", [lambda, lambda])]), g.scalar("tauFloor", 1e-12)])
+            let one = g.scalar("one", 1)
+            let inner = g.node(
+                "Add",
+                [
+                    g.node("Mul", [g.node("Add", [one, lambda]), tau]),
+                    g.node("Mul", [kappa, g.node("Sqrt", [g.node("Mul", [tau, g.node("Add", [one, tau])])])])
+                ])
+            let eta = gas.fermiMomentum / M
+            let xi = (1 + eta * eta).squareRoot() - 1
+            let psi = g.node("Div", [g.node("Sub", [lambda, tau]), g.node("Sqrt", [g.node("Mul", [inner, g.scalar("xiF", xi)])])])
+            let W2 = g.node("Sub", [g.node("Add", [g.node("Mul", [k.energyTransfer, g.scalar("twoM", 2 * M)]), g.scalar("M2", M * M)]), k.Q2])
+            features = g.node(
+                "Concat", [logQ, omegaOverQ, psi, g.node("Log", [k.Q2]), W2], attributes: [GraphBuilder.intAttribute("axis", 1)])
         }
         let n = transform.features.count
         if transform.mean.contains(where: { $0 != 0 }) || transform.scale.contains(where: { $0 != 1 }) {
@@ -185,8 +227,9 @@ public enum ONNXExport {
         return h
     }
 
-    /// σ/S from the last layer's output z, in float64.
-    static func outputTransform(_ g: inout GraphBuilder, _ transform: OutputTransform, _ z: String) -> String {
+    /// σ/S from the last layer's output z, in float64 (the response head also reads the kinematics
+    /// from the five inputs).
+    static func outputTransform(_ g: inout GraphBuilder, _ transform: OutputTransform, _ z: String, input: String) -> String {
         switch transform {
         case .sigmoidScale:
             // sigmoid(z) = 1/(1 + e^{−z}) in float64: full relative precision far below z = −17.5.
@@ -194,6 +237,24 @@ public enum ONNXExport {
             return g.node("Div", [one, g.node("Add", [one, g.node("Exp", [g.node("Neg", [z])])])])
         case let .logScale(offset, width):
             return g.node("Exp", [g.node("Add", [g.node("Mul", [z, g.scalar("width", width)]), g.scalar("offset", offset)])])
+        case let .responses(offset, width):
+            // σ/S = (σ_Mott/S)(v_L R_L + v_T R_T), σ_Mott/S = (ħc)² α² / (10⁹ α_ref²) · E cos(θ/2),
+            // v_L = (Q²/q²)², v_T = Q²/(2q²) + tan²(θ/2), tan²(θ/2) = (1 − cos θ)/(1 + cos θ).
+            let k = GraphKinematics(&g, input: input)
+            func response(_ j: Int) -> String {
+                g.node("Exp", [g.node("Add", [Self.column(&g, z, j, width, columns: 2), g.scalar("offset", offset)])])
+            }
+            let one = g.scalar("one", 1)
+            let ratio = g.node("Div", [k.Q2, k.q2])
+            let vL = g.node("Mul", [ratio, ratio])
+            let tan2 = g.node("Div", [g.node("Sub", [one, k.cosTheta]), g.node("Add", [one, k.cosTheta])])
+            let vT = g.node("Add", [g.node("Mul", [ratio, g.scalar("half", 0.5)]), tan2])
+            let cosHalf = g.node("Sqrt", [g.node("Mul", [g.node("Add", [one, k.cosTheta]), g.scalar("half", 0.5)])])
+            let a = PhysicalConstants.alpha, aRef = PhysicalConstants.alphaReference
+            let mottOverS = g.node(
+                "Mul", [g.node("Mul", [k.energy, cosHalf]), g.scalar("mottOverS", PhysicalConstants.hbarC2 * a * a / (1e9 * aRef * aRef))])
+            let sum = g.node("Add", [g.node("Mul", [vL, response(0)]), g.node("Mul", [vT, response(1)])])
+            return g.node("Mul", [mottOverS, sum])
         }
     }
 

@@ -43,6 +43,9 @@ struct TrainCommand: ParsableCommand {
         discussion: helpText(
             """
             The default is a fast recipe (standardized physics inputs, log-space χ², 4 × 128 SiLU network);
+            --preset responses the response head: the network outputs the two response functions
+            R_L(q, ω), R_T(q, ω) of one-photon exchange and σ = σ_Mott (v_L R_L + v_T R_T), so the
+            angle enters only through known factors (it predicts unmeasured angles far better);
             --preset paper gives the reference network and loss of Kowal et al. (2024). Every
             hyperparameter has a flag; --config FILE reads them from JSON (flags override it).
             It checkpoints every --checkpoint-every epochs and on Ctrl-C or SIGTERM (Slurm, kill); --resume continues exactly.
@@ -50,15 +53,26 @@ struct TrainCommand: ParsableCommand {
             Examples:
               xsnet train --nucleus C12 --out c12.xsnet
               xsnet train --nucleus C12 --split spectra --out c12-spectra.xsnet
+              xsnet train --nucleus C12 --preset responses --split angle-above:55 --out c12-forward.xsnet
               xsnet train --nucleus C12 --preset paper --epochs 500 --out paper.xsnet
               xsnet train --resume --out c12.xsnet        (after Ctrl-C)
             """))
 
-    enum Preset: String, ExpressibleByArgument, CaseIterable { case fast, paper }
+    enum Preset: String, ExpressibleByArgument, CaseIterable {
+        case fast, responses, paper
+
+        var config: TrainingConfig {
+            switch self {
+            case .fast: .fast
+            case .responses: .responses
+            case .paper: .paper
+            }
+        }
+    }
 
     @Option(help: "The nucleus to train on (C12, Fe56, …).") var nucleus: String = "C12"
     @Option(help: "The model file to write.") var out: String
-    @Option(help: "Starting recipe: fast (default) or paper.") var preset: Preset = .fast
+    @Option(help: "Starting recipe: fast (default), responses (the response head) or paper.") var preset: Preset = .fast
     @Option(help: ArgumentHelp("Hyperparameters as JSON (the `config` object of a model file).", valueName: "file")) var config: String?
     @OptionGroup var source: DataSourceOptions
 
@@ -139,7 +153,7 @@ struct TrainCommand: ParsableCommand {
         + TrainingOptions.flags.filter { !["--learning-rate", "--epochs", "--evaluate-every", "--threads"].contains($0) }
 
     func makeConfig() throws -> TrainingConfig {
-        var c: TrainingConfig = preset == .paper ? .paper : .fast
+        var c = preset.config
         if let config {
             do { c = try TrainingConfig.decode(json: Data(contentsOf: URL(fileURLWithPath: config)), over: c) } catch {
                 throw CommandError("\(config): not a training configuration (\(error.localizedDescription))")
@@ -289,8 +303,8 @@ struct FoldOfK: ExpressibleByArgument {
 /// The hyperparameters of `TrainingConfig` as options; nil leaves the value of the preset, the
 /// --config file or (on --resume) the stored run. `apply` is the one place they map onto it.
 struct TrainingOptions: ParsableArguments {
-    @Option(help: "Input features: reference or physics.") var features: FeatureSet?
-    @Option(help: "Output transform: log or sigmoid.") var output: TrainingConfig.OutputKind?
+    @Option(help: "Input features: reference, physics or responses (functions of q and ω).") var features: FeatureSet?
+    @Option(help: "Output transform: log, sigmoid or responses (R_L, R_T; needs --features responses).") var output: TrainingConfig.OutputKind?
     @Option(help: "χ² form: linear or logarithmic.") var chi2: Chi2Form?
     @Option(help: "Floor on Δσ/σ in the logarithmic χ².") var errorFloor: Double?
     @Option(help: "Hidden blocks.") var depth: Int?

@@ -48,13 +48,13 @@ import Testing
         for t in [OutputTransform.sigmoidScale, .logScale(offset: -8, width: 3)] {
             for z in [-20.0, -3, 0, 2.5] {
                 let h = 1e-6
-                let numeric = (t.logRatio(z + h).value - t.logRatio(z - h).value) / (2 * h)
-                #expect(abs(t.logRatio(z).derivative - numeric) < 1e-6)
+                let numeric = (t.logRatio(z + h, 0, .none).value - t.logRatio(z - h, 0, .none).value) / (2 * h)
+                #expect(abs(t.logRatio(z, 0, .none).d0 - numeric) < 1e-6)
             }
         }
         // Deep in the sigmoid's tail log σ/S keeps full relative precision: log sigmoid(−40) = −40 − e⁻⁴⁰.
-        #expect(abs(OutputTransform.sigmoidScale.logRatio(-40).value + 40) < 1e-12)
-        #expect(abs(OutputTransform.sigmoidScale.logRatio(0).value - log(0.5)) < 1e-15)
+        #expect(abs(OutputTransform.sigmoidScale.logRatio(-40, 0, .none).value + 40) < 1e-12)
+        #expect(abs(OutputTransform.sigmoidScale.logRatio(0, 0, .none).value - log(0.5)) < 1e-15)
     }
 }
 
