@@ -46,6 +46,12 @@ struct PredictCommand: ParsableCommand {
 
               xsnet predict --model Models/C12.xsnet --energy 0.56 --angle 36 --omega 0.02:0.5:0.005
               xsnet predict --model Models/C12.xsnet --input points.csv --format csv --form dcostheta
+
+            With --responses (a response-head model) each point also gets |q| and the two response
+            functions R_L(q, ω), R_T(q, ω) in 1/GeV with their bands (spread over the members or MC-dropout
+            passes, not calibrated): σ = σ_Mott (v_L R_L + v_T R_T).
+
+              xsnet predict --model Models/C12.xsnet --energy 0.56 --angle 36 --omega 0.02:0.5:0.02 --responses --format csv
             """))
 
     @Option(help: "The model file (single network or ensemble).") var model: String
@@ -55,6 +61,7 @@ struct PredictCommand: ParsableCommand {
     @Option(help: ArgumentHelp("CSV of points with columns E_GeV, theta_deg, omega_GeV.", valueName: "file")) var input: String?
     @Option(help: "dOmega (d²σ/dΩdω, nb/sr/GeV) or dcostheta (d²σ/dcosθdω = 2π d²σ/dΩdω, nb/GeV).") var form: CrossSectionForm = .perSolidAngle
     @Option(help: "Output format: table, csv or json.") var format: OutputFormat = .table
+    @Flag(help: "Also print |q| and the response functions R_L, R_T (1/GeV) with their bands (response-head models).") var responses = false
     @OptionGroup var prediction: PredictionOptions
 
     func validate() throws {
@@ -108,19 +115,39 @@ struct PredictCommand: ParsableCommand {
         var unit: String, extrapolation: Bool
         /// nil (null in JSON, empty in CSV) unless the model has two calibration factors.
         var at_measured_setting: Bool?
+        /// With --responses: |q| and R_L, R_T with their bands (std and percentiles nil without a band).
+        var responses: Responses? = nil
+
+        struct Responses {
+            var q: Double
+            var longitudinal: CrossSectionPrediction, transverse: CrossSectionPrediction
+            var hasBand: Bool
+
+            /// q_GeV, then R_L, R_L_std, R_L_p16, R_L_p84, then the same for R_T.
+            var fields: [Double?] {
+                [q]
+                    + [longitudinal, transverse].flatMap { r in
+                        [r.mean] + (hasBand ? [r.standardDeviation, r.percentile16, r.percentile84] : [nil, nil, nil])
+                    }
+            }
+        }
 
         enum Key: String, CodingKey, CaseIterable {
             case E_GeV, theta_deg, omega_GeV, Q2_GeV2, sigma, sigma_std, sigma_p16, sigma_p84, unit, extrapolation, at_measured_setting
+            case q_GeV, R_L, R_L_std, R_L_p16, R_L_p84, R_T, R_T_std, R_T_p16, R_T_p84
         }
-        static let columns = Key.allCases.map(\.rawValue)
+        static let columns = Key.allCases.map(\.rawValue).prefix { $0 != "q_GeV" }
+        static let responseColumns = Key.allCases.map(\.rawValue).drop { $0 != "q_GeV" }
 
         /// Every number at full precision (the shortest text that reads back to the same Double).
         var csvFields: [String] {
-            [
+            let responseFields: [String] = responses?.fields.map { $0.map { "\($0)" } ?? "" } ?? []
+            let fields: [String] = [
                 "\(E_GeV)", "\(theta_deg)", "\(omega_GeV)", "\(Q2_GeV2)", "\(sigma)", sigma_std.map { "\($0)" } ?? "",
                 sigma_p16.map { "\($0)" } ?? "",
                 sigma_p84.map { "\($0)" } ?? "", unit, "\(extrapolation)", at_measured_setting.map { "\($0)" } ?? ""
             ]
+            return fields + responseFields
         }
 
         /// The band's fields are written as null when absent (synthesized encoding would leave them out).
@@ -131,6 +158,10 @@ struct PredictCommand: ParsableCommand {
             try c.encode(sigma_std, forKey: .sigma_std); try c.encode(sigma_p16, forKey: .sigma_p16); try c.encode(sigma_p84, forKey: .sigma_p84)
             try c.encode(unit, forKey: .unit); try c.encode(extrapolation, forKey: .extrapolation)
             try c.encodeIfPresent(at_measured_setting, forKey: .at_measured_setting)
+            if let responses {
+                let keys: [Key] = [.q_GeV, .R_L, .R_L_std, .R_L_p16, .R_L_p84, .R_T, .R_T_std, .R_T_p16, .R_T_p84]
+                for (key, value) in zip(keys, responses.fields) { try c.encode(value, forKey: key) }
+            }
         }
     }
 
@@ -154,14 +185,19 @@ struct PredictCommand: ParsableCommand {
         let crossSectionForm = form
         // One network predicting deterministically has no band: say so rather than print a zero spread.
         let hasBand = model.hasBand
-        let rows = zip(points, try model.checkedPredictions(points)).map { k, p in
-            Row(
+        let responsePredictions = responses ? try model.responses(points) : nil
+        let rows = zip(points, try model.checkedPredictions(points)).enumerated().map { i, pair in
+            let (k, p) = pair
+            return Row(
                 E_GeV: k.beamEnergy, theta_deg: k.angleDegrees, omega_GeV: k.energyTransfer, Q2_GeV2: k.Q2,
                 sigma: crossSectionForm.fromPerSolidAngle(p.mean), sigma_std: hasBand ? crossSectionForm.fromPerSolidAngle(p.standardDeviation) : nil,
                 sigma_p16: hasBand ? crossSectionForm.fromPerSolidAngle(p.percentile16) : nil,
                 sigma_p84: hasBand ? crossSectionForm.fromPerSolidAngle(p.percentile84) : nil,
                 unit: crossSectionForm.unit, extrapolation: p.extrapolation,
-                at_measured_setting: model.info.calibration?.atMeasuredSetting(beamEnergy: k.beamEnergy, angleDegrees: k.angleDegrees))
+                at_measured_setting: model.info.calibration?.atMeasuredSetting(beamEnergy: k.beamEnergy, angleDegrees: k.angleDegrees),
+                responses: responsePredictions.map {
+                    Row.Responses(q: k.momentumTransfer, longitudinal: $0[i].longitudinal, transverse: $0[i].transverse, hasBand: hasBand)
+                })
         }
         if !hasBand {
             printError(
@@ -170,24 +206,33 @@ struct PredictCommand: ParsableCommand {
         }
         if format == .json { print(try jsonText(rows), terminator: ""); return }
         if format == .csv {
-            var table = TextTable(header: Row.columns)
+            var table = TextTable(header: Array(Row.columns) + (responses ? Array(Row.responseColumns) : []))
             table.rows = rows.map(\.csvFields)
             print(table.csv(), terminator: "")
             return
         }
-        var table = TextTable(header: [
-            "E_GeV", "theta_deg", "omega_GeV", "Q2_GeV2", "sigma_\(crossSectionForm.unit.replacingOccurrences(of: "/", with: "_per_"))",
-            "sigma_std", "sigma_p16", "sigma_p84", "extrapolation", "at_measured_setting"
-        ])
+        var table = TextTable(
+            header: [
+                "E_GeV", "theta_deg", "omega_GeV", "Q2_GeV2", "sigma_\(crossSectionForm.unit.replacingOccurrences(of: "/", with: "_per_"))",
+                "sigma_std", "sigma_p16", "sigma_p84", "extrapolation", "at_measured_setting"
+            ] + (responses ? ["q_GeV", "R_L_per_GeV", "R_L_std", "R_T_per_GeV", "R_T_std"] : []))
         table.rows = rows.map { r in
-            [
+            let responseFields =
+                r.responses.map { x in
+                    [
+                        String(format: "%.5g", x.q), String(format: "%.6g", x.longitudinal.mean),
+                        x.hasBand ? String(format: "%.3g", x.longitudinal.standardDeviation) : "–", String(format: "%.6g", x.transverse.mean),
+                        x.hasBand ? String(format: "%.3g", x.transverse.standardDeviation) : "–"
+                    ]
+                } ?? []
+            return [
                 "\(r.E_GeV)", "\(r.theta_deg)", String(format: "%.6g", r.omega_GeV), String(format: "%.5g", r.Q2_GeV2),
                 String(format: "%.6g", r.sigma),
                 r.sigma_std.map { String(format: "%.3g", $0) } ?? "–", r.sigma_p16.map { String(format: "%.6g", $0) } ?? "–",
                 r.sigma_p84.map { String(format: "%.6g", $0) } ?? "–",
                 r.extrapolation ? "yes" : "no",
                 r.at_measured_setting.map { $0 ? "yes" : "no" } ?? ""
-            ]
+            ] + responseFields
         }
         print(table.rendered(), terminator: "")
         let flagged = rows.filter(\.extrapolation).count
