@@ -9,6 +9,12 @@ public struct EnsembleJobs: Sendable {
         public var name: String
         public var file: String
         public var arguments: [String]
+
+        public init(name: String, file: String, arguments: [String]) {
+            self.name = name
+            self.file = file
+            self.arguments = arguments
+        }
     }
 
     /// The ensemble's replicas.
@@ -36,6 +42,12 @@ public struct EnsembleJobs: Sendable {
     /// Runs every job whose file is missing with `executable`, `parallel` at a time; `progress`
     /// gets each finished job with the number done and the total.
     public func run(executable: String, parallel: Int, progress: (Job, Int, Int) -> Void) throws {
+        try Self.run(all, executable: executable, parallel: parallel, progress: progress)
+    }
+
+    /// Runs every job of `all` whose file is missing, in order, `parallel` at a time (a job's
+    /// file that exists is a finished job: a re-run continues where it stopped).
+    public static func run(_ all: [Job], executable: String, parallel: Int, progress: (Job, Int, Int) -> Void) throws {
         let fileManager = FileManager.default
         for job in all {
             try fileManager.createDirectory(

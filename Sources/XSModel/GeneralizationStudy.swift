@@ -1,0 +1,287 @@
+import Foundation
+import XSCore
+import XSData
+
+/// A cross section that needs no training: a physics reference model (an empirical fit) to
+/// compare a network with where it has not seen data.
+public protocol ReferenceModel: Sendable {
+    /// A short name for tables and legends ("Bosted–Mamyan").
+    var name: String { get }
+    /// d²σ/dΩdω in nb/sr/GeV per nucleus, or nil where the reference is not defined.
+    func crossSection(_ k: Kinematics, nucleus: Nucleus) -> Double?
+}
+
+/// How well recipes predict what they have not seen (issue: predictions where nothing was
+/// measured). Each fold is a split that holds out a region (a data set, the spectra beyond an
+/// angle or above an energy, spectra between measured settings, random points) and a recipe;
+/// its model is an ensemble of bootstrap replicas (model A) trained without the region, and it
+/// is scored on the held-out points against the data as published (λ = 1: the normalization of
+/// a held-out experiment is unknown to the model).
+///
+/// Scores of a fold: median |σ_pred/σ − 1|, fractions within 10% and 20%; χ²/N with the data's
+/// error e = √(Δσ² + (Δλ_k σ)²) (point error and the data set's normalization uncertainty);
+/// 1σ and 2σ coverage of the band √(s² + e²) with s the ensemble's spread; the mean relative
+/// spread s/σ_pred; each member's own median (the seed-to-seed scatter); and the reference
+/// model's median and fraction within 10% on the same points.
+public enum GeneralizationStudy {
+    /// The default splits for a selection: each data set left out in turn, forward angles
+    /// predicting backward ones (θ ≥ 55° held out), backward predicting forward (θ ≤ 20°), low
+    /// energies predicting high (E ≥ 3.5 GeV), spectra between measured settings, random points.
+    public static func defaultSplits(datasets: [String]) -> [DataSplit.Method] {
+        datasets.map { .leaveOut(dataset: $0) } + [.angleAbove(55), .angleBelow(20), .energyAbove(3.5), .interiorSpectra, .random]
+    }
+
+    /// The point-level numbers a fold's scores and its family's pooled scores are made of.
+    public struct HeldOutPoints: Sendable {
+        var relativeDeviation: [Double] = []
+        /// |σ_pred − σ| / √(s² + e²).
+        var standardizedDeviation: [Double] = []
+        /// ((σ_pred − σ)/e)².
+        var chi2Terms: [Double] = []
+        var relativeSpread: [Double] = []
+        /// |σ_ref/σ − 1| where the reference is defined.
+        var referenceRelativeDeviation: [Double] = []
+
+        mutating func append(_ other: HeldOutPoints) {
+            relativeDeviation += other.relativeDeviation
+            standardizedDeviation += other.standardizedDeviation
+            chi2Terms += other.chi2Terms
+            relativeSpread += other.relativeSpread
+            referenceRelativeDeviation += other.referenceRelativeDeviation
+        }
+
+        var scores: Scores {
+            let n = Double(relativeDeviation.count)
+            func fraction(_ v: [Double], _ t: Double) -> Double { Double(v.filter { $0 <= t }.count) / Double(max(v.count, 1)) }
+            let reference = referenceRelativeDeviation.isEmpty ? nil : referenceRelativeDeviation
+            return Scores(
+                points: relativeDeviation.count, median_abs_rel_dev: median(relativeDeviation), within_10pct: fraction(relativeDeviation, 0.1),
+                within_20pct: fraction(relativeDeviation, 0.2), chi2_per_point: chi2Terms.reduce(0, +) / n,
+                coverage_1sigma: fraction(standardizedDeviation, 1), coverage_2sigma: fraction(standardizedDeviation, 2),
+                mean_rel_uncertainty: relativeSpread.reduce(0, +) / n,
+                reference_median_abs_rel_dev: reference.map(median), reference_within_10pct: reference.map { fraction($0, 0.1) })
+        }
+    }
+
+    /// The scores of a fold or of a pooled family (names are the JSON keys scripts read).
+    public struct Scores: Codable, Sendable {
+        public var points: Int
+        public var median_abs_rel_dev: Double
+        public var within_10pct: Double
+        public var within_20pct: Double
+        public var chi2_per_point: Double
+        public var coverage_1sigma: Double
+        public var coverage_2sigma: Double
+        public var mean_rel_uncertainty: Double
+        public var reference_median_abs_rel_dev: Double?
+        public var reference_within_10pct: Double?
+    }
+
+    public struct Fold: Codable, Sendable {
+        public var split: String
+        public var family: String
+        public var recipe: String
+        public var members: Int
+        public var scores: Scores
+        /// Each member's own median |σ_pred/σ − 1| on the held-out points.
+        public var member_median_abs_rel_dev: [Double]
+
+        enum CodingKeys: String, CodingKey { case split, family, recipe, members, member_median_abs_rel_dev }
+
+        /// The scores sit beside the fold's names in one flat JSON object.
+        public func encode(to encoder: Encoder) throws {
+            try scores.encode(to: encoder)
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(split, forKey: .split)
+            try c.encode(family, forKey: .family)
+            try c.encode(recipe, forKey: .recipe)
+            try c.encode(members, forKey: .members)
+            try c.encode(member_median_abs_rel_dev, forKey: .member_median_abs_rel_dev)
+        }
+
+        public init(from decoder: Decoder) throws {
+            scores = try Scores(from: decoder)
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            split = try c.decode(String.self, forKey: .split)
+            family = try c.decode(String.self, forKey: .family)
+            recipe = try c.decode(String.self, forKey: .recipe)
+            members = try c.decode(Int.self, forKey: .members)
+            member_median_abs_rel_dev = try c.decode([Double].self, forKey: .member_median_abs_rel_dev)
+        }
+
+        init(split: String, family: String, recipe: String, members: Int, scores: Scores, member_median_abs_rel_dev: [Double]) {
+            self.split = split
+            self.family = family
+            self.recipe = recipe
+            self.members = members
+            self.scores = scores
+            self.member_median_abs_rel_dev = member_median_abs_rel_dev
+        }
+    }
+
+    /// A family's folds pooled (every held-out point of every fold of the family, for one recipe).
+    public struct FamilySummary: Codable, Sendable {
+        public var family: String
+        public var recipe: String
+        public var folds: Int
+        public var scores: Scores
+        /// Folds of the family in which the reference's median is lower than the recipe's (the
+        /// reference beats the network there); nil without a reference.
+        public var reference_worse_folds: Int?
+
+        enum CodingKeys: String, CodingKey { case family, recipe, folds, reference_worse_folds }
+
+        public func encode(to encoder: Encoder) throws {
+            try scores.encode(to: encoder)
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(family, forKey: .family)
+            try c.encode(recipe, forKey: .recipe)
+            try c.encode(folds, forKey: .folds)
+            try c.encode(reference_worse_folds, forKey: .reference_worse_folds)
+        }
+
+        public init(from decoder: Decoder) throws {
+            scores = try Scores(from: decoder)
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            family = try c.decode(String.self, forKey: .family)
+            recipe = try c.decode(String.self, forKey: .recipe)
+            folds = try c.decode(Int.self, forKey: .folds)
+            reference_worse_folds = try c.decodeIfPresent(Int.self, forKey: .reference_worse_folds)
+        }
+
+        init(family: String, recipe: String, folds: Int, scores: Scores, reference_worse_folds: Int?) {
+            self.family = family
+            self.recipe = recipe
+            self.folds = folds
+            self.scores = scores
+            self.reference_worse_folds = reference_worse_folds
+        }
+    }
+
+    public struct Study: Codable, Sendable {
+        public var command: String
+        public var nucleus: String
+        public var members: Int
+        /// The recipes and the `xsnet train` options each stands for.
+        public var recipes: [String: [String]]
+        public var reference: String?
+        public var folds: [Fold]
+        public var summary: [FamilySummary]
+        /// The recipe with the lowest pooled median on the leave-out folds.
+        public var default_recipe: String
+        public var seconds: Double
+
+        public init(
+            command: String, nucleus: String, members: Int, recipes: [String: [String]], reference: String?, folds: [Fold],
+            summary: [FamilySummary], default_recipe: String, seconds: Double
+        ) {
+            self.command = command
+            self.nucleus = nucleus
+            self.members = members
+            self.recipes = recipes
+            self.reference = reference
+            self.folds = folds
+            self.summary = summary
+            self.default_recipe = default_recipe
+            self.seconds = seconds
+        }
+    }
+
+    /// A fold's scores and point-level numbers: `model` (an ensemble trained with `split`) on
+    /// its held-out points. `members` gives each member's own median.
+    public static func measure(
+        model: CrossSectionModel, data: ScatteringData, recipe: String, reference: (any ReferenceModel)?
+    ) throws -> (fold: Fold, points: HeldOutPoints) {
+        let selected = try model.selectedData(from: data)
+        let test = selected.split.test.map { selected.points[$0] }
+        let kinematics = test.map(\.kinematics)
+        let predictions = try model.checkedPredictions(kinematics)
+        var held = HeldOutPoints()
+        for (p, q) in zip(test, predictions) {
+            let e = (p.crossSectionError * p.crossSectionError + pow((selected.normalizationUncertainty[p.dataset] ?? 0) * p.crossSection, 2))
+                .squareRoot()
+            let band = (q.standardDeviation * q.standardDeviation + e * e).squareRoot()
+            held.relativeDeviation.append(abs(q.mean / p.crossSection - 1))
+            held.standardizedDeviation.append(abs(q.mean - p.crossSection) / band)
+            held.chi2Terms.append(pow((q.mean - p.crossSection) / e, 2))
+            held.relativeSpread.append(q.standardDeviation / q.mean)
+            if let reference, let r = reference.crossSection(p.kinematics, nucleus: p.nucleus) {
+                held.referenceRelativeDeviation.append(abs(r / p.crossSection - 1))
+            }
+        }
+        let memberMedians = model.networks.indices.map { m in
+            median(zip(test, model.logCrossSections(kinematics, member: m)).map { p, logSigma in abs(exp(logSigma) / p.crossSection - 1) })
+        }
+        let method = model.info.selection.splitMethod
+        return (
+            Fold(
+                split: method.rawValue, family: method.family, recipe: recipe, members: model.networks.count, scores: held.scores,
+                member_median_abs_rel_dev: memberMedians), held
+        )
+    }
+
+    /// The families pooled per recipe, in the order the folds came.
+    public static func summarize(_ folds: [(fold: Fold, points: HeldOutPoints)]) -> [FamilySummary] {
+        var order: [String] = []
+        var groups: [String: [(fold: Fold, points: HeldOutPoints)]] = [:]
+        for f in folds {
+            let key = f.fold.family + "\u{0}" + f.fold.recipe
+            if groups[key] == nil { order.append(key) }
+            groups[key, default: []].append(f)
+        }
+        return order.map { key in
+            let members = groups[key]!
+            var pooled = HeldOutPoints()
+            for m in members { pooled.append(m.points) }
+            let referenceWorse =
+                members.allSatisfy { $0.fold.scores.reference_median_abs_rel_dev != nil }
+                ? members.filter { $0.fold.scores.reference_median_abs_rel_dev! < $0.fold.scores.median_abs_rel_dev }.count : nil
+            return FamilySummary(
+                family: members[0].fold.family, recipe: members[0].fold.recipe, folds: members.count, scores: pooled.scores,
+                reference_worse_folds: referenceWorse)
+        }
+    }
+
+    /// The recipe with the lowest pooled median on the leave-out family (the first recipe without one).
+    public static func defaultRecipe(_ summary: [FamilySummary], recipes: [String]) -> String {
+        summary.filter { $0.family == "leave-out" }.min { $0.scores.median_abs_rel_dev < $1.scores.median_abs_rel_dev }?.recipe
+            ?? recipes.first ?? ""
+    }
+
+    /// The study as Markdown: the pooled families, then every fold.
+    public static func markdown(_ s: Study) -> String {
+        func pct(_ v: Double?) -> String { v.map { String(format: "%.1f%%", 100 * $0) } ?? "–" }
+        var out = "# Generalization study (\(s.nucleus))\n\n"
+        out += "Made by `\(s.command)` in \(formatDuration(s.seconds)). Each fold's model is an ensemble of \(s.members) bootstrap replicas "
+        out += "(model A) trained without the held-out region; scores are on the held-out points against the data as published "
+        out += "(λ = 1). χ²/N and the coverage use the data's error √(Δσ² + (Δλ_k σ)²) and, for the coverage, the ensemble's spread s "
+        out += "added in quadrature. Default recipe (lowest pooled leave-out median): **\(s.default_recipe)**.\n\n"
+        out +=
+            "Recipes: " + s.recipes.keys.sorted().map { "`\($0)` = `xsnet train \(s.recipes[$0]!.joined(separator: " "))`" }.joined(separator: "; ")
+        out += ". Reference: \(s.reference ?? "none")" + ".\n\n"
+        out += "## Pooled by family\n\n"
+        out +=
+            "| family | recipe | folds | points | median | within 10% | within 20% | χ²/N | 1σ cov. | 2σ cov. | mean s/σ | reference median | reference better in |\n"
+        out += "|---|---|---|---|---|---|---|---|---|---|---|---|---|\n"
+        for f in s.summary {
+            let c = f.scores
+            out += "| \(f.family) | \(f.recipe) | \(f.folds) | \(c.points) | \(pct(c.median_abs_rel_dev)) | \(pct(c.within_10pct)) | "
+            out += "\(pct(c.within_20pct)) | \(String(format: "%.3g", c.chi2_per_point)) | \(pct(c.coverage_1sigma)) | \(pct(c.coverage_2sigma)) | "
+            out +=
+                "\(pct(c.mean_rel_uncertainty)) | \(pct(c.reference_median_abs_rel_dev)) | \(f.reference_worse_folds.map { "\($0) of \(f.folds)" } ?? "–") |\n"
+        }
+        out += "\n## Every fold\n\n"
+        out +=
+            "| split | recipe | points | median | members' medians | within 10% | within 20% | χ²/N | 1σ cov. | 2σ cov. | mean s/σ | reference median |\n"
+        out += "|---|---|---|---|---|---|---|---|---|---|---|---|\n"
+        for f in s.folds {
+            let c = f.scores
+            out += "| \(f.split) | \(f.recipe) | \(c.points) | \(pct(c.median_abs_rel_dev)) | "
+            out += f.member_median_abs_rel_dev.map { String(format: "%.1f", 100 * $0) }.joined(separator: ", ") + " | "
+            out += "\(pct(c.within_10pct)) | \(pct(c.within_20pct)) | \(String(format: "%.3g", c.chi2_per_point)) | "
+            out +=
+                "\(pct(c.coverage_1sigma)) | \(pct(c.coverage_2sigma)) | \(pct(c.mean_rel_uncertainty)) | \(pct(c.reference_median_abs_rel_dev)) |\n"
+        }
+        return out
+    }
+}

@@ -1,0 +1,85 @@
+import Foundation
+import Testing
+import XSData
+import XSModel
+import XSTestSupport
+
+/// The generalization study and the response head through the command line, on tiny networks.
+@Suite struct GeneralizationTests {
+    @Test func studyWritesItsTablesAndResumesFromKeptFolds() throws {
+        let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let out = folder.appendingPathComponent("study").path
+        let arguments = [
+            "generalization-study", "--out", out, "--recipes", "fast,responses", "--members", "2", "--jobs", "2", "--splits",
+            "leave-out:Whitney:1974hr,angle-above:55", "--", "--epochs", "8", "--depth", "1", "--width", "8", "--evaluate-every", "4"
+        ]
+        let first = try xsnet(arguments)
+        #expect(first.status == 0, "\(first.stderr)")
+        #expect(first.stderr.contains("8 trainings") && first.stderr.contains("left"))  // progress with time left
+        let json = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: out + "/study.json"))) as! [String: Any]
+        let folds = json["folds"] as! [[String: Any]]
+        #expect(folds.count == 4)
+        for fold in folds {
+            for key in [
+                "split", "recipe", "points", "median_abs_rel_dev", "within_10pct", "within_20pct", "coverage_1sigma", "coverage_2sigma",
+                "mean_rel_uncertainty"
+            ] {
+                #expect(fold[key] != nil, "folds[].\(key)")
+            }
+        }
+        let whitney = try #require(folds.first { $0["split"] as? String == "leave-out:Whitney:1974hr" && $0["recipe"] as? String == "responses" })
+        #expect(whitney["points"] as? Int == 35)  // every Whitney point, and only those
+        let backward = try #require(folds.first { $0["split"] as? String == "angle-above:55" })
+        #expect(backward["points"] as? Int == 651)
+        let summary = json["summary"] as! [[String: Any]]
+        #expect(Set(summary.compactMap { $0["family"] as? String }) == ["leave-out", "angle-above:55"])
+        #expect(["fast", "responses"].contains(json["default_recipe"] as? String ?? ""))
+        #expect(FileManager.default.fileExists(atPath: out + "/study.md"))
+        #expect(FileManager.default.fileExists(atPath: out + "/figures/responses-leave-out-Whitney-1974hr.svg"))
+        // A second run trains nothing: the kept replicas are the finished folds.
+        let second = try xsnet(arguments)
+        #expect(second.status == 0 && second.stderr.contains("8 already done"), "\(second.stderr)")
+        let again = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: out + "/study.json"))) as! [String: Any]
+        #expect((again["folds"] as! [[String: Any]]).map { $0["median_abs_rel_dev"] as! Double } == folds.map { $0["median_abs_rel_dev"] as! Double })
+
+        let bad = try xsnet(["generalization-study", "--out", out, "--splits", "angle-above:500"])
+        #expect(bad.status != 0 && bad.stderr.contains("not a split"))
+    }
+
+    @Test func responseModelPrintsItsResponsesAndOthersRefuse() throws {
+        let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let model = folder.appendingPathComponent("r.xsnet").path
+        let train = try xsnet([
+            "train", "--nucleus", "C12", "--preset", "responses", "--split", "leave-out:Whitney:1974hr", "--datasets",
+            "Whitney:1974hr,O'Connell:1987ag", "--depth", "1", "--width", "8", "--epochs", "8", "--threads", "1", "--out", model
+        ])
+        #expect(train.status == 0, "\(train.stderr)")
+        #expect(train.stderr.contains("split leave-out:Whitney:1974hr: 52 train, 35 test"), "\(train.stderr)")
+        let predict = try xsnet([
+            "predict", "--model", model, "--energy", "0.5", "--angle", "60", "--omega", "0.1,0.2", "--responses", "--format", "json"
+        ])
+        #expect(predict.status == 0, "\(predict.stderr)")
+        let rows = try JSONSerialization.jsonObject(with: Data(predict.stdout.utf8)) as! [[String: Any]]
+        for row in rows {
+            let k = Kinematics(beamEnergy: 0.5, angleDegrees: 60, energyTransfer: row["omega_GeV"] as! Double)
+            let RL = row["R_L"] as! Double, RT = row["R_T"] as! Double
+            #expect(RL > 0 && RT > 0)
+            // σ printed is σ_Mott (v_L R_L + v_T R_T) of the R printed.
+            #expect(abs(k.crossSection(longitudinalResponse: RL, transverseResponse: RT) / (row["sigma"] as! Double) - 1) < 1e-12)
+            #expect(abs((row["q_GeV"] as! Double) - k.momentumTransfer) < 1e-12)
+        }
+        let card = try xsnet(["card", "--model", model])
+        #expect(card.status == 0 && card.stdout.contains("leave-out:Whitney:1974hr"))
+        let other = try xsnet([
+            "predict", "--model", repositoryRoot.appendingPathComponent("Models/C12.xsnet").path, "--energy", "0.5", "--angle", "60", "--omega",
+            "0.1", "--responses"
+        ])
+        #expect(other.status != 0 && other.stderr.contains("no response functions"))
+        let empty = try xsnet([
+            "train", "--nucleus", "C12", "--split", "energy-above:30", "--epochs", "2", "--out", folder.appendingPathComponent("e.xsnet").path
+        ])
+        #expect(empty.status != 0 && empty.stderr.contains("holds out no point"))
+    }
+}
