@@ -187,7 +187,14 @@ public final class Trainer {
         let output: OutputTransform
         if let start {
             // The pre-trained network keeps the transforms it learned with: its inputs must mean the same.
-            input = start.input
+            // ψ′ of the response features takes the new nucleus's Fermi momentum and energy shift:
+            // scaling of the first kind (Donnelly and Sick 1999) is what carries one nucleus's
+            // response to another's.
+            var startInput = start.input
+            if startInput.features == .responses, let nucleus = Nucleus(name: data.selection.nucleus) {
+                startInput.fermiGas = FermiGasParameters(massNumber: nucleus.A)
+            }
+            input = startInput
             output = start.output
             network = start.network.copy()
         } else {

@@ -19,9 +19,10 @@ let onnxRuntimeAvailable: Bool = {
 }()
 
 @Suite struct ONNXTests {
-    /// The shipped carbon model (physics inputs, exponential output), and a small paper-like model
+    /// The shipped carbon model (physics inputs, exponential output), a small paper-like model
     /// (reference inputs, batch norm, sigmoid output) whose output bias is lowered by 22 so that its
-    /// logits lie around −20, where a float32 Sigmoid node would return 0.
+    /// logits lie around −20, where a float32 Sigmoid node would return 0, and a small response-head
+    /// model (ψ′ and the other (q, ω) features and σ_Mott (v_L R_L + v_T R_T) computed in the graph).
     static func models() throws -> [CrossSectionModel] {
         let shipped = try CrossSectionModel.load(repositoryRoot.appendingPathComponent("Models/C12.xsnet"))
         let data = try DataSelection(nucleus: "C12", datasets: ["Barreau:1983ht", "Sealock:1989nx"], splitSeed: 1).apply(
@@ -33,7 +34,11 @@ let onnxRuntimeAvailable: Bool = {
         let deep = t.finishedModel(machine: "test", version: "0")
         let bias = deep.networks[0].parameters.view(named: "output.dense.bias")!
         deep.networks[0].parameters.setValues(bias, [deep.networks[0].parameters.valueArray(bias)[0] - 22])
-        return [shipped, deep]
+        var responses = TrainingConfig.responses
+        responses.depth = 2; responses.width = 16; responses.epochs = 20; responses.evaluateEvery = 10; responses.threads = 1
+        let r = Trainer(data: data, config: responses, command: "test")
+        _ = try r.run()
+        return [shipped, deep, r.finishedModel(machine: "test", version: "0")]
     }
 
     /// 1,000 random valid points on the carbon data's spectra (E and θ of a random data point, each
