@@ -40,6 +40,17 @@ public enum Figures {
         return series
     }
 
+    /// A reference model's curve on a grid of ω for one (E, θ) of `nucleus`, dashed (no band).
+    public static func referenceSeries(
+        _ reference: any ReferenceModel, nucleus: Nucleus, energy: Double, angle: Double, omega: ClosedRange<Double>, color: PlotColor
+    ) -> [Series] {
+        let n = 200
+        let grid = (0..<n).map { omega.lowerBound + (omega.upperBound - omega.lowerBound) * Double($0) / Double(n - 1) }
+        let values = grid.map { reference.crossSection(Kinematics(beamEnergy: energy, angleDegrees: angle, energyTransfer: $0), nucleus: nucleus) }
+        guard values.allSatisfy({ $0 != nil }) else { return [] }
+        return [.line(label: reference.name, x: grid, y: values.map { $0! }, color: color, dashed: true)]
+    }
+
     /// The measured settings of a nucleus, for a message: "E=0.56 θ=36.0, …" (at most 12).
     public static func settings(of nucleus: Nucleus, in data: ScatteringData) -> String {
         Set(data.points.filter { $0.nucleus == nucleus }.map { "E=\($0.beamEnergy) θ=\($0.angleDegrees)" }).sorted().prefix(12).joined(
@@ -50,8 +61,8 @@ public enum Figures {
     /// data were measured the model is drawn alone over `omega` (default 0.02 GeV to 0.9 E).
     public static func spectrum(
         model: CrossSectionModel, modelLabel: String, data: ScatteringData, nucleus: Nucleus, energy: Double, angle: Double,
-        comparisons: [(CrossSectionModel, String, Double)] = [], divideByLambda: Bool = false, logY: Bool = false,
-        omega: ClosedRange<Double>? = nil
+        comparisons: [(CrossSectionModel, String, Double)] = [], references: [any ReferenceModel] = [], divideByLambda: Bool = false,
+        logY: Bool = false, omega: ClosedRange<Double>? = nil
     ) throws -> Panel {
         let points = data.points.filter { $0.nucleus == nucleus && same($0.beamEnergy, energy) && same($0.angleDegrees, angle) }
         let ωs = points.map(\.energyTransfer)
@@ -110,14 +121,21 @@ public enum Figures {
                 other, label: label, energy: energy, angle: angle, omega: range, color: colors[i % colors.count], scale: scale, band: false,
                 dashed: true)
         }
+        for (i, reference) in references.enumerated() {
+            series += referenceSeries(
+                reference, nucleus: nucleus, energy: energy, angle: angle, omega: range, color: colors[(comparisons.count + i) % colors.count])
+        }
         return Panel(
             title: "\(nucleus.isotopeSymbol), E = \(Ticks.label(energy)) GeV, θ = \(Ticks.label(angle))°\(points.isEmpty ? " (no data here)" : "")",
             xLabel: xLabel, yLabel: yLabel, logY: logY,
             series: series)
     }
 
-    /// One panel per (E, θ) spectrum of a data set; train points filled, test points hollow.
-    public static func datasetGrid(model: CrossSectionModel, data: ScatteringData, dataset: String) throws -> Figure {
+    /// One panel per (E, θ) spectrum of a data set; train points filled, test points hollow; a
+    /// reference model's curve dashed when given.
+    public static func datasetGrid(model: CrossSectionModel, data: ScatteringData, dataset: String, reference: (any ReferenceModel)? = nil) throws
+        -> Figure
+    {
         let points = data.points.filter { $0.dataset == dataset && $0.nucleus.name == model.info.nucleus }
         guard !points.isEmpty else {
             let keys = Set(data.points.filter { $0.nucleus.name == model.info.nucleus }.map(\.dataset)).sorted()
@@ -145,9 +163,11 @@ public enum Figures {
                         label: "test", x: test.map(\.energyTransfer), y: test.map(\.crossSection), error: test.map(\.crossSectionError),
                         color: .vermillion, hollow: true))
             }
-            series += modelSeries(
-                model, label: "model", energy: s.beamEnergy, angle: s.angleDegrees,
-                omega: max(ωs.min()! * 0.9, 1e-4)...min(ωs.max()! * 1.05, s.beamEnergy * 0.999), color: .blue)
+            let range = max(ωs.min()! * 0.9, 1e-4)...min(ωs.max()! * 1.05, s.beamEnergy * 0.999)
+            series += modelSeries(model, label: "model", energy: s.beamEnergy, angle: s.angleDegrees, omega: range, color: .blue)
+            if let reference, let nucleus = Nucleus(name: model.info.nucleus) {
+                series += referenceSeries(reference, nucleus: nucleus, energy: s.beamEnergy, angle: s.angleDegrees, omega: range, color: .orange)
+            }
             return Panel(
                 title: "E = \(Ticks.label(s.beamEnergy)) GeV, θ = \(Ticks.label(s.angleDegrees))°", xLabel: xLabel, yLabel: yLabel, series: series)
         }

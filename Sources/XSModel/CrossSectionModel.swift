@@ -111,6 +111,7 @@ public enum PredictionError: Error, CustomStringConvertible, LocalizedError, Equ
     case tooManyValues(points: Int, passes: Int)
     case nonFinite(index: Int, point: Kinematics, mean: Double)
     case noResponses(String)
+    case referenceUndefined(String, String)
 
     public var description: String {
         switch self {
@@ -119,6 +120,7 @@ public enum PredictionError: Error, CustomStringConvertible, LocalizedError, Equ
                 + " in one call; at most \(CrossSectionModel.maximumPointsPerCall) (split the grid, or write it with `xsnet tabulate`)"
         case let .tooManyValues(points, passes):
             "\(points) points × \(passes) members or passes are more than \(CrossSectionModel.maximumValuesPerCall) values in one call; predict fewer points at a time"
+        case let .referenceUndefined(name, nucleus): "the \(name) fit is not defined for \(nucleus) (it covers nuclei with A > 2)"
         case .noResponses(let head):
             "the model's output is `\(head)`: it has no response functions (train one with --preset responses)"
         case let .nonFinite(i, k, mean):

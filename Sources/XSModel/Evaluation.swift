@@ -87,13 +87,31 @@ public enum Evaluation {
     public static func report(model: CrossSectionModel, points: [ScatteringPoint], predictions: [CrossSectionPrediction], splitName: String)
         -> EvaluationReport
     {
-        let sameNucleus = points.first.map { $0.nucleus.name == model.info.nucleus } ?? false
-        let lambda: (String) -> Double = { sameNucleus ? model.info.normalization($0) : 1 }
+        report(nucleus: model.info.nucleus, normalizations: model.info.normalizations, points: points, predictions: predictions, splitName: splitName)
+    }
+
+    /// A reference model's report (no fitted normalizations: λ = 1 for every data set, no band).
+    public static func report(reference: any ReferenceModel, points: [ScatteringPoint], splitName: String) throws -> EvaluationReport {
+        let predictions = try points.map { p -> CrossSectionPrediction in
+            guard let σ = reference.crossSection(p.kinematics, nucleus: p.nucleus) else {
+                throw PredictionError.referenceUndefined(reference.name, p.nucleus.name)
+            }
+            return CrossSectionPrediction(mean: σ, standardDeviation: 0, percentile16: σ, percentile84: σ, extrapolation: false)
+        }
+        return report(nucleus: points.first?.nucleus.name ?? "", normalizations: [], points: points, predictions: predictions, splitName: splitName)
+    }
+
+    static func report(
+        nucleus modelNucleus: String, normalizations: [NormalizationFit], points: [ScatteringPoint], predictions: [CrossSectionPrediction],
+        splitName: String
+    ) -> EvaluationReport {
+        let sameNucleus = points.first.map { $0.nucleus.name == modelNucleus } ?? false
+        let lambda: (String) -> Double = { key in sameNucleus ? normalizations.first { $0.dataset == key }?.lambda ?? 1 : 1 }
         var groups: [String: [Int]] = [:]
         for (i, p) in points.enumerated() { groups[p.dataset, default: []].append(i) }
         let datasets = groups.keys.sorted().map { key -> DatasetAgreement in
             let idx = groups[key]!
-            let fit = model.info.normalizations.first { $0.dataset == key }
+            let fit = normalizations.first { $0.dataset == key }
             let l = sameNucleus ? (fit?.lambda ?? 1) : 1
             return DatasetAgreement(
                 dataset: key, lambda: l, lambda_uncertainty: fit?.uncertainty, lambda_pull: fit.map { sameNucleus ? $0.pull : 0 },
@@ -115,7 +133,7 @@ public enum Evaluation {
             total.coverage_spectra = interval.spectra
         }
         return EvaluationReport(
-            model_nucleus: model.info.nucleus, split: splitName,
+            model_nucleus: modelNucleus, split: splitName,
             total: total, datasets: datasets,
             extrapolated: outside.isEmpty ? nil : subset(outside), inside_training_box: outside.isEmpty || inside.isEmpty ? nil : subset(inside))
     }

@@ -289,3 +289,13 @@ public enum GeneralizationStudy {
         return out
     }
 }
+
+/// The reference models xsnet knows by name (`--model bosted-mamyan`, `--compare bosted-mamyan`).
+public enum ReferenceModels {
+    public static let byName: [String: any ReferenceModel] = ["bosted-mamyan": BostedMamyan()]
+
+    public static func named(_ name: String) -> (any ReferenceModel)? { byName[name.lowercased()] }
+
+    /// "bosted-mamyan" (for help texts).
+    public static var names: String { byName.keys.sorted().joined(separator: ", ") }
+}

@@ -20,11 +20,18 @@ struct EvaluateCommand: ParsableCommand {
 
               xsnet evaluate --model Models/C12.xsnet --split test
               xsnet evaluate --model Models/C12.xsnet --data my-points.csv --format json
+
+            --model bosted-mamyan evaluates the Bosted–Mamyan fit on every point of --nucleus (default
+            C12: the default data sets, ω ≥ 0.02 GeV; --all-data-sets for every data set and ω), or on --data.
+
+              xsnet evaluate --model bosted-mamyan --nucleus C12
             """))
 
     enum SplitChoice: String, ExpressibleByArgument, CaseIterable { case train, validation, test, all }
 
-    @Option(help: "The model file.") var model: String
+    @Option(help: "The model file, or a reference model by name: bosted-mamyan.") var model: String
+    @Option(help: "For a reference model: the nucleus whose points it is evaluated on (default C12).") var nucleus: Nucleus?
+    @Flag(help: "For a reference model: every data set and every ω of the nucleus (no selection).") var allDataSets = false
     @Option(help: "train, validation, test or all (of the model's stored split).") var split: SplitChoice = .test
     @Option(help: "Output format: table, csv or json.") var format: OutputFormat = .table
     @OptionGroup var prediction: PredictionOptions
@@ -36,6 +43,7 @@ struct EvaluateCommand: ParsableCommand {
     var pointsOut: String?
 
     func run() throws {
+        if let reference = ReferenceModels.named(self.model) { return try evaluateReference(reference) }
         let model = try prediction.load(self.model)
         let points: [ScatteringPoint]
         let splitName: String
@@ -60,6 +68,45 @@ struct EvaluateCommand: ParsableCommand {
         if let pointsOut {
             try AtomicFile.write(Evaluation.pointsCSV(model: model, points: points, predictions: predictions), to: URL(fileURLWithPath: pointsOut))
         }
+        try printReport(
+            report,
+            title: "\(self.model) on \(splitName) (\(model.info.nucleus), \(model.networks.count) network\(model.networks.count == 1 ? "" : "s"))"
+        ) {
+            if model.hasBand {
+                let t = report.total
+                let c =
+                    model.info.calibration.map {
+                        uncalibrated ? " (uncalibrated; the model's calibration: \($0.summary))" : " (\($0.summary); fitted on \($0.fittedOn))"
+                    } ?? " (uncalibrated)"
+                print(
+                    String(
+                        format: "coverage: 1σ %.1f%%, 2σ %.1f%%; mean relative uncertainty %.2f%%", 100 * t.coverage_1sigma,
+                        100 * t.coverage_2sigma, 100 * t.mean_rel_uncertainty) + c)
+                if let interval = t.coverageIntervalText { print("coverage had other spectra been measured: \(interval)") }
+            }
+        }
+    }
+
+    /// A reference model on the points of a nucleus (or of --data).
+    func evaluateReference(_ reference: any ReferenceModel) throws {
+        let target = nucleus ?? Nucleus(Z: 6, A: 12)
+        let data = try source.load()
+        let points: [ScatteringPoint]
+        let name: String
+        if source.dataFile != nil || allDataSets {
+            points = data.filtered(nucleus: target).points
+            name = "all \(target.name) points of " + (source.dataFile ?? "the bundled data")
+        } else {
+            points = try DataSelection(nucleus: target.name).apply(to: data).points
+            name = "the default selection of \(target.name)"
+        }
+        guard !points.isEmpty else { throw CommandError("no \(target.name) points to evaluate on") }
+        let report = try Evaluation.report(reference: reference, points: points, splitName: name)
+        try printReport(report, title: "\(reference.name) on \(name) (λ = 1, no band)") {}
+    }
+
+    /// The report as JSON, CSV or a table with `title` above it and `footer` after it.
+    func printReport(_ report: EvaluationReport, title: String, footer: () -> Void) throws {
         switch format {
         case .json:
             print(try jsonText(report), terminator: "")
@@ -83,20 +130,9 @@ struct EvaluateCommand: ParsableCommand {
             if format == .csv {
                 print(table.csv(), terminator: "")
             } else {
-                print("\(self.model) on \(splitName) (\(model.info.nucleus), \(model.networks.count) network\(model.networks.count == 1 ? "" : "s"))")
+                print(title)
                 print(table.rendered(), terminator: "")
-                if model.hasBand {
-                    let t = report.total
-                    let c =
-                        model.info.calibration.map {
-                            uncalibrated ? " (uncalibrated; the model's calibration: \($0.summary))" : " (\($0.summary); fitted on \($0.fittedOn))"
-                        } ?? " (uncalibrated)"
-                    print(
-                        String(
-                            format: "coverage: 1σ %.1f%%, 2σ %.1f%%; mean relative uncertainty %.2f%%", 100 * t.coverage_1sigma,
-                            100 * t.coverage_2sigma, 100 * t.mean_rel_uncertainty) + c)
-                    if let interval = t.coverageIntervalText { print("coverage had other spectra been measured: \(interval)") }
-                }
+                footer()
                 if let out = report.extrapolated {
                     let inside = report.inside_training_box
                     print(

@@ -108,14 +108,16 @@ struct GeneralizationStudyCommand: ParsableCommand {
                 "\(job.name) done: \(done)/\(total), \(timeLeft(elapsed: Benchmark.now() - started, done: finishedHere, remaining: total - done))")
         }
         try FileManager.default.createDirectory(atPath: "\(out)/figures", withIntermediateDirectories: true)
+        // The Bosted–Mamyan fit on the same held-out points (nuclei with A > 2).
+        let reference: (any ReferenceModel)? = (Nucleus(name: nucleus)?.A ?? 0) > 2 ? BostedMamyan() : nil
         var measured: [(fold: GeneralizationStudy.Fold, points: GeneralizationStudy.HeldOutPoints)] = []
         for recipe in recipeList {
             for split in splitList {
                 let replicas = (0..<members).map { "\(folder(recipe, split))/replica-\($0).xsnet" }
                 let ensemble = try CrossSectionModel.ensemble(try replicas.map { try CrossSectionModel.load(URL(fileURLWithPath: $0)) })
-                measured.append(try GeneralizationStudy.measure(model: ensemble, data: data, recipe: recipe.rawValue, reference: nil))
+                measured.append(try GeneralizationStudy.measure(model: ensemble, data: data, recipe: recipe.rawValue, reference: reference))
                 if case .leaveOut(let dataset) = split {
-                    let figure = try Figures.datasetGrid(model: ensemble, data: data, dataset: dataset)
+                    let figure = try Figures.datasetGrid(model: ensemble, data: data, dataset: dataset, reference: reference)
                     try writeFigure(figure, to: "\(out)/figures/\(recipe.rawValue)-\(Self.fileName(split.rawValue)).svg")
                 }
             }
@@ -124,7 +126,7 @@ struct GeneralizationStudyCommand: ParsableCommand {
         let study = GeneralizationStudy.Study(
             command: (["xsnet"] + CommandLine.arguments.dropFirst()).joined(separator: " "), nucleus: nucleus, members: members,
             recipes: Dictionary(uniqueKeysWithValues: recipeList.map { ($0.rawValue, ["--preset", $0.rawValue] + trainOptions) }),
-            reference: nil, folds: measured.map(\.fold), summary: summary,
+            reference: reference?.name, folds: measured.map(\.fold), summary: summary,
             default_recipe: GeneralizationStudy.defaultRecipe(summary, recipes: recipeList.map(\.rawValue)),
             seconds: Benchmark.now() - started)
         try AtomicFile.write(try jsonText(study), to: URL(fileURLWithPath: "\(out)/study.json"))

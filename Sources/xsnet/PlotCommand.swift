@@ -28,7 +28,7 @@ extension PlotCommand {
         @Option(help: "Beam energy E in GeV.") var energy: Double
         @Option(help: "Scattering angle θ in degrees.") var angle: Double
         @Option(help: "The SVG file to write.") var out: String
-        @Option(help: "Another model to draw (dashed), repeatable.") var compare: [String] = []
+        @Option(help: "Another model to draw (dashed), repeatable: a model file or a reference model (bosted-mamyan).") var compare: [String] = []
         @Flag(help: "Scale compared models by A_target/A_model (the A/12 baseline for a carbon model).") var scaleCompareByMass = false
         @Flag(help: "Show the data divided by the model's fitted normalization λ_k.") var divideByLambda = false
         @Flag(help: "Logarithmic σ axis.") var log = false
@@ -43,7 +43,8 @@ extension PlotCommand {
         func run() throws {
             let m = try prediction.load(model)
             let target = nucleus ?? Nucleus(name: m.info.nucleus)!
-            let comparisons = try compare.map { path -> (CrossSectionModel, String, Double) in
+            let references = compare.compactMap(ReferenceModels.named)
+            let comparisons = try compare.filter { ReferenceModels.named($0) == nil }.map { path -> (CrossSectionModel, String, Double) in
                 let other = try CrossSectionModel.load(URL(fileURLWithPath: path))
                 let a = Nucleus(name: other.info.nucleus)?.A ?? target.A
                 let scale = scaleCompareByMass ? Double(target.A) / Double(a) : 1
@@ -53,7 +54,7 @@ extension PlotCommand {
             let data = try source.load()
             let panel = try Figures.spectrum(
                 model: m, modelLabel: m.displayName, data: data, nucleus: target,
-                energy: energy, angle: angle, comparisons: comparisons, divideByLambda: divideByLambda, logY: log)
+                energy: energy, angle: angle, comparisons: comparisons, references: references, divideByLambda: divideByLambda, logY: log)
             if !panel.series.contains(where: { if case .points = $0 { true } else { false } }) {
                 printError(
                     "no \(target.name) data at E = \(energy) GeV, θ = \(angle)°: the model alone (measured settings include \(Figures.settings(of: target, in: data)))"

@@ -52,9 +52,16 @@ struct PredictCommand: ParsableCommand {
             passes, not calibrated): σ = σ_Mott (v_L R_L + v_T R_T).
 
               xsnet predict --model Models/C12.xsnet --energy 0.56 --angle 36 --omega 0.02:0.5:0.02 --responses --format csv
+
+            --model bosted-mamyan predicts with the Bosted–Mamyan empirical fit (any nucleus with A > 2,
+            no band): the physics reference xsnet's models are compared with.
+
+              xsnet predict --model bosted-mamyan --nucleus Ar40 --energy 2.222 --angle 15.54 --omega 0.05:1.5:0.05
             """))
 
-    @Option(help: "The model file (single network or ensemble).") var model: String
+    @Option(help: "The model file (single network or ensemble), or a reference model by name: bosted-mamyan.") var model: String
+    @Option(help: "The target nucleus (C12, Fe56, …): a model file predicts only its own; a reference model any with A > 2 (default C12).")
+    var nucleus: Nucleus?
     @Option(help: "Beam energy E in GeV: value, list or start:stop:step.") var energy: ValueList?
     @Option(help: "Scattering angle θ in degrees: value, list or start:stop:step.") var angle: ValueList?
     @Option(help: "Energy transfer ω in GeV: value, list or start:stop:step.") var omega: ValueList?
@@ -166,7 +173,6 @@ struct PredictCommand: ParsableCommand {
     }
 
     func run() throws {
-        let model = try prediction.load(self.model)
         var points: [Kinematics] = []
         if let input {
             points = try Self.readPoints(input)
@@ -183,6 +189,16 @@ struct PredictCommand: ParsableCommand {
             }
         }
         let crossSectionForm = form
+        if let reference = ReferenceModels.named(self.model) {
+            try printReference(reference, points: points)
+            return
+        }
+        let model = try prediction.load(self.model)
+        if let nucleus, nucleus.name != model.info.nucleus {
+            throw CommandError(
+                "\(self.model) was trained on \(model.info.nucleus) only and predicts no other nucleus (asked for \(nucleus.name)); use a model of \(nucleus.name), or --model bosted-mamyan"
+            )
+        }
         // One network predicting deterministically has no band: say so rather than print a zero spread.
         let hasBand = model.hasBand
         let responsePredictions = responses ? try model.responses(points) : nil
@@ -241,6 +257,39 @@ struct PredictCommand: ParsableCommand {
         }
         if let c = model.info.calibration {
             printError("sigma_std and the percentiles carry the model's calibration: \(c.summary) (fitted on \(c.fittedOn))")
+        }
+    }
+
+    /// A reference model's predictions: the same columns, no band.
+    func printReference(_ reference: any ReferenceModel, points: [Kinematics]) throws {
+        if responses {
+            throw CommandError("\(reference.name) is a fit of σ: it has no learned response functions (--responses needs a response-head model)")
+        }
+        let target = nucleus ?? Nucleus(Z: 6, A: 12)
+        let rows = try points.map { k -> Row in
+            guard let σ = reference.crossSection(k, nucleus: target) else { throw PredictionError.referenceUndefined(reference.name, target.name) }
+            return Row(
+                E_GeV: k.beamEnergy, theta_deg: k.angleDegrees, omega_GeV: k.energyTransfer, Q2_GeV2: k.Q2, sigma: form.fromPerSolidAngle(σ),
+                sigma_std: nil, sigma_p16: nil, sigma_p84: nil, unit: form.unit, extrapolation: false, at_measured_setting: nil)
+        }
+        printError("\(reference.name) fit for \(target.name): no band (a fit, not an ensemble)")
+        switch format {
+        case .json: print(try jsonText(rows), terminator: "")
+        case .csv:
+            var table = TextTable(header: Array(Row.columns))
+            table.rows = rows.map(\.csvFields)
+            print(table.csv(), terminator: "")
+        case .table:
+            var table = TextTable(header: [
+                "E_GeV", "theta_deg", "omega_GeV", "Q2_GeV2", "sigma_\(form.unit.replacingOccurrences(of: "/", with: "_per_"))"
+            ])
+            table.rows = rows.map { r in
+                [
+                    "\(r.E_GeV)", "\(r.theta_deg)", String(format: "%.6g", r.omega_GeV), String(format: "%.5g", r.Q2_GeV2),
+                    String(format: "%.6g", r.sigma)
+                ]
+            }
+            print(table.rendered(), terminator: "")
         }
     }
 }

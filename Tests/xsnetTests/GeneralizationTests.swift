@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import XSCore
 import XSData
 import XSModel
 import XSTestSupport
@@ -81,5 +82,46 @@ import XSTestSupport
             "train", "--nucleus", "C12", "--split", "energy-above:30", "--epochs", "2", "--out", folder.appendingPathComponent("e.xsnet").path
         ])
         #expect(empty.status != 0 && empty.stderr.contains("holds out no point"))
+    }
+
+    @Test func theReferenceModelWorksWhereAModelFileDoes() throws {
+        let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let predict = try xsnet([
+            "predict", "--model", "bosted-mamyan", "--nucleus", "Ar40", "--energy", "2.222", "--angle", "15.54", "--omega", "0.3,0.6", "--format",
+            "json"
+        ])
+        #expect(predict.status == 0, "\(predict.stderr)")
+        let rows = try JSONSerialization.jsonObject(with: Data(predict.stdout.utf8)) as! [[String: Any]]
+        for row in rows {
+            let k = Kinematics(beamEnergy: 2.222, angleDegrees: 15.54, energyTransfer: row["omega_GeV"] as! Double)
+            #expect(row["sigma"] as? Double == BostedMamyan().crossSection(k, nucleus: Nucleus(Z: 18, A: 40)))
+            #expect(row["sigma_std"] is NSNull)
+        }
+        // On 40 carbon points (every 70th), the report's median is the fit's own.
+        let carbon = try ScatteringData.bundled().filtered(nucleus: Nucleus(Z: 6, A: 12)).points
+        let some = stride(from: 0, to: carbon.count, by: 70).map { carbon[$0] }
+        let file = folder.appendingPathComponent("some.csv")
+        try PointsCSV.text(some).write(to: file, atomically: true, encoding: .utf8)
+        let evaluate = try xsnet(["evaluate", "--model", "bosted-mamyan", "--data", file.path, "--format", "json"])
+        #expect(evaluate.status == 0, "\(evaluate.stderr)")
+        let total = (try JSONSerialization.jsonObject(with: Data(evaluate.stdout.utf8)) as! [String: Any])["total"] as! [String: Any]
+        #expect(total["points"] as? Int == some.count)
+        let expected = median(some.map { abs(BostedMamyan().crossSection($0.kinematics, nucleus: $0.nucleus)! / $0.crossSection - 1) })
+        #expect(abs((total["median_abs_rel_dev"] as! Double) - expected) < 1e-12)
+        let plot = folder.appendingPathComponent("p.svg").path
+        let drawn = try xsnet([
+            "plot", "spectrum", "--model", repositoryRoot.appendingPathComponent("Models/C12.xsnet").path, "--energy", "0.56", "--angle", "36",
+            "--compare", "bosted-mamyan", "--out", plot
+        ])
+        #expect(drawn.status == 0, "\(drawn.stderr)")
+        #expect(try String(contentsOfFile: plot, encoding: .utf8).contains("Bosted–Mamyan"))
+        let other = try xsnet([
+            "predict", "--model", repositoryRoot.appendingPathComponent("Models/C12.xsnet").path, "--nucleus", "Fe56", "--energy", "1", "--angle",
+            "30", "--omega", "0.1"
+        ])
+        #expect(other.status != 0 && other.stderr.contains("trained on C12 only"))
+        let deuteron = try xsnet(["predict", "--model", "bosted-mamyan", "--nucleus", "H2", "--energy", "1", "--angle", "30", "--omega", "0.1"])
+        #expect(deuteron.status != 0 && deuteron.stderr.contains("A > 2"))
     }
 }
