@@ -218,18 +218,19 @@ public final class CrossSectionModel {
     /// log σ of every point for one network (evaluation mode unless `mode` says otherwise).
     public func logCrossSections(_ points: [Kinematics], network: Network, mode: LayerMode = .evaluation) -> [Double] {
         let z = network.predict(info.input(points), mode: mode)
-        return info.output.logCrossSections(points, outputs: z.map(Double.init))
+        return info.output.logCrossSections(points, nucleus: Nucleus(name: info.nucleus), outputs: z.map(Double.init))
     }
 
     /// log σ of every point for member `member`, in Float64 (what `predict` reports).
     public func logCrossSections(_ points: [Kinematics], member: Int) -> [Double] {
-        info.output.logCrossSections(points, outputs: inferenceNetworks[member].predict(featureRows(points)))
+        info.output.logCrossSections(points, nucleus: Nucleus(name: info.nucleus), outputs: inferenceNetworks[member].predict(featureRows(points)))
     }
 
     /// Predictions with the spread over the members, or over Monte-Carlo dropout passes; with
     /// `calibrated` (the default) the spread is scaled by the model's calibration factor, if any.
     public func predict(_ points: [Kinematics], calibrated: Bool = true) -> [CrossSectionPrediction] {
-        let perMember = passOutputs(points).map { exp(info.output.logCrossSections(points, outputs: $0)) }
+        let factors = info.output.factors(points, nucleus: Nucleus(name: info.nucleus))
+        let perMember = passOutputs(points).map { exp(info.output.logCrossSections(points, factors: factors, outputs: $0)) }
         let raw = points.indices.map { i in Self.summarize(perMember.map { $0[i] }, extrapolation: info.domain.isExtrapolation(points[i])) }
         guard calibrated, let calibration = info.calibration else { return raw }
         return calibration.applied(to: raw, at: points)

@@ -96,6 +96,9 @@ public enum OutputTransform: Codable, Hashable, Sendable {
     /// σ = σ_Mott (v_L R_L + v_T R_T). offset and width: the mean and standard deviation of
     /// log(σ/(σ_Mott (v_L + v_T))) over the training data, so z is O(1) and R_L = R_T at the start.
     case responses(offset: Double, width: Double)
+    /// A correction to the Bosted–Mamyan fit: σ = σ_BM · exp(offset + width · z), offset and width
+    /// the mean and standard deviation of log(σ/σ_BM) over the training data (log σ = log σ_ref + NN).
+    case referenceScale(offset: Double, width: Double)
 
     /// How many outputs the network has: 2 for the response head, 1 otherwise.
     public var outputCount: Int {
@@ -108,7 +111,7 @@ public enum OutputTransform: Codable, Hashable, Sendable {
     /// log(σ/S) = log(e^{u_L} + e^{u_T}), u = log(σ_Mott v/S) + offset + width · z, computed
     /// as a log-sum-exp; the derivatives are width times the longitudinal and transverse shares.
     @inline(__always)
-    public func logRatio(_ z0: Double, _ z1: Double, _ factors: ResponseFactors) -> (value: Double, d0: Double, d1: Double) {
+    public func logRatio(_ z0: Double, _ z1: Double, _ factors: OutputFactors) -> (value: Double, d0: Double, d1: Double) {
         switch self {
         case .sigmoidScale:
             // log sigmoid(z) = −softplus(−z), written to keep precision deep in the tails, where
@@ -117,6 +120,8 @@ public enum OutputTransform: Codable, Hashable, Sendable {
             return (-softplus, 1 / (1 + exp(z0)), 0)
         case let .logScale(offset, width):
             return (offset + width * z0, width, 0)
+        case let .referenceScale(offset, width):
+            return (factors.logReference + offset + width * z0, width, 0)
         case let .responses(offset, width):
             let uL = factors.logLongitudinal + offset + width * z0
             let uT = factors.logTransverse + offset + width * z1
@@ -139,39 +144,66 @@ public enum OutputTransform: Codable, Hashable, Sendable {
         case .sigmoidScale: "sigmoid × S(E,θ)"
         case .logScale: "exp × S(E,θ)"
         case .responses: "σ_Mott (v_L R_L + v_T R_T), R = exp"
+        case .referenceScale: "exp × Bosted–Mamyan"
         }
     }
 }
 
-/// What the electron's angle contributes at one point, relative to S(E, θ):
-/// log(σ_Mott v_L / S) and log(σ_Mott v_T / S), so that for the response head
-/// σ/S = e^{logLongitudinal} R_L + e^{logTransverse} R_T.
-public struct ResponseFactors: Sendable {
+/// The per-point constants an output transform needs besides the network's outputs, relative to
+/// S(E, θ): for the response head what the electron's angle contributes, log(σ_Mott v_L / S) and
+/// log(σ_Mott v_T / S), so that σ/S = e^{logLongitudinal} R_L + e^{logTransverse} R_T; for the
+/// reference prior log(σ_ref/S), the reference model's cross section.
+public struct OutputFactors: Sendable {
     public var logLongitudinal: Double
     public var logTransverse: Double
+    public var logReference: Double
 
+    /// The response head's factors at `k`.
     public init(_ k: Kinematics) {
         let logMott = log(k.mottCrossSection) - log(k.crossSectionScale)
         logLongitudinal = logMott + log(k.longitudinalFactor)
         logTransverse = logMott + log(k.transverseFactor)
+        logReference = 0
     }
 
-    /// For the heads that do not use them.
-    public static let none = ResponseFactors(logLongitudinal: 0, logTransverse: 0)
+    /// The factors `output` needs at `k` for a model of `nucleus` (NaN where the reference is not
+    /// defined: such a prediction is refused, never guessed).
+    public init(_ k: Kinematics, output: OutputTransform, nucleus: Nucleus?) {
+        switch output {
+        case .sigmoidScale, .logScale: self = .none
+        case .responses: self.init(k)
+        case .referenceScale:
+            let σ = nucleus.flatMap { BostedMamyan().crossSection(k, nucleus: $0) }
+            self.init(logLongitudinal: 0, logTransverse: 0, logReference: σ.map { log($0) - log(k.crossSectionScale) } ?? .nan)
+        }
+    }
 
-    init(logLongitudinal: Double, logTransverse: Double) {
+    /// For the heads that use none.
+    public static let none = OutputFactors(logLongitudinal: 0, logTransverse: 0, logReference: 0)
+
+    init(logLongitudinal: Double, logTransverse: Double, logReference: Double) {
         self.logLongitudinal = logLongitudinal
         self.logTransverse = logTransverse
+        self.logReference = logReference
     }
 }
 
 extension OutputTransform {
-    /// log σ of every point from the network outputs `z` (N × `outputCount`, row-major).
-    public func logCrossSections(_ points: [Kinematics], outputs z: [Double]) -> [Double] {
+    /// The per-point constants of `points` for a model of `nucleus`.
+    public func factors(_ points: [Kinematics], nucleus: Nucleus?) -> [OutputFactors] {
+        points.map { OutputFactors($0, output: self, nucleus: nucleus) }
+    }
+
+    /// log σ of every point from the network outputs `z` (N × `outputCount`, row-major) of a model of `nucleus`.
+    public func logCrossSections(_ points: [Kinematics], nucleus: Nucleus?, outputs z: [Double]) -> [Double] {
+        logCrossSections(points, factors: factors(points, nucleus: nucleus), outputs: z)
+    }
+
+    /// The same with the factors computed once (an ensemble's members share them).
+    public func logCrossSections(_ points: [Kinematics], factors: [OutputFactors], outputs z: [Double]) -> [Double] {
         let c = outputCount
         return points.indices.map { i in
-            let factors = c == 2 ? ResponseFactors(points[i]) : .none
-            return log(points[i].crossSectionScale) + logRatio(z[i * c], c == 2 ? z[i * c + 1] : 0, factors).value
+            log(points[i].crossSectionScale) + logRatio(z[i * c], c == 2 ? z[i * c + 1] : 0, factors[i]).value
         }
     }
 

@@ -37,6 +37,9 @@ extension ModelInfo {
         switch output {
         case .sigmoidScale: break
         case let .logScale(offset, width): try finite([offset, width], "output.logScale")
+        case let .referenceScale(offset, width):
+            try finite([offset, width], "output.referenceScale")
+            guard (Nucleus(name: nucleus)?.A ?? 0) > 2 else { throw refuse("output.referenceScale", "needs a nucleus with A > 2, not \(nucleus)") }
         case let .responses(offset, width):
             try finite([offset, width], "output.responses")
             // The angle must enter through v_L and v_T alone (see `TrainingConfig.validate`).

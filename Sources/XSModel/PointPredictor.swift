@@ -9,11 +9,13 @@ public final class PointPredictor {
     public let model: CrossSectionModel
     private var features: [Double]
     private var values: [Double]
+    private let nucleus: Nucleus?
 
     public init(_ model: CrossSectionModel) {
         self.model = model
         features = Array(repeating: 0, count: model.info.input.features.count)
         values = Array(repeating: 0, count: model.networks.count)
+        nucleus = Nucleus(name: model.info.nucleus)
         _ = model.inferenceNetworks
     }
 
@@ -26,7 +28,7 @@ public final class PointPredictor {
         for j in 0..<features.count { features[j] = (raw[j] - info.input.mean[j]) / info.input.scale[j] }
         let logS = log(k.crossSectionScale)
         let twoOutputs = info.output.outputCount == 2
-        let factors = twoOutputs ? ResponseFactors(k) : .none
+        let factors = OutputFactors(k, output: info.output, nucleus: nucleus)
         let networks = model.inferenceNetworks
         features.withUnsafeBufferPointer { f in
             for m in networks.indices {

@@ -82,19 +82,20 @@ public struct TrainingProgress: Sendable {
 struct TrainingPoints {
     let features: [Float]
     let logScale: [Double]
-    /// The angle's factors of the response head (`ResponseFactors.none` for the other heads).
-    let responseFactors: [ResponseFactors]
+    /// The output's per-point constants (the response head's angle factors, the reference prior's σ_ref).
+    let outputFactors: [OutputFactors]
     var sigma: [Double]
     let sigmaError: [Double]
     let datasetOfPoint: [String]
     /// The training points of an epoch (a multiset for the resampling bootstrap).
     var trainingPoints: [Int]
 
-    init(_ data: SelectedData, input: InputTransform, config: TrainingConfig) {
+    init(_ data: SelectedData, input: InputTransform, output: OutputTransform, config: TrainingConfig) {
         let kinematics = data.points.map(\.kinematics)
         features = input(kinematics)
         logScale = kinematics.map { Foundation.log($0.crossSectionScale) }
-        responseFactors = config.output == .responses ? kinematics.map(ResponseFactors.init) : kinematics.map { _ in .none }
+        let nucleus = Nucleus(name: data.selection.nucleus)
+        outputFactors = kinematics.map { OutputFactors($0, output: output, nucleus: nucleus) }
         sigma = data.points.map(\.crossSection)
         sigmaError = data.points.map(\.crossSectionError)
         datasetOfPoint = data.points.map(\.dataset)
@@ -206,6 +207,7 @@ public final class Trainer {
                 case .sigmoid: .sigmoidScale
                 case .log: Self.logOutputTransform(data)
                 case .responses: Self.responseOutputTransform(data)
+                case .reference: Self.referenceOutputTransform(data)
                 }
             network = Network(spec: config.networkSpec, seed: config.effectiveSeed)
         }
@@ -214,7 +216,7 @@ public final class Trainer {
             nucleus: data.selection.nucleus, input: input, output: output, normalizations: [], selection: data.selection,
             split: data.split, domain: KinematicDomain(points: trainKinematics), training: nil, config: config)
         info.fineTunedFrom = start?.source
-        points = TrainingPoints(data, input: input, config: config)
+        points = TrainingPoints(data, input: input, output: output, config: config)
         generator = SeededGenerator(seed: config.effectiveSeed).derived(1)
         optimizer = Self.makeOptimizer(config, network)
         if config.output == .sigmoid && start == nil { initializeSigmoidBias() }
@@ -238,6 +240,19 @@ public final class Trainer {
         let mean = logs.reduce(0, +) / Double(logs.count)
         let sd = (logs.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(logs.count)).squareRoot()
         return .responses(offset: mean, width: max(sd, 1e-3))
+    }
+
+    /// The reference prior standardized on the training data: offset and width are the mean and
+    /// standard deviation of log(σ/σ_BM) (NaN for a nucleus the fit does not cover: training on it
+    /// is refused before, by `TrainingConfig.check(nucleus:)`).
+    static func referenceOutputTransform(_ data: SelectedData) -> OutputTransform {
+        let logs = data.split.train.map { i -> Double in
+            let p = data.points[i]
+            return log(p.crossSection / (BostedMamyan().crossSection(p.kinematics, nucleus: p.nucleus) ?? .nan))
+        }
+        let mean = logs.reduce(0, +) / Double(logs.count)
+        let sd = (logs.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(logs.count)).squareRoot()
+        return .referenceScale(offset: mean, width: max(sd, 1e-3))
     }
 
     /// Rebuilds the optimizer for the current trainable set (after freezing blocks).
@@ -293,7 +308,7 @@ public final class Trainer {
         generator = checkpoint.generator
         plateau = checkpoint.plateau
         secondsBefore = checkpoint.elapsedSeconds
-        points = TrainingPoints(selected, input: checkpoint.info.input, config: checkpoint.info.config)
+        points = TrainingPoints(selected, input: checkpoint.info.input, output: checkpoint.info.output, config: checkpoint.info.config)
         optimizer = Self.makeOptimizer(checkpoint.info.config, network)
         guard let state = extra["optimizer"] else { throw TrainingError.checkpointMismatch("the optimizer state is missing") }
         try optimizer.restore(state: state, stepCount: checkpoint.optimizerSteps)
@@ -345,7 +360,7 @@ public final class Trainer {
         let c = info.output.outputCount
         func logRatios(_ z: [Float]) -> [Double] {
             logScale.indices.map { i in
-                info.output.logRatio(Double(z[i * c]), c == 2 ? Double(z[i * c + 1]) : 0, points.responseFactors[i]).value
+                info.output.logRatio(Double(z[i * c]), c == 2 ? Double(z[i * c + 1]) : 0, points.outputFactors[i]).value
             }
         }
         guard config.dropout > 0 else {
@@ -482,7 +497,7 @@ public final class Trainer {
             for r in 0..<rows {
                 let i = order[start + r]
                 let (ratio, d0, d1) = info.output.logRatio(
-                    Double(z.data[r * c]), c == 2 ? Double(z.data[r * c + 1]) : 0, points.responseFactors[i])
+                    Double(z.data[r * c]), c == 2 ? Double(z.data[r * c + 1]) : 0, points.outputFactors[i])
                 let term = chi2.pointTerm(
                     sigma: points.sigma[i], error: points.sigmaError[i], logPrediction: points.logScale[i] + ratio,
                     lambda: lambdas[points.datasetOfPoint[i]] ?? 1)

@@ -1,13 +1,15 @@
 import Foundation
 import XSCore
+import XSData
 import XSNN
 
 /// Every hyperparameter of a training run. `fast` is the default recipe; `paper` reproduces
 /// the reference architecture and loss of Kowal et al. (2024).
 public struct TrainingConfig: Codable, Hashable, Sendable {
     /// How the network's output becomes σ (`OutputTransform`): exp × S, sigmoid × S, or the two
-    /// responses of one-photon exchange (`responses`, which needs the `responses` features).
-    public enum OutputKind: String, Codable, CaseIterable, Sendable { case log, sigmoid, responses }
+    /// responses of one-photon exchange (`responses`, which needs the `responses` features), or a
+    /// correction to the Bosted–Mamyan fit (`reference`: log σ = log σ_BM + NN, nuclei with A > 2).
+    public enum OutputKind: String, Codable, CaseIterable, Sendable { case log, sigmoid, responses, reference }
     public enum OptimizerKind: String, Codable, CaseIterable, Sendable { case adam, adamw, sgd }
     public enum ScheduleKind: String, Codable, CaseIterable, Sendable { case constant, step, cosine, onecycle, plateau }
     public enum NormalizationMode: String, Codable, CaseIterable, Sendable {
@@ -165,6 +167,21 @@ public struct TrainingConfig: Codable, Hashable, Sendable {
         c.output = .responses
         c.releaseFraction = 0.9
         return c
+    }
+
+    /// The fast recipe learning a correction to the Bosted–Mamyan fit: σ = σ_BM · exp(a + b · NN).
+    public static var prior: TrainingConfig {
+        var c = TrainingConfig()
+        c.output = .reference
+        return c
+    }
+
+    /// Refuses a run this configuration cannot make for `nucleus` (the reference prior needs A > 2).
+    public func check(nucleus: String) throws {
+        if output == .reference, (Nucleus(name: nucleus)?.A ?? 0) <= 2 {
+            throw TrainingConfigError.outOfRange(
+                field: "output", requirement: "`reference` needs a nucleus with A > 2 (the Bosted–Mamyan fit's range), not \(nucleus)")
+        }
     }
 
     public var networkSpec: NetworkSpec {

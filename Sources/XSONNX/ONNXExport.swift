@@ -116,7 +116,7 @@ public enum ONNXExport {
         let input = g.cast("input", to: .double)
         let features = standardizedFeatures(&g, model.info.input, input: input)
         let z = denseLayers(&g, model.inferenceNetworks[member], input: features)
-        _ = g.cast(outputTransform(&g, model.info.output, z, input: input), to: .float, output: outputName)
+        _ = g.cast(try outputTransform(&g, model.info.output, z, input: input), to: .float, output: outputName)
         var m = Onnx_ModelProto()
         m.irVersion = 8
         m.producerName = "xsnet"
@@ -229,8 +229,12 @@ public enum ONNXExport {
 
     /// σ/S from the last layer's output z, in float64 (the response head also reads the kinematics
     /// from the five inputs).
-    static func outputTransform(_ g: inout GraphBuilder, _ transform: OutputTransform, _ z: String, input: String) -> String {
+    static func outputTransform(_ g: inout GraphBuilder, _ transform: OutputTransform, _ z: String, input: String) throws -> String {
         switch transform {
+        case .referenceScale:
+            throw ONNXError.unsupported(
+                "the model corrects the Bosted–Mamyan fit (log σ = log σ_BM + NN), which is not an ONNX graph: export a model trained without --preset prior"
+            )
         case .sigmoidScale:
             // sigmoid(z) = 1/(1 + e^{−z}) in float64: full relative precision far below z = −17.5.
             let one = g.scalar("one", 1)

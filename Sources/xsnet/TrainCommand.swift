@@ -46,6 +46,7 @@ struct TrainCommand: ParsableCommand {
             --preset responses the response head: the network outputs the two response functions
             R_L(q, ω), R_T(q, ω) of one-photon exchange and σ = σ_Mott (v_L R_L + v_T R_T), so the
             angle enters only through known factors (it predicts unmeasured angles far better);
+            --preset prior learns a correction to the Bosted–Mamyan fit (log σ = log σ_BM + NN);
             --preset paper gives the reference network and loss of Kowal et al. (2024). Every
             hyperparameter has a flag; --config FILE reads them from JSON (flags override it).
             It checkpoints every --checkpoint-every epochs and on Ctrl-C or SIGTERM (Slurm, kill); --resume continues exactly.
@@ -59,12 +60,13 @@ struct TrainCommand: ParsableCommand {
             """))
 
     enum Preset: String, ExpressibleByArgument, CaseIterable {
-        case fast, responses, paper
+        case fast, responses, prior, paper
 
         var config: TrainingConfig {
             switch self {
             case .fast: .fast
             case .responses: .responses
+            case .prior: .prior
             case .paper: .paper
             }
         }
@@ -72,7 +74,8 @@ struct TrainCommand: ParsableCommand {
 
     @Option(help: "The nucleus to train on (C12, Fe56, …).") var nucleus: String = "C12"
     @Option(help: "The model file to write.") var out: String
-    @Option(help: "Starting recipe: fast (default), responses (the response head) or paper.") var preset: Preset = .fast
+    @Option(help: "Starting recipe: fast (default), responses (the response head), prior (a correction to the Bosted–Mamyan fit) or paper.")
+    var preset: Preset = .fast
     @Option(help: ArgumentHelp("Hyperparameters as JSON (the `config` object of a model file).", valueName: "file")) var config: String?
     @OptionGroup var source: DataSourceOptions
 
@@ -217,7 +220,9 @@ struct TrainCommand: ParsableCommand {
             selected = CrossFitting.trainingData(selected, without: try CrossFitting.folds(of: selected, count: fold.count)[fold.index])
         }
         let command = (["xsnet"] + CommandLine.arguments.dropFirst()).joined(separator: " ")
-        let trainer = Trainer(data: selected, config: try makeConfig(), command: command)
+        let config = try makeConfig()
+        try config.check(nucleus: selected.selection.nucleus)
+        let trainer = Trainer(data: selected, config: config, command: command)
         if calibrationFolds != nil && trainer.config.dropout == 0 {
             throw CommandError("--calibration-folds needs a model with a spread: an MC-dropout model (--dropout p)")
         }
@@ -304,7 +309,8 @@ struct FoldOfK: ExpressibleByArgument {
 /// --config file or (on --resume) the stored run. `apply` is the one place they map onto it.
 struct TrainingOptions: ParsableArguments {
     @Option(help: "Input features: reference, physics or responses (functions of q and ω).") var features: FeatureSet?
-    @Option(help: "Output transform: log, sigmoid or responses (R_L, R_T; needs --features responses).") var output: TrainingConfig.OutputKind?
+    @Option(help: "Output transform: log, sigmoid, responses (R_L, R_T; needs --features responses) or reference (σ_BM × exp(NN)).")
+    var output: TrainingConfig.OutputKind?
     @Option(help: "χ² form: linear or logarithmic.") var chi2: Chi2Form?
     @Option(help: "Floor on Δσ/σ in the logarithmic χ².") var errorFloor: Double?
     @Option(help: "Hidden blocks.") var depth: Int?

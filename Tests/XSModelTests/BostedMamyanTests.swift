@@ -69,3 +69,29 @@ extension BostedMamyanTests {
         #expect(abs(median(deviations) - 0.090) < 0.0005 && abs(within10 - 0.53) < 0.005)
     }
 }
+
+extension BostedMamyanTests {
+    /// log σ = log σ_BM + NN: a network whose output is 0 predicts the fit itself, exactly.
+    @Test func thePriorRecipeIsACorrectionToTheFit() throws {
+        let data = try TrainerTests.tinyData()
+        var config = TrainerTests.tinyConfig(epochs: 4)
+        config.output = .reference
+        let trainer = Trainer(data: data, config: config, command: "test")
+        _ = try trainer.run()
+        #expect(trainer.history.allSatisfy { $0.loss.isFinite })
+        let model = trainer.finishedModel(machine: "test", version: "test")
+        model.info.output = .referenceScale(offset: 0, width: 1)
+        let network = model.networks[0]
+        for name in ["output.dense.weight", "output.dense.bias"] {
+            let view = network.parameters.view(named: name)!
+            network.parameters.setValues(view, [Float](repeating: 0, count: network.parameters.valueArray(view).count))
+        }
+        let reloaded = CrossSectionModel(networks: [network], info: model.info)
+        let points = data.points.prefix(8).map(\.kinematics)
+        for (k, p) in zip(points, reloaded.predict(points)) {
+            #expect(abs(p.mean / BostedMamyan().crossSection(k, nucleus: Nucleus(Z: 6, A: 12))! - 1) < 1e-12)
+        }
+        #expect(throws: TrainingConfigError.self) { try config.check(nucleus: "H2") }
+        #expect(throws: Never.self) { try config.check(nucleus: "He3") }
+    }
+}

@@ -27,7 +27,7 @@ import XSTestSupport
             // The head's own log form gives the same number from z with R = exp(offset + width z).
             let head = OutputTransform.responses(offset: 0.1, width: 0.5)
             let zL = (log(row.RL) - 0.1) / 0.5, zT = (log(row.RT) - 0.1) / 0.5
-            let logSigma = log(k.crossSectionScale) + head.logRatio(zL, zT, ResponseFactors(k)).value
+            let logSigma = log(k.crossSectionScale) + head.logRatio(zL, zT, OutputFactors(k)).value
             #expect(abs(exp(logSigma) / row.sigma - 1) < 1e-12)
         }
     }
@@ -35,7 +35,7 @@ import XSTestSupport
     @Test func responseHeadDerivativesMatchFiniteDifferences() {
         let head = OutputTransform.responses(offset: -3, width: 1.7)
         let k = Kinematics(beamEnergy: 0.56, angleDegrees: 60, energyTransfer: 0.15)
-        let f = ResponseFactors(k)
+        let f = OutputFactors(k)
         for (z0, z1) in [(0.0, 0.0), (-2.0, 1.5), (3.0, -4.0)] {
             let h = 1e-6
             let (_, d0, d1) = head.logRatio(z0, z1, f)
