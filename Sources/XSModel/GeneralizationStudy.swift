@@ -77,86 +77,54 @@ public enum GeneralizationStudy {
         public var reference_within_10pct: Double?
     }
 
-    public struct Fold: Codable, Sendable {
+    /// Names and scores in one flat JSON object (`{"split": …, "recipe": …, "points": …, …}`);
+    /// the names' fields read through the row (`fold.split`).
+    @dynamicMemberLookup
+    public struct ScoredRow<Names: Codable & Sendable>: Codable, Sendable {
+        public var names: Names
+        public var scores: Scores
+
+        public subscript<T>(dynamicMember field: KeyPath<Names, T>) -> T { names[keyPath: field] }
+
+        public func encode(to encoder: Encoder) throws {
+            try names.encode(to: encoder)
+            try scores.encode(to: encoder)
+        }
+
+        public init(from decoder: Decoder) throws {
+            names = try Names(from: decoder)
+            scores = try Scores(from: decoder)
+        }
+
+        init(_ names: Names, scores: Scores) {
+            self.names = names
+            self.scores = scores
+        }
+    }
+
+    public struct FoldNames: Codable, Sendable {
         public var split: String
         public var family: String
         public var recipe: String
         public var members: Int
-        public var scores: Scores
         /// Each member's own median |σ_pred/σ − 1| on the held-out points.
         public var member_median_abs_rel_dev: [Double]
-
-        enum CodingKeys: String, CodingKey { case split, family, recipe, members, member_median_abs_rel_dev }
-
-        /// The scores sit beside the fold's names in one flat JSON object.
-        public func encode(to encoder: Encoder) throws {
-            try scores.encode(to: encoder)
-            var c = encoder.container(keyedBy: CodingKeys.self)
-            try c.encode(split, forKey: .split)
-            try c.encode(family, forKey: .family)
-            try c.encode(recipe, forKey: .recipe)
-            try c.encode(members, forKey: .members)
-            try c.encode(member_median_abs_rel_dev, forKey: .member_median_abs_rel_dev)
-        }
-
-        public init(from decoder: Decoder) throws {
-            scores = try Scores(from: decoder)
-            let c = try decoder.container(keyedBy: CodingKeys.self)
-            split = try c.decode(String.self, forKey: .split)
-            family = try c.decode(String.self, forKey: .family)
-            recipe = try c.decode(String.self, forKey: .recipe)
-            members = try c.decode(Int.self, forKey: .members)
-            member_median_abs_rel_dev = try c.decode([Double].self, forKey: .member_median_abs_rel_dev)
-        }
-
-        init(split: String, family: String, recipe: String, members: Int, scores: Scores, member_median_abs_rel_dev: [Double]) {
-            self.split = split
-            self.family = family
-            self.recipe = recipe
-            self.members = members
-            self.scores = scores
-            self.member_median_abs_rel_dev = member_median_abs_rel_dev
-        }
     }
 
-    /// A family's folds pooled (every held-out point of every fold of the family, for one recipe).
-    public struct FamilySummary: Codable, Sendable {
+    /// One (split, recipe): its ensemble on the split's held-out points.
+    public typealias Fold = ScoredRow<FoldNames>
+
+    public struct FamilyNames: Codable, Sendable {
         public var family: String
         public var recipe: String
         public var folds: Int
-        public var scores: Scores
         /// Folds of the family in which the reference's median is lower than the recipe's (the
         /// reference beats the network there); nil without a reference.
         public var reference_worse_folds: Int?
-
-        enum CodingKeys: String, CodingKey { case family, recipe, folds, reference_worse_folds }
-
-        public func encode(to encoder: Encoder) throws {
-            try scores.encode(to: encoder)
-            var c = encoder.container(keyedBy: CodingKeys.self)
-            try c.encode(family, forKey: .family)
-            try c.encode(recipe, forKey: .recipe)
-            try c.encode(folds, forKey: .folds)
-            try c.encode(reference_worse_folds, forKey: .reference_worse_folds)
-        }
-
-        public init(from decoder: Decoder) throws {
-            scores = try Scores(from: decoder)
-            let c = try decoder.container(keyedBy: CodingKeys.self)
-            family = try c.decode(String.self, forKey: .family)
-            recipe = try c.decode(String.self, forKey: .recipe)
-            folds = try c.decode(Int.self, forKey: .folds)
-            reference_worse_folds = try c.decodeIfPresent(Int.self, forKey: .reference_worse_folds)
-        }
-
-        init(family: String, recipe: String, folds: Int, scores: Scores, reference_worse_folds: Int?) {
-            self.family = family
-            self.recipe = recipe
-            self.folds = folds
-            self.scores = scores
-            self.reference_worse_folds = reference_worse_folds
-        }
     }
+
+    /// A family's folds pooled (every held-out point of every fold of the family, for one recipe).
+    public typealias FamilySummary = ScoredRow<FamilyNames>
 
     public struct Study: Codable, Sendable {
         public var command: String
@@ -215,8 +183,9 @@ public enum GeneralizationStudy {
         let method = model.info.selection.splitMethod
         return (
             Fold(
-                split: method.rawValue, family: method.family, recipe: recipe, members: model.networks.count, scores: held.scores,
-                member_median_abs_rel_dev: memberMedians), held
+                FoldNames(
+                    split: method.rawValue, family: method.family, recipe: recipe, members: model.networks.count,
+                    member_median_abs_rel_dev: memberMedians), scores: held.scores), held
         )
     }
 
@@ -237,8 +206,9 @@ public enum GeneralizationStudy {
                 members.allSatisfy { $0.fold.scores.reference_median_abs_rel_dev != nil }
                 ? members.filter { $0.fold.scores.reference_median_abs_rel_dev! < $0.fold.scores.median_abs_rel_dev }.count : nil
             return FamilySummary(
-                family: members[0].fold.family, recipe: members[0].fold.recipe, folds: members.count, scores: pooled.scores,
-                reference_worse_folds: referenceWorse)
+                FamilyNames(
+                    family: members[0].fold.family, recipe: members[0].fold.recipe, folds: members.count, reference_worse_folds: referenceWorse),
+                scores: pooled.scores)
         }
     }
 
