@@ -122,7 +122,7 @@ public enum PredictionError: Error, CustomStringConvertible, LocalizedError, Equ
             "\(points) points × \(passes) members or passes are more than \(CrossSectionModel.maximumValuesPerCall) values in one call; predict fewer points at a time"
         case let .referenceUndefined(name, nucleus): "the \(name) fit is not defined for \(nucleus) (it covers nuclei with A > 2)"
         case .noResponses(let head):
-            "the model's output is `\(head)`: it has no response functions (train one with --preset responses)"
+            "the model's output is `\(head)`: it has no response functions (train one with --preset responses or responses-prior)"
         case let .nonFinite(i, k, mean):
             "the model gives \(mean) at point \(i) (E = \(k.beamEnergy) GeV, θ = \(k.angleDegrees)°, ω = \(k.energyTransfer) GeV): "
                 + "no finite prediction there (kinematics too extreme for the model, or a damaged model)"
@@ -242,7 +242,8 @@ public final class CrossSectionModel {
     public func responses(_ points: [Kinematics]) throws -> [ResponsePrediction] {
         guard info.output.outputCount == 2 else { throw PredictionError.noResponses(info.output.name) }
         try checkPointCount(points.count)
-        let perMember = passOutputs(points).map { info.output.responses(outputs: $0)! }
+        let factors = info.output.factors(points, nucleus: Nucleus(name: info.nucleus))
+        let perMember = passOutputs(points).map { info.output.responses(factors: factors, outputs: $0)! }
         return points.indices.map { i in
             let extrapolation = info.domain.isExtrapolation(points[i])
             return ResponsePrediction(

@@ -99,11 +99,17 @@ public enum OutputTransform: Codable, Hashable, Sendable {
     /// A correction to the Bosted–Mamyan fit: σ = σ_BM · exp(offset + width · z), offset and width
     /// the mean and standard deviation of log(σ/σ_BM) over the training data (log σ = log σ_ref + NN).
     case referenceScale(offset: Double, width: Double)
+    /// The response head on the Bosted–Mamyan fit's responses: R_L = R_L^BM exp(offset + width z_L),
+    /// R_T = R_T^BM exp(offset + width z_T) (`BostedMamyan.responses`), offset and width the mean
+    /// and spread of log(σ/σ_BM) over the training data.
+    case referenceResponses(offset: Double, width: Double)
 
     /// How many outputs the network has: 2 for the response head, 1 otherwise.
     public var outputCount: Int {
-        if case .responses = self { return 2 }
-        return 1
+        switch self {
+        case .responses, .referenceResponses: 2
+        case .sigmoidScale, .logScale, .referenceScale: 1
+        }
     }
 
     /// log(σ/S) from the network outputs (z₀, z₁) of one point, with ∂/∂z₀ and ∂/∂z₁. z₁ and the
@@ -122,7 +128,7 @@ public enum OutputTransform: Codable, Hashable, Sendable {
             return (offset + width * z0, width, 0)
         case let .referenceScale(offset, width):
             return (factors.logReference + offset + width * z0, width, 0)
-        case let .responses(offset, width):
+        case let .responses(offset, width), let .referenceResponses(offset, width):
             let uL = factors.logLongitudinal + offset + width * z0
             let uT = factors.logTransverse + offset + width * z1
             let m = max(uL, uT)
@@ -133,10 +139,14 @@ public enum OutputTransform: Codable, Hashable, Sendable {
         }
     }
 
-    /// R_L and R_T (GeV⁻¹) from the two outputs of the response head; nil for the other heads.
-    public func responses(_ z0: Double, _ z1: Double) -> (longitudinal: Double, transverse: Double)? {
-        guard case let .responses(offset, width) = self else { return nil }
-        return (exp(offset + width * z0), exp(offset + width * z1))
+    /// R_L and R_T (GeV⁻¹) from the two outputs of a response head and the point's factors (the
+    /// prior's responses); nil for the other heads.
+    public func responses(_ z0: Double, _ z1: Double, _ factors: OutputFactors) -> (longitudinal: Double, transverse: Double)? {
+        switch self {
+        case let .responses(offset, width), let .referenceResponses(offset, width):
+            return (exp(factors.logPriorLongitudinal + offset + width * z0), exp(factors.logPriorTransverse + offset + width * z1))
+        case .sigmoidScale, .logScale, .referenceScale: return nil
+        }
     }
 
     public var name: String {
@@ -145,6 +155,7 @@ public enum OutputTransform: Codable, Hashable, Sendable {
         case .logScale: "exp × S(E,θ)"
         case .responses: "σ_Mott (v_L R_L + v_T R_T), R = exp"
         case .referenceScale: "exp × Bosted–Mamyan"
+        case .referenceResponses: "σ_Mott (v_L R_L + v_T R_T), R = R_BM exp"
         }
     }
 }
@@ -157,6 +168,10 @@ public struct OutputFactors: Sendable {
     public var logLongitudinal: Double
     public var logTransverse: Double
     public var logReference: Double
+    /// log R_L and log R_T of the prior (the Bosted–Mamyan responses), included in the two above;
+    /// 0 for the response head without a prior.
+    public var logPriorLongitudinal = 0.0
+    public var logPriorTransverse = 0.0
 
     /// The response head's factors at `k`.
     public init(_ k: Kinematics) {
@@ -175,6 +190,13 @@ public struct OutputFactors: Sendable {
         case .referenceScale:
             let σ = nucleus.flatMap { BostedMamyan().crossSection(k, nucleus: $0) }
             self.init(logLongitudinal: 0, logTransverse: 0, logReference: σ.map { log($0) - log(k.crossSectionScale) } ?? .nan)
+        case .referenceResponses:
+            self.init(k)
+            let prior = nucleus.flatMap { BostedMamyan().responses(k, nucleus: $0) }
+            logPriorLongitudinal = prior.map { log($0.longitudinal) } ?? .nan
+            logPriorTransverse = prior.map { log($0.transverse) } ?? .nan
+            logLongitudinal += logPriorLongitudinal
+            logTransverse += logPriorTransverse
         }
     }
 
@@ -207,9 +229,9 @@ extension OutputTransform {
         }
     }
 
-    /// R_L and R_T of every point from the outputs of the response head; nil for the other heads.
-    public func responses(outputs z: [Double]) -> [(longitudinal: Double, transverse: Double)]? {
+    /// R_L and R_T of every point from the outputs of a response head; nil for the other heads.
+    public func responses(factors: [OutputFactors], outputs z: [Double]) -> [(longitudinal: Double, transverse: Double)]? {
         guard outputCount == 2 else { return nil }
-        return (0..<(z.count / 2)).compactMap { i in responses(z[2 * i], z[2 * i + 1]) }
+        return factors.indices.compactMap { i in responses(z[2 * i], z[2 * i + 1], factors[i]) }
     }
 }

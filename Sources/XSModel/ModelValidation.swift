@@ -40,6 +40,14 @@ extension ModelInfo {
         case let .referenceScale(offset, width):
             try finite([offset, width], "output.referenceScale")
             guard (Nucleus(name: nucleus)?.A ?? 0) > 2 else { throw refuse("output.referenceScale", "needs a nucleus with A > 2, not \(nucleus)") }
+        case let .referenceResponses(offset, width):
+            try finite([offset, width], "output.referenceResponses")
+            guard (Nucleus(name: nucleus)?.A ?? 0) > 2 else {
+                throw refuse("output.referenceResponses", "needs a nucleus with A > 2, not \(nucleus)")
+            }
+            guard input.features == .responses else {
+                throw refuse("input.features", "is \(input.features.rawValue); the response head needs `responses`")
+            }
         case let .responses(offset, width):
             try finite([offset, width], "output.responses")
             // The angle must enter through v_L and v_T alone (see `TrainingConfig.validate`).

@@ -202,12 +202,16 @@ public final class Trainer {
             input = InputTransform(
                 features: config.features, fittedOn: trainKinematics,
                 fermiGas: Nucleus(name: data.selection.nucleus).map { FermiGasParameters(massNumber: $0.A) })
+            // The reference priors' standardization needs the fit at every training point: once.
+            let standardization =
+                [.reference, .referenceResponses].contains(config.output) ? Self.referenceStandardization(data) : (offset: 0, width: 1)
             output =
                 switch config.output {
                 case .sigmoid: .sigmoidScale
                 case .log: Self.logOutputTransform(data)
                 case .responses: Self.responseOutputTransform(data)
-                case .reference: Self.referenceOutputTransform(data)
+                case .reference: .referenceScale(offset: standardization.offset, width: standardization.width)
+                case .referenceResponses: .referenceResponses(offset: standardization.offset, width: standardization.width)
                 }
             network = Network(spec: config.networkSpec, seed: config.effectiveSeed)
         }
@@ -242,17 +246,17 @@ public final class Trainer {
         return .responses(offset: mean, width: max(sd, 1e-3))
     }
 
-    /// The reference prior standardized on the training data: offset and width are the mean and
+    /// The reference priors standardized on the training data: offset and width are the mean and
     /// standard deviation of log(σ/σ_BM) (NaN for a nucleus the fit does not cover: training on it
     /// is refused before, by `TrainingConfig.check(nucleus:)`).
-    static func referenceOutputTransform(_ data: SelectedData) -> OutputTransform {
+    static func referenceStandardization(_ data: SelectedData) -> (offset: Double, width: Double) {
         let logs = data.split.train.map { i -> Double in
             let p = data.points[i]
             return log(p.crossSection / (BostedMamyan().crossSection(p.kinematics, nucleus: p.nucleus) ?? .nan))
         }
         let mean = logs.reduce(0, +) / Double(logs.count)
         let sd = (logs.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(logs.count)).squareRoot()
-        return .referenceScale(offset: mean, width: max(sd, 1e-3))
+        return (mean, max(sd, 1e-3))
     }
 
     /// Rebuilds the optimizer for the current trainable set (after freezing blocks).

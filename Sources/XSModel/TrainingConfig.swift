@@ -8,8 +8,12 @@ import XSNN
 public struct TrainingConfig: Codable, Hashable, Sendable {
     /// How the network's output becomes σ (`OutputTransform`): exp × S, sigmoid × S, or the two
     /// responses of one-photon exchange (`responses`, which needs the `responses` features), or a
-    /// correction to the Bosted–Mamyan fit (`reference`: log σ = log σ_BM + NN, nuclei with A > 2).
-    public enum OutputKind: String, Codable, CaseIterable, Sendable { case log, sigmoid, responses, reference }
+    /// correction to the Bosted–Mamyan fit (`reference`: log σ = log σ_BM + NN, nuclei with A > 2),
+    /// or the response head on the fit's responses (`reference-responses`: R = R_BM exp(NN)).
+    public enum OutputKind: String, Codable, CaseIterable, Sendable {
+        case log, sigmoid, responses, reference
+        case referenceResponses = "reference-responses"
+    }
     public enum OptimizerKind: String, Codable, CaseIterable, Sendable { case adam, adamw, sgd }
     public enum ScheduleKind: String, Codable, CaseIterable, Sendable { case constant, step, cosine, onecycle, plateau }
     public enum NormalizationMode: String, Codable, CaseIterable, Sendable {
@@ -112,7 +116,9 @@ public struct TrainingConfig: Codable, Hashable, Sendable {
         try require((replica == nil) == (replicaCount == nil), "replica", "and replicaCount go together")
         // The response head's angle dependence is σ_Mott (v_L R_L + v_T R_T): an input that knew
         // the angle would let the network undo it.
-        try require(output != .responses || features == .responses, "features", "must be `responses` (functions of q and ω) with the response head")
+        try require(
+            ![.responses, .referenceResponses].contains(output) || features == .responses, "features",
+            "must be `responses` (functions of q and ω) with the response head")
         if let replica, let replicaCount {
             try require((1...100_000).contains(replicaCount), "replicaCount", "must be in 1…100,000")
             try require((0..<replicaCount).contains(replica), "replica", "must be in 0..<replicaCount")
@@ -176,9 +182,16 @@ public struct TrainingConfig: Codable, Hashable, Sendable {
         return c
     }
 
-    /// Refuses a run this configuration cannot make for `nucleus` (the reference prior needs A > 2).
+    /// The response head on the Bosted–Mamyan responses (R = R_BM exp(NN)), trained as `responses`.
+    public static var responsesPrior: TrainingConfig {
+        var c = TrainingConfig.responses
+        c.output = .referenceResponses
+        return c
+    }
+
+    /// Refuses a run this configuration cannot make for `nucleus` (the reference priors need A > 2).
     public func check(nucleus: String) throws {
-        if output == .reference, (Nucleus(name: nucleus)?.A ?? 0) <= 2 {
+        if [.reference, .referenceResponses].contains(output), (Nucleus(name: nucleus)?.A ?? 0) <= 2 {
             throw TrainingConfigError.outOfRange(
                 field: "output", requirement: "`reference` needs a nucleus with A > 2 (the Bosted–Mamyan fit's range), not \(nucleus)")
         }
@@ -188,7 +201,7 @@ public struct TrainingConfig: Codable, Hashable, Sendable {
         NetworkSpec(
             inputFeatures: features.count,
             blocks: Array(repeating: BlockSpec(width: width, batchNorm: batchNorm, activation: activation, dropout: dropout), count: depth),
-            outputFeatures: output == .responses ? 2 : 1)
+            outputFeatures: [.responses, .referenceResponses].contains(output) ? 2 : 1)
     }
 
     public var learningRateSchedule: LearningRateSchedule {

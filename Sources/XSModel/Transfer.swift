@@ -73,7 +73,7 @@ public enum Transfer {
             case let .logScale(_, width), let .responses(_, width): log(factor) / width
             case .sigmoidScale: log(factor)
             // The reference fit is already the target nucleus's: nothing to scale.
-            case .referenceScale: 0
+            case .referenceScale, .referenceResponses: 0
             }
         network.parameters.setValues(bias, network.parameters.valueArray(bias).map { $0 + Float(shift) })
     }

@@ -231,7 +231,7 @@ public enum ONNXExport {
     /// from the five inputs).
     static func outputTransform(_ g: inout GraphBuilder, _ transform: OutputTransform, _ z: String, input: String) throws -> String {
         switch transform {
-        case .referenceScale:
+        case .referenceScale, .referenceResponses:
             throw ONNXError.unsupported(
                 "the model corrects the Bosted–Mamyan fit (log σ = log σ_BM + NN), which is not an ONNX graph: export a model trained without --preset prior"
             )

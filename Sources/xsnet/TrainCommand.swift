@@ -46,7 +46,8 @@ struct TrainCommand: ParsableCommand {
             --preset responses the response head: the network outputs the two response functions
             R_L(q, ω), R_T(q, ω) of one-photon exchange and σ = σ_Mott (v_L R_L + v_T R_T), so the
             angle enters only through known factors (it predicts unmeasured angles far better);
-            --preset prior learns a correction to the Bosted–Mamyan fit (log σ = log σ_BM + NN);
+            --preset prior learns a correction to the Bosted–Mamyan fit (log σ = log σ_BM + NN), and
+            --preset responses-prior the response head on the fit's responses (R = R_BM exp(NN));
             --preset paper gives the reference network and loss of Kowal et al. (2024). Every
             hyperparameter has a flag; --config FILE reads them from JSON (flags override it).
             It checkpoints every --checkpoint-every epochs and on Ctrl-C or SIGTERM (Slurm, kill); --resume continues exactly.
@@ -61,12 +62,14 @@ struct TrainCommand: ParsableCommand {
 
     enum Preset: String, ExpressibleByArgument, CaseIterable {
         case fast, responses, prior, paper
+        case responsesPrior = "responses-prior"
 
         var config: TrainingConfig {
             switch self {
             case .fast: .fast
             case .responses: .responses
             case .prior: .prior
+            case .responsesPrior: .responsesPrior
             case .paper: .paper
             }
         }
@@ -74,7 +77,10 @@ struct TrainCommand: ParsableCommand {
 
     @Option(help: "The nucleus to train on (C12, Fe56, …).") var nucleus: String = "C12"
     @Option(help: "The model file to write.") var out: String
-    @Option(help: "Starting recipe: fast (default), responses (the response head), prior (a correction to the Bosted–Mamyan fit) or paper.")
+    @Option(
+        help:
+            "Starting recipe: fast (default), responses (the response head), prior (a correction to the Bosted–Mamyan fit), responses-prior (the response head on the fit's responses) or paper."
+    )
     var preset: Preset = .fast
     @Option(help: ArgumentHelp("Hyperparameters as JSON (the `config` object of a model file).", valueName: "file")) var config: String?
     @OptionGroup var source: DataSourceOptions
@@ -309,7 +315,10 @@ struct FoldOfK: ExpressibleByArgument {
 /// --config file or (on --resume) the stored run. `apply` is the one place they map onto it.
 struct TrainingOptions: ParsableArguments {
     @Option(help: "Input features: reference, physics or responses (functions of q and ω).") var features: FeatureSet?
-    @Option(help: "Output transform: log, sigmoid, responses (R_L, R_T; needs --features responses) or reference (σ_BM × exp(NN)).")
+    @Option(
+        help:
+            "Output transform: log, sigmoid, responses (R_L, R_T; needs --features responses), reference (σ_BM × exp(NN)) or reference-responses (R_BM × exp(NN))."
+    )
     var output: TrainingConfig.OutputKind?
     @Option(help: "χ² form: linear or logarithmic.") var chi2: Chi2Form?
     @Option(help: "Floor on Δσ/σ in the logarithmic χ².") var errorFloor: Double?

@@ -95,3 +95,39 @@ extension BostedMamyanTests {
         #expect(throws: Never.self) { try config.check(nucleus: "He3") }
     }
 }
+
+extension BostedMamyanTests {
+    /// The fit's responses give back its cross section through one-photon exchange, and a
+    /// response head on them whose network outputs 0 predicts the fit itself.
+    @Test func theResponseHeadOnTheFitsResponses() throws {
+        let fit = BostedMamyan(), carbon = Nucleus(Z: 6, A: 12)
+        let data = try TrainerTests.tinyData()
+        let points = data.points.map(\.kinematics)
+        var unfloored = 0
+        for k in points {
+            let r = try #require(fit.responses(k, nucleus: carbon))
+            guard r.longitudinal > 1e-3 * r.transverse else { continue }
+            unfloored += 1
+            let σ = k.crossSection(longitudinalResponse: r.longitudinal, transverseResponse: r.transverse)
+            #expect(abs(σ / fit.crossSection(k, nucleus: carbon)! - 1) < 1e-12)
+        }
+        #expect(unfloored > points.count / 2)
+        var config = ResponseHeadTests.tinyResponseConfig(epochs: 4)
+        config.output = .referenceResponses
+        let trainer = Trainer(data: data, config: config, command: "test")
+        _ = try trainer.run()
+        let model = trainer.finishedModel(machine: "test", version: "test")
+        model.info.output = .referenceResponses(offset: 0, width: 1)
+        for name in ["output.dense.weight", "output.dense.bias"] {
+            let view = model.networks[0].parameters.view(named: name)!
+            model.networks[0].parameters.setValues(view, [Float](repeating: 0, count: model.networks[0].parameters.valueArray(view).count))
+        }
+        let fresh = CrossSectionModel(networks: model.networks, info: model.info)
+        let responses = try fresh.responses(points)
+        for (k, (p, r)) in zip(points, zip(fresh.predict(points), responses)) {
+            let prior = fit.responses(k, nucleus: carbon)!
+            #expect(abs(r.longitudinal.mean / prior.longitudinal - 1) < 1e-12 && abs(r.transverse.mean / prior.transverse - 1) < 1e-12)
+            #expect(abs(p.mean / k.crossSection(longitudinalResponse: prior.longitudinal, transverseResponse: prior.transverse) - 1) < 1e-12)
+        }
+    }
+}

@@ -42,15 +42,34 @@ public struct BostedMamyan: ReferenceModel {
         }
     }
 
-    /// d²σ/dΩdω in nb/sr/GeV per nucleus; nil for A ≤ 2 (the fit's nuclear part needs A > 2).
-    public func crossSection(_ k: Kinematics, nucleus: Nucleus) -> Double? {
+    /// F1 and F2 per nucleus at the point (quasielastic plus inelastic); nil for A ≤ 2.
+    static func structureFunctions(_ k: Kinematics, nucleus: Nucleus) -> (F1: Double, F2: Double)? {
         guard nucleus.A > 2 else { return nil }
-        let M = Self.protonMass
+        let M = protonMass
         let nu = k.energyTransfer, Q2 = k.Q2
         let W2 = M * M + 2 * M * nu - Q2
-        let qe = Self.quasielastic(Z: Double(nucleus.Z), A: Double(nucleus.A), Q2: Q2, W2: W2)
-        let inelastic = Self.inelastic(Z: Double(nucleus.Z), A: Double(nucleus.A), Q2: Q2, W2: W2)
-        let F1 = qe.F1 + inelastic.F1, F2 = qe.F2 + inelastic.F2
+        let qe = quasielastic(Z: Double(nucleus.Z), A: Double(nucleus.A), Q2: Q2, W2: W2)
+        let inelastic = inelastic(Z: Double(nucleus.Z), A: Double(nucleus.A), Q2: Q2, W2: W2)
+        return (qe.F1 + inelastic.F1, qe.F2 + inelastic.F2)
+    }
+
+    /// The fit's response functions (GeV⁻¹): R_T = 2W₁ and R_L = (q²/Q²)² W₂ − (q²/Q²) W₁, so that
+    /// σ_Mott (v_L R_L + v_T R_T) = σ_Mott (W₂ + 2W₁ tan²(θ/2)). The fit does not constrain R_L to be
+    /// positive (its R = σ_L/σ_T is fitted per part); R_L is floored at 10⁻³ R_T so that its
+    /// logarithm exists (the response-head prior). nil for A ≤ 2 or where R_T ≤ 0.
+    public func responses(_ k: Kinematics, nucleus: Nucleus) -> (longitudinal: Double, transverse: Double)? {
+        guard let (F1, F2) = Self.structureFunctions(k, nucleus: nucleus) else { return nil }
+        let W1 = F1 / Self.protonMass, W2 = F2 / k.energyTransfer
+        let ratio = (k.Q2 + k.energyTransfer * k.energyTransfer) / k.Q2
+        let RT = 2 * W1
+        guard RT > 0, RT.isFinite else { return nil }
+        return (max(ratio * ratio * W2 - ratio * W1, 1e-3 * RT), RT)
+    }
+
+    /// d²σ/dΩdω in nb/sr/GeV per nucleus; nil for A ≤ 2 (the fit's nuclear part needs A > 2).
+    public func crossSection(_ k: Kinematics, nucleus: Nucleus) -> Double? {
+        guard let (F1, F2) = Self.structureFunctions(k, nucleus: nucleus) else { return nil }
+        let M = Self.protonMass, nu = k.energyTransfer
         let half = k.angleRadians / 2
         let tan2 = tan(half) * tan(half)
         let value = k.mottCrossSection * (F2 / nu + 2 * F1 / M * tan2)
