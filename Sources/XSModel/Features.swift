@@ -112,8 +112,9 @@ public enum OutputTransform: Codable, Hashable, Sendable {
         }
     }
 
-    /// log(σ/S) from the network outputs (z₀, z₁) of one point, with ∂/∂z₀ and ∂/∂z₁. z₁ and the
-    /// response factors are used by the response head only (pass 0 and `.none` for the others). For the response head,
+    /// log(σ/S) from the network outputs (z₀, z₁) of one point, with ∂/∂z₀ and ∂/∂z₁. z₁ is used by
+    /// the response heads only, the factors by the response heads and the reference prior (pass 0
+    /// and `.none` for the others). For the response heads,
     /// log(σ/S) = log(e^{u_L} + e^{u_T}), u = log(σ_Mott v/S) + offset + width · z, computed
     /// as a log-sum-exp; the derivatives are width times the longitudinal and transverse shares.
     @inline(__always)
@@ -132,8 +133,9 @@ public enum OutputTransform: Codable, Hashable, Sendable {
             let uL = factors.logLongitudinal + offset + width * z0
             let uT = factors.logTransverse + offset + width * z1
             let m = max(uL, uT)
-            // Both responses zero (u = −∞): σ = 0 exactly, and no gradient flows.
-            guard m > -Double.infinity else { return (-.infinity, 0, 0) }
+            // Both responses zero (u = −∞): σ = 0 exactly, and no gradient flows. (A NaN factor, a
+            // prior undefined at the point, stays NaN: such a prediction is refused, never 0.)
+            if m == -.infinity { return (-.infinity, 0, 0) }
             let eL = exp(uL - m), eT = exp(uT - m), sum = eL + eT
             return (m + log(sum), width * eL / sum, width * eT / sum)
         }

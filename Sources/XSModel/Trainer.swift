@@ -226,37 +226,33 @@ public final class Trainer {
         if config.output == .sigmoid && start == nil { initializeSigmoidBias() }
     }
 
-    /// The log output transform standardized on the training data: z = (log(σ/S) − mean)/sd.
-    static func logOutputTransform(_ data: SelectedData) -> OutputTransform {
-        let logs = data.split.train.map { log(data.points[$0].crossSection / data.points[$0].kinematics.crossSectionScale) }
-        let mean = logs.reduce(0, +) / Double(logs.count)
-        let sd = (logs.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(logs.count)).squareRoot()
-        return .logScale(offset: mean, width: max(sd, 1e-3))
-    }
-
-    /// The response head standardized on the training data: offset and width are the mean and
-    /// standard deviation of log(σ/(σ_Mott (v_L + v_T))), the response R_L = R_T would have alone.
-    static func responseOutputTransform(_ data: SelectedData) -> OutputTransform {
-        let logs = data.split.train.map { i -> Double in
-            let k = data.points[i].kinematics
-            return log(data.points[i].crossSection / (k.mottCrossSection * (k.longitudinalFactor + k.transverseFactor)))
-        }
-        let mean = logs.reduce(0, +) / Double(logs.count)
-        let sd = (logs.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(logs.count)).squareRoot()
-        return .responses(offset: mean, width: max(sd, 1e-3))
-    }
-
-    /// The reference priors standardized on the training data: offset and width are the mean and
-    /// standard deviation of log(σ/σ_BM) (NaN for a nucleus the fit does not cover: training on it
-    /// is refused before, by `TrainingConfig.check(nucleus:)`).
-    static func referenceStandardization(_ data: SelectedData) -> (offset: Double, width: Double) {
-        let logs = data.split.train.map { i -> Double in
-            let p = data.points[i]
-            return log(p.crossSection / (BostedMamyan().crossSection(p.kinematics, nucleus: p.nucleus) ?? .nan))
-        }
+    /// The mean and standard deviation (at least 10⁻³) of log(σ/base) over the training points:
+    /// the offset and width that make the network's output z O(1) at the start.
+    static func standardization(_ data: SelectedData, base: (ScatteringPoint) -> Double) -> (offset: Double, width: Double) {
+        let logs = data.split.train.map { log(data.points[$0].crossSection / base(data.points[$0])) }
         let mean = logs.reduce(0, +) / Double(logs.count)
         let sd = (logs.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(logs.count)).squareRoot()
         return (mean, max(sd, 1e-3))
+    }
+
+    /// The log output transform: z = (log(σ/S) − offset)/width.
+    static func logOutputTransform(_ data: SelectedData) -> OutputTransform {
+        let (offset, width) = standardization(data) { $0.kinematics.crossSectionScale }
+        return .logScale(offset: offset, width: width)
+    }
+
+    /// The response head: the base is σ_Mott (v_L + v_T), so R_L = R_T = e^offset at z = 0.
+    static func responseOutputTransform(_ data: SelectedData) -> OutputTransform {
+        let (offset, width) = standardization(data) { p in
+            p.kinematics.mottCrossSection * (p.kinematics.longitudinalFactor + p.kinematics.transverseFactor)
+        }
+        return .responses(offset: offset, width: width)
+    }
+
+    /// The reference priors: the base is the Bosted–Mamyan σ (NaN for a nucleus the fit does not
+    /// cover: training on it is refused before, by `TrainingConfig.check(nucleus:)`).
+    static func referenceStandardization(_ data: SelectedData) -> (offset: Double, width: Double) {
+        standardization(data) { BostedMamyan().crossSection($0.kinematics, nucleus: $0.nucleus) ?? .nan }
     }
 
     /// Rebuilds the optimizer for the current trainable set (after freezing blocks).
