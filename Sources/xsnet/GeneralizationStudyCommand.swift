@@ -118,7 +118,9 @@ struct GeneralizationStudyCommand: ParsableCommand {
                 measured.append(try GeneralizationStudy.measure(model: ensemble, data: data, recipe: recipe.rawValue, reference: reference))
                 if case .leaveOut(let dataset) = split {
                     let figure = try Figures.datasetGrid(model: ensemble, data: data, dataset: dataset, reference: reference)
-                    try writeFigure(figure, to: "\(out)/figures/\(recipe.rawValue)-\(Self.fileName(split.rawValue)).svg")
+                    // SVG only: the figures' CSV twins would triple the study's size in the repository.
+                    try AtomicFile.write(
+                        try figure.svg(), to: URL(fileURLWithPath: "\(out)/figures/\(recipe.rawValue)-\(Self.fileName(split.rawValue)).svg"))
                 }
             }
         }

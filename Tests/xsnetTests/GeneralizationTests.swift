@@ -38,6 +38,7 @@ import XSTestSupport
         #expect(["fast", "responses"].contains(json["default_recipe"] as? String ?? ""))
         #expect(FileManager.default.fileExists(atPath: out + "/study.md"))
         #expect(FileManager.default.fileExists(atPath: out + "/figures/responses-leave-out-Whitney-1974hr.svg"))
+        #expect(!FileManager.default.fileExists(atPath: out + "/figures/responses-leave-out-Whitney-1974hr.csv"))
         // A second run trains nothing: the kept replicas are the finished folds.
         let second = try xsnet(arguments)
         #expect(second.status == 0 && second.stderr.contains("8 already done"), "\(second.stderr)")
