@@ -137,11 +137,14 @@ public enum GeneralizationStudy {
         public var summary: [FamilySummary]
         /// The recipe with the lowest pooled median on the leave-out folds.
         public var default_recipe: String
+        /// This call's wall time (a call that finds every replica done only scores them).
         public var seconds: Double
+        /// The replicas' own training wall times, summed (each on one thread; `--jobs` of them at a time).
+        public var replica_training_seconds: Double
 
         public init(
             command: String, nucleus: String, members: Int, recipes: [String: [String]], reference: String?, folds: [Fold],
-            summary: [FamilySummary], default_recipe: String, seconds: Double
+            summary: [FamilySummary], default_recipe: String, seconds: Double, replica_training_seconds: Double
         ) {
             self.command = command
             self.nucleus = nucleus
@@ -152,6 +155,7 @@ public enum GeneralizationStudy {
             self.summary = summary
             self.default_recipe = default_recipe
             self.seconds = seconds
+            self.replica_training_seconds = replica_training_seconds
         }
     }
 
@@ -222,7 +226,8 @@ public enum GeneralizationStudy {
     public static func markdown(_ s: Study) -> String {
         func pct(_ v: Double?) -> String { v.map { String(format: "%.1f%%", 100 * $0) } ?? "–" }
         var out = "# Generalization study (\(s.nucleus))\n\n"
-        out += "Made by `\(s.command)` in \(formatDuration(s.seconds)). Each fold's model is an ensemble of \(s.members) bootstrap replicas "
+        out += "Made by `\(s.command)` in \(formatDuration(s.seconds)) (its replicas' training: \(formatDuration(s.replica_training_seconds)) "
+        out += "summed over one-thread runs). Each fold's model is an ensemble of \(s.members) bootstrap replicas "
         out += "(model A) trained without the held-out region; scores are on the held-out points against the data as published "
         out += "(λ = 1). χ²/N and the coverage use the data's error √(Δσ² + (Δλ_k σ)²) and, for the coverage, the ensemble's spread s "
         out += "added in quadrature. Default recipe (lowest pooled leave-out median): **\(s.default_recipe)**.\n\n"

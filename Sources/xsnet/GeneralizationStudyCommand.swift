@@ -60,7 +60,7 @@ struct GeneralizationStudyCommand: ParsableCommand {
         }
     }
 
-    /// A file-system name for a split or data set: `leave-out-OConnell-1987ag`.
+    /// A file-system name for a split or data set: `leave-out-O-Connell-1987ag`.
     static func fileName(_ text: String) -> String {
         String(text.map { $0.isLetter || $0.isNumber || $0 == "." ? $0 : "-" }).replacingOccurrences(of: "--", with: "-")
     }
@@ -111,10 +111,12 @@ struct GeneralizationStudyCommand: ParsableCommand {
         // The Bosted–Mamyan fit on the same held-out points (nuclei with A > 2).
         let reference: (any ReferenceModel)? = (Nucleus(name: nucleus)?.A ?? 0) > 2 ? BostedMamyan() : nil
         var measured: [(fold: GeneralizationStudy.Fold, points: GeneralizationStudy.HeldOutPoints)] = []
+        var trainingSeconds = 0.0
         for recipe in recipeList {
             for split in splitList {
                 let replicas = (0..<members).map { "\(folder(recipe, split))/replica-\($0).xsnet" }
                 let ensemble = try CrossSectionModel.ensemble(try replicas.map { try CrossSectionModel.load(URL(fileURLWithPath: $0)) })
+                trainingSeconds += ensemble.info.members?.compactMap { $0.training?.wallSeconds }.reduce(0, +) ?? 0
                 measured.append(try GeneralizationStudy.measure(model: ensemble, data: data, recipe: recipe.rawValue, reference: reference))
                 if case .leaveOut(let dataset) = split {
                     let figure = try Figures.datasetGrid(model: ensemble, data: data, dataset: dataset, reference: reference)
@@ -130,7 +132,7 @@ struct GeneralizationStudyCommand: ParsableCommand {
             recipes: Dictionary(uniqueKeysWithValues: recipeList.map { ($0.rawValue, ["--preset", $0.rawValue] + trainOptions) }),
             reference: reference?.name, folds: measured.map(\.fold), summary: summary,
             default_recipe: GeneralizationStudy.defaultRecipe(summary, recipes: recipeList.map(\.rawValue)),
-            seconds: Benchmark.now() - started)
+            seconds: Benchmark.now() - started, replica_training_seconds: trainingSeconds)
         try AtomicFile.write(try jsonText(study), to: URL(fileURLWithPath: "\(out)/study.json"))
         try AtomicFile.write(GeneralizationStudy.markdown(study), to: URL(fileURLWithPath: "\(out)/study.md"))
         print(GeneralizationStudy.markdown(study), terminator: "")
