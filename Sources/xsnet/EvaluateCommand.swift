@@ -45,6 +45,10 @@ struct EvaluateCommand: ParsableCommand {
     func run() throws {
         if let reference = ReferenceModels.named(self.model) { return try evaluateReference(reference) }
         let model = try prediction.load(self.model)
+        if allDataSets { throw CommandError("--all-data-sets is for a reference model; a model file is evaluated on its stored split (or --data)") }
+        if let nucleus, nucleus.name != model.info.nucleus {
+            throw CommandError("\(self.model) is a model of \(model.info.nucleus), not \(nucleus.name); leave out --nucleus")
+        }
         let points: [ScatteringPoint]
         let splitName: String
         if source.dataFile != nil {
