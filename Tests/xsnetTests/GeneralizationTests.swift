@@ -122,6 +122,11 @@ import XSTestSupport
             "30", "--omega", "0.1"
         ])
         #expect(other.status != 0 && other.stderr.contains("trained on C12 only"))
+        let shipped = repositoryRoot.appendingPathComponent("Models/C12.xsnet").path
+        let wrongNucleus = try xsnet(["evaluate", "--model", shipped, "--nucleus", "Fe56"])
+        #expect(wrongNucleus.status != 0 && wrongNucleus.stderr.contains("not Fe56"))
+        let ignored = try xsnet(["evaluate", "--model", shipped, "--all-data-sets"])
+        #expect(ignored.status != 0 && ignored.stderr.contains("for a reference model"))
         let deuteron = try xsnet(["predict", "--model", "bosted-mamyan", "--nucleus", "H2", "--energy", "1", "--angle", "30", "--omega", "0.1"])
         #expect(deuteron.status != 0 && deuteron.stderr.contains("A > 2"))
     }
