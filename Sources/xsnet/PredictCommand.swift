@@ -51,7 +51,8 @@ struct PredictCommand: ParsableCommand {
             functions R_L(q, ω), R_T(q, ω) in 1/GeV with their bands (spread over the members or MC-dropout
             passes, not calibrated): σ = σ_Mott (v_L R_L + v_T R_T).
 
-              xsnet predict --model Models/C12.xsnet --energy 0.56 --angle 36 --omega 0.02:0.5:0.02 --responses --format csv
+              xsnet train --nucleus C12 --preset responses --out c12-responses.xsnet
+              xsnet predict --model c12-responses.xsnet --energy 0.56 --angle 36 --omega 0.02:0.5:0.02 --responses --format csv
 
             --model bosted-mamyan predicts with the Bosted–Mamyan empirical fit (any nucleus with A > 2,
             no band): the physics reference xsnet's models are compared with.
