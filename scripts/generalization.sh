@@ -20,3 +20,10 @@ xsnet train --nucleus C12 --split angle-above:55 --epochs 1500 --threads 1 --out
 
 # The Bosted–Mamyan fit on all carbon points (README, docs/generalization.md).
 xsnet evaluate --model bosted-mamyan --all-data-sets
+
+# The paper preset's network (10 × [Dense 300, BatchNorm, ReLU], sigmoid × S) with the log-space χ²
+# (docs/generalization.md, "The seed's own network"): 1,500 epochs on one thread, about 6 min each.
+xsnet train --nucleus C12 --preset paper --chi2 logarithmic --schedule cosine --epochs 1500 --evaluate-every 50 --threads 1 --out runs/paper-log-cosine.xsnet
+xsnet train --nucleus C12 --preset paper --chi2 logarithmic --epochs 1500 --evaluate-every 50 --threads 1 --out runs/paper-log-onecycle.xsnet
+xsnet train --nucleus C12 --preset paper --chi2 logarithmic --schedule cosine --release-fraction 0.9 --epochs 1500 --evaluate-every 50 --threads 1 --out runs/paper-log-r09.xsnet
+xsnet train --nucleus C12 --preset paper --chi2 logarithmic --schedule cosine --normalization fixed --epochs 1500 --evaluate-every 50 --threads 1 --out runs/paper-log-fixed.xsnet
