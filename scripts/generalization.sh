@@ -27,3 +27,4 @@ xsnet train --nucleus C12 --preset paper --chi2 logarithmic --schedule cosine --
 xsnet train --nucleus C12 --preset paper --chi2 logarithmic --epochs 1500 --evaluate-every 50 --threads 1 --out runs/paper-log-onecycle.xsnet
 xsnet train --nucleus C12 --preset paper --chi2 logarithmic --schedule cosine --release-fraction 0.9 --epochs 1500 --evaluate-every 50 --threads 1 --out runs/paper-log-r09.xsnet
 xsnet train --nucleus C12 --preset paper --chi2 logarithmic --schedule cosine --normalization fixed --epochs 1500 --evaluate-every 50 --threads 1 --out runs/paper-log-fixed.xsnet
+xsnet train --nucleus C12 --preset paper --chi2 logarithmic --schedule cosine --normalization fixed --epochs 6000 --evaluate-every 100 --threads 2 --out runs/paper-log-fixed-6000.xsnet
