@@ -197,8 +197,7 @@ public final class CrossSectionModel {
             Kinematics.unphysicalReason(beamEnergy: E, angleDegrees: θ, energyTransfer: fraction * E) == nil
                 ? Kinematics(beamEnergy: E, angleDegrees: θ, energyTransfer: fraction * E) : nil
         }
-        for member in networks.indices {
-            let logSigma = logCrossSections(points, member: member)
+        for (member, logSigma) in memberLogCrossSections(points).enumerated() {
             if let i = logSigma.indices.first(where: { !(logSigma[$0].isFinite && exp(logSigma[$0]).isFinite) }) {
                 let k = points[i]
                 throw ModelFileError.invalid(
@@ -215,21 +214,21 @@ public final class CrossSectionModel {
         try ModelFile.write(networks: networks, metadata: info, to: url, storage: storage)
     }
 
-    /// log σ of every point for one network (evaluation mode unless `mode` says otherwise).
-    public func logCrossSections(_ points: [Kinematics], network: Network, mode: LayerMode = .evaluation) -> [Double] {
-        let z = network.predict(info.input(points), mode: mode)
-        return info.output.logCrossSections(points, nucleus: Nucleus(name: info.nucleus), outputs: z.map(Double.init))
-    }
+    /// The output transform's per-point constants for this model's nucleus (computed once per
+    /// call and shared by every member: for the Bosted–Mamyan priors they are the costly part).
+    func outputFactors(_ points: [Kinematics]) -> [OutputFactors] { info.output.factors(points, nucleus: Nucleus(name: info.nucleus)) }
 
-    /// log σ of every point for member `member`, in Float64 (what `predict` reports).
-    public func logCrossSections(_ points: [Kinematics], member: Int) -> [Double] {
-        info.output.logCrossSections(points, nucleus: Nucleus(name: info.nucleus), outputs: inferenceNetworks[member].predict(featureRows(points)))
+    /// log σ of every point for each member, in Float64 (what `predict` reports; not the
+    /// Monte-Carlo passes), the features and output factors computed once for all members.
+    public func memberLogCrossSections(_ points: [Kinematics]) -> [[Double]] {
+        let features = featureRows(points), factors = outputFactors(points)
+        return inferenceNetworks.map { info.output.logCrossSections(points, factors: factors, outputs: $0.predict(features)) }
     }
 
     /// Predictions with the spread over the members, or over Monte-Carlo dropout passes; with
     /// `calibrated` (the default) the spread is scaled by the model's calibration factor, if any.
     public func predict(_ points: [Kinematics], calibrated: Bool = true) -> [CrossSectionPrediction] {
-        let factors = info.output.factors(points, nucleus: Nucleus(name: info.nucleus))
+        let factors = outputFactors(points)
         let perMember = passOutputs(points).map { exp(info.output.logCrossSections(points, factors: factors, outputs: $0)) }
         let raw = points.indices.map { i in Self.summarize(perMember.map { $0[i] }, extrapolation: info.domain.isExtrapolation(points[i])) }
         guard calibrated, let calibration = info.calibration else { return raw }
@@ -242,7 +241,7 @@ public final class CrossSectionModel {
     public func responses(_ points: [Kinematics]) throws -> [ResponsePrediction] {
         guard info.output.outputCount == 2 else { throw PredictionError.noResponses(info.output.name) }
         try checkPointCount(points.count)
-        let factors = info.output.factors(points, nucleus: Nucleus(name: info.nucleus))
+        let factors = outputFactors(points)
         let perMember = passOutputs(points).map { info.output.responses(factors: factors, outputs: $0)! }
         return points.indices.map { i in
             let extrapolation = info.domain.isExtrapolation(points[i])

@@ -160,7 +160,7 @@ public enum GeneralizationStudy {
     }
 
     /// A fold's scores and point-level numbers: `model` (an ensemble trained with `split`) on
-    /// its held-out points. `members` gives each member's own median.
+    /// its held-out points, with each member's own median beside the ensemble's.
     public static func measure(
         model: CrossSectionModel, data: ScatteringData, recipe: String, reference: (any ReferenceModel)?
     ) throws -> (fold: Fold, points: HeldOutPoints) {
@@ -181,8 +181,8 @@ public enum GeneralizationStudy {
                 held.referenceRelativeDeviation.append(abs(r / p.crossSection - 1))
             }
         }
-        let memberMedians = model.networks.indices.map { m in
-            median(zip(test, model.logCrossSections(kinematics, member: m)).map { p, logSigma in abs(exp(logSigma) / p.crossSection - 1) })
+        let memberMedians = model.memberLogCrossSections(kinematics).map { logSigma in
+            median(zip(test, logSigma).map { p, l in abs(exp(l) / p.crossSection - 1) })
         }
         let method = model.info.selection.splitMethod
         return (
