@@ -112,6 +112,26 @@ public enum OutputTransform: Codable, Hashable, Sendable {
         }
     }
 
+    /// The offset and width of the heads that standardize z, with the field that names them in a
+    /// model file (`logScale`, …); nil for the sigmoid.
+    public var standardization: (field: String, offset: Double, width: Double)? {
+        switch self {
+        case .sigmoidScale: nil
+        case let .logScale(offset, width): ("logScale", offset, width)
+        case let .responses(offset, width): ("responses", offset, width)
+        case let .referenceScale(offset, width): ("referenceScale", offset, width)
+        case let .referenceResponses(offset, width): ("referenceResponses", offset, width)
+        }
+    }
+
+    /// Whether σ is built on the Bosted–Mamyan fit (nuclei with A > 2).
+    public var usesReference: Bool {
+        switch self {
+        case .referenceScale, .referenceResponses: true
+        case .sigmoidScale, .logScale, .responses: false
+        }
+    }
+
     /// log(σ/S) from the network outputs (z₀, z₁) of one point, with ∂/∂z₀ and ∂/∂z₁. z₁ is used by
     /// the response heads only, the factors by the response heads and the reference prior (pass 0
     /// and `.none` for the others). For the response heads,
@@ -218,12 +238,8 @@ extension OutputTransform {
         points.map { OutputFactors($0, output: self, nucleus: nucleus) }
     }
 
-    /// log σ of every point from the network outputs `z` (N × `outputCount`, row-major) of a model of `nucleus`.
-    public func logCrossSections(_ points: [Kinematics], nucleus: Nucleus?, outputs z: [Double]) -> [Double] {
-        logCrossSections(points, factors: factors(points, nucleus: nucleus), outputs: z)
-    }
-
-    /// The same with the factors computed once (an ensemble's members share them).
+    /// log σ of every point from the network outputs `z` (N × `outputCount`, row-major) and the
+    /// points' factors (`factors(_:nucleus:)`, computed once for all members of an ensemble).
     public func logCrossSections(_ points: [Kinematics], factors: [OutputFactors], outputs z: [Double]) -> [Double] {
         let c = outputCount
         return points.indices.map { i in

@@ -34,26 +34,13 @@ extension ModelInfo {
                     "is \(net.spec.outputFeatures), not \(output.outputCount) (the output `\(output.name)`)")
             }
         }
-        switch output {
-        case .sigmoidScale: break
-        case let .logScale(offset, width): try finite([offset, width], "output.logScale")
-        case let .referenceScale(offset, width):
-            try finite([offset, width], "output.referenceScale")
-            guard (Nucleus(name: nucleus)?.A ?? 0) > 2 else { throw refuse("output.referenceScale", "needs a nucleus with A > 2, not \(nucleus)") }
-        case let .referenceResponses(offset, width):
-            try finite([offset, width], "output.referenceResponses")
-            guard (Nucleus(name: nucleus)?.A ?? 0) > 2 else {
-                throw refuse("output.referenceResponses", "needs a nucleus with A > 2, not \(nucleus)")
-            }
-            guard input.features == .responses else {
-                throw refuse("input.features", "is \(input.features.rawValue); the response head needs `responses`")
-            }
-        case let .responses(offset, width):
-            try finite([offset, width], "output.responses")
-            // The angle must enter through v_L and v_T alone (see `TrainingConfig.validate`).
-            guard input.features == .responses else {
-                throw refuse("input.features", "is \(input.features.rawValue); the response head needs `responses`")
-            }
+        if let (field, offset, width) = output.standardization { try finite([offset, width], "output.\(field)") }
+        if output.usesReference, (Nucleus(name: nucleus)?.A ?? 0) <= 2 {
+            throw refuse("output.\(output.standardization?.field ?? "")", "needs a nucleus with A > 2, not \(nucleus)")
+        }
+        // The angle must enter through v_L and v_T alone (see `TrainingConfig.validate`).
+        if output.outputCount == 2, input.features != .responses {
+            throw refuse("input.features", "is \(input.features.rawValue); the response head needs `responses`")
         }
         if input.features == .responses {
             guard let gas = input.fermiGas else { throw refuse("input.fermiGas", "is missing; the `responses` features need k_F and E_s") }

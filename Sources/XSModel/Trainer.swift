@@ -204,7 +204,7 @@ public final class Trainer {
                 fermiGas: Nucleus(name: data.selection.nucleus).map { FermiGasParameters(massNumber: $0.A) })
             // The reference priors' standardization needs the fit at every training point: once.
             let standardization =
-                [.reference, .referenceResponses].contains(config.output) ? Self.referenceStandardization(data) : (offset: 0, width: 1)
+                config.output.usesReference ? Self.referenceStandardization(data) : (offset: 0, width: 1)
             output =
                 switch config.output {
                 case .sigmoid: .sigmoidScale

@@ -13,6 +13,11 @@ public struct TrainingConfig: Codable, Hashable, Sendable {
     public enum OutputKind: String, Codable, CaseIterable, Sendable {
         case log, sigmoid, responses, reference
         case referenceResponses = "reference-responses"
+
+        /// Whether the network outputs the two responses (and needs the `responses` features).
+        public var isResponseHead: Bool { self == .responses || self == .referenceResponses }
+        /// Whether σ is built on the Bosted–Mamyan fit (nuclei with A > 2).
+        public var usesReference: Bool { self == .reference || self == .referenceResponses }
     }
     public enum OptimizerKind: String, Codable, CaseIterable, Sendable { case adam, adamw, sgd }
     public enum ScheduleKind: String, Codable, CaseIterable, Sendable { case constant, step, cosine, onecycle, plateau }
@@ -117,7 +122,7 @@ public struct TrainingConfig: Codable, Hashable, Sendable {
         // The response head's angle dependence is σ_Mott (v_L R_L + v_T R_T): an input that knew
         // the angle would let the network undo it.
         try require(
-            ![.responses, .referenceResponses].contains(output) || features == .responses, "features",
+            !output.isResponseHead || features == .responses, "features",
             "must be `responses` (functions of q and ω) with the response head")
         if let replica, let replicaCount {
             try require((1...100_000).contains(replicaCount), "replicaCount", "must be in 1…100,000")
@@ -191,9 +196,9 @@ public struct TrainingConfig: Codable, Hashable, Sendable {
 
     /// Refuses a run this configuration cannot make for `nucleus` (the reference priors need A > 2).
     public func check(nucleus: String) throws {
-        if [.reference, .referenceResponses].contains(output), (Nucleus(name: nucleus)?.A ?? 0) <= 2 {
+        if output.usesReference, (Nucleus(name: nucleus)?.A ?? 0) <= 2 {
             throw TrainingConfigError.outOfRange(
-                field: "output", requirement: "`reference` needs a nucleus with A > 2 (the Bosted–Mamyan fit's range), not \(nucleus)")
+                field: "output", requirement: "`\(output.rawValue)` needs a nucleus with A > 2 (the Bosted–Mamyan fit's range), not \(nucleus)")
         }
     }
 
@@ -201,7 +206,7 @@ public struct TrainingConfig: Codable, Hashable, Sendable {
         NetworkSpec(
             inputFeatures: features.count,
             blocks: Array(repeating: BlockSpec(width: width, batchNorm: batchNorm, activation: activation, dropout: dropout), count: depth),
-            outputFeatures: [.responses, .referenceResponses].contains(output) ? 2 : 1)
+            outputFeatures: output.isResponseHead ? 2 : 1)
     }
 
     public var learningRateSchedule: LearningRateSchedule {
