@@ -74,7 +74,13 @@ extension Kinematics {
         let lambda = (energyTransfer - gas.energyShift) / (2 * M)
         let tau = max(kappa * kappa - lambda * lambda, 1e-12)
         let eta = gas.fermiMomentum / M
-        let xi = (1 + eta * eta).squareRoot() - 1
-        return (lambda - tau) / (xi * ((1 + lambda) * tau + kappa * (tau * (1 + tau)).squareRoot())).squareRoot()
+        return Self.scalingVariable(kappa: kappa, lambda: lambda, tau: tau, xiF: (1 + eta * eta).squareRoot() - 1)
+    }
+
+    /// ψ of the relativistic Fermi gas from κ = q/2M, λ = ω/2M, τ = κ² − λ² and ξ_F (Alberico et
+    /// al., PRC 38, 1801 (1988)): (λ − τ)/√(ξ_F [(1 + λ)τ + κ√(τ(1 + τ))]). With the shifted λ′ and
+    /// τ′ it is ψ′.
+    public static func scalingVariable(kappa: Double, lambda: Double, tau: Double, xiF: Double) -> Double {
+        (lambda - tau) / (xiF * ((1 + lambda) * tau + kappa * (tau * (1 + tau)).squareRoot())).squareRoot()
     }
 }

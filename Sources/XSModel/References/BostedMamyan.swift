@@ -106,10 +106,8 @@ public struct BostedMamyan: ReferenceModel {
         let tauShifted = kappa * kappa - lambdaShifted * lambdaShifted
         let xiF = (1 + (kF / M) * (kF / M)).squareRoot() - 1
         guard 1 + lambdaShifted > 0, tauShifted * (1 + tauShifted) > 0 else { return (0, 0) }
-        let psi = (lambda - tau) / xiF.squareRoot() / ((1 + lambda) * tau + kappa * (tau * (1 + tau)).squareRoot()).squareRoot()
-        let psiShifted =
-            (lambdaShifted - tauShifted) / xiF.squareRoot()
-            / ((1 + lambdaShifted) * tauShifted + kappa * (tauShifted * (1 + tauShifted)).squareRoot()).squareRoot()
+        let psi = Kinematics.scalingVariable(kappa: kappa, lambda: lambda, tau: tau, xiF: xiF)
+        let psiShifted = Kinematics.scalingVariable(kappa: kappa, lambda: lambdaShifted, tau: tauShifted, xiF: xiF)
         let vL = (tau / (kappa * kappa)) * (tau / (kappa * kappa))
         let vT = tau / (2 * kappa * kappa)
         let N = A - Z

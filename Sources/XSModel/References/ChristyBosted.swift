@@ -78,20 +78,37 @@ enum ChristyBosted {
         return kr / k * kcmr / kcm * bw / width0
     }
 
-    /// Total width of resonance i with single-pion, two-pion and η branching ratios.
-    static func totalWidth(
-        W: Double, mass: Double, width0: Double, L: Double, x0: Double, singlePion: Double, eta: Double, twoPionPower: (Double, Double)
-    ) -> Double {
+    /// Total width of resonance i with single-pion, two-pion and η branching ratios (the two-pion
+    /// width with the power 2L + 4 and damping L + 2 of both fits).
+    static func totalWidth(W: Double, mass: Double, width0: Double, L: Double, x0: Double, singlePion: Double, eta: Double) -> Double {
         let p1 = momentum(W: W, mass: pionMass), p1r = momentum(W: mass, mass: pionMass)
         let p2 = momentum(W: W, mass: 2 * pionMass), p2r = momentum(W: mass, mass: 2 * pionMass)
         let one = channelWidth(width0, p: p1, pr: p1r, x0: x0, power: 2 * L + 1, damping: L)
-        let two = W / mass * channelWidth(width0, p: p2, pr: p2r, x0: x0, power: twoPionPower.0, damping: twoPionPower.1)
+        let two = W / mass * channelWidth(width0, p: p2, pr: p2r, x0: x0, power: 2 * L + 4, damping: L + 2)
         var etaWidth = 0.0
         if eta > 0 {
             let pe = momentum(W: W, mass: etaMass), per = momentum(W: mass, mass: etaMass)
             etaWidth = channelWidth(width0, p: pe, pr: per, x0: x0, power: 2 * L + 1, damping: L)
         }
         return singlePion * one + (1 - singlePion - eta) * two + eta * etaWidth
+    }
+
+    /// A resonance's transverse height at Q² from its four coefficients (both fits' form).
+    static func transverseHeight(_ c: [Double], Q2: Double) -> Double {
+        c[0] * (1 + c[1] * Q2 / (1 + c[2] * Q2)) / pow(1 + Q2 / 0.91, c[3])
+    }
+
+    /// The transverse non-resonant background (μb) of both fits, from their parameters 37–46:
+    /// Σ_{i=1,2} c_i1 (W − M − m_π)^{(2i+1)/2} / (Q² + c_i2)^{c_i3 + c_i4 Q² + x_{44+i} Q⁴}, times
+    /// 1/(1 + (W² − (M + m_π)²)/(Q² + 0.05)).
+    static func transverseBackground(_ x: (Int) -> Double, W2: Double, Q2: Double) -> Double {
+        let threshold = protonMass + pionMass
+        var sum = 0.0
+        for i in 1...2 {
+            let c = (0..<4).map { x(37 + 4 * (i - 1) + $0) }
+            sum += c[0] * pow(W2.squareRoot() - threshold, Double(2 * i + 1) / 2) / pow(Q2 + c[1], c[2] + c[3] * Q2 + x(44 + i) * Q2 * Q2)
+        }
+        return sum / (1 + (W2 - threshold * threshold) / (Q2 + 0.05))
     }
 
     /// The proton's σ_T (`transverse`) or σ_L virtual-photon cross section (μb) at (W², Q²).
@@ -121,37 +138,24 @@ enum ChristyBosted {
             let height: Double
             if i < 6 {
                 let c = (0..<4).map { x(13 + 4 * i + $0) }
-                height =
-                    transverse ? c[0] * (1 + c[1] * Q2 / (1 + c[2] * Q2)) / pow(1 + Q2 / 0.91, c[3]) : c[0] * Q2 / (1 + c[1] * Q2) * exp(-c[2] * Q2)
+                height = transverse ? transverseHeight(c, Q2: Q2) : c[0] * Q2 / (1 + c[1] * Q2) * exp(-c[2] * Q2)
             } else {
                 height = transverse ? x(49) / (1 + Q2 / 0.91) : x(45) * Q2 / (1 + x(46) * Q2) * exp(-x(47) * Q2)
             }
             let L = angularMomentum[i]
-            let gamma = totalWidth(
-                W: W, mass: masses[i], width0: widths[i], L: L, x0: x0[i], singlePion: singlePion[i], eta: etaBranching[i],
-                twoPionPower: (2 * L + 4, L + 2))
+            let gamma = totalWidth(W: W, mass: masses[i], width0: widths[i], L: L, x0: x0[i], singlePion: singlePion[i], eta: etaBranching[i])
             sigmaResonant += height * height * breitWigner(W: W, mass: masses[i], width0: widths[i], totalWidth: gamma, x0: x0[i])
         }
         sigmaResonant *= W
         // Non-resonant background (parameters 37–48 after the 24 height coefficients).
+        guard !transverse else { return sigmaResonant + transverseBackground(x, W2: W2, Q2: Q2) }
         let xpr = 1 / (1 + (W2 - (mp + mpi) * (mp + mpi)) / (Q2 + q20))
-        var sigmaBackground = 0.0
-        if transverse {
-            for i in 1...2 {
-                let c = (0..<4).map { x(37 + 4 * (i - 1) + $0) }
-                let h = c[0] / pow(Q2 + c[1], c[2] + c[3] * Q2 + x(44 + i) * Q2 * Q2)
-                sigmaBackground += h * pow(W - (mp + mpi), Double(2 * i + 1) / 2)
-            }
-            sigmaBackground *= xpr
-        } else {
-            let m0 = x(49)
-            let t = log(log((Q2 + m0) / (0.330 * 0.330)) / log(m0 / (0.330 * 0.330)))
-            let xb = Q2 / (Q2 + W2 - mp * mp)
-            let c = (0..<4).map { x(37 + $0) }
-            sigmaBackground =
-                c[0] * pow(1 - xpr, c[2] + c[1] * t) / (1 - xb) / (Q2 + q20) * pow(Q2 / (Q2 + q20), c[3]) * pow(xpr, x(41) + x(42) * t)
-        }
-        return sigmaResonant + sigmaBackground
+        let m0 = x(49)
+        let t = log(log((Q2 + m0) / (0.330 * 0.330)) / log(m0 / (0.330 * 0.330)))
+        let xb = Q2 / (Q2 + W2 - mp * mp)
+        let c = (0..<4).map { x(37 + $0) }
+        return sigmaResonant + c[0] * pow(1 - xpr, c[2] + c[1] * t) / (1 - xb) / (Q2 + q20) * pow(Q2 / (Q2 + q20), c[3])
+            * pow(xpr, x(41) + x(42) * t)
     }
 
     /// F1 from a transverse cross section in μb: σ_T (W² − M²)/(8π² α · 0.3894 × 10³).
@@ -173,10 +177,11 @@ enum ChristyBosted {
         guard W2 >= 1.07327 * 1.07327, W2 <= 25, Q2 >= 0, Q2 <= 11 else { return 0 }
         let xval = deuteronParameters
         func x(_ i: Int) -> Double { xval[i - 1] }
-        let mp = protonMass, mpi = pionMass
         let W = W2.squareRoot()
         let binCentre = 0.001 * ((1000 * W).rounded(.down) + 0.5)
+        // The S11(1535) decays to one pion or an η in this fit (no two-pion channel).
         let singlePion: [Double] = [1.0, 0.5, 0.65, 0.65, 0.4, 0.65, 0.6]
+        let etaBranching: [Double] = [0, 0.5, 0, 0, 0, 0, 0]
         var x0 = [Double](repeating: 0.215, count: 7)
         x0[0] = 0.1446
         let masses = Array(deuteronMassesAndWidths[0..<6]) + [1.9341]
@@ -186,34 +191,16 @@ enum ChristyBosted {
         for i in 0..<7 {
             let height: Double
             if i < 6 {
-                let c = (0..<4).map { x(13 + 4 * i + $0) }
-                height = c[0] * (1 + c[1] * Q2 / (1 + c[2] * Q2)) / pow(1 + Q2 / 0.91, c[3])
+                height = transverseHeight((0..<4).map { x(13 + 4 * i + $0) }, Q2: Q2)
             } else {
                 height = x(49) * dip
             }
-            let L = angularMomentum[i]
-            // The S11(1535) decays to one pion or an η in this fit (no two-pion channel).
-            let gamma: Double
-            if i == 1 {
-                let p1 = momentum(W: binCentre, mass: mpi), p1r = momentum(W: masses[i], mass: mpi)
-                let pe = momentum(W: binCentre, mass: etaMass), per = momentum(W: masses[i], mass: etaMass)
-                gamma =
-                    singlePion[i] * channelWidth(widths[i], p: p1, pr: p1r, x0: x0[i], power: 2 * L + 1, damping: L) + (1 - singlePion[i])
-                    * channelWidth(widths[i], p: pe, pr: per, x0: x0[i], power: 2 * L + 1, damping: L)
-            } else {
-                gamma = totalWidth(
-                    W: binCentre, mass: masses[i], width0: widths[i], L: L, x0: x0[i], singlePion: singlePion[i], eta: 0,
-                    twoPionPower: (2 * L + 4, L + 2))
-            }
+            let gamma = totalWidth(
+                W: binCentre, mass: masses[i], width0: widths[i], L: angularMomentum[i], x0: x0[i], singlePion: singlePion[i],
+                eta: etaBranching[i])
             sigmaResonant += height * height * breitWigner(W: binCentre, mass: masses[i], width0: widths[i], totalWidth: gamma, x0: x0[i])
         }
         sigmaResonant *= W
-        let xpr = 1 / (1 + (W2 - (mp + mpi) * (mp + mpi)) / (Q2 + 0.05))
-        var sigmaBackground = 0.0
-        for i in 1...2 {
-            let c = (0..<4).map { x(37 + 4 * (i - 1) + $0) }
-            sigmaBackground += c[0] * pow(W - (mp + mpi), Double(2 * i + 1) / 2) / pow(Q2 + c[1], c[2] + c[3] * Q2 + x(44 + i) * Q2 * Q2)
-        }
-        return structureFunction(sigmaT: sigmaResonant + sigmaBackground * xpr, W2: W2)
+        return structureFunction(sigmaT: sigmaResonant + transverseBackground(x, W2: W2, Q2: Q2), W2: W2)
     }
 }
