@@ -127,15 +127,6 @@ public struct DataSplit: Hashable, Sendable, Codable {
             case .energyAbove(let E): p.kinematics.beamEnergy >= E
             }
         }
-
-        /// How a validation part is carved from the training part: whole spectra for the spectrum
-        /// splits, random points otherwise.
-        public var validationMethod: Method {
-            switch self {
-            case .spectra, .interiorSpectra: self
-            default: .random
-            }
-        }
     }
 
     /// The test part of a rule-based method: every point it holds out (whole spectra by construction).
@@ -206,12 +197,13 @@ public struct DataSplit: Hashable, Sendable, Codable {
         guard fraction > 0, train.count > 1 else { return self }
         let validation: [Int]
         switch method {
-        case .random:
+        // A region held out by rule is the test part's business: its validation part is random points.
+        case .random, .leaveOut, .angleAbove, .angleBelow, .energyAbove:
             var rng = SeededGenerator(seed: seed)
             let order = rng.permutation(train.count)
             let n = min(train.count - 1, Int((Double(points.count) * fraction).rounded()))
             validation = order[..<n].map { train[$0] }
-        case .spectra, .interiorSpectra, .leaveOut, .angleAbove, .angleBelow, .energyAbove:
+        case .spectra, .interiorSpectra:
             // The fraction is of all points; spectra are chosen among the training ones.
             let share = spectraShareOfTraining ? fraction : min(1, fraction * Double(points.count) / Double(train.count))
             let (held, _) = Self.chooseSpectra(points: points, among: train, fraction: share, seed: seed, interiorOnly: method == .interiorSpectra)

@@ -19,13 +19,18 @@ public enum Figures {
     /// Whether two settings agree (archive values are given to 3–4 decimals).
     static func same(_ a: Double, _ b: Double) -> Bool { abs(a - b) <= 1e-3 * max(abs(a), abs(b), 1e-9) }
 
+    /// The 200 values of ω a curve is drawn at, evenly over `omega`.
+    static func omegaGrid(_ omega: ClosedRange<Double>) -> [Double] {
+        let n = 200
+        return (0..<n).map { omega.lowerBound + (omega.upperBound - omega.lowerBound) * Double($0) / Double(n - 1) }
+    }
+
     /// A model curve on a grid of ω for one (E, θ): mean and 1σ band series.
     public static func modelSeries(
         _ model: CrossSectionModel, label: String, energy: Double, angle: Double, omega: ClosedRange<Double>,
         color: PlotColor, scale: Double = 1, band: Bool = true, dashed: Bool = false
     ) -> [Series] {
-        let n = 200
-        let grid = (0..<n).map { omega.lowerBound + (omega.upperBound - omega.lowerBound) * Double($0) / Double(n - 1) }
+        let grid = omegaGrid(omega)
         let points = grid.map { Kinematics(beamEnergy: energy, angleDegrees: angle, energyTransfer: $0) }
         let p = model.predict(points)
         var series: [Series] = []
@@ -44,8 +49,7 @@ public enum Figures {
     public static func referenceSeries(
         _ reference: any ReferenceModel, nucleus: Nucleus, energy: Double, angle: Double, omega: ClosedRange<Double>, color: PlotColor
     ) -> [Series] {
-        let n = 200
-        let grid = (0..<n).map { omega.lowerBound + (omega.upperBound - omega.lowerBound) * Double($0) / Double(n - 1) }
+        let grid = omegaGrid(omega)
         let values = grid.map { reference.crossSection(Kinematics(beamEnergy: energy, angleDegrees: angle, energyTransfer: $0), nucleus: nucleus) }
         guard values.allSatisfy({ $0 != nil }) else { return [] }
         return [.line(label: reference.name, x: grid, y: values.map { $0! }, color: color, dashed: true)]

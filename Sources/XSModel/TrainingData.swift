@@ -155,7 +155,7 @@ extension DataSelection {
         if splitMethod.holdsOutByRule && testSplit.test.isEmpty { throw SelectionError.nothingHeldOut(splitMethod.rawValue) }
         // The validation part is carved from the training part, so the test part does not change.
         let split = testSplit.carvingValidation(
-            points: points, fraction: validationFraction, method: splitMethod.validationMethod, seed: splitSeed &+ 1
+            points: points, fraction: validationFraction, method: splitMethod, seed: splitSeed &+ 1
         )
         .carvingValidation(
             points: points, fraction: validationSpectraFraction, method: .interiorSpectra, seed: splitSeed &+ 2, spectraShareOfTraining: true)
