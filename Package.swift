@@ -44,6 +44,9 @@ let package = Package(
         .target(name: "XSNN", dependencies: ["XSCore", "COpenBLAS", "CXSKernels"], swiftSettings: fastMath),
         // The cross-section model: χ² with λ_k, training, evaluation, prediction.
         .target(name: "XSModel", dependencies: ["XSCore", "XSData", "XSNN"], swiftSettings: fastMath),
+        // Neutrino charged-current cross sections from the learned electron responses (superscaling),
+        // the Fermi-gas baseline, and the MiniBooNE comparison.
+        .target(name: "XSNeutrino", dependencies: ["XSCore", "XSData", "XSModel"]),
         // Figures as standalone SVG: axes, ticks, bands, error bars, legends; no dependencies.
         .target(name: "XSPlot"),
         // Figures of models and data (spectra, data-set grids, training curves), drawn with XSPlot.
@@ -62,7 +65,7 @@ let package = Package(
         .executableTarget(
             name: "xsnet",
             dependencies: [
-                "XSCore", "XSData", "XSNN", "XSModel", "XSFigures", "XSPlot", "XSONNX",
+                "XSCore", "XSData", "XSNN", "XSModel", "XSFigures", "XSPlot", "XSONNX", "XSNeutrino",
                 .product(name: "ArgumentParser", package: "swift-argument-parser")
             ]),
         // What several test targets share: temporary folders.
@@ -72,6 +75,7 @@ let package = Package(
         .testTarget(name: "XSNNTests", dependencies: ["XSNN", "XSCore", "CXSKernels"]),
         .testTarget(name: "XSModelTests", dependencies: ["XSCore", "XSData", "XSNN", "XSModel", "XSTestSupport"]),
         .testTarget(name: "XSPlotTests", dependencies: ["XSPlot"]),
+        .testTarget(name: "XSNeutrinoTests", dependencies: ["XSData", "XSModel", "XSNeutrino", "XSTestSupport"]),
         .testTarget(name: "XSFuzzTests", dependencies: ["XSCore", "XSFuzz"]),
         // Runs the built binary and checks its output and exit codes.
         .testTarget(

@@ -238,11 +238,16 @@ public final class CrossSectionModel {
     /// The two response functions of a response-head model at each point, R_L and R_T in GeV⁻¹,
     /// each with its spread over the members or Monte-Carlo passes (not calibrated: the
     /// calibration factors are fitted to σ). Throws for the other heads, which have none.
-    public func responses(_ points: [Kinematics]) throws -> [ResponsePrediction] {
+    /// Each member's (or MC-dropout pass's) response functions at the points (GeV⁻¹), members outer.
+    public func memberResponses(_ points: [Kinematics]) throws -> [[(longitudinal: Double, transverse: Double)]] {
         guard info.output.outputCount == 2 else { throw PredictionError.noResponses(info.output.name) }
         try checkPointCount(points.count)
         let factors = outputFactors(points)
-        let perMember = passOutputs(points).map { info.output.responses(factors: factors, outputs: $0)! }
+        return passOutputs(points).map { info.output.responses(factors: factors, outputs: $0)! }
+    }
+
+    public func responses(_ points: [Kinematics]) throws -> [ResponsePrediction] {
+        let perMember = try memberResponses(points)
         return points.indices.map { i in
             let extrapolation = info.domain.isExtrapolation(points[i])
             return ResponsePrediction(

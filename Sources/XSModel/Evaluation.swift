@@ -91,14 +91,20 @@ public enum Evaluation {
     }
 
     /// A reference model's report (no fitted normalizations: λ = 1 for every data set, no band).
-    public static func report(reference: any ReferenceModel, points: [ScatteringPoint], splitName: String) throws -> EvaluationReport {
-        let predictions = try points.map { p -> CrossSectionPrediction in
+    public static func report(reference: any ReferenceModel, points: [ScatteringPoint], predictions: [CrossSectionPrediction], splitName: String)
+        -> EvaluationReport
+    {
+        report(nucleus: points.first?.nucleus.name ?? "", normalizations: [], points: points, predictions: predictions, splitName: splitName)
+    }
+
+    /// A reference model's predictions at `points` (no band); refuses a point whose nucleus it does not cover.
+    public static func predictions(reference: any ReferenceModel, points: [ScatteringPoint]) throws -> [CrossSectionPrediction] {
+        try points.map { p -> CrossSectionPrediction in
             guard let σ = reference.crossSection(p.kinematics, nucleus: p.nucleus) else {
                 throw PredictionError.referenceUndefined(reference.name, p.nucleus.name)
             }
             return CrossSectionPrediction(mean: σ, standardDeviation: 0, percentile16: σ, percentile84: σ, extrapolation: false)
         }
-        return report(nucleus: points.first?.nucleus.name ?? "", normalizations: [], points: points, predictions: predictions, splitName: splitName)
     }
 
     static func report(
@@ -142,10 +148,15 @@ public enum Evaluation {
     /// (σ_pred − σ_data)/√(σ_model² + Δσ²) that the coverage counts.
     public static func pointsCSV(model: CrossSectionModel, points: [ScatteringPoint], predictions: [CrossSectionPrediction]) -> String {
         let sameNucleus = points.first.map { $0.nucleus.name == model.info.nucleus } ?? false
+        return pointsCSV(points: points, predictions: predictions) { sameNucleus ? model.info.normalization($0) : 1 }
+    }
+
+    /// The same for any predictions, `lambda` giving each data set's normalization (1 for a reference model).
+    public static func pointsCSV(points: [ScatteringPoint], predictions: [CrossSectionPrediction], lambda: (String) -> Double) -> String {
         var text = "dataset,E_GeV,theta_deg,omega_GeV,sigma,sigma_error,mean,sigma_model,p16,p84,lambda,pull,extrapolation\n"
         for (p, q) in zip(points, predictions) {
             let band = Coverage.band(spread: q.standardDeviation, dataError: p.crossSectionError)
-            let lambda = sameNucleus ? model.info.normalization(p.dataset) : 1
+            let lambda = lambda(p.dataset)
             text += "\(TextTable.csvField(p.dataset)),\(p.beamEnergy),\(p.angleDegrees),\(p.energyTransfer),\(p.crossSection),\(p.crossSectionError),"
             text +=
                 "\(q.mean),\(q.standardDeviation),\(q.percentile16),\(q.percentile84),\(lambda),\((q.mean - p.crossSection) / band),\(q.extrapolation)\n"

@@ -32,7 +32,7 @@ struct EvaluateCommand: ParsableCommand {
     @Option(help: "The model file, or a reference model by name: bosted-mamyan.") var model: String
     @Option(help: "For a reference model: the nucleus whose points it is evaluated on (default C12).") var nucleus: Nucleus?
     @Flag(help: "For a reference model: every data set and every ω of the nucleus (no selection).") var allDataSets = false
-    @Option(help: "train, validation, test or all (of the model's stored split).") var split: SplitChoice = .test
+    @Option(help: "train, validation, test or all (of the model's stored split; default test).") var split: SplitChoice?
     @Option(help: "Output format: table, csv or json.") var format: OutputFormat = .table
     @OptionGroup var prediction: PredictionOptions
     @OptionGroup var source: DataSourceOptions
@@ -52,19 +52,22 @@ struct EvaluateCommand: ParsableCommand {
         let points: [ScatteringPoint]
         let splitName: String
         if source.dataFile != nil {
+            if split != nil {
+                throw CommandError("--split picks a part of the model's stored split; with --data every point of the file is evaluated")
+            }
             points = try source.load().points
             splitName = "all points of \(source.dataFile!)"
         } else {
             let selected = try model.selectedData(from: try source.load())
             let indices: [Int] =
-                switch split {
+                switch split ?? .test {
                 case .train: selected.split.train
                 case .validation: selected.split.validation
                 case .test: selected.split.test
                 case .all: Array(selected.points.indices)
                 }
             points = indices.map { selected.points[$0] }
-            splitName = split.rawValue
+            splitName = (split ?? .test).rawValue
         }
         guard !points.isEmpty else { throw CommandError("the \(splitName) part of this model's split is empty") }
         let predictions = try model.checkedPredictions(points.map(\.kinematics), calibrated: !uncalibrated)
@@ -93,6 +96,9 @@ struct EvaluateCommand: ParsableCommand {
 
     /// A reference model on the points of a nucleus (or of --data).
     func evaluateReference(_ reference: any ReferenceModel) throws {
+        if split != nil || uncalibrated {
+            throw CommandError("--split and --uncalibrated are for a model file; \(reference.name) has no stored split and no band")
+        }
         let target = nucleus ?? Nucleus(Z: 6, A: 12)
         let data = try source.load()
         let points: [ScatteringPoint]
@@ -105,7 +111,11 @@ struct EvaluateCommand: ParsableCommand {
             name = "the default selection of \(target.name)"
         }
         guard !points.isEmpty else { throw CommandError("no \(target.name) points to evaluate on") }
-        let report = try Evaluation.report(reference: reference, points: points, splitName: name)
+        let predictions = try Evaluation.predictions(reference: reference, points: points)
+        let report = Evaluation.report(reference: reference, points: points, predictions: predictions, splitName: name)
+        if let pointsOut {
+            try AtomicFile.write(Evaluation.pointsCSV(points: points, predictions: predictions) { _ in 1 }, to: URL(fileURLWithPath: pointsOut))
+        }
         try printReport(report, title: "\(reference.name) on \(name) (λ = 1, no band)") {}
     }
 

@@ -104,8 +104,11 @@ import XSTestSupport
         let some = stride(from: 0, to: carbon.count, by: 70).map { carbon[$0] }
         let file = folder.appendingPathComponent("some.csv")
         try PointsCSV.text(some).write(to: file, atomically: true, encoding: .utf8)
-        let evaluate = try xsnet(["evaluate", "--model", "bosted-mamyan", "--data", file.path, "--format", "json"])
+        let pointsOut = folder.appendingPathComponent("points.csv")
+        let evaluate = try xsnet(["evaluate", "--model", "bosted-mamyan", "--data", file.path, "--format", "json", "--points-out", pointsOut.path])
         #expect(evaluate.status == 0, "\(evaluate.stderr)")
+        let written = try String(contentsOf: pointsOut, encoding: .utf8).split(separator: "\n")
+        #expect(written.count == some.count + 1 && written[1].hasPrefix(some[0].dataset))
         let total = (try JSONSerialization.jsonObject(with: Data(evaluate.stdout.utf8)) as! [String: Any])["total"] as! [String: Any]
         #expect(total["points"] as? Int == some.count)
         let expected = median(some.map { abs(BostedMamyan().crossSection($0.kinematics, nucleus: $0.nucleus)! / $0.crossSection - 1) })
@@ -127,6 +130,10 @@ import XSTestSupport
         #expect(wrongNucleus.status != 0 && wrongNucleus.stderr.contains("not Fe56"))
         let ignored = try xsnet(["evaluate", "--model", shipped, "--all-data-sets"])
         #expect(ignored.status != 0 && ignored.stderr.contains("for a reference model"))
+        let noSplit = try xsnet(["evaluate", "--model", "bosted-mamyan", "--split", "train"])
+        #expect(noSplit.status != 0 && noSplit.stderr.contains("for a model file"))
+        let splitOfData = try xsnet(["evaluate", "--model", shipped, "--data", file.path, "--split", "train"])
+        #expect(splitOfData.status != 0 && splitOfData.stderr.contains("with --data"))
         let deuteron = try xsnet(["predict", "--model", "bosted-mamyan", "--nucleus", "H2", "--energy", "1", "--angle", "30", "--omega", "0.1"])
         #expect(deuteron.status != 0 && deuteron.stderr.contains("A > 2"))
     }

@@ -66,6 +66,18 @@ public struct BostedMamyan: ReferenceModel {
         return (max(ratio * ratio * W2 - ratio * W1, 1e-3 * RT), RT)
     }
 
+    /// The fit's pion-production responses (GeV⁻¹): its inelastic part (smeared nucleon resonances
+    /// and deep-inelastic scattering, with the EMC ratio) without the meson-exchange term, as
+    /// R_T = 2W₁ and R_L = (q²/Q²)² W₂ − (q²/Q²) W₁ (not floored). nil for A ≤ 2.
+    public func pionProductionResponses(_ k: Kinematics, nucleus: Nucleus) -> (longitudinal: Double, transverse: Double)? {
+        guard nucleus.A > 2 else { return nil }
+        let M = Self.protonMass, nu = k.energyTransfer, Q2 = k.Q2
+        let part = Self.inelastic(Z: Double(nucleus.Z), A: Double(nucleus.A), Q2: Q2, W2: M * M + 2 * M * nu - Q2, mesonExchange: false)
+        let W1 = part.F1 / M, W2 = part.F2 / nu
+        let ratio = (Q2 + nu * nu) / Q2
+        return (ratio * ratio * W2 - ratio * W1, 2 * W1)
+    }
+
     /// d²σ/dΩdω in nb/sr/GeV per nucleus; nil for A ≤ 2 (the fit's nuclear part needs A > 2).
     public func crossSection(_ k: Kinematics, nucleus: Nucleus) -> Double? {
         guard let (F1, F2) = Self.structureFunctions(k, nucleus: nucleus) else { return nil }
@@ -79,7 +91,7 @@ public struct BostedMamyan: ReferenceModel {
     // MARK: Quasielastic part
 
     /// Nucleon form factors of Bosted, PRC 51, 409 (1995): G_E^p, G_M^p, G_E^n, G_M^n at Q².
-    static func nucleonFormFactors(Q2: Double) -> (GEp: Double, GMp: Double, GEn: Double, GMn: Double) {
+    public static func nucleonFormFactors(Q2: Double) -> (GEp: Double, GMp: Double, GEn: Double, GMn: Double) {
         let muP = 2.792782, muN = -1.913148
         let Q = Q2.squareRoot(), tau = Q2 / (4 * protonMass * protonMass)
         let GEp = 1 / (1 + 0.14 * Q + 3.01 * Q2 + 0.02 * Q2 * Q + 1.20 * Q2 * Q2 + 0.32 * pow(Q, 5))
@@ -139,7 +151,7 @@ public struct BostedMamyan: ReferenceModel {
     /// 2(ν + M) E_s (99 points over ±3σ, `smearing`), combined as
     /// Z protons and N neutrons, corrected by the 2009 factors in x and W, plus the meson-exchange
     /// term, with R scaled by (1 + P₆ + P₂₃ A), and times the EMC ratio.
-    static func inelastic(Z: Double, A: Double, Q2: Double, W2: Double) -> (F1: Double, F2: Double) {
+    static func inelastic(Z: Double, A: Double, Q2: Double, W2: Double, mesonExchange withMesonExchange: Bool = true) -> (F1: Double, F2: Double) {
         let M = protonMass, P = correction
         let nu = (W2 - M * M + Q2) / (2 * M)
         guard A > 2, nu > 0, Q2 > 0 else { return (0, 0) }
@@ -163,7 +175,7 @@ public struct BostedMamyan: ReferenceModel {
         var W1 = (2 * Z * F1d + (A - 2 * Z) * (2 * F1d - F1p)) / M
         W1 *= 1 + P[13] * x + P[14] * x * x + P[15] * pow(x, 3) + P[16] * pow(x, 4) + P[17] * pow(x, 5)
         if W > 0 { W1 *= pow(1 + (P[20] * W + P[21] * W * W) / (1 + P[22] * Q2), 2) }
-        W1 += mesonExchange(A: A, Q2: Q2, W2: W2)
+        if withMesonExchange { W1 += mesonExchange(A: A, Q2: Q2, W2: W2) }
         if W2 > 0 { R *= 1 + P[6] + P[23] * A }
         let W2structure = W1 * (1 + R) / (1 + nu * nu / Q2)
         let emc = emcRatio(x: Q2 / (2 * M * nu), A: A)
