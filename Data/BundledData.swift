@@ -5,4 +5,6 @@ import Foundation
 public enum BundledData {
     public static var pointsURL: URL? { Bundle.module.url(forResource: "points", withExtension: "csv") }
     public static var datasetsURL: URL? { Bundle.module.url(forResource: "datasets", withExtension: "csv") }
+    /// A bundled file by name (e.g. the MiniBooNE tables, written by `xsnet neutrino import`).
+    public static func url(_ file: String) -> URL? { Bundle.module.url(forResource: file, withExtension: nil) }
 }

@@ -24,9 +24,18 @@ public struct ReducedFunctionGrid: Sendable {
         case fermiGas
         /// A response-head electron model: f = (R − R_π)/(Λ ΣU) per member, R_π the Bosted–Mamyan
         /// fit's pion-production responses when `removingPionProduction` (charged-current
-        /// quasielastic-like: meson exchange stays in), floored at zero.
+        /// quasielastic-like: meson exchange stays in), floored at zero; and zero outside the
+        /// quasielastic window ω > E_s, ψ′ ≤ `maximumScalingVariable`.
         case electronModel(CrossSectionModel, removingPionProduction: Bool)
     }
+
+    /// The upper end of the quasielastic window of a learned reduced function. Beyond ψ′ ≈ 2 the
+    /// electron responses are pion production and the tail of meson exchange, not single-nucleon
+    /// knockout, and at ω → |q| (Q² → 0, where no electron data constrain the networks) the
+    /// weak-to-electromagnetic ratio of the transverse factors grows as 1/Q² and would amplify
+    /// whatever the networks extrapolate to: measured on the shipped ensemble, f_T = 3.7 at
+    /// |q| = 1 GeV, ψ′ = 5.8 (the Fermi gas' peak is 0.75).
+    public static let maximumScalingVariable = 2.0
 
     public init(source: Source, scaling: Superscaling, maximumMomentum: Double = 3, maximumEnergyTransfer: Double = 3, step: Double = 0.01)
         throws
@@ -50,30 +59,33 @@ public struct ReducedFunctionGrid: Sendable {
             longitudinal = [f]
             transverse = [f]
         case .electronModel(let model, let removingPionProduction):
-            // An electron kinematics with the node's (|q|, ω): E = |q| + ω, E′ = |q|.
-            let points = nodes.map { n -> Kinematics in
+            // An electron kinematics with the node's (|q|, ω): E = |q| + ω, E′ = |q|; only the
+            // nodes inside the quasielastic window are evaluated (f is zero outside it).
+            let gas = scaling.fermiGas
+            let inside = nodes.compactMap { n -> (index: Int, q: Double, omega: Double, point: Kinematics)? in
                 let E = n.q + n.omega, Ep = n.q
                 let c = min(1, (E * E + Ep * Ep - n.q * n.q) / (2 * E * Ep))
-                return Kinematics(beamEnergy: E, angleDegrees: acos(c) * 180 / .pi, energyTransfer: n.omega)
+                let point = Kinematics(beamEnergy: E, angleDegrees: acos(c) * 180 / .pi, energyTransfer: n.omega)
+                guard n.omega > gas.energyShift, point.psiPrime(gas) <= Self.maximumScalingVariable else { return nil }
+                return (n.index, n.q, n.omega, point)
             }
-            let members = try model.memberResponses(points)
+            let members = try model.memberResponses(inside.map(\.point))
             let reference = BostedMamyan()
-            let pion: [(longitudinal: Double, transverse: Double)] = points.map {
-                removingPionProduction ? (reference.pionProductionResponses($0, nucleus: scaling.nucleus) ?? (0, 0)) : (0, 0)
-            }
-            let divisors = nodes.map { n -> (L: Double, T: Double)? in
+            let perNode = parallelMap(inside.count) { i -> (pion: (Double, Double), divisor: (L: Double, T: Double)?) in
+                let n = inside[i]
+                let pion = removingPionProduction ? (reference.pionProductionResponses(n.point, nucleus: scaling.nucleus) ?? (0, 0)) : (0, 0)
                 guard let (v, _) = scaling.singleNucleonFactors(current: .electromagnetic, q: n.q, omega: n.omega), v.w00 > 0, v.transverse > 0
-                else { return nil }
+                else { return (pion, nil) }
                 let lambda = scaling.normalization(q: n.q)
-                return (lambda * v.w00, lambda * v.transverse)
+                return (pion, (lambda * v.w00, lambda * v.transverse))
             }
             var fL: [[Double]] = [], fT: [[Double]] = []
             for responses in members {
                 var l = [Double](repeating: 0, count: size), t = l
-                for (i, n) in nodes.enumerated() {
-                    guard let d = divisors[i] else { continue }
-                    l[n.index] = max(0, responses[i].longitudinal - pion[i].longitudinal) / d.L
-                    t[n.index] = max(0, responses[i].transverse - pion[i].transverse) / d.T
+                for (i, n) in inside.enumerated() {
+                    guard let d = perNode[i].divisor else { continue }
+                    l[n.index] = max(0, responses[i].longitudinal - perNode[i].pion.0) / d.L
+                    t[n.index] = max(0, responses[i].transverse - perNode[i].pion.1) / d.T
                 }
                 fL.append(l)
                 fT.append(t)

@@ -1,0 +1,270 @@
+import ArgumentParser
+import Foundation
+import XSCore
+import XSData
+import XSFigures
+import XSModel
+import XSNeutrino
+
+struct NeutrinoCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "neutrino",
+        abstract: "Charged-current ν_μ / ν̄_μ cross sections from the learned electron responses.",
+        discussion: helpText(
+            """
+            The electron model's R_L(q, ω) and R_T(q, ω) (a response-head model: --preset responses) are
+            divided by the electromagnetic single-nucleon factors into reduced (superscaling) functions
+            f_L, f_T and multiplied by the weak ones (isovector vector and dipole axial, M_A a
+            parameter) into the five charged-current responses; the muon mass enters the kinematics
+            and the lepton tensor. Pion production (the Bosted–Mamyan fit's inelastic part) is removed
+            from the electron responses first; meson exchange stays in. docs/neutrino.md has the
+            formulas and what is learned and what is assumed.
+
+              xsnet neutrino predict --energy 0.8 --muon-energy 0.2:0.7:0.1 --muon-angle 30
+              xsnet neutrino compare miniboone-ccqe --format json
+            """),
+        subcommands: [Import.self, Predict.self, Compare.self])
+}
+
+/// The electron model (or the Fermi gas) and the neutrino options shared by predict and compare.
+struct NeutrinoModelOptions: ParsableArguments {
+    @Option(help: "A response-head electron model (model A or B; its members give the band).")
+    var model = "Models/C12-ensemble.xsnet"
+    @Option(help: "The axial mass M_A of the dipole axial form factor (GeV).")
+    var axialMass = 1.03
+    @Flag(help: "Use the relativistic Fermi gas' reduced function instead of the electron model (the baseline).")
+    var fermiGas = false
+    @Flag(help: "Keep the electron responses' pion-production part (default: removed, as for a quasielastic-like signal).")
+    var keepPionProduction = false
+
+    func validate() throws {
+        guard axialMass.isFinite, (0.3...3).contains(axialMass) else { throw ValidationError("--axial-mass must be in 0.3…3 GeV") }
+    }
+
+    func reducedFunctions(nucleus: Nucleus) throws -> (grid: ReducedFunctionGrid, scaling: Superscaling) {
+        let scaling = Superscaling(nucleus: nucleus)
+        if fermiGas { return (try ReducedFunctionGrid(source: .fermiGas, scaling: scaling), scaling) }
+        return (try learnedReducedFunctions(model: model, scaling: scaling, keepPionProduction: keepPionProduction), scaling)
+    }
+}
+
+/// The reduced functions of a response-head electron model of the scaling's nucleus.
+func learnedReducedFunctions(model: String, scaling: Superscaling, keepPionProduction: Bool) throws -> ReducedFunctionGrid {
+    let nucleus = scaling.nucleus
+    let electron = try CrossSectionModel.load(URL(fileURLWithPath: model))
+    guard electron.info.output.outputCount == 2 else {
+        throw CommandError("\(model) predicts σ directly; the neutrino route needs a response-head model (xsnet train --preset responses)")
+    }
+    guard electron.info.nucleus == nucleus.name else {
+        throw CommandError("\(model) is a model of \(electron.info.nucleus); no electron model of \(nucleus.name) is given")
+    }
+    return try ReducedFunctionGrid(source: .electronModel(electron, removingPionProduction: !keepPionProduction), scaling: scaling)
+}
+
+extension NeutrinoCommand {
+    struct Import: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Build the curated MiniBooNE CCQE tables from the release's text files.",
+            discussion: "Example: xsnet neutrino import ../shared/data/neutrino/miniboone_ccqe_2010 --out Data")
+
+        @Argument(help: "The folder with aski_con.txt, aski_like.txt, asqq_con.txt and pospol_numu.csv.")
+        var folder: String
+        @Option(help: "Folder to write the curated CSVs and miniboone-import-report.txt into.")
+        var out = "Data"
+
+        func run() throws {
+            let files = try MiniBooNEImporter.importFolder(URL(fileURLWithPath: folder))
+            for (name, text) in files.sorted(by: { $0.key < $1.key }) {
+                try AtomicFile.write(text, to: URL(fileURLWithPath: out).appendingPathComponent(name))
+            }
+            print(files[MiniBooNEImporter.reportFile]!, terminator: "")
+            print("wrote \(files.keys.sorted().map { "\(out)/\($0)" }.joined(separator: ", "))")
+        }
+    }
+
+    struct Predict: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "d²σ/dT_μ dcosθ_μ and d²σ/dΩdω of ν_μ or ν̄_μ charged-current scattering.",
+            discussion: helpText(
+                """
+                Every combination of --energy (E_ν), --muon-energy (kinetic T_μ) and --muon-angle (θ_μ,
+                degrees); each takes a value, a list or start:stop:step. Cross sections per nucleus in
+                cm²/GeV (d²σ/dT_μ dcosθ_μ) and cm²/sr/GeV (d²σ/dΩdω = d²σ/dΩdE_μ), with the spread over the
+                electron model's members; per_nucleon divides by the neutrons (ν_μ) or protons (ν̄_μ).
+
+                  xsnet neutrino predict --probe numubar --energy 1 --muon-energy 0.3:0.8:0.1 --muon-angle 20 --format csv
+                """))
+
+        enum Probe: String, ExpressibleByArgument, CaseIterable { case numu, numubar }
+
+        @Option(help: "numu (ν_μ + n → μ⁻ + p) or numubar (ν̄_μ + p → μ⁺ + n).") var probe: Probe = .numu
+        @Option(help: "The target nucleus (the electron model's).") var nucleus: Nucleus = Nucleus(Z: 6, A: 12)
+        @Option(help: "Neutrino energy E_ν (GeV).") var energy: ValueList
+        @Option(help: "Muon kinetic energy T_μ (GeV).") var muonEnergy: ValueList
+        @Option(help: "Muon angle θ_μ (degrees).") var muonAngle: ValueList
+        @OptionGroup var options: NeutrinoModelOptions
+        @Option(help: "Output format: table, csv or json.") var format: OutputFormat = .table
+
+        struct Row: Encodable {
+            var E_nu_GeV: Double, T_mu_GeV: Double, theta_mu_deg: Double, q_GeV: Double, omega_GeV: Double, Q2_GeV2: Double
+            var d2sigma_dTdcos_cm2_per_GeV: Double, d2sigma_dTdcos_std: Double, d2sigma_dOmega_domega_cm2_per_sr_GeV: Double
+            var per_nucleon_d2sigma_dTdcos: Double
+        }
+
+        func validate() throws {
+            let count = ValueList.combinations([energy, muonEnergy, muonAngle])
+            guard count <= 1_000_000 else { throw ValidationError("\(count) points asked for; at most 1,000,000 per call") }
+            for θ in muonAngle.values where !(θ.isFinite && (0...180).contains(θ)) {
+                throw ValidationError("--muon-angle must be in 0…180°, not \(θ)")
+            }
+            for E in energy.values where !(E.isFinite && E > 0 && E <= 3) {
+                throw ValidationError("--energy must be in (0, 3] GeV (the reduced functions are tabulated to |q| = 3 GeV), not \(E)")
+            }
+            for T in muonEnergy.values where !(T.isFinite && T >= 0) { throw ValidationError("--muon-energy must be ≥ 0, not \(T)") }
+        }
+
+        func run() throws {
+            let (grid, scaling) = try options.reducedFunctions(nucleus: nucleus)
+            let model = ChargedCurrentModel(probe: probe == .numu ? .numu : .numubar, scaling: scaling, reduced: grid, axialMass: options.axialMass)
+            var rows: [Row] = []
+            for E in energy.values {
+                for T in muonEnergy.values {
+                    for θ in muonAngle.values {
+                        let c = cos(θ * .pi / 180)
+                        guard
+                            let k = LeptonKinematics(
+                                energy: E, outgoingEnergy: T + WeakConstants.muonMass, cosTheta: c, outgoingMass: WeakConstants.muonMass)
+                        else { throw CommandError("E_ν = \(E) GeV cannot produce a muon of T = \(T) GeV") }
+                        let members = model.doubleDifferential(energy: E, outgoingEnergy: T + WeakConstants.muonMass, cosTheta: c)
+                        let mean = members.reduce(0, +) / Double(members.count)
+                        let spread =
+                            members.count > 1 ? (members.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(members.count - 1)).squareRoot() : 0
+                        rows.append(
+                            Row(
+                                E_nu_GeV: E, T_mu_GeV: T, theta_mu_deg: θ, q_GeV: k.momentumTransfer, omega_GeV: k.energyTransfer, Q2_GeV2: k.Q2,
+                                d2sigma_dTdcos_cm2_per_GeV: 2 * .pi * mean, d2sigma_dTdcos_std: 2 * .pi * spread,
+                                d2sigma_dOmega_domega_cm2_per_sr_GeV: mean, per_nucleon_d2sigma_dTdcos: 2 * .pi * mean / Double(model.targetNucleons))
+                        )
+                    }
+                }
+            }
+            switch format {
+            case .json: print(try jsonText(rows), terminator: "")
+            case .csv, .table:
+                var table = TextTable(header: ["E_nu", "T_mu", "theta_mu", "q", "omega", "Q2", "d2s/dTdcos", "std", "d2s/dOdw", "per_nucleon"])
+                table.rows = rows.map { r in
+                    [r.E_nu_GeV, r.T_mu_GeV, r.theta_mu_deg, r.q_GeV, r.omega_GeV, r.Q2_GeV2].map { String(format: "%.4g", $0) }
+                        + [r.d2sigma_dTdcos_cm2_per_GeV, r.d2sigma_dTdcos_std, r.d2sigma_dOmega_domega_cm2_per_sr_GeV, r.per_nucleon_d2sigma_dTdcos]
+                        .map {
+                            String(format: "%.4e", $0)
+                        }
+                }
+                print(format == .csv ? table.csv() : table.rendered(), terminator: "")
+            }
+        }
+    }
+
+    struct Compare: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Fold with the MiniBooNE ν_μ flux and compare with its CCQE measurement on carbon.",
+            discussion: helpText(
+                """
+                Predicts the MiniBooNE CCQE tables (PRD 81, 092005 (2010), bundled by `xsnet neutrino import`)
+                with the electron model (its members give the band; M_A ± 0.1 GeV a separate contribution)
+                and with the relativistic Fermi gas at M_A = 1.03 and 1.35 GeV, and reports: the
+                flux-integrated σ per neutron against the Q²_QE table's integral; χ²/N of the dσ/dQ²_QE
+                shape with the normalization free (and quoted); the median relative deviation over the
+                double-differential bins above 10% of the table's maximum. --figures writes the table as
+                slices in cos θ_μ and dσ/dQ²_QE as SVG.
+
+                  xsnet neutrino compare miniboone-ccqe --format json
+                  xsnet neutrino compare miniboone-ccqe --figures docs/figures/neutrino
+                """))
+
+        enum Measurement: String, ExpressibleByArgument, CaseIterable { case minibooneCcqe = "miniboone-ccqe" }
+
+        @Argument(help: "The measurement: miniboone-ccqe.") var measurement: Measurement
+        @Option(help: "A response-head carbon model (its members give the band).") var model = "Models/C12-ensemble.xsnet"
+        @Option(help: "Output format: table or json.") var format: OutputFormat = .table
+        @Option(help: "Folder to write the figures into (SVG).") var figures: String?
+
+        struct Report: Encodable {
+            var flux_integrated_cm2: [String: Double]
+            var flux_integrated_spread_cm2: [String: Double]
+            var measured_region_cm2: [String: Double]
+            var q2_shape_chi2_per_bin: [String: Double]
+            var q2_normalization: [String: Double]
+            var double_differential_median_rel_dev: [String: Double]
+            var double_differential_bins: Int
+            var axial_mass_uncertainty_cm2: Double
+            var normalization_uncertainty: Double
+            var flux_fraction_left_out: Double
+            var electron_model: String
+            var seconds: Double
+        }
+
+        func run() throws {
+            let start = Date()
+            let data = try MiniBooNECCQE.bundled()
+            let carbon = Nucleus(Z: 6, A: 12)
+            let scaling = Superscaling(nucleus: carbon)
+            let grid = try learnedReducedFunctions(model: model, scaling: scaling, keepPionProduction: false)
+            let gas = try ReducedFunctionGrid(source: .fermiGas, scaling: scaling)
+            printError("reduced functions tabulated (\(grid.members) members) in \(Int(Date().timeIntervalSince(start))) s; folding with the flux…")
+            let names = ["xsnet", "rfg_ma_1.03", "rfg_ma_1.35", "xsnet_ma_0.93", "xsnet_ma_1.13"]
+            let models = [
+                ChargedCurrentModel(probe: .numu, scaling: scaling, reduced: grid, axialMass: 1.03),
+                ChargedCurrentModel(probe: .numu, scaling: scaling, reduced: gas, axialMass: 1.03),
+                ChargedCurrentModel(probe: .numu, scaling: scaling, reduced: gas, axialMass: 1.35),
+                ChargedCurrentModel(probe: .numu, scaling: scaling, reduced: grid, axialMass: 0.93),
+                ChargedCurrentModel(probe: .numu, scaling: scaling, reduced: grid, axialMass: 1.13)
+            ]
+            let folded = MiniBooNEFold.fold(models, data: data)
+            let scores = folded.map { MiniBooNEScores(prediction: $0, data: data) }
+            func byName(_ value: (MiniBooNEScores) -> Double, first: Int = 3) -> [String: Double] {
+                Dictionary(uniqueKeysWithValues: (0..<first).map { (names[$0], value(scores[$0])) })
+            }
+            var integral = byName(\.flux_integrated_cm2)
+            integral["data"] = data.q2Integral
+            var region = byName(\.measured_region_cm2)
+            region["data"] = MiniBooNECCQE.integral(data.ccqe)
+            let report = Report(
+                flux_integrated_cm2: integral, flux_integrated_spread_cm2: byName(\.flux_integrated_spread_cm2), measured_region_cm2: region,
+                q2_shape_chi2_per_bin: byName(\.q2_shape_chi2_per_bin), q2_normalization: byName(\.q2_normalization),
+                double_differential_median_rel_dev: byName(\.double_differential_median_rel_dev),
+                double_differential_bins: scores[0].double_differential_bins,
+                axial_mass_uncertainty_cm2: abs(scores[4].flux_integrated_cm2 - scores[3].flux_integrated_cm2) / 2,
+                normalization_uncertainty: MiniBooNECCQE.normalizationUncertainty, flux_fraction_left_out: MiniBooNEFold.fluxFractionLeftOut(data),
+                electron_model: model, seconds: Date().timeIntervalSince(start))
+            if let figures {
+                let folder = URL(fileURLWithPath: figures)
+                try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+                for (name, svg) in try NeutrinoFigures.miniboone(data: data, xsnet: folded[0], fermiGas: [folded[1], folded[2]]) {
+                    try AtomicFile.write(svg, to: folder.appendingPathComponent(name))
+                }
+            }
+            switch format {
+            case .json: print(try jsonText(report), terminator: "")
+            case .csv, .table:
+                print("MiniBooNE CCQE ν_μ on carbon (per neutron), electron model \(model), \(grid.members) members")
+                var table = TextTable(header: ["", "data", "xsnet", "RFG M_A=1.03", "RFG M_A=1.35"])
+                func e(_ x: Double?) -> String { x.map { String(format: "%.3e", $0) } ?? "" }
+                table.rows = [
+                    ["σ flux-integrated (cm²)", e(integral["data"]), e(integral["xsnet"]), e(integral["rfg_ma_1.03"]), e(integral["rfg_ma_1.35"])],
+                    ["σ over the table's bins (cm²)", e(region["data"]), e(region["xsnet"]), e(region["rfg_ma_1.03"]), e(region["rfg_ma_1.35"])],
+                    ["dσ/dQ²_QE shape χ²/N", ""] + names[0..<3].map { String(format: "%.2f", report.q2_shape_chi2_per_bin[$0]!) },
+                    ["  its normalization", ""] + names[0..<3].map { String(format: "%.3f", report.q2_normalization[$0]!) },
+                    ["d²σ median |dev| (\(report.double_differential_bins) bins)", ""]
+                        + names[0..<3].map { String(format: "%.1f%%", 100 * report.double_differential_median_rel_dev[$0]!) }
+                ]
+                print(table.rendered(), terminator: "")
+                print(
+                    String(
+                        format:
+                            "xsnet band (members): ±%.2e cm²; M_A ± 0.1 GeV: ±%.2e cm²; data normalization ±%.1f%%; flux above %.0f GeV left out: %.2f%%; %.0f s",
+                        scores[0].flux_integrated_spread_cm2, report.axial_mass_uncertainty_cm2, 100 * MiniBooNECCQE.normalizationUncertainty,
+                        MiniBooNEFold.maximumEnergy, 100 * report.flux_fraction_left_out, report.seconds))
+            }
+        }
+    }
+}
