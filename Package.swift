@@ -49,7 +49,11 @@ let package = Package(
         .target(name: "XSModel", dependencies: ["XSCore", "XSData", "XSNN"], swiftSettings: fastMath),
         // Neutrino charged-current cross sections from the learned electron responses (superscaling),
         // the Fermi-gas baseline, and the MiniBooNE comparison.
-        .target(name: "XSNeutrino", dependencies: ["XSCore", "XSData", "XSDataResources", "XSNN", "XSModel"]),
+        // Optimized in debug builds too (like CXSKernels): its Dirac traces on SIMD16 storage run
+        // some 100 times slower unoptimized, which would make its command-line tests take minutes.
+        .target(
+            name: "XSNeutrino", dependencies: ["XSCore", "XSData", "XSDataResources", "XSNN", "XSModel"],
+            swiftSettings: [.unsafeFlags(["-O"], .when(configuration: .debug))] + fastMath),
         // Figures as standalone SVG: axes, ticks, bands, error bars, legends; no dependencies.
         .target(name: "XSPlot"),
         // Figures of models and data (spectra, data-set grids, training curves), drawn with XSPlot.

@@ -5,8 +5,9 @@ import XSCore
 /// published: the double-differential table's bins, dσ/dQ²_QE, and the flux-integrated cross
 /// section, per neutron, for every member of every model.
 ///
-/// The fold is a midpoint sum over cells of ΔT_μ = Δcos θ_μ = `cell` (0.01: 10 per table bin, so
-/// that cells never straddle a bin edge) at each flux bin's centre energy. Flux bins above
+/// The fold is a midpoint sum over cells of ΔT_μ = Δcos θ_μ = `cell` (default 0.01: 10 per table
+/// bin; 0.1 must be a whole number of cells, so that cells never straddle a bin edge) at each flux
+/// bin's centre energy. Flux bins above
 /// `maximumEnergy` are left out and their share of the flux is reported (`fluxFractionLeftOut`):
 /// the reduced-function grid ends at |q| = 3 GeV.
 public struct FluxFoldedPrediction: Sendable {
@@ -24,7 +25,13 @@ public struct FluxFoldedPrediction: Sendable {
 
 public enum MiniBooNEFold {
     public static let maximumEnergy = 3.0
-    public static let cell = 0.01
+    public static let defaultCell = 0.01
+
+    /// Whether `cell` divides the table's 0.1 bins into whole cells.
+    public static func isValidCell(_ cell: Double) -> Bool {
+        let n = 0.1 / cell
+        return cell > 0 && cell <= 0.1 && abs(n - n.rounded()) < 1e-9
+    }
 
     /// The flux share above `maximumEnergy`.
     public static func fluxFractionLeftOut(_ data: MiniBooNECCQE) -> Double {
@@ -34,7 +41,8 @@ public enum MiniBooNEFold {
 
     /// Folds every model in one pass over the muon kinematics (the lepton tensor is computed once
     /// per point and shared by the models). Deterministic: each flux bin is summed on its own.
-    public static func fold(_ models: [ChargedCurrentModel], data: MiniBooNECCQE) -> [FluxFoldedPrediction] {
+    public static func fold(_ models: [ChargedCurrentModel], data: MiniBooNECCQE, cell: Double = defaultCell) -> [FluxFoldedPrediction] {
+        precondition(isValidCell(cell), "the cell must divide 0.1")
         let totalFlux = data.flux.reduce(0) { $0 + $1.flux }
         let bins = data.flux.filter { $0.energyHigh <= maximumEnergy + 1e-9 }
         let binIndex = Dictionary(
@@ -51,8 +59,10 @@ public enum MiniBooNEFold {
             var sums = models.map { [[Double]](repeating: [Double](repeating: 0, count: width), count: $0.reduced.members) }
             let m = WeakConstants.muonMass
             let area = cell * cell
-            var T = 0.5 * cell
-            while T + m < E {
+            var it = 0
+            while (Double(it) + 0.5) * cell + m < E {
+                let T = (Double(it) + 0.5) * cell
+                it += 1
                 for ic in 0..<Int((2 / cell).rounded()) {
                     let c = -1 + (Double(ic) + 0.5) * cell
                     guard let k = LeptonKinematics(energy: E, outgoingEnergy: T + m, cosTheta: c, outgoingMass: m) else { continue }
@@ -73,7 +83,6 @@ public enum MiniBooNEFold {
                         }
                     }
                 }
-                T += cell
             }
             return sums
         }

@@ -36,6 +36,7 @@ struct NeutrinoModelOptions: ParsableArguments {
     var fermiGas = false
     @Flag(help: "Keep the electron responses' pion-production part (default: removed, as for a quasielastic-like signal).")
     var keepPionProduction = false
+    @OptionGroup var grid: GridOptions
 
     func validate() throws {
         guard axialMass.isFinite, (0.3...3).contains(axialMass) else { throw ValidationError("--axial-mass must be in 0.3…3 GeV") }
@@ -43,13 +44,23 @@ struct NeutrinoModelOptions: ParsableArguments {
 
     func reducedFunctions(nucleus: Nucleus) throws -> (grid: ReducedFunctionGrid, scaling: Superscaling) {
         let scaling = Superscaling(nucleus: nucleus)
-        if fermiGas { return (try ReducedFunctionGrid(source: .fermiGas, scaling: scaling), scaling) }
-        return (try learnedReducedFunctions(model: model, scaling: scaling, keepPionProduction: keepPionProduction), scaling)
+        if fermiGas { return (try ReducedFunctionGrid(source: .fermiGas, scaling: scaling, step: grid.gridStep), scaling) }
+        return (try learnedReducedFunctions(model: model, scaling: scaling, keepPionProduction: keepPionProduction, step: grid.gridStep), scaling)
+    }
+}
+
+/// The (|q|, ω) grid the reduced functions are tabulated on.
+struct GridOptions: ParsableArguments {
+    @Option(help: "The step in |q| of the (|q|, ω) grid of the reduced functions (GeV; ω's is half of it; up to 3 GeV).")
+    var gridStep = 0.01
+
+    func validate() throws {
+        guard gridStep.isFinite, (0.005...0.1).contains(gridStep) else { throw ValidationError("--grid-step must be in 0.005…0.1 GeV") }
     }
 }
 
 /// The reduced functions of a response-head electron model of the scaling's nucleus.
-func learnedReducedFunctions(model: String, scaling: Superscaling, keepPionProduction: Bool) throws -> ReducedFunctionGrid {
+func learnedReducedFunctions(model: String, scaling: Superscaling, keepPionProduction: Bool, step: Double) throws -> ReducedFunctionGrid {
     let nucleus = scaling.nucleus
     let electron = try CrossSectionModel.load(URL(fileURLWithPath: model))
     guard electron.info.output.outputCount == 2 else {
@@ -187,6 +198,15 @@ extension NeutrinoCommand {
         @Option(help: "A response-head carbon model (its members give the band).") var model = "Models/C12-ensemble.xsnet"
         @Option(help: "Output format: table or json.") var format: OutputFormat = .table
         @Option(help: "Folder to write the figures into (SVG).") var figures: String?
+        @Option(help: "The fold's cell in T_μ (GeV) and cos θ_μ: 0.1 divided by a whole number (coarser is faster, less exact).")
+        var cell = MiniBooNEFold.defaultCell
+        @OptionGroup var grid: GridOptions
+
+        func validate() throws {
+            guard MiniBooNEFold.isValidCell(cell) else {
+                throw ValidationError("--cell must be 0.1 divided by a whole number (0.01, 0.02, 0.05, …), not \(cell)")
+            }
+        }
 
         struct Report: Encodable {
             var flux_integrated_cm2: [String: Double]
@@ -208,18 +228,19 @@ extension NeutrinoCommand {
             let data = try MiniBooNECCQE.bundled()
             let carbon = Nucleus(Z: 6, A: 12)
             let scaling = Superscaling(nucleus: carbon)
-            let grid = try learnedReducedFunctions(model: model, scaling: scaling, keepPionProduction: false)
-            let gas = try ReducedFunctionGrid(source: .fermiGas, scaling: scaling)
-            printError("reduced functions tabulated (\(grid.members) members) in \(Int(Date().timeIntervalSince(start))) s; folding with the flux…")
+            let learned = try learnedReducedFunctions(model: model, scaling: scaling, keepPionProduction: false, step: grid.gridStep)
+            let gas = try ReducedFunctionGrid(source: .fermiGas, scaling: scaling, step: grid.gridStep)
+            printError(
+                "reduced functions tabulated (\(learned.members) members) in \(Int(Date().timeIntervalSince(start))) s; folding with the flux…")
             let names = ["xsnet", "rfg_ma_1.03", "rfg_ma_1.35", "xsnet_ma_0.93", "xsnet_ma_1.13"]
             let models = [
-                ChargedCurrentModel(probe: .numu, scaling: scaling, reduced: grid, axialMass: 1.03),
+                ChargedCurrentModel(probe: .numu, scaling: scaling, reduced: learned, axialMass: 1.03),
                 ChargedCurrentModel(probe: .numu, scaling: scaling, reduced: gas, axialMass: 1.03),
                 ChargedCurrentModel(probe: .numu, scaling: scaling, reduced: gas, axialMass: 1.35),
-                ChargedCurrentModel(probe: .numu, scaling: scaling, reduced: grid, axialMass: 0.93),
-                ChargedCurrentModel(probe: .numu, scaling: scaling, reduced: grid, axialMass: 1.13)
+                ChargedCurrentModel(probe: .numu, scaling: scaling, reduced: learned, axialMass: 0.93),
+                ChargedCurrentModel(probe: .numu, scaling: scaling, reduced: learned, axialMass: 1.13)
             ]
-            let folded = MiniBooNEFold.fold(models, data: data)
+            let folded = MiniBooNEFold.fold(models, data: data, cell: cell)
             let scores = folded.map { MiniBooNEScores(prediction: $0, data: data) }
             func byName(_ value: (MiniBooNEScores) -> Double, first: Int = 3) -> [String: Double] {
                 Dictionary(uniqueKeysWithValues: (0..<first).map { (names[$0], value(scores[$0])) })
@@ -246,7 +267,7 @@ extension NeutrinoCommand {
             switch format {
             case .json: print(try jsonText(report), terminator: "")
             case .csv, .table:
-                print("MiniBooNE CCQE ν_μ on carbon (per neutron), electron model \(model), \(grid.members) members")
+                print("MiniBooNE CCQE ν_μ on carbon (per neutron), electron model \(model), \(learned.members) members")
                 var table = TextTable(header: ["", "data", "xsnet", "RFG M_A=1.03", "RFG M_A=1.35"])
                 func e(_ x: Double?) -> String { x.map { String(format: "%.3e", $0) } ?? "" }
                 table.rows = [

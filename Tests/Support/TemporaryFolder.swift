@@ -11,3 +11,6 @@ public func temporaryFolder() throws -> URL {
 public func temporaryURL(_ name: String) -> URL {
     FileManager.default.temporaryDirectory.appendingPathComponent("xsnet-\(UUID().uuidString)-\(name)")
 }
+
+/// The repository's root folder (the tests read the shipped models and curated data from it).
+public let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()

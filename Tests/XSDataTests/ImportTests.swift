@@ -5,7 +5,6 @@ import XSTestSupport
 @testable import XSData
 
 /// The repository root, found from this file's path.
-let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 let sharedArchive = repositoryRoot.deletingLastPathComponent().appendingPathComponent("shared/data/qes-archive")
 let archivePresent = FileManager.default.fileExists(atPath: sharedArchive.path)
 

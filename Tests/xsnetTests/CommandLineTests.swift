@@ -9,7 +9,6 @@ import XSTestSupport
 let numpyAvailable = (try? runTool("python3", ["-c", "import numpy"]).status) == 0
 
 let binary = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("xsnet")
-let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
 struct RunResult {
     var status: Int32

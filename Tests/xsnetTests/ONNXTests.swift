@@ -4,6 +4,7 @@ import XSCore
 import XSData
 import XSModel
 import XSNN
+import XSTestSupport
 
 @testable import XSONNX
 

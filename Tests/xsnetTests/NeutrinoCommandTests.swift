@@ -1,0 +1,60 @@
+import Foundation
+import Testing
+import XSTestSupport
+
+/// `xsnet neutrino` end to end on a tiny response-head model and a coarse grid and fold (the
+/// figures of the shipped ensemble are measured in docs/neutrino.md with the defaults).
+struct NeutrinoCommandTests {
+    @Test func predictAndCompareWriteWhatScriptsReadAndRefuseWhatTheyCannotDo() throws {
+        let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let model = folder.appendingPathComponent("r.xsnet").path
+        let train = try xsnet([
+            "train", "--nucleus", "C12", "--preset", "responses", "--datasets", "Barreau:1983ht,Sealock:1989nx", "--depth", "1", "--width", "8",
+            "--epochs", "4", "--threads", "1", "--out", model
+        ])
+        #expect(train.status == 0, "\(train.stderr)")
+        let coarse = ["--grid-step", "0.1"]
+        // The Fermi gas here (the learned route's tabulation runs the Bosted–Mamyan fit unoptimized
+        // in this build: the compare below pays for it once).
+        let predict = try xsnet(
+            ["neutrino", "predict", "--fermi-gas", "--energy", "0.8", "--muon-energy", "0.5,0.6", "--muon-angle", "30", "--format", "json"] + coarse)
+        #expect(predict.status == 0, "\(predict.stderr)")
+        let rows = try JSONSerialization.jsonObject(with: Data(predict.stdout.utf8)) as! [[String: Any]]
+        #expect(rows.count == 2)
+        for row in rows {
+            let perT = row["d2sigma_dTdcos_cm2_per_GeV"] as! Double, perOmega = row["d2sigma_dOmega_domega_cm2_per_sr_GeV"] as! Double
+            #expect(abs(perT - 2 * .pi * perOmega) <= 1e-12 * perT)
+            #expect(abs((row["per_nucleon_d2sigma_dTdcos"] as! Double) * 6 - perT) <= 1e-12 * perT)
+            #expect(perT > 0)
+        }
+        let figures = folder.appendingPathComponent("figures")
+        let compare = try xsnet(
+            ["neutrino", "compare", "miniboone-ccqe", "--model", model, "--format", "json", "--cell", "0.1", "--figures", figures.path] + coarse)
+        #expect(compare.status == 0, "\(compare.stderr)")
+        let report = try JSONSerialization.jsonObject(with: Data(compare.stdout.utf8)) as! [String: Any]
+        let integral = try #require(report["flux_integrated_cm2"] as? [String: Double])
+        #expect(Set(integral.keys) == ["data", "xsnet", "rfg_ma_1.03", "rfg_ma_1.35"])
+        #expect(abs(integral["data"]! / 9.633e-39 - 1) < 1e-3)
+        for key in ["q2_shape_chi2_per_bin", "double_differential_median_rel_dev"] {
+            let scores = try #require(report[key] as? [String: Double])
+            #expect(Set(scores.keys) == ["xsnet", "rfg_ma_1.03", "rfg_ma_1.35"], "\(key)")
+        }
+        for name in ["miniboone-double-differential.svg", "miniboone-q2.svg"] {
+            #expect(try String(contentsOf: figures.appendingPathComponent(name), encoding: .utf8).contains("MiniBooNE"))
+        }
+        let badCell = try xsnet(["neutrino", "compare", "miniboone-ccqe", "--model", model, "--cell", "0.03"])
+        #expect(badCell.status != 0 && badCell.stderr.contains("0.1 divided by a whole number"))
+        let direct = folder.appendingPathComponent("d.xsnet").path
+        #expect(
+            try xsnet([
+                "train", "--nucleus", "C12", "--datasets", "Barreau:1983ht", "--depth", "1", "--width", "4", "--epochs", "2", "--threads", "1",
+                "--out",
+                direct
+            ]).status == 0)
+        let refused = try xsnet(["neutrino", "predict", "--model", direct, "--energy", "0.8", "--muon-energy", "0.3", "--muon-angle", "30"] + coarse)
+        #expect(refused.status != 0 && refused.stderr.contains("needs a response-head model"), "\(refused.stderr)")
+        let tooFar = try xsnet(["neutrino", "predict", "--model", model, "--energy", "5", "--muon-energy", "0.3", "--muon-angle", "30"])
+        #expect(tooFar.status != 0 && tooFar.stderr.contains("(0, 3] GeV"))
+    }
+}
