@@ -9,6 +9,9 @@ xsnet generalization-study --out Models/generalization --members 3 --jobs 2
 xsnet generalization-study --out runs/priors --recipes responses-prior,prior --members 1 --jobs 2 \
   --splits "leave-out:Arrington:1995hs,leave-out:Arrington:1998ps,leave-out:Bagdasaryan:1988hp,leave-out:Baran:1988tw,leave-out:Barreau:1983ht,leave-out:Day:1993md,leave-out:Fomin:2010ei,leave-out:O'Connell:1987ag,leave-out:Sealock:1989nx,leave-out:Whitney:1974hr,angle-above:55,random"
 
+# The priors on the energy split (47 s; a later call with other --splits scores only those).
+xsnet generalization-study --out runs/priors --recipes responses-prior,prior --members 1 --jobs 2 --splits energy-above:3.5
+
 # The response-head recipe measurements (random split, seeds 1 and 2; angle-above:55, one network).
 for s in 1 2; do
   xsnet train --nucleus C12 --preset responses --seed $s --threads 1 --release-fraction 0.7 --out runs/responses-release07-$s.xsnet

@@ -41,7 +41,7 @@ public enum ModelCard {
             out += "| uncertainty calibration | \(c); rule: \(c.rule.description) |\n"
         }
         out +=
-            "| network | \(model.networks.count) × \(info.config.depth) × [Dense \(info.config.width)\(info.config.batchNorm ? ", BatchNorm" : ""), \(info.config.activation.rawValue)\(info.config.dropout > 0 ? ", Dropout \(info.config.dropout)" : "")] → 1; \(model.networks[0].parameters.count) parameters each |\n"
+            "| network | \(model.networks.count) × \(info.config.depth) × [Dense \(info.config.width)\(info.config.batchNorm ? ", BatchNorm" : ""), \(info.config.activation.rawValue)\(info.config.dropout > 0 ? ", Dropout \(info.config.dropout)" : "")] → \(info.output.outputCount); \(model.networks[0].parameters.count) parameters each |\n"
         out += "| inputs | \(info.input.features.rawValue) |\n"
         out += "| output | \(info.output.name) |\n"
         out +=
