@@ -67,7 +67,7 @@ let package = Package(
         // The fuzz targets as one program: libFuzzer's driver under `make fuzz`, a replayer otherwise.
         .executableTarget(name: "xsnet-fuzz", dependencies: ["XSCore", "XSFuzz"]),
         // The C API for generators and C/C++ programs (include/xsnet.h).
-        .target(name: "XSNetC", dependencies: ["XSCore", "XSData", "XSModel"]),
+        .target(name: "XSNetC", dependencies: ["XSCore", "XSData", "XSModel", "XSNeutrino"]),
         // The command line.
         .executableTarget(
             name: "xsnet",

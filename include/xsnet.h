@@ -56,6 +56,25 @@ const char *xsnet_nucleus(xsnet_model *model);
  * failing xsnet call. */
 const char *xsnet_last_error(void);
 
+/* Charged-current neutrino cross sections (docs/neutrino.md): d²σ/dT_μ dcosθ_μ per nucleus in cm²/GeV
+ * from a response-head electron model's learned responses carried over by superscaling, as
+ * `xsnet neutrino predict` computes them. */
+typedef struct xsnet_neutrino xsnet_neutrino;
+
+/* electron_model: a response-head model file of `nucleus` (e.g. "C12"), or NULL for the relativistic
+ * Fermi gas; probe: 14 (numu) or -14 (numubar); axial_mass_GeV: M_A of the dipole axial form factor
+ * (1.03 by default in xsnet); grid_step_GeV: the step in |q| of the reduced functions' grid (0 for
+ * 0.01). Tabulating a 20-member model takes some 25 s at the default step. */
+int xsnet_neutrino_open(const char *electron_model, const char *nucleus, int probe, double axial_mass_GeV, double grid_step_GeV,
+                        xsnet_neutrino **model);
+/* One point: neutrino energy (0 < E ≤ 3 GeV), muon kinetic energy and cos θ_μ. mean: the average over
+ * the electron model's members; sd: their spread (may be NULL). XSNET_ERROR_UNPHYSICAL where no muon
+ * of that energy can be made. */
+int xsnet_neutrino_predict(xsnet_neutrino *model, double energy_GeV, double muon_kinetic_GeV, double cos_theta_mu, double *mean,
+                           double *sd);
+/* Closes a neutrino model (NULL ignored; closing twice is an error, not a crash). */
+void xsnet_neutrino_close(xsnet_neutrino *model);
+
 /* Closes a model. Any call with a closed handle (closing it again included) is an error
  * (XSNET_ERROR_ARGUMENT, or 0 / NULL from the functions that return a value), not a crash. */
 void xsnet_close(xsnet_model *model);

@@ -44,38 +44,47 @@ final class ModelHandle {
     init(_ model: CrossSectionModel) { predictor = PointPredictor(model) }
 }
 
-/// The open handles. A pointer is dereferenced only while it is registered here, so a closed,
-/// never-opened or garbage handle is an error (XSNET_ERROR_ARGUMENT) instead of a read of freed
-/// memory. (A new handle may reuse a closed one's address; that pointer then names the new model.)
-enum OpenHandles {
-    nonisolated(unsafe) private static var open = Set<UnsafeMutableRawPointer>()
-    private static let lock = NSLock()
+/// The open handles of one kind. A pointer is dereferenced only while it is registered here, so a
+/// closed, never-opened, garbage or other-kind handle is an error (XSNET_ERROR_ARGUMENT) instead of
+/// a read of freed memory. (A new handle may reuse a closed one's address; that pointer then names
+/// the new object.)
+final class HandleRegistry<Handle: AnyObject>: @unchecked Sendable {
+    private var open = Set<UnsafeMutableRawPointer>()
+    private let lock = NSLock()
+    /// "model" and "xsnet_open", for the messages.
+    let noun: String
+    let opener: String
 
-    static func register(_ handle: ModelHandle) -> OpaquePointer {
+    init(noun: String, opener: String) {
+        self.noun = noun
+        self.opener = opener
+    }
+
+    func register(_ handle: Handle) -> OpaquePointer {
         let pointer = Unmanaged.passRetained(handle).toOpaque()
         lock.withLock { _ = open.insert(pointer) }
         return OpaquePointer(pointer)
     }
 
-    /// The handle behind `model`, or nil (with the last error set) when it is not an open model.
-    static func handle(_ model: OpaquePointer?, _ call: String) -> ModelHandle? {
-        guard let model else { setLastError("\(call): null model"); return nil }
-        let pointer = UnsafeMutableRawPointer(model)
-        let handle: ModelHandle? = lock.withLock {
-            open.contains(pointer) ? Unmanaged<ModelHandle>.fromOpaque(pointer).takeUnretainedValue() : nil
-        }
-        if handle == nil { setLastError("\(call): not an open model (closed already, or never returned by xsnet_open)") }
+    /// The handle behind `pointer`, or nil (with the last error set) when it is not an open one.
+    func handle(_ pointer: OpaquePointer?, _ call: String) -> Handle? {
+        guard let pointer else { setLastError("\(call): null \(noun)"); return nil }
+        let raw = UnsafeMutableRawPointer(pointer)
+        let handle: Handle? = lock.withLock { open.contains(raw) ? Unmanaged<Handle>.fromOpaque(raw).takeUnretainedValue() : nil }
+        if handle == nil { setLastError("\(call): not an open \(noun) (closed already, or never returned by \(opener))") }
         return handle
     }
 
-    /// Unregisters and releases; false when `model` was not open.
-    static func close(_ model: OpaquePointer) -> Bool {
-        let pointer = UnsafeMutableRawPointer(model)
-        guard lock.withLock({ open.remove(pointer) }) != nil else { return false }
-        Unmanaged<ModelHandle>.fromOpaque(pointer).release()
+    /// Unregisters and releases; false when `pointer` was not open.
+    func close(_ pointer: OpaquePointer) -> Bool {
+        let raw = UnsafeMutableRawPointer(pointer)
+        guard lock.withLock({ open.remove(raw) }) != nil else { return false }
+        Unmanaged<Handle>.fromOpaque(raw).release()
         return true
     }
 }
+
+let OpenHandles = HandleRegistry<ModelHandle>(noun: "model", opener: "xsnet_open")
 
 @_cdecl("xsnet_open")
 public func xsnet_open(_ path: UnsafePointer<CChar>?, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> Int32 {

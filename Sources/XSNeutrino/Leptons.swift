@@ -27,9 +27,9 @@ public struct LeptonKinematics: Sendable {
     public let energyTransfer: Double
     public let momentumTransfer: Double
 
-    /// nil when the outgoing lepton cannot be produced (E′ < m) or the angle is outside [0°, 180°].
+    /// nil when the outgoing lepton cannot be produced (E′ < m or E′ ≥ E) or the angle is outside [0°, 180°].
     public init?(energy E: Double, outgoingEnergy Eprime: Double, cosTheta c: Double, outgoingMass m: Double) {
-        guard E > 0, Eprime >= m, abs(c) <= 1, E.isFinite, Eprime.isFinite else { return nil }
+        guard E > 0, Eprime >= m, Eprime < E, abs(c) <= 1, E.isFinite, Eprime.isFinite else { return nil }
         let kp = (Eprime * Eprime - m * m).squareRoot()
         let s = (1 - c * c).squareRoot()
         // Lab frame with k along z, then rotated about y so that q = k − k′ lies along z.

@@ -126,7 +126,7 @@ public struct MiniBooNEScores: Codable, Equatable, Sendable {
     public init(prediction: FluxFoldedPrediction, data: MiniBooNECCQE) {
         let mean: ([[Double]]) -> [Double] = { rows in rows[0].indices.map { j in rows.reduce(0) { $0 + $1[j] } / Double(rows.count) } }
         flux_integrated_cm2 = prediction.total.reduce(0, +) / Double(prediction.members)
-        flux_integrated_spread_cm2 = standardDeviation(prediction.total)
+        flux_integrated_spread_cm2 = sampleStandardDeviation(prediction.total)
         measured_region_cm2 = prediction.measuredRegion.reduce(0, +) / Double(prediction.members)
         let q2 = mean(prediction.q2)
         let used = data.q2.indices.filter { data.q2[$0].shapeError > 0 }
@@ -151,7 +151,7 @@ public struct MiniBooNEScores: Codable, Equatable, Sendable {
     }
 }
 
-func standardDeviation(_ values: [Double]) -> Double {
+public func sampleStandardDeviation(_ values: [Double]) -> Double {
     guard values.count > 1 else { return 0 }
     let m = values.reduce(0, +) / Double(values.count)
     return (values.reduce(0) { $0 + ($1 - m) * ($1 - m) } / Double(values.count - 1)).squareRoot()

@@ -22,8 +22,9 @@ struct NeutrinoCommand: ParsableCommand {
 
               xsnet neutrino predict --energy 0.8 --muon-energy 0.2:0.7:0.1 --muon-angle 30
               xsnet neutrino compare miniboone-ccqe --format json
+              xsnet neutrino tabulate --energy 0.2:3:0.05 --cos-theta=-1:1:0.02 --muon-energy 0:2.9:0.01 --out numu-c12.npz
             """),
-        subcommands: [Import.self, Predict.self, Compare.self])
+        subcommands: [Import.self, Predict.self, Compare.self, Tabulate.self])
 }
 
 /// The electron model (or the Fermi gas) and the neutrino options shared by predict and compare.
@@ -286,6 +287,47 @@ extension NeutrinoCommand {
                         scores[0].flux_integrated_spread_cm2, report.axial_mass_uncertainty_cm2, 100 * MiniBooNECCQE.normalizationUncertainty,
                         MiniBooNEFold.maximumEnergy, 100 * report.flux_fraction_left_out, report.seconds))
             }
+        }
+    }
+
+    struct Tabulate: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "d²σ/dT_μ dcosθ_μ on a grid of E_ν × cos θ_μ × T_μ for event generators (.npz or .csv).",
+            discussion: helpText(
+                """
+                The layout of `xsnet tabulate`: arrays sigma and sigma_std [E_nu_GeV, cos_theta_mu, T_mu_GeV]
+                in cm²/GeV per nucleus (C order), NaN where the muon cannot be made (counted), the axes and the
+                units as strings; .csv writes one row per physical point. The C API gives the same numbers
+                point by point (xsnet_neutrino_open / xsnet_neutrino_predict in include/xsnet.h).
+
+                  xsnet neutrino tabulate --probe numubar --energy 0.2:3:0.05 --cos-theta=-1:1:0.02 --muon-energy 0:2.9:0.01 --out numubar-c12.npz
+                """))
+
+        @Option(help: "numu or numubar.") var probe: Predict.Probe = .numu
+        @Option(help: "The target nucleus (the electron model's).") var nucleus: Nucleus = Nucleus(Z: 6, A: 12)
+        @Option(help: "Neutrino energies E_ν (GeV): a list or start:stop:step.") var energy: ValueList
+        @Option(help: "cos θ_μ values: a list or start:stop:step (write --cos-theta=-1:1:0.02).") var cosTheta: ValueList
+        @Option(help: "Muon kinetic energies T_μ (GeV).") var muonEnergy: ValueList
+        @OptionGroup var options: NeutrinoModelOptions
+        @Option(help: "Output file: .npz (NumPy) or .csv.") var out: String
+
+        func validate() throws {
+            let count = ValueList.combinations([energy, cosTheta, muonEnergy])
+            guard count <= 50_000_000 else { throw ValidationError("\(count) points asked for; at most 50,000,000 per table") }
+            for E in energy.values where !(E.isFinite && E > 0 && E <= 3) { throw ValidationError("--energy must be in (0, 3] GeV, not \(E)") }
+            for c in cosTheta.values where !(c.isFinite && abs(c) <= 1) { throw ValidationError("--cos-theta must be in [−1, 1], not \(c)") }
+            for T in muonEnergy.values where !(T.isFinite && T >= 0) { throw ValidationError("--muon-energy must be ≥ 0, not \(T)") }
+            guard out.hasSuffix(".npz") || out.hasSuffix(".csv") else { throw ValidationError("--out must end in .npz or .csv") }
+        }
+
+        func run() throws {
+            let (grid, scaling) = try options.reducedFunctions(nucleus: nucleus)
+            let model = ChargedCurrentModel(probe: probe == .numu ? .numu : .numubar, scaling: scaling, reduced: grid, axialMass: options.axialMass)
+            let table = NeutrinoTable(model: model, energies: energy.values, cosThetas: cosTheta.values, muonEnergies: muonEnergy.values)
+            let source = options.fermiGas ? "relativistic Fermi gas" : options.model
+            let data = out.hasSuffix(".npz") ? table.npz(nucleus: nucleus.name, model: source, axialMass: options.axialMass) : Data(table.csv().utf8)
+            try AtomicFile.write(data, to: URL(fileURLWithPath: out))
+            print("wrote \(out): \(table.shape.map(String.init).joined(separator: " × ")) points, \(table.skippedUnphysical) unphysical (NaN)")
         }
     }
 }

@@ -58,3 +58,58 @@ struct NeutrinoCommandTests {
         #expect(tooFar.status != 0 && tooFar.stderr.contains("(0, 3] GeV"))
     }
 }
+
+extension NeutrinoCommandTests {
+    /// The generator outputs: `xsnet neutrino tabulate` and the C API (through ctypes) give
+    /// `xsnet neutrino predict`'s numbers (the Fermi gas, on a coarse grid), and the C API refuses
+    /// misuse with a message.
+    @Test func tablesAndTheCAPIGiveThePredictedNumbers() throws {
+        let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let options = ["--fermi-gas", "--grid-step", "0.05", "--probe", "numubar"]
+        let predict = try xsnet(
+            ["neutrino", "predict", "--energy", "0.9", "--muon-energy", "0.6,0.7", "--muon-angle", "25.84193276316713", "--format", "json"] + options)
+        #expect(predict.status == 0, "\(predict.stderr)")
+        let expected = (try JSONSerialization.jsonObject(with: Data(predict.stdout.utf8)) as! [[String: Any]]).map {
+            $0["d2sigma_dTdcos_cm2_per_GeV"] as! Double
+        }
+        #expect(expected.count == 2 && expected.allSatisfy { $0 > 0 })
+        let csv = folder.appendingPathComponent("t.csv").path
+        let tabulate = try xsnet(
+            ["neutrino", "tabulate", "--energy", "0.9,5.0", "--cos-theta", "0.9", "--muon-energy", "0.6,0.7,0.85", "--out", csv] + options)
+        #expect(tabulate.status != 0 && tabulate.stderr.contains("(0, 3] GeV"))
+        let table = try xsnet(
+            ["neutrino", "tabulate", "--energy", "0.9", "--cos-theta", "0.9", "--muon-energy", "0.6,0.7,0.85", "--out", csv] + options)
+        #expect(table.status == 0 && table.stdout.contains("1 unphysical"), "\(table.stdout) \(table.stderr)")
+        let rows = try String(contentsOfFile: csv, encoding: .utf8).split(separator: "\n").dropFirst().map { $0.split(separator: ",") }
+        #expect(rows.count == 2)
+        for (row, value) in zip(rows, expected) { #expect(abs(Double(row[3])! / value - 1) < 1e-12, "\(row) vs \(value)") }
+        let script = """
+            import ctypes, sys
+            lib = ctypes.CDLL(sys.argv[1]); lib.xsnet_last_error.restype = ctypes.c_char_p
+            h = ctypes.c_void_p(); d = ctypes.c_double
+            lib.xsnet_neutrino_open.argtypes = [ctypes.c_char_p, ctypes.c_char_p, ctypes.c_int, d, d, ctypes.POINTER(ctypes.c_void_p)]
+            lib.xsnet_neutrino_predict.argtypes = [ctypes.c_void_p, d, d, d, ctypes.POINTER(d), ctypes.POINTER(d)]
+            lib.xsnet_neutrino_close.argtypes = [ctypes.c_void_p]
+            print(lib.xsnet_neutrino_open(None, b"C12", -14, 1.03, 0.05, ctypes.byref(h)))
+            for T in (0.6, 0.7):
+                m, s = d(), d(); print(lib.xsnet_neutrino_predict(h, 0.9, T, 0.9, ctypes.byref(m), ctypes.byref(s)), repr(m.value))
+            m = d(); print(lib.xsnet_neutrino_predict(h, 0.9, 0.85, 0.9, ctypes.byref(m), None), lib.xsnet_last_error().decode())
+            g = ctypes.c_void_p(); print(lib.xsnet_neutrino_open(None, b"C12", 12, 1.03, 0, ctypes.byref(g)), lib.xsnet_last_error().decode())
+            lib.xsnet_neutrino_close(h); lib.xsnet_neutrino_close(h)
+            print(lib.xsnet_neutrino_predict(h, 0.9, 0.6, 0.9, ctypes.byref(m), None), lib.xsnet_last_error().decode())
+            """
+        let run = try runTool("python3", ["-c", script, CAPITests.library.path])
+        #expect(run.status == 0, "\(run.stderr)")
+        let lines = run.stdout.split(separator: "\n").map(String.init)
+        #expect(lines.count == 6, "\(run.stdout)")
+        #expect(lines[0] == "0")
+        for (line, value) in zip(lines[1...2], expected) {
+            let parts = line.split(separator: " ")
+            #expect(parts[0] == "0" && abs(Double(parts[1])! / value - 1) < 1e-12, "\(line) vs \(value)")
+        }
+        #expect(lines[3].hasPrefix("2 ") && lines[3].contains("T_mu + m_mu < E_nu"))
+        #expect(lines[4].hasPrefix("3 ") && lines[4].contains("probe 12"))
+        #expect(lines[5].hasPrefix("3 ") && lines[5].contains("not an open neutrino model"))
+    }
+}
