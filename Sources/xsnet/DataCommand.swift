@@ -58,6 +58,8 @@ extension DataCommand {
             var dataset: String, reference: String, points: Int
             var E_GeV: [Double], theta_deg: [Double], omega_GeV: [Double]
             var norm_uncertainty: Double, norm_source: String
+            /// The median Δσ/σ of the quoted errors, and whether it is implausibly small (`QuotedErrorCheck`).
+            var median_rel_error: Double, errors_implausibly_small: Bool
         }
         struct NucleusJSON: Encodable {
             var nucleus: String, Z: Int, A: Int, points: Int
@@ -69,6 +71,8 @@ extension DataCommand {
             var data = try source.load()
             if let nucleus { data = data.filtered(nucleus: nucleus) }
             let byNucleus = Dictionary(grouping: data.datasets, by: \.nucleus)
+            let checks = Dictionary(uniqueKeysWithValues: QuotedErrorCheck.of(data).map { ("\($0.nucleus.name)|\($0.dataset)", $0) })
+            func check(_ n: Nucleus, _ key: String) -> QuotedErrorCheck? { checks["\(n.name)|\(key)"] }
             switch format {
             case .json:
                 let nuclei = data.nuclei.map { n in
@@ -81,20 +85,24 @@ extension DataCommand {
                                 E_GeV: [$0.energyRange.lowerBound, $0.energyRange.upperBound],
                                 theta_deg: [$0.angleRange.lowerBound, $0.angleRange.upperBound],
                                 omega_GeV: [$0.energyTransferRange.lowerBound, $0.energyTransferRange.upperBound],
-                                norm_uncertainty: $0.normalizationUncertainty, norm_source: $0.normalizationSource)
+                                norm_uncertainty: $0.normalizationUncertainty, norm_source: $0.normalizationSource,
+                                median_rel_error: check(n, $0.key)?.medianRelativeError ?? 0,
+                                errors_implausibly_small: check(n, $0.key)?.isImplausiblySmall ?? false)
                         })
                 }
                 print(try jsonText(SummaryJSON(points: data.points.count, nuclei: nuclei)), terminator: "")
             case .table, .csv:
-                var table = TextTable(header: ["nucleus", "dataset", "points", "E_GeV", "theta_deg", "omega_GeV", "dlambda"])
+                var table = TextTable(header: ["nucleus", "dataset", "points", "E_GeV", "theta_deg", "omega_GeV", "dlambda", "median_err", "errors"])
                 for n in data.nuclei {
                     let ds = byNucleus[n] ?? []
-                    table.rows.append([n.name, "(all \(ds.count))", "\(ds.reduce(0) { $0 + $1.points })", "", "", "", ""])
+                    table.rows.append([n.name, "(all \(ds.count))", "\(ds.reduce(0) { $0 + $1.points })", "", "", "", "", "", ""])
                     for d in ds {
                         func r(_ x: ClosedRange<Double>) -> String { "\(formatSignificant(x.lowerBound))–\(formatSignificant(x.upperBound))" }
                         table.rows.append([
                             n.name, d.key, "\(d.points)", r(d.energyRange), r(d.angleRange), r(d.energyTransferRange),
-                            String(format: "%.1f%%", 100 * d.normalizationUncertainty)
+                            String(format: "%.1f%%", 100 * d.normalizationUncertainty),
+                            check(n, d.key).map { String(format: "%.2f%%", 100 * $0.medianRelativeError) } ?? "",
+                            check(n, d.key)?.isImplausiblySmall == true ? "IMPLAUSIBLY SMALL" : ""
                         ])
                     }
                 }
@@ -105,6 +113,12 @@ extension DataCommand {
                 } else {
                     print(table.rendered(), terminator: "")
                     print("\(data.points.count) points, \(data.datasets.count) data sets, \(data.nuclei.count) nuclei")
+                    let flagged = checks.values.filter(\.isImplausiblySmall).map { "\($0.nucleus.name) \($0.dataset)" }.sorted()
+                    if !flagged.isEmpty {
+                        print(
+                            "quoted errors implausibly small (median Δσ/σ < \(formatSignificant(100 * QuotedErrorCheck.implausiblySmall))%): "
+                                + flagged.joined(separator: ", ") + "; their χ²/N means nothing (docs/data.md)")
+                    }
                 }
             }
         }

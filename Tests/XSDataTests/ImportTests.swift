@@ -137,3 +137,19 @@ let archivePresent = FileManager.default.fileExists(atPath: sharedArchive.path)
         #expect(throws: DataFileError.self) { try PointsCSV.read(URL(fileURLWithPath: "/nonexistent/points.csv")) }
     }
 }
+
+struct QuotedErrorTests {
+    /// Only the ⁶Li set of Heimlich (1973) has implausibly small quoted errors, and its error column
+    /// scales as σ² (docs/data.md): what `xsnet data summary` flags.
+    @Test func onlyTheLithiumSetHasImplausiblySmallErrors() throws {
+        let data = try ScatteringData.bundled()
+        let flagged = QuotedErrorCheck.of(data).filter(\.isImplausiblySmall)
+        #expect(flagged.map { "\($0.nucleus.name) \($0.dataset)" } == ["Li6 Heimlich:1973"])
+        #expect(abs(flagged[0].medianRelativeError - 0.002) < 0.0002)
+        let lithium = data.points.filter { $0.nucleus.name == "Li6" && $0.crossSection > 0 }
+        let overSquare = lithium.map { $0.crossSectionError / ($0.crossSection * $0.crossSection) }.sorted()
+        #expect(abs(overSquare[overSquare.count / 2] / 3.15e-7 - 1) < 0.02)
+        // Every other set's median Δσ/σ is at least 1%.
+        #expect(QuotedErrorCheck.of(data).filter { !$0.isImplausiblySmall }.allSatisfy { $0.medianRelativeError >= 0.01 })
+    }
+}
