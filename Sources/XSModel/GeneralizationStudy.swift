@@ -267,10 +267,27 @@ public enum GeneralizationStudy {
 
 /// The reference models xsnet knows by name (`--model bosted-mamyan`, `--compare bosted-mamyan`).
 public enum ReferenceModels {
-    public static let byName: [String: any ReferenceModel] = ["bosted-mamyan": BostedMamyan()]
+    public static let byName: [String: any ReferenceModel] = [
+        "bosted-mamyan": BostedMamyan(), "bosted-mamyan+coulomb": CoulombCorrected(base: BostedMamyan())
+    ]
 
     public static func named(_ name: String) -> (any ReferenceModel)? { byName[name.lowercased()] }
 
-    /// "bosted-mamyan" (for help texts).
+    /// "bosted-mamyan, bosted-mamyan+coulomb" (for help texts).
     public static var names: String { byName.keys.sorted().joined(separator: ", ") }
+}
+
+/// A Born reference with Coulomb distortion in the effective momentum approximation
+/// (`CoulombDistortion`): what the reference predicts for an experiment whose data were not
+/// corrected for Coulomb effects.
+public struct CoulombCorrected<Base: ReferenceModel>: ReferenceModel {
+    public let base: Base
+
+    public init(base: Base) { self.base = base }
+
+    public var name: String { "\(base.name) + Coulomb (EMA)" }
+
+    public func crossSection(_ k: Kinematics, nucleus: Nucleus) -> Double? {
+        CoulombDistortion(nucleus: nucleus).crossSection(k) { base.crossSection($0, nucleus: nucleus) }
+    }
 }
