@@ -107,8 +107,11 @@ struct TrainingPoints {
     /// values), drawn with `config`'s replica seed.
     private mutating func drawClone(_ data: SelectedData, config: TrainingConfig) {
         var rng = SeededGenerator(seed: config.effectiveSeed).derived(2)
+        if config.bootstrap == .resampledParametric {
+            trainingPoints = data.split.train.map { _ in data.split.train[rng.index(below: data.split.train.count)] }
+        }
         switch config.bootstrap {
-        case .parametric:
+        case .parametric, .resampledParametric:
             var shift: [String: Double] = [:]
             for key in data.datasetKeys {
                 let dl = data.normalizationUncertainty[key] ?? NormalizationUncertainties.defaultValue

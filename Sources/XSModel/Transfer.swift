@@ -29,7 +29,11 @@ public enum Transfer {
     }
 
     /// Fine-tunes every member of `source` (one network, an ensemble, or an MC-dropout network)
-    /// on the training part of `data`; the result predicts with a band like the source.
+    /// on the training part of `data`; the result predicts with a band like the source. Each member
+    /// of an ensemble is fine-tuned on its own bootstrap clone of the training part (the points
+    /// drawn with replacement, their values and the data sets' normalizations drawn as in
+    /// training: `BootstrapKind.resampledParametric`), so that the band does not collapse on a few
+    /// points that every member would otherwise fit alike.
     public static func fineTune(
         _ source: CrossSectionModel, sourceName: String, data: SelectedData, scenario: Scenario, blocks: Int,
         config: TrainingConfig, command: String, progress: (Int, Int) -> Void = { _, _ in }
@@ -38,6 +42,11 @@ public enum Transfer {
         for (i, net) in source.networks.enumerated() {
             var memberConfig = config
             memberConfig.seed = config.seed &+ UInt64(i) &* 1_000_003
+            if source.networks.count > 1 {
+                memberConfig.replica = i
+                memberConfig.replicaCount = source.networks.count
+                memberConfig.bootstrap = .resampledParametric
+            }
             let start = Trainer.Start(network: net, input: source.info.input, output: source.info.output, source: sourceName)
             let trainer = Trainer(data: data, config: memberConfig, command: command, startingFrom: start)
             shiftToMassScaling(trainer.network, output: source.info.output, factor: massRatio(source, data))

@@ -45,6 +45,28 @@ import XSNN
         #expect(tuned.networks.count == 2)
     }
 
+    /// Each member is fine-tuned on its own clone (points drawn with replacement, values and
+    /// normalizations drawn): four copies of one network, fine-tuned on ¹⁶O's 12 points, end apart
+    /// at those points (without the clones they would fit them alike: the band collapsed to 0.00%).
+    @Test func fineTunedMembersSeeTheirOwnBootstrapAndKeepABand() throws {
+        let carbon = try Self.carbonModel()
+        let copies = try CrossSectionModel.ensemble([carbon, carbon, carbon, carbon])
+        let data = try Self.oxygen()
+        let config = Transfer.fineTuningConfig(from: carbon.info.config, epochs: 40, seed: 3)
+        let tuned = try Transfer.fineTune(copies, sourceName: "e", data: data, scenario: .all, blocks: 2, config: config, command: "t")
+        let points = data.split.train.map { data.points[$0].kinematics }
+        let spread = tuned.predict(points).map { $0.standardDeviation / $0.mean }
+        #expect(spread.reduce(0, +) / Double(spread.count) > 0.01, "\(spread)")
+        // The clone itself: some points twice, values moved off the data.
+        var replica = config
+        replica.replica = 1
+        replica.replicaCount = 4
+        replica.bootstrap = .resampledParametric
+        let clone = TrainingPoints(data, input: carbon.info.input, output: carbon.info.output, config: replica)
+        #expect(clone.trainingPoints.count == data.split.train.count && Set(clone.trainingPoints).count < clone.trainingPoints.count)
+        #expect(data.split.train.contains { clone.sigma[$0] != data.points[$0].crossSection })
+    }
+
     @Test func massScalingIsAOverTwelve() throws {
         let carbon = try Self.carbonModel()
         let k = [Kinematics(beamEnergy: 0.5, angleDegrees: 60, energyTransfer: 0.1)]

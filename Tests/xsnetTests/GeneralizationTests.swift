@@ -75,8 +75,7 @@ import XSTestSupport
         let card = try xsnet(["card", "--model", model])
         #expect(card.status == 0 && card.stdout.contains("leave-out:Whitney:1974hr"))
         let other = try xsnet([
-            "predict", "--model", repositoryRoot.appendingPathComponent("Models/Li6.xsnet").path, "--energy", "0.5", "--angle", "60", "--omega",
-            "0.1", "--responses"
+            "predict", "--model", PlotCommandTests.model, "--energy", "0.5", "--angle", "60", "--omega", "0.1", "--responses"
         ])
         #expect(other.status != 0 && other.stderr.contains("no response functions"))
         let empty = try xsnet([
