@@ -1,4 +1,5 @@
 import Foundation
+import XSCore
 
 /// A check of the quoted point-to-point errors of each data set: the median of Δσ/σ over its
 /// points, and whether it is implausibly small for an inclusive measurement.
@@ -28,11 +29,6 @@ public struct QuotedErrorCheck: Equatable, Sendable {
             if ratios[key] == nil { order.append((p.nucleus, p.dataset)) }
             ratios[key, default: []].append(p.crossSectionError / p.crossSection)
         }
-        return order.map { n, d in
-            let values = ratios["\(n.name)|\(d)"]!.sorted()
-            let mid = values.count / 2
-            let median = values.count % 2 == 1 ? values[mid] : 0.5 * (values[mid - 1] + values[mid])
-            return QuotedErrorCheck(nucleus: n, dataset: d, medianRelativeError: median)
-        }
+        return order.map { n, d in QuotedErrorCheck(nucleus: n, dataset: d, medianRelativeError: median(ratios["\(n.name)|\(d)"]!)) }
     }
 }

@@ -10,9 +10,7 @@ public enum NeutrinoFigures {
         func meanAndSpread(_ rows: [[Double]]) -> (mean: [Double], spread: [Double]) {
             let n = Double(rows.count)
             let mean = rows[0].indices.map { j in rows.reduce(0) { $0 + $1[j] } / n }
-            let spread = rows[0].indices.map { j in
-                rows.count > 1 ? (rows.reduce(0) { $0 + ($1[j] - mean[j]) * ($1[j] - mean[j]) } / (n - 1)).squareRoot() : 0
-            }
+            let spread = rows[0].indices.map { j in sampleStandardDeviation(rows.map { $0[j] }) }
             return (mean, spread)
         }
         let gasLabels = ["RFG M_A = 1.03 GeV", "RFG M_A = 1.35 GeV"]

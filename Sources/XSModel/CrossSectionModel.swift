@@ -235,10 +235,8 @@ public final class CrossSectionModel {
         return calibration.applied(to: raw, at: points)
     }
 
-    /// The two response functions of a response-head model at each point, R_L and R_T in GeV⁻¹,
-    /// each with its spread over the members or Monte-Carlo passes (not calibrated: the
-    /// calibration factors are fitted to σ). Throws for the other heads, which have none.
-    /// Each member's (or MC-dropout pass's) response functions at the points (GeV⁻¹), members outer.
+    /// Each member's (or MC-dropout pass's) response functions at the points (GeV⁻¹), members
+    /// outer. Throws for the heads that have none.
     public func memberResponses(_ points: [Kinematics]) throws -> [[(longitudinal: Double, transverse: Double)]] {
         guard info.output.outputCount == 2 else { throw PredictionError.noResponses(info.output.name) }
         try checkPointCount(points.count)
@@ -246,6 +244,9 @@ public final class CrossSectionModel {
         return passOutputs(points).map { info.output.responses(factors: factors, outputs: $0)! }
     }
 
+    /// The two response functions of a response-head model at each point, R_L and R_T in GeV⁻¹,
+    /// each with its spread over the members or Monte-Carlo passes (not calibrated: the
+    /// calibration factors are fitted to σ). Throws for the other heads, which have none.
     public func responses(_ points: [Kinematics]) throws -> [ResponsePrediction] {
         let perMember = try memberResponses(points)
         return points.indices.map { i in

@@ -91,7 +91,7 @@ public enum Evaluation {
     }
 
     /// A reference model's report (no fitted normalizations: λ = 1 for every data set, no band).
-    public static func report(reference: any ReferenceModel, points: [ScatteringPoint], predictions: [CrossSectionPrediction], splitName: String)
+    public static func report(referencePoints points: [ScatteringPoint], predictions: [CrossSectionPrediction], splitName: String)
         -> EvaluationReport
     {
         report(nucleus: points.first?.nucleus.name ?? "", normalizations: [], points: points, predictions: predictions, splitName: splitName)

@@ -75,12 +75,16 @@ final class HandleRegistry<Handle: AnyObject>: @unchecked Sendable {
         return handle
     }
 
-    /// Unregisters and releases; false when `pointer` was not open.
-    func close(_ pointer: OpaquePointer) -> Bool {
+    /// Unregisters and releases; NULL is ignored; a handle closed already is ignored with the last
+    /// error set (closing twice must not free twice).
+    func close(_ pointer: OpaquePointer?, _ call: String) {
+        guard let pointer else { return }
         let raw = UnsafeMutableRawPointer(pointer)
-        guard lock.withLock({ open.remove(raw) }) != nil else { return false }
+        guard lock.withLock({ open.remove(raw) }) != nil else {
+            setLastError("\(call): not an open \(noun) (closed already?)")
+            return
+        }
         Unmanaged<Handle>.fromOpaque(raw).release()
-        return true
     }
 }
 
@@ -100,13 +104,9 @@ public func xsnet_open(_ path: UnsafePointer<CChar>?, _ out: UnsafeMutablePointe
     }
 }
 
-/// Closes an open model; NULL is ignored; a handle closed already is ignored with the last
-/// error set (closing twice must not free twice).
+/// Closes an open model (`HandleRegistry.close`).
 @_cdecl("xsnet_close")
-public func xsnet_close(_ model: OpaquePointer?) {
-    guard let model else { return }
-    if !OpenHandles.close(model) { setLastError("xsnet_close: not an open model (closed already?)") }
-}
+public func xsnet_close(_ model: OpaquePointer?) { OpenHandles.close(model, "xsnet_close") }
 
 /// The number of networks, or 0 (with the last error set) for a NULL or closed handle.
 @_cdecl("xsnet_members")

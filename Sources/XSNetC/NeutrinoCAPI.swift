@@ -100,9 +100,6 @@ public func xsnet_neutrino_predict(
     return XSNET_OK
 }
 
-/// Closes a neutrino model; NULL is ignored; a closed one is ignored with the last error set.
+/// Closes a neutrino model (`HandleRegistry.close`).
 @_cdecl("xsnet_neutrino_close")
-public func xsnet_neutrino_close(_ handle: OpaquePointer?) {
-    guard let handle else { return }
-    if !OpenNeutrinoHandles.close(handle) { setLastError("xsnet_neutrino_close: not an open neutrino model (closed already?)") }
-}
+public func xsnet_neutrino_close(_ handle: OpaquePointer?) { OpenNeutrinoHandles.close(handle, "xsnet_neutrino_close") }

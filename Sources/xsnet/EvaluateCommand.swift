@@ -112,7 +112,7 @@ struct EvaluateCommand: ParsableCommand {
         }
         guard !points.isEmpty else { throw CommandError("no \(target.name) points to evaluate on") }
         let predictions = try Evaluation.predictions(reference: reference, points: points)
-        let report = Evaluation.report(reference: reference, points: points, predictions: predictions, splitName: name)
+        let report = Evaluation.report(referencePoints: points, predictions: predictions, splitName: name)
         if let pointsOut {
             try AtomicFile.write(Evaluation.pointsCSV(points: points, predictions: predictions) { _ in 1 }, to: URL(fileURLWithPath: pointsOut))
         }
