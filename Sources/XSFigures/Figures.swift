@@ -61,10 +61,11 @@ public enum Figures {
             separator: ", ")
     }
 
-    /// σ against ω at one (E, θ) of a nucleus: data, the model and optional comparisons. Where no
-    /// data were measured the model is drawn alone over `omega` (default 0.02 GeV to 0.9 E).
+    /// σ against ω at one (E, θ) of a nucleus: data, the model (none: the references alone) and
+    /// optional comparisons. Where no data were measured the curves are drawn alone over `omega`
+    /// (default 0.02 GeV to 0.9 E).
     public static func spectrum(
-        model: CrossSectionModel, modelLabel: String, data: ScatteringData, nucleus: Nucleus, energy: Double, angle: Double,
+        model: CrossSectionModel?, modelLabel: String, data: ScatteringData, nucleus: Nucleus, energy: Double, angle: Double,
         comparisons: [(CrossSectionModel, String, Double)] = [], references: [any ReferenceModel] = [], divideByLambda: Bool = false,
         logY: Bool = false, omega: ClosedRange<Double>? = nil
     ) throws -> Panel {
@@ -74,18 +75,18 @@ public enum Figures {
             omega ?? (points.isEmpty ? min(0.02, 0.5 * energy)...(0.9 * energy) : max(ωs.min()! * 0.9, 1e-4)...min(ωs.max()! * 1.05, energy * 0.999))
         var series: [Series] = []
         let palette: [PlotColor] = [.black, .vermillion, .green, .purple, .sky, .orange]
-        let sameNucleus = model.info.nucleus == nucleus.name
+        let sameNucleus = model?.info.nucleus == nucleus.name
         // For the model's own nucleus: which points it was fitted on, tested on, or never saw
         // (below its ω cut, or of a data set it left out).
         var fitted = Set<ScatteringPoint>(), tested = Set<ScatteringPoint>(), validation = Set<ScatteringPoint>()
-        if sameNucleus, let selected = try? model.info.selection.apply(to: data), selected.split == model.info.split {
+        if sameNucleus, let model, let selected = try? model.info.selection.apply(to: data), selected.split == model.info.split {
             fitted = Set(selected.split.train.map { selected.points[$0] })
             tested = Set(selected.split.test.map { selected.points[$0] })
             validation = Set(selected.split.validation.map { selected.points[$0] })
         }
         let roles = !fitted.isEmpty || !tested.isEmpty
         for (k, key) in Set(points.map(\.dataset)).sorted().enumerated() {
-            let lambda = divideByLambda && sameNucleus ? model.info.normalization(key) : 1
+            let lambda = divideByLambda && sameNucleus ? model?.info.normalization(key) ?? 1 : 1
             let name = lambda != 1 ? "\(key) ÷ λ=\(String(format: "%.3f", lambda))" : key
             let all = points.filter { $0.dataset == key }
             let groups: [(String, [ScatteringPoint], Bool)] =
@@ -105,7 +106,7 @@ public enum Figures {
             if !excluded.isEmpty {
                 series.append(
                     .points(
-                        label: "not fitted (ω < \(Ticks.label(model.info.selection.minimumEnergyTransfer)) GeV or data set left out)",
+                        label: "not fitted (ω < \(Ticks.label(model?.info.selection.minimumEnergyTransfer ?? 0)) GeV or data set left out)",
                         x: excluded.map(\.energyTransfer), y: excluded.map(\.crossSection), error: excluded.map(\.crossSectionError), color: .grey,
                         hollow: true))
             }
@@ -118,7 +119,7 @@ public enum Figures {
                         color: .sky, hollow: true))
             }
         }
-        series += modelSeries(model, label: modelLabel, energy: energy, angle: angle, omega: range, color: .blue)
+        if let model { series += modelSeries(model, label: modelLabel, energy: energy, angle: angle, omega: range, color: .blue) }
         let colors: [PlotColor] = [.orange, .green, .purple, .grey]
         for (i, (other, label, scale)) in comparisons.enumerated() {
             series += modelSeries(

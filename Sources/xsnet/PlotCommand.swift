@@ -22,8 +22,14 @@ extension PlotCommand {
                   xsnet plot spectrum --model Models/C12.xsnet --energy 0.56 --angle 36 --out c12.svg
                   xsnet plot spectrum --model Models/Fe56.xsnet --nucleus Fe56 --energy 2.02 --angle 15 \\
                       --compare Models/C12.xsnet --scale-compare-by-mass --out fe.svg
+
+                A reference model as --model draws the data with the reference's curves alone (--nucleus
+                required), e.g. the Bosted–Mamyan fit with and without Coulomb distortion:
+
+                  xsnet plot spectrum --model bosted-mamyan --compare bosted-mamyan+coulomb --nucleus Pb208 \\
+                      --energy 0.485 --angle 60 --out pb.svg
                 """))
-        @Option(help: "The model file.") var model: String
+        @Option(help: "The model file, or a reference model by name (bosted-mamyan, bosted-mamyan+coulomb).") var model: String
         @Option(help: "The nucleus whose data to show (default: the model's).") var nucleus: Nucleus?
         @Option(help: "Beam energy E in GeV.") var energy: Double
         @Option(help: "Scattering angle θ in degrees.") var angle: Double
@@ -41,9 +47,12 @@ extension PlotCommand {
         }
 
         func run() throws {
-            let m = try prediction.load(model)
-            let target = nucleus ?? Nucleus(name: m.info.nucleus)!
-            let references = compare.compactMap(ReferenceModels.named)
+            let main = ReferenceModels.named(model)
+            if main != nil, nucleus == nil { throw CommandError("--model \(model) is a reference model: give the nucleus with --nucleus") }
+            if main != nil, divideByLambda { throw CommandError("--divide-by-lambda needs a model file with fitted λ_k, not \(model)") }
+            let m = main == nil ? try prediction.load(model) : nil
+            let target = nucleus ?? Nucleus(name: m!.info.nucleus)!
+            let references = [main].compactMap { $0 } + compare.compactMap(ReferenceModels.named)
             let comparisons = try compare.filter { ReferenceModels.named($0) == nil }.map { path -> (CrossSectionModel, String, Double) in
                 let other = try CrossSectionModel.load(URL(fileURLWithPath: path))
                 let a = Nucleus(name: other.info.nucleus)?.A ?? target.A
@@ -53,7 +62,7 @@ extension PlotCommand {
             }
             let data = try source.load()
             let panel = try Figures.spectrum(
-                model: m, modelLabel: m.displayName, data: data, nucleus: target,
+                model: m, modelLabel: m?.displayName ?? model, data: data, nucleus: target,
                 energy: energy, angle: angle, comparisons: comparisons, references: references, divideByLambda: divideByLambda, logY: log)
             if !panel.series.contains(where: { if case .points = $0 { true } else { false } }) {
                 printError(

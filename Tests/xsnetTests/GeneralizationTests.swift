@@ -119,6 +119,17 @@ import XSTestSupport
         ])
         #expect(drawn.status == 0, "\(drawn.stderr)")
         #expect(try String(contentsOfFile: plot, encoding: .utf8).contains("Bosted–Mamyan"))
+        // A reference as the main curve: the data with the fit with and without Coulomb distortion.
+        let coulomb = folder.appendingPathComponent("pb.svg").path
+        let pb = try xsnet([
+            "plot", "spectrum", "--model", "bosted-mamyan", "--compare", "bosted-mamyan+coulomb", "--nucleus", "Pb208", "--energy", "0.262",
+            "--angle", "143", "--out", coulomb
+        ])
+        #expect(pb.status == 0, "\(pb.stderr)")
+        let svg = try String(contentsOfFile: coulomb, encoding: .utf8)
+        #expect(svg.contains("Coulomb (EMA)") && svg.contains("Zghiche:1993xg"))
+        let noNucleus = try xsnet(["plot", "spectrum", "--model", "bosted-mamyan", "--energy", "0.262", "--angle", "143", "--out", coulomb])
+        #expect(noNucleus.status != 0 && noNucleus.stderr.contains("--nucleus"))
         let other = try xsnet([
             "predict", "--model", repositoryRoot.appendingPathComponent("Models/C12.xsnet").path, "--nucleus", "Fe56", "--energy", "1", "--angle",
             "30", "--omega", "0.1"
