@@ -66,7 +66,7 @@ public struct ChargedCurrentModel: Sendable {
         let axial = HadronTensor(w00: u[2], w03: u[3], w33: u[4], transverse: u[5], transverseAxial: u[6])
         return (0..<reduced.members).map { m in
             let f = reduced.value(member: m, q: q, omega: omega)
-            return scaling.assemble(vector: vector, axial: axial, q: q, omega: omega, longitudinal: f.L, transverse: f.T)
+            return scaling.assemble(vector: vector, axial: axial, q: q, omega: omega, longitudinal: f.L, transverse: f.T, axial: f.A)
         }
     }
 

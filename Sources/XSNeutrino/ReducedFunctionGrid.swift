@@ -15,6 +15,9 @@ public struct ReducedFunctionGrid: Sendable {
     /// [member][node] with node = iq · energyCount + iω.
     public let longitudinal: [[Double]]
     public let transverse: [[Double]]
+    /// The reduced function of the axial channels: f_T without the meson-exchange part when the
+    /// source asks for it (the transverse enhancement in the vector current only), else f_T.
+    public let axial: [[Double]]
 
     public var members: Int { longitudinal.count }
 
@@ -26,7 +29,7 @@ public struct ReducedFunctionGrid: Sendable {
         /// fit's pion-production responses when `removingPionProduction` (charged-current
         /// quasielastic-like: meson exchange stays in), floored at zero; and zero outside the
         /// quasielastic window ω > E_s, ψ′ ≤ `maximumScalingVariable`.
-        case electronModel(CrossSectionModel, removingPionProduction: Bool)
+        case electronModel(CrossSectionModel, removingPionProduction: Bool, mesonExchangeInAxial: Bool = true)
     }
 
     /// The upper end of the quasielastic window of a learned reduced function. Beyond ψ′ ≈ 2 the
@@ -58,7 +61,8 @@ public struct ReducedFunctionGrid: Sendable {
             for n in nodes { f[n.index] = scaling.fermiGasReducedFunction(q: n.q, omega: n.omega) }
             longitudinal = [f]
             transverse = [f]
-        case .electronModel(let model, let removingPionProduction):
+            axial = [f]
+        case .electronModel(let model, let removingPionProduction, let mesonExchangeInAxial):
             // An electron kinematics with the node's (|q|, ω): E = |q| + ω, E′ = |q|; only the
             // nodes inside the quasielastic window are evaluated (f is zero outside it).
             let gas = scaling.fermiGas
@@ -71,40 +75,44 @@ public struct ReducedFunctionGrid: Sendable {
             }
             let members = try model.memberResponses(inside.map(\.point))
             let reference = BostedMamyan()
-            let perNode = parallelMap(inside.count) { i -> (pion: (Double, Double), divisor: (L: Double, T: Double)?) in
+            let perNode = parallelMap(inside.count) { i -> (pion: (Double, Double), mec: Double, divisor: (L: Double, T: Double)?) in
                 let n = inside[i]
                 let pion = removingPionProduction ? (reference.pionProductionResponses(n.point, nucleus: scaling.nucleus) ?? (0, 0)) : (0, 0)
+                let mec = mesonExchangeInAxial ? 0 : reference.mesonExchangeTransverseResponse(n.point, nucleus: scaling.nucleus) ?? 0
                 guard let (v, _) = scaling.singleNucleonFactors(current: .electromagnetic, q: n.q, omega: n.omega), v.w00 > 0, v.transverse > 0
-                else { return (pion, nil) }
+                else { return (pion, mec, nil) }
                 let lambda = scaling.normalization(q: n.q)
-                return (pion, (lambda * v.w00, lambda * v.transverse))
+                return (pion, mec, (lambda * v.w00, lambda * v.transverse))
             }
-            var fL: [[Double]] = [], fT: [[Double]] = []
+            var fL: [[Double]] = [], fT: [[Double]] = [], fA: [[Double]] = []
             for responses in members {
-                var l = [Double](repeating: 0, count: size), t = l
+                var l = [Double](repeating: 0, count: size), t = l, a = l
                 for (i, n) in inside.enumerated() {
                     guard let d = perNode[i].divisor else { continue }
                     l[n.index] = max(0, responses[i].longitudinal - perNode[i].pion.0) / d.L
                     t[n.index] = max(0, responses[i].transverse - perNode[i].pion.1) / d.T
+                    a[n.index] = max(0, responses[i].transverse - perNode[i].pion.1 - perNode[i].mec) / d.T
                 }
                 fL.append(l)
                 fT.append(t)
+                fA.append(a)
             }
             longitudinal = fL
             transverse = fT
+            axial = fA
         }
     }
 
     /// (f_L, f_T) of member m at (q, ω) by bilinear interpolation.
-    public func value(member m: Int, q: Double, omega: Double) -> (L: Double, T: Double) {
+    public func value(member m: Int, q: Double, omega: Double) -> (L: Double, T: Double, A: Double) {
         let x = q / momentumStep, y = omega / energyStep
-        guard x >= 0, y >= 0, x < Double(momentumCount - 1), y < Double(energyCount - 1) else { return (0, 0) }
+        guard x >= 0, y >= 0, x < Double(momentumCount - 1), y < Double(energyCount - 1) else { return (0, 0, 0) }
         let i = Int(x), j = Int(y)
         let a = x - Double(i), b = y - Double(j)
         let n00 = i * energyCount + j, n10 = n00 + energyCount
         func interpolate(_ f: [Double]) -> Double {
             (1 - a) * ((1 - b) * f[n00] + b * f[n00 + 1]) + a * ((1 - b) * f[n10] + b * f[n10 + 1])
         }
-        return (interpolate(longitudinal[m]), interpolate(transverse[m]))
+        return (interpolate(longitudinal[m]), interpolate(transverse[m]), interpolate(axial[m]))
     }
 }

@@ -102,15 +102,19 @@ public struct Superscaling: Sendable {
     }
 
     /// The formula of `tensor` from single-nucleon factors already at hand (a grid's, interpolated).
-    public func assemble(vector: HadronTensor, axial: HadronTensor, q: Double, omega: Double, longitudinal fL: Double, transverse fT: Double)
-        -> HadronTensor
-    {
+    /// `fA` (default f_T) multiplies the axial channels, and √(f_T f_A) the vector–axial
+    /// interference W_T′ (a transverse enhancement of the vector current alone scales its magnetic
+    /// form factor by √(f_T/f_A): Bodek, Budd and Christy, EPJ C 71, 1726 (2011)).
+    public func assemble(
+        vector: HadronTensor, axial: HadronTensor, q: Double, omega: Double, longitudinal fL: Double, transverse fT: Double, axial fA: Double? = nil
+    ) -> HadronTensor {
         let lambda = normalization(q: q), r = omega / q
+        let fA = fA ?? fT
         return lambda
             * HadronTensor(
-                w00: fL * vector.w00 + fT * axial.w00, w03: fL * r * vector.w00 + fT * axial.w03,
-                w33: fL * r * r * vector.w00 + fT * axial.w33, transverse: fT * (vector.transverse + axial.transverse),
-                transverseAxial: fT * axial.transverseAxial)
+                w00: fL * vector.w00 + fA * axial.w00, w03: fL * r * vector.w00 + fA * axial.w03,
+                w33: fL * r * r * vector.w00 + fA * axial.w33, transverse: fT * vector.transverse + fA * axial.transverse,
+                transverseAxial: (fT * fA).squareRoot() * axial.transverseAxial)
     }
 
     /// The reduced functions (f_L, f_T) of electromagnetic responses R_L, R_T (GeV⁻¹) at (q, ω);

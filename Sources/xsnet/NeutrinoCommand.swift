@@ -37,6 +37,7 @@ struct NeutrinoModelOptions: ParsableArguments {
     var fermiGas = false
     @Flag(help: "Keep the electron responses' pion-production part (default: removed, as for a quasielastic-like signal).")
     var keepPionProduction = false
+    @OptionGroup var axial: AxialOptions
     @OptionGroup var grid: GridOptions
 
     func validate() throws {
@@ -46,8 +47,21 @@ struct NeutrinoModelOptions: ParsableArguments {
     func reducedFunctions(nucleus: Nucleus) throws -> (grid: ReducedFunctionGrid, scaling: Superscaling) {
         let scaling = Superscaling(nucleus: nucleus)
         if fermiGas { return (try ReducedFunctionGrid(source: .fermiGas, scaling: scaling, step: grid.gridStep), scaling) }
-        return (try learnedReducedFunctions(model: model, scaling: scaling, keepPionProduction: keepPionProduction, step: grid.gridStep), scaling)
+        return (
+            try learnedReducedFunctions(
+                model: model, scaling: scaling, keepPionProduction: keepPionProduction, axialWithoutMesonExchange: axial.axialWithoutMesonExchange,
+                step: grid.gridStep), scaling
+        )
     }
+}
+
+/// Which reduced function the axial channels take.
+struct AxialOptions: ParsableArguments {
+    @Flag(
+        help:
+            "Axial channels without the Bosted–Mamyan meson-exchange part of f_T (the transverse enhancement in the vector current only; Bodek, Budd, Christy 2011)."
+    )
+    var axialWithoutMesonExchange = false
 }
 
 /// The (|q|, ω) grid the reduced functions are tabulated on.
@@ -61,7 +75,9 @@ struct GridOptions: ParsableArguments {
 }
 
 /// The reduced functions of a response-head electron model of the scaling's nucleus.
-func learnedReducedFunctions(model: String, scaling: Superscaling, keepPionProduction: Bool, step: Double) throws -> ReducedFunctionGrid {
+func learnedReducedFunctions(model: String, scaling: Superscaling, keepPionProduction: Bool, axialWithoutMesonExchange: Bool, step: Double) throws
+    -> ReducedFunctionGrid
+{
     let nucleus = scaling.nucleus
     let electron = try CrossSectionModel.load(URL(fileURLWithPath: model))
     guard electron.info.output.outputCount == 2 else {
@@ -70,7 +86,10 @@ func learnedReducedFunctions(model: String, scaling: Superscaling, keepPionProdu
     guard electron.info.nucleus == nucleus.name else {
         throw CommandError("\(model) is a model of \(electron.info.nucleus); no electron model of \(nucleus.name) is given")
     }
-    return try ReducedFunctionGrid(source: .electronModel(electron, removingPionProduction: !keepPionProduction), scaling: scaling)
+    return try ReducedFunctionGrid(
+        source: .electronModel(electron, removingPionProduction: !keepPionProduction, mesonExchangeInAxial: !axialWithoutMesonExchange),
+        scaling: scaling,
+        step: step)
 }
 
 extension NeutrinoCommand {
@@ -202,6 +221,7 @@ extension NeutrinoCommand {
         @Option(help: "The fold's cell in T_μ (GeV) and cos θ_μ: 0.1 divided by a whole number (coarser is faster, less exact).")
         var cell = MiniBooNEFold.defaultCell
         @OptionGroup var grid: GridOptions
+        @OptionGroup var axial: AxialOptions
 
         func validate() throws {
             guard MiniBooNEFold.isValidCell(cell) else {
@@ -229,10 +249,13 @@ extension NeutrinoCommand {
             let data = try MiniBooNECCQE.bundled()
             let carbon = Nucleus(Z: 6, A: 12)
             let scaling = Superscaling(nucleus: carbon)
-            let learned = try learnedReducedFunctions(model: model, scaling: scaling, keepPionProduction: false, step: grid.gridStep)
+            let learned = try learnedReducedFunctions(
+                model: model, scaling: scaling, keepPionProduction: false, axialWithoutMesonExchange: axial.axialWithoutMesonExchange,
+                step: grid.gridStep)
             let gas = try ReducedFunctionGrid(source: .fermiGas, scaling: scaling, step: grid.gridStep)
             printError(
-                "reduced functions tabulated (\(learned.members) members) in \(Int(Date().timeIntervalSince(start))) s; folding with the flux…")
+                "reduced functions tabulated (\(learned.members) members, \(learned.momentumCount) × \(learned.energyCount) grid) in \(Int(Date().timeIntervalSince(start))) s; folding with the flux…"
+            )
             let names = ["xsnet", "rfg_ma_1.03", "rfg_ma_1.35", "xsnet_ma_0.93", "xsnet_ma_1.13"]
             let models = [
                 ChargedCurrentModel(probe: .numu, scaling: scaling, reduced: learned, axialMass: 1.03),

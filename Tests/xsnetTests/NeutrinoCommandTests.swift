@@ -32,6 +32,7 @@ struct NeutrinoCommandTests {
         let compare = try xsnet(
             ["neutrino", "compare", "miniboone-ccqe", "--model", model, "--format", "json", "--cell", "0.1", "--figures", figures.path] + coarse)
         #expect(compare.status == 0, "\(compare.stderr)")
+        #expect(compare.stderr.contains("31 × 61 grid"), "the learned grid takes --grid-step: \(compare.stderr)")
         let report = try JSONSerialization.jsonObject(with: Data(compare.stdout.utf8)) as! [String: Any]
         let integral = try #require(report["flux_integrated_cm2"] as? [String: Double])
         #expect(Set(integral.keys) == ["data", "xsnet", "rfg_ma_1.03", "rfg_ma_1.35"])

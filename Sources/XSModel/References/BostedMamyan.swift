@@ -78,6 +78,16 @@ public struct BostedMamyan: ReferenceModel {
         return (ratio * ratio * W2 - ratio * W1, 2 * W1)
     }
 
+    /// The fit's meson-exchange (dip-region) transverse response R_T = 2W₁ (GeV⁻¹), with the EMC
+    /// ratio as the fit applies it; nil for A ≤ 2.
+    public func mesonExchangeTransverseResponse(_ k: Kinematics, nucleus: Nucleus) -> Double? {
+        guard nucleus.A > 2 else { return nil }
+        let M = Self.protonMass, nu = k.energyTransfer, Q2 = k.Q2
+        let W2 = M * M + 2 * M * nu - Q2
+        guard nu > 0, Q2 > 0 else { return 0 }
+        return 2 * Self.mesonExchange(A: Double(nucleus.A), Q2: Q2, W2: W2) * Self.emcRatio(x: Q2 / (2 * M * nu), A: Double(nucleus.A))
+    }
+
     /// d²σ/dΩdω in nb/sr/GeV per nucleus; nil for A ≤ 2 (the fit's nuclear part needs A > 2).
     public func crossSection(_ k: Kinematics, nucleus: Nucleus) -> Double? {
         guard let (F1, F2) = Self.structureFunctions(k, nucleus: nucleus) else { return nil }
