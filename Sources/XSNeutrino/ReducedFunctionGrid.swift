@@ -36,8 +36,7 @@ public struct ReducedFunctionGrid: Sendable {
     /// electron responses are pion production and the tail of meson exchange, not single-nucleon
     /// knockout, and at ω → |q| (Q² → 0, where no electron data constrain the networks) the
     /// weak-to-electromagnetic ratio of the transverse factors grows as 1/Q² and would amplify
-    /// whatever the networks extrapolate to: measured on the shipped ensemble, f_T = 3.7 at
-    /// |q| = 1 GeV, ψ′ = 5.8 (the Fermi gas' peak is 0.75).
+    /// whatever the networks extrapolate to (docs/neutrino.md).
     public static let maximumScalingVariable = 2.0
 
     public init(source: Source, scaling: Superscaling, maximumMomentum: Double = 3, maximumEnergyTransfer: Double = 3, step: Double = 0.01)
