@@ -50,8 +50,7 @@ let package = Package(
         // Neutrino charged-current cross sections from the learned electron responses (superscaling),
         // the Fermi-gas baseline, and the MiniBooNE comparison.
         // Optimized in debug builds too (like CXSKernels): its Dirac traces on SIMD16 storage are
-        // slow unoptimized (the command-line test's `xsnet neutrino predict --grid-step 0.05` took
-        // 87 s without and 37 s with it, one run each beside a training job).
+        // slow unoptimized, and its tests and command-line tests run them over whole grids.
         .target(
             name: "XSNeutrino", dependencies: ["XSCore", "XSData", "XSDataResources", "XSNN", "XSModel"],
             swiftSettings: [.unsafeFlags(["-O"], .when(configuration: .debug))] + fastMath),
