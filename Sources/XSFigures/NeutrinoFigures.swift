@@ -8,10 +8,7 @@ import XSPlot
 public enum NeutrinoFigures {
     public static func miniboone(data: MiniBooNECCQE, xsnet: FluxFoldedPrediction, fermiGas: [FluxFoldedPrediction]) throws -> [(String, String)] {
         func meanAndSpread(_ rows: [[Double]]) -> (mean: [Double], spread: [Double]) {
-            let n = Double(rows.count)
-            let mean = rows[0].indices.map { j in rows.reduce(0) { $0 + $1[j] } / n }
-            let spread = rows[0].indices.map { j in sampleStandardDeviation(rows.map { $0[j] }) }
-            return (mean, spread)
+            (FluxFoldedPrediction.memberMean(rows), FluxFoldedPrediction.memberSpread(rows))
         }
         let gasLabels = ["RFG M_A = 1.03 GeV", "RFG M_A = 1.35 GeV"]
         let gasColors: [PlotColor] = [.vermillion, .green]

@@ -32,12 +32,12 @@ public func xsnet_neutrino_open(
         setLastError("xsnet_neutrino_open: probe \(probe) is not 14 (numu) or -14 (numubar)")
         return XSNET_ERROR_ARGUMENT
     }
-    guard axialMass.isFinite, (0.3...3).contains(axialMass) else {
+    guard axialMass.isFinite, ReducedFunctionGrid.allowedAxialMasses.contains(axialMass) else {
         setLastError("xsnet_neutrino_open: axial mass \(axialMass) GeV is outside 0.3…3")
         return XSNET_ERROR_ARGUMENT
     }
     let step = gridStep == 0 ? 0.01 : gridStep
-    guard step.isFinite, (0.005...0.1).contains(step) else {
+    guard step.isFinite, ReducedFunctionGrid.allowedSteps.contains(step) else {
         setLastError("xsnet_neutrino_open: grid step \(gridStep) GeV is outside 0.005…0.1 (or 0 for 0.01)")
         return XSNET_ERROR_ARGUMENT
     }
@@ -78,7 +78,8 @@ public func xsnet_neutrino_predict(
     guard let mean else { setLastError("xsnet_neutrino_predict: null output pointer"); return XSNET_ERROR_ARGUMENT }
     guard let h = OpenNeutrinoHandles.handle(handle, "xsnet_neutrino_predict") else { return XSNET_ERROR_ARGUMENT }
     let m = h.model.probe.outgoingMass
-    guard energy.isFinite, muonEnergy.isFinite, cosTheta.isFinite, energy > 0, energy <= 3, muonEnergy >= 0, muonEnergy + m < energy,
+    guard energy.isFinite, muonEnergy.isFinite, cosTheta.isFinite, energy > 0, energy <= ReducedFunctionGrid.extent, muonEnergy >= 0,
+        muonEnergy + m < energy,
         abs(cosTheta) <= 1
     else {
         setLastError(
@@ -86,9 +87,7 @@ public func xsnet_neutrino_predict(
         )
         return XSNET_ERROR_UNPHYSICAL
     }
-    let members = h.model.muonDistribution(energy: energy, muonKineticEnergy: muonEnergy, cosTheta: cosTheta).map {
-        $0 * Double(h.model.targetNucleons)
-    }
+    let members = h.model.muonDistribution(energy: energy, muonKineticEnergy: muonEnergy, cosTheta: cosTheta)
     let average = members.reduce(0, +) / Double(members.count)
     let spread = sampleStandardDeviation(members)
     guard average.isFinite, spread.isFinite else {

@@ -35,7 +35,15 @@ public struct FourVector: Equatable, Sendable {
         self.z = z
     }
 
-    public subscript(mu: Int) -> Double { [t, x, y, z][mu] }
+    public subscript(mu: Int) -> Double {
+        switch mu {
+        case 0: t
+        case 1: x
+        case 2: y
+        case 3: z
+        default: preconditionFailure("a four-vector index is 0…3, not \(mu)")
+        }
+    }
 
     /// a·b = a⁰b⁰ − a⃗·b⃗.
     public static func * (a: FourVector, b: FourVector) -> Double { a.t * b.t - a.x * b.x - a.y * b.y - a.z * b.z }

@@ -21,10 +21,20 @@ public struct FluxFoldedPrediction: Sendable {
     public var measuredRegion: [Double]
 
     public var members: Int { total.count }
+
+    /// The mean over the members of each column of `rows` ([member][column]), and the members'
+    /// sample standard deviation.
+    public static func memberMean(_ rows: [[Double]]) -> [Double] {
+        rows[0].indices.map { j in rows.reduce(0) { $0 + $1[j] } / Double(rows.count) }
+    }
+
+    public static func memberSpread(_ rows: [[Double]]) -> [Double] {
+        rows[0].indices.map { j in sampleStandardDeviation(rows.map { $0[j] }) }
+    }
 }
 
 public enum MiniBooNEFold {
-    public static let maximumEnergy = 3.0
+    public static let maximumEnergy = ReducedFunctionGrid.extent
     public static let defaultCell = 0.01
 
     /// Whether `cell` divides the table's 0.1 bins into whole cells.
@@ -43,6 +53,7 @@ public enum MiniBooNEFold {
     /// per point and shared by the models). Deterministic: each flux bin is summed on its own.
     public static func fold(_ models: [ChargedCurrentModel], data: MiniBooNECCQE, cell: Double = defaultCell) -> [FluxFoldedPrediction] {
         precondition(isValidCell(cell), "the cell must divide 0.1")
+        precondition(models.allSatisfy { $0.probe == .numu }, "the MiniBooNE flux is of ν_μ")
         let totalFlux = data.flux.reduce(0) { $0 + $1.flux }
         let bins = data.flux.filter { $0.energyHigh <= maximumEnergy + 1e-9 }
         let binIndex = Dictionary(
@@ -72,10 +83,8 @@ public enum MiniBooNEFold {
                     let q2Bin = q2Edges.count > 1 && Q2 >= q2Edges[0] && Q2 < q2Edges[q2Edges.count - 1] ? q2Edges.lastIndex { $0 <= Q2 } : nil
                     for (mi, model) in models.enumerated() {
                         let scale = 2 * Double.pi / Double(model.targetNucleons) * weight * area
-                        for (member, w) in model.tensors(q: k.momentumTransfer, omega: k.energyTransfer).enumerated() {
-                            let value =
-                                scale * max(0, InclusiveCrossSection.doubleDifferential(probe: .numu, kinematics: k, factors: lepton, tensor: w))
-                            guard value > 0 else { continue }
+                        for (member, sigma) in model.doubleDifferential(k, lepton: lepton).enumerated() where sigma > 0 {
+                            let value = scale * sigma
                             if let table { sums[mi][member][table] += value }
                             if let q2Bin { sums[mi][member][nd + q2Bin] += value }
                             sums[mi][member][nd + nq] += value
@@ -124,11 +133,10 @@ public struct MiniBooNEScores: Codable, Equatable, Sendable {
     public var double_differential_bins: Int
 
     public init(prediction: FluxFoldedPrediction, data: MiniBooNECCQE) {
-        let mean: ([[Double]]) -> [Double] = { rows in rows[0].indices.map { j in rows.reduce(0) { $0 + $1[j] } / Double(rows.count) } }
         flux_integrated_cm2 = prediction.total.reduce(0, +) / Double(prediction.members)
         flux_integrated_spread_cm2 = sampleStandardDeviation(prediction.total)
         measured_region_cm2 = prediction.measuredRegion.reduce(0, +) / Double(prediction.members)
-        let q2 = mean(prediction.q2)
+        let q2 = FluxFoldedPrediction.memberMean(prediction.q2)
         let used = data.q2.indices.filter { data.q2[$0].shapeError > 0 }
         var dm = 0.0, mm = 0.0
         for i in used {
@@ -143,7 +151,7 @@ public struct MiniBooNEScores: Codable, Equatable, Sendable {
                 let r = (data.q2[i].value - s * q2[i]) / data.q2[i].shapeError
                 return sum + r * r
             } / Double(max(used.count, 1))
-        let table = mean(prediction.doubleDifferential)
+        let table = FluxFoldedPrediction.memberMean(prediction.doubleDifferential)
         let peak = data.ccqe.map(\.value).max() ?? 0
         let kept = data.ccqe.indices.filter { data.ccqe[$0].value > 0.1 * peak }
         double_differential_bins = kept.count

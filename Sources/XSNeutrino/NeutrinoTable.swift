@@ -28,9 +28,7 @@ public struct NeutrinoTable: Sendable {
                 for (k, T) in muonEnergies.enumerated() {
                     let members = model.muonDistribution(energy: energies[i], muonKineticEnergy: T, cosTheta: c)
                     guard !members.isEmpty else { continue }
-                    let perNucleus = members.map { $0 * Double(model.targetNucleons) }
-                    let mean = perNucleus.reduce(0, +) / Double(perNucleus.count)
-                    row[j * nt + k] = (mean, sampleStandardDeviation(perNucleus))
+                    row[j * nt + k] = (members.reduce(0, +) / Double(members.count), sampleStandardDeviation(members))
                 }
             }
             return row

@@ -39,7 +39,17 @@ public struct ReducedFunctionGrid: Sendable {
     /// whatever the networks extrapolate to (docs/neutrino.md).
     public static let maximumScalingVariable = 2.0
 
-    public init(source: Source, scaling: Superscaling, maximumMomentum: Double = 3, maximumEnergyTransfer: Double = 3, step: Double = 0.01)
+    /// The grid's extent in |q| and ω (GeV), and so the highest neutrino energy predicted (a muon
+    /// of E_ν ≤ 3 GeV transfers at most |q| ≤ 2E_ν, mostly far less; beyond the grid W is zero).
+    public static let extent = 3.0
+    /// The steps in |q| a grid may take (GeV; ω's is half of it).
+    public static let allowedSteps = 0.005...0.1
+    /// The axial masses the weak current may take (GeV).
+    public static let allowedAxialMasses = 0.3...3.0
+
+    public init(
+        source: Source, scaling: Superscaling, maximumMomentum: Double = extent, maximumEnergyTransfer: Double = extent, step: Double = 0.01
+    )
         throws
     {
         momentumStep = step
@@ -78,10 +88,7 @@ public struct ReducedFunctionGrid: Sendable {
                 let n = inside[i]
                 let pion = removingPionProduction ? (reference.pionProductionResponses(n.point, nucleus: scaling.nucleus) ?? (0, 0)) : (0, 0)
                 let mec = mesonExchangeInAxial ? 0 : reference.mesonExchangeTransverseResponse(n.point, nucleus: scaling.nucleus) ?? 0
-                guard let (v, _) = scaling.singleNucleonFactors(current: .electromagnetic, q: n.q, omega: n.omega), v.w00 > 0, v.transverse > 0
-                else { return (pion, mec, nil) }
-                let lambda = scaling.normalization(q: n.q)
-                return (pion, mec, (lambda * v.w00, lambda * v.transverse))
+                return (pion, mec, scaling.electromagneticDivisors(q: n.q, omega: n.omega))
             }
             var fL: [[Double]] = [], fT: [[Double]] = [], fA: [[Double]] = []
             for responses in members {
@@ -102,16 +109,34 @@ public struct ReducedFunctionGrid: Sendable {
         }
     }
 
-    /// (f_L, f_T) of member m at (q, ω) by bilinear interpolation.
-    public func value(member m: Int, q: Double, omega: Double) -> (L: Double, T: Double, A: Double) {
-        let x = q / momentumStep, y = omega / energyStep
-        guard x >= 0, y >= 0, x < Double(momentumCount - 1), y < Double(energyCount - 1) else { return (0, 0, 0) }
-        let i = Int(x), j = Int(y)
-        let a = x - Double(i), b = y - Double(j)
-        let n00 = i * energyCount + j, n10 = n00 + energyCount
-        func interpolate(_ f: [Double]) -> Double {
-            (1 - a) * ((1 - b) * f[n00] + b * f[n00 + 1]) + a * ((1 - b) * f[n10] + b * f[n10 + 1])
+    /// The grid cell around a point and the point's place in it, for bilinear interpolation of
+    /// anything tabulated on the grid's nodes.
+    public struct Cell {
+        /// The cell's lower node (iq · energyCount + iω) and the one above it in |q|.
+        let lower: Int
+        let upper: Int
+        /// The point's fractions of the cell in |q| and in ω.
+        let a: Double
+        let b: Double
+
+        /// f at the point, for f holding `stride` values per node (component `offset` of them).
+        public func interpolate(_ f: [Double], stride: Int = 1, offset: Int = 0) -> Double {
+            func at(_ node: Int) -> Double { f[node * stride + offset] }
+            return (1 - a) * ((1 - b) * at(lower) + b * at(lower + 1)) + a * ((1 - b) * at(upper) + b * at(upper + 1))
         }
-        return (interpolate(longitudinal[m]), interpolate(transverse[m]), interpolate(axial[m]))
+    }
+
+    /// The cell of (q, ω); nil outside the grid.
+    public func cell(q: Double, omega: Double) -> Cell? {
+        let x = q / momentumStep, y = omega / energyStep
+        guard x >= 0, y >= 0, x < Double(momentumCount - 1), y < Double(energyCount - 1) else { return nil }
+        let i = Int(x), j = Int(y)
+        let lower = i * energyCount + j
+        return Cell(lower: lower, upper: lower + energyCount, a: x - Double(i), b: y - Double(j))
+    }
+
+    /// (f_L, f_T, f_A) of member m in a cell.
+    public func value(member m: Int, in cell: Cell) -> (L: Double, T: Double, A: Double) {
+        (cell.interpolate(longitudinal[m]), cell.interpolate(transverse[m]), cell.interpolate(axial[m]))
     }
 }

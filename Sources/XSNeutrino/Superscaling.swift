@@ -62,6 +62,15 @@ public struct Superscaling: Sendable {
         return TF / (2 * kF * kF * kF * q)
     }
 
+    /// The nucleons a probe's current acts on: neutrons for ν_μ, protons for ν̄_μ, all for electrons.
+    public func targetNucleons(_ probe: LeptonProbe) -> Int {
+        switch probe {
+        case .numu: nucleus.A - nucleus.Z
+        case .numubar: nucleus.Z
+        case .electron: nucleus.A
+        }
+    }
+
     /// The single-nucleon factors of a current at (q, ω), summed over the nucleons it acts on:
     /// the vector part (`vector`, with W⁰³ and W³³ from current conservation, see `tensor`) and the
     /// axial part (`axial`, including the V–A interference in W_T′). nil where `scalingMomentum` is.
@@ -81,7 +90,7 @@ public struct Superscaling: Sendable {
             let neutron = averaged(NucleonFormFactors.electromagnetic(proton: false, Q2: Q2, mass: M))
             return (Z * proton + N * neutron, HadronTensor())
         case .chargedCurrent(let probe, let MA):
-            let count = Double(probe == .numubar ? nucleus.Z : nucleus.A - nucleus.Z)
+            let count = Double(targetNucleons(probe))
             let ff = NucleonFormFactors.chargedCurrent(Q2: Q2, axialMass: MA, mass: M)
             let vector = averaged(ff.vectorOnly)
             let full = averaged(ff)
@@ -117,12 +126,18 @@ public struct Superscaling: Sendable {
                 transverseAxial: (fT * fA).squareRoot() * axial.transverseAxial)
     }
 
+    /// What electromagnetic responses are divided by to give the reduced functions at (q, ω):
+    /// Λ ΣU⁰⁰ and Λ ΣU_T of the electromagnetic current; nil where they vanish or do not exist.
+    public func electromagneticDivisors(q: Double, omega: Double) -> (L: Double, T: Double)? {
+        guard let (vector, _) = singleNucleonFactors(current: .electromagnetic, q: q, omega: omega), vector.w00 > 0, vector.transverse > 0
+        else { return nil }
+        let lambda = normalization(q: q)
+        return (lambda * vector.w00, lambda * vector.transverse)
+    }
+
     /// The reduced functions (f_L, f_T) of electromagnetic responses R_L, R_T (GeV⁻¹) at (q, ω);
     /// nil where the single-nucleon factors vanish or do not exist.
     public func reducedFunctions(q: Double, omega: Double, longitudinal RL: Double, transverse RT: Double) -> (L: Double, T: Double)? {
-        guard let (vector, _) = singleNucleonFactors(current: .electromagnetic, q: q, omega: omega) else { return nil }
-        let lambda = normalization(q: q)
-        guard vector.w00 > 0, vector.transverse > 0 else { return nil }
-        return (RL / (lambda * vector.w00), RT / (lambda * vector.transverse))
+        electromagneticDivisors(q: q, omega: omega).map { (RL / $0.L, RT / $0.T) }
     }
 }

@@ -41,7 +41,9 @@ struct NeutrinoModelOptions: ParsableArguments {
     @OptionGroup var grid: GridOptions
 
     func validate() throws {
-        guard axialMass.isFinite, (0.3...3).contains(axialMass) else { throw ValidationError("--axial-mass must be in 0.3…3 GeV") }
+        guard axialMass.isFinite, ReducedFunctionGrid.allowedAxialMasses.contains(axialMass) else {
+            throw ValidationError("--axial-mass must be in 0.3…3 GeV")
+        }
     }
 
     func reducedFunctions(nucleus: Nucleus) throws -> (grid: ReducedFunctionGrid, scaling: Superscaling) {
@@ -70,7 +72,9 @@ struct GridOptions: ParsableArguments {
     var gridStep = 0.01
 
     func validate() throws {
-        guard gridStep.isFinite, (0.005...0.1).contains(gridStep) else { throw ValidationError("--grid-step must be in 0.005…0.1 GeV") }
+        guard gridStep.isFinite, ReducedFunctionGrid.allowedSteps.contains(gridStep) else {
+            throw ValidationError("--grid-step must be in 0.005…0.1 GeV")
+        }
     }
 }
 
@@ -148,7 +152,7 @@ extension NeutrinoCommand {
             for θ in muonAngle.values where !(θ.isFinite && (0...180).contains(θ)) {
                 throw ValidationError("--muon-angle must be in 0…180°, not \(θ)")
             }
-            for E in energy.values where !(E.isFinite && E > 0 && E <= 3) {
+            for E in energy.values where !(E.isFinite && E > 0 && E <= ReducedFunctionGrid.extent) {
                 throw ValidationError("--energy must be in (0, 3] GeV (the reduced functions are tabulated to |q| = 3 GeV), not \(E)")
             }
             for T in muonEnergy.values where !(T.isFinite && T >= 0) { throw ValidationError("--muon-energy must be ≥ 0, not \(T)") }
@@ -162,14 +166,12 @@ extension NeutrinoCommand {
                 for T in muonEnergy.values {
                     for θ in muonAngle.values {
                         let c = cos(θ * .pi / 180)
-                        guard
-                            let k = LeptonKinematics(
-                                energy: E, outgoingEnergy: T + WeakConstants.muonMass, cosTheta: c, outgoingMass: WeakConstants.muonMass)
-                        else { throw CommandError("E_ν = \(E) GeV cannot produce a muon of T = \(T) GeV") }
-                        let members = model.doubleDifferential(energy: E, outgoingEnergy: T + WeakConstants.muonMass, cosTheta: c)
+                        guard let k = model.kinematics(energy: E, kineticEnergy: T, cosTheta: c) else {
+                            throw CommandError("E_ν = \(E) GeV cannot produce a muon of T = \(T) GeV")
+                        }
+                        let members = model.doubleDifferential(k)
                         let mean = members.reduce(0, +) / Double(members.count)
-                        let spread =
-                            members.count > 1 ? (members.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(members.count - 1)).squareRoot() : 0
+                        let spread = sampleStandardDeviation(members)
                         rows.append(
                             Row(
                                 E_nu_GeV: E, T_mu_GeV: T, theta_mu_deg: θ, q_GeV: k.momentumTransfer, omega_GeV: k.energyTransfer, Q2_GeV2: k.Q2,
@@ -337,7 +339,9 @@ extension NeutrinoCommand {
         func validate() throws {
             let count = ValueList.combinations([energy, cosTheta, muonEnergy])
             guard count <= 50_000_000 else { throw ValidationError("\(count) points asked for; at most 50,000,000 per table") }
-            for E in energy.values where !(E.isFinite && E > 0 && E <= 3) { throw ValidationError("--energy must be in (0, 3] GeV, not \(E)") }
+            for E in energy.values where !(E.isFinite && E > 0 && E <= ReducedFunctionGrid.extent) {
+                throw ValidationError("--energy must be in (0, 3] GeV, not \(E)")
+            }
             for c in cosTheta.values where !(c.isFinite && abs(c) <= 1) { throw ValidationError("--cos-theta must be in [−1, 1], not \(c)") }
             for T in muonEnergy.values where !(T.isFinite && T >= 0) { throw ValidationError("--muon-energy must be ≥ 0, not \(T)") }
             guard out.hasSuffix(".npz") || out.hasSuffix(".csv") else { throw ValidationError("--out must end in .npz or .csv") }
