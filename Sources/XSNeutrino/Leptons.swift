@@ -59,11 +59,12 @@ public struct LeptonKinematics: Sendable {
 /// The lepton tensor L^{μν} = Σ ℓ^μ ℓ^{ν*} of the probe's current, summed over the outgoing
 /// lepton's spin (averaged over the electron's; a neutrino has one helicity):
 ///
-///     electron:  ½ Tr[(k̸′ + m) γ^μ (k̸ + mₑ) γ^ν]
+///     electron:  ½ Tr[(k̸′ + m) γ^μ k̸ γ^ν]                      (the electron's mass neglected)
 ///     ν_μ:       Tr[(k̸′ + m) γ^μ (1 − γ⁵) k̸ γ^ν (1 − γ⁵)]
-///     ν̄_μ:       Tr[γ^μ (1 − γ⁵) (k̸′ − m) γ^ν (1 − γ⁵) k̸]
+///     ν̄_μ:       Tr[γ^μ (1 − γ⁵) (k̸′ − m) γ^ν (1 − γ⁵) k̸] = Tr[k̸ γ^μ (1 − γ⁵) (k̸′ − m) γ^ν (1 − γ⁵)]
 ///
-/// reduced to the five coefficients that multiply the azimuthally averaged hadron tensor:
+/// (one form, Tr[A Γ^μ B Γ̄^ν], by the trace's cyclicity), reduced to the five coefficients that
+/// multiply the azimuthally averaged hadron tensor:
 /// L_{μν}W^{μν} = c₀₀ W⁰⁰ + c₀₃ W⁰³ + c₃₃ W³³ + c_T W_T + c_T′ W_T′.
 public struct LeptonFactors: Sendable {
     public var c00: Double
@@ -73,34 +74,19 @@ public struct LeptonFactors: Sendable {
     public var cTprime: Double
 
     public init(probe: LeptonProbe, kinematics k: LeptonKinematics) {
-        let gamma = DiracMatrix.gamma, g5 = DiracMatrix.gamma5
+        let gamma = DiracMatrix.gamma, identity = DiracMatrix.identity
         let m = probe.outgoingMass
-        let vertices: [DiracMatrix] =
-            probe == .electron ? gamma : gamma.map { $0 * (DiracMatrix.identity + (-1) * g5) }
+        let vertices: [DiracMatrix] = probe == .electron ? gamma : gamma.map { $0 * (identity + (-1) * DiracMatrix.gamma5) }
         let bars = vertices.map(\.bar)
+        let incoming = DiracMatrix.slash(k.incoming)
+        let (a, b) =
+            probe == .numubar
+            ? (incoming, DiracMatrix.slash(k.outgoing) + (-m) * identity) : (DiracMatrix.slash(k.outgoing) + m * identity, incoming)
+        let spinAverage = probe == .electron ? 0.5 : 1
         var l = Tensor2()
-        switch probe {
-        case .electron:
-            let a = DiracMatrix.slash(k.outgoing) + m * DiracMatrix.identity
-            let b = DiracMatrix.slash(k.incoming) + m * DiracMatrix.identity
-            for mu in 0..<4 {
-                let left = a * vertices[mu] * b
-                for nu in 0..<4 { l[mu, nu] = 0.5 * DiracMatrix.traceOfProduct(left, bars[nu]) }
-            }
-        case .numu:
-            let a = DiracMatrix.slash(k.outgoing) + m * DiracMatrix.identity
-            let b = DiracMatrix.slash(k.incoming)
-            for mu in 0..<4 {
-                let left = a * vertices[mu] * b
-                for nu in 0..<4 { l[mu, nu] = DiracMatrix.traceOfProduct(left, bars[nu]) }
-            }
-        case .numubar:
-            let a = DiracMatrix.slash(k.outgoing) + (-m) * DiracMatrix.identity
-            let b = DiracMatrix.slash(k.incoming)
-            for mu in 0..<4 {
-                let left = vertices[mu] * a
-                for nu in 0..<4 { l[mu, nu] = DiracMatrix.traceOfProduct(left, bars[nu] * b) }
-            }
+        for mu in 0..<4 {
+            let left = a * vertices[mu] * b
+            for nu in 0..<4 { l[mu, nu] = spinAverage * DiracMatrix.traceOfProduct(left, bars[nu]) }
         }
         self.init(tensor: l)
     }
