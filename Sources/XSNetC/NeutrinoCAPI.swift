@@ -51,11 +51,12 @@ public func xsnet_neutrino_open(
                 setLastError("\(path): \(error)")
                 return XSNET_ERROR_FILE
             }
-            guard model.info.output.outputCount == 2, model.info.nucleus == target.name else {
-                setLastError("xsnet_neutrino_open: \(path) is not a response-head model of \(target.name)")
+            do { grid = try ReducedFunctionGrid(source: .electronModel(model, removingPionProduction: true), scaling: scaling, step: step) } catch let
+                error as ReducedFunctionError
+            {
+                setLastError("xsnet_neutrino_open: \(path) \(error)")
                 return XSNET_ERROR_ARGUMENT
             }
-            grid = try ReducedFunctionGrid(source: .electronModel(model, removingPionProduction: true), scaling: scaling, step: step)
         } else {
             grid = try ReducedFunctionGrid(source: .fermiGas, scaling: scaling, step: step)
         }

@@ -2,6 +2,19 @@ import Foundation
 import XSData
 import XSModel
 
+/// Why an electron model cannot give reduced functions (the caller names the file).
+public enum ReducedFunctionError: Error, CustomStringConvertible, Equatable {
+    case notAResponseModel
+    case otherNucleus(model: String, asked: String)
+
+    public var description: String {
+        switch self {
+        case .notAResponseModel: "predicts σ directly; the neutrino route needs a response-head model (xsnet train --preset responses)"
+        case .otherNucleus(let model, let asked): "is a model of \(model); no electron model of \(asked) is given"
+        }
+    }
+}
+
 /// The reduced functions f_L(q, ω) and f_T(q, ω) of one nucleus on a regular (|q|, ω) grid, one
 /// pair per member of the electron model (or one for the Fermi gas), with the single-nucleon
 /// factors of the neutrino current beside them, so that a flux average over hundreds of thousands
@@ -72,6 +85,10 @@ public struct ReducedFunctionGrid: Sendable {
             transverse = [f]
             axial = [f]
         case .electronModel(let model, let removingPionProduction, let mesonExchangeInAxial):
+            guard model.info.output.outputCount == 2 else { throw ReducedFunctionError.notAResponseModel }
+            guard model.info.nucleus == scaling.nucleus.name else {
+                throw ReducedFunctionError.otherNucleus(model: model.info.nucleus, asked: scaling.nucleus.name)
+            }
             // An electron kinematics with the node's (|q|, ω): E = |q| + ω, E′ = |q|; only the
             // nodes inside the quasielastic window are evaluated (f is zero outside it).
             let gas = scaling.fermiGas

@@ -82,18 +82,12 @@ struct GridOptions: ParsableArguments {
 func learnedReducedFunctions(model: String, scaling: Superscaling, keepPionProduction: Bool, axialWithoutMesonExchange: Bool, step: Double) throws
     -> ReducedFunctionGrid
 {
-    let nucleus = scaling.nucleus
     let electron = try CrossSectionModel.load(URL(fileURLWithPath: model))
-    guard electron.info.output.outputCount == 2 else {
-        throw CommandError("\(model) predicts σ directly; the neutrino route needs a response-head model (xsnet train --preset responses)")
-    }
-    guard electron.info.nucleus == nucleus.name else {
-        throw CommandError("\(model) is a model of \(electron.info.nucleus); no electron model of \(nucleus.name) is given")
-    }
-    return try ReducedFunctionGrid(
-        source: .electronModel(electron, removingPionProduction: !keepPionProduction, mesonExchangeInAxial: !axialWithoutMesonExchange),
-        scaling: scaling,
-        step: step)
+    do {
+        return try ReducedFunctionGrid(
+            source: .electronModel(electron, removingPionProduction: !keepPionProduction, mesonExchangeInAxial: !axialWithoutMesonExchange),
+            scaling: scaling, step: step)
+    } catch let error as ReducedFunctionError { throw CommandError("\(model) \(error)") }
 }
 
 extension NeutrinoCommand {
