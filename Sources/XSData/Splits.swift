@@ -54,10 +54,13 @@ public struct DataSplit: Hashable, Sendable, Codable {
         case angleBelow(Double)
         /// Every spectrum at E ≥ the beam energy (GeV) held out.
         case energyAbove(Double)
+        /// Every point of one nucleus held out (an any-target model predicting a nucleus it never saw).
+        case leaveOutNucleus(String)
 
         /// The methods without a parameter, and the forms of those with one (for help texts).
         public static let forms = [
-            "random", "spectra", "interior-spectra", "leave-out:<data set>", "angle-above:<θ°>", "angle-below:<θ°>", "energy-above:<E GeV>"
+            "random", "spectra", "interior-spectra", "leave-out:<data set>", "angle-above:<θ°>", "angle-below:<θ°>", "energy-above:<E GeV>",
+            "leave-out-nucleus:<nucleus>"
         ]
 
         public init?(rawValue: String) {
@@ -71,6 +74,11 @@ public struct DataSplit: Hashable, Sendable, Codable {
                 if name == "leave-out" {
                     guard !argument.isEmpty else { return nil }
                     self = .leaveOut(dataset: argument)
+                    return
+                }
+                if name == "leave-out-nucleus" {
+                    guard let nucleus = Nucleus(name: argument) else { return nil }
+                    self = .leaveOutNucleus(nucleus.name)
                     return
                 }
                 guard let value = Double(argument), value.isFinite else { return nil }
@@ -95,6 +103,7 @@ public struct DataSplit: Hashable, Sendable, Codable {
             case .angleAbove(let θ): "angle-above:\(Self.number(θ))"
             case .angleBelow(let θ): "angle-below:\(Self.number(θ))"
             case .energyAbove(let E): "energy-above:\(Self.number(E))"
+            case .leaveOutNucleus(let nucleus): "leave-out-nucleus:\(nucleus)"
             }
         }
 
@@ -102,8 +111,11 @@ public struct DataSplit: Hashable, Sendable, Codable {
 
         /// The family a study pools folds by: `leave-out` for every data set, the full name otherwise.
         public var family: String {
-            if case .leaveOut = self { return "leave-out" }
-            return rawValue
+            switch self {
+            case .leaveOut: return "leave-out"
+            case .leaveOutNucleus: return "leave-out-nucleus"
+            default: return rawValue
+            }
         }
 
         /// 55 rather than 55.0 in names.
@@ -113,7 +125,7 @@ public struct DataSplit: Hashable, Sendable, Codable {
         public var holdsOutByRule: Bool {
             switch self {
             case .random, .spectra, .interiorSpectra: false
-            case .leaveOut, .angleAbove, .angleBelow, .energyAbove: true
+            case .leaveOut, .angleAbove, .angleBelow, .energyAbove, .leaveOutNucleus: true
             }
         }
 
@@ -125,6 +137,7 @@ public struct DataSplit: Hashable, Sendable, Codable {
             case .angleAbove(let θ): p.kinematics.angleDegrees >= θ
             case .angleBelow(let θ): p.kinematics.angleDegrees <= θ
             case .energyAbove(let E): p.kinematics.beamEnergy >= E
+            case .leaveOutNucleus(let nucleus): p.nucleus.name == nucleus
             }
         }
     }
@@ -145,6 +158,22 @@ public struct DataSplit: Hashable, Sendable, Codable {
         let order = rng.permutation(count)
         let nTest = Int((Double(count) * testFraction).rounded())
         return DataSplit(train: Array(order[nTest...]), test: Array(order[..<nTest]))
+    }
+
+    /// Random points drawn within each group (each nucleus of an any-target selection):
+    /// `testFraction` of every group (rounded) in the test part, the groups in sorted order, each
+    /// with its own seed derived from `seed`.
+    public static func random<Group: Hashable & Comparable>(groups: [Group], testFraction: Double, seed: UInt64) -> DataSplit {
+        var members: [Group: [Int]] = [:]
+        for (i, g) in groups.enumerated() { members[g, default: []].append(i) }
+        var train: [Int] = [], test: [Int] = []
+        for (n, g) in members.keys.sorted().enumerated() {
+            let indices = members[g]!
+            let part = random(count: indices.count, testFraction: testFraction, seed: seed &+ UInt64(n) &* 0x9E37_79B9_7F4A_7C15)
+            train += part.train.map { indices[$0] }
+            test += part.test.map { indices[$0] }
+        }
+        return DataSplit(train: train, test: test)
     }
 
     /// Held-out spectra: `testFraction` of the (data set, E, θ) settings (rounded, at least one
@@ -198,7 +227,7 @@ public struct DataSplit: Hashable, Sendable, Codable {
         let validation: [Int]
         switch method {
         // A region held out by rule is the test part's business: its validation part is random points.
-        case .random, .leaveOut, .angleAbove, .angleBelow, .energyAbove:
+        case .random, .leaveOut, .angleAbove, .angleBelow, .energyAbove, .leaveOutNucleus:
             var rng = SeededGenerator(seed: seed)
             let order = rng.permutation(train.count)
             let n = min(train.count - 1, Int((Double(points.count) * fraction).rounded()))

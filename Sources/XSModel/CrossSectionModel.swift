@@ -76,6 +76,28 @@ public struct ModelInfo: Codable, Sendable {
     public func normalization(_ dataset: String) -> Double {
         normalizations.first { $0.dataset == dataset }?.lambda ?? 1
     }
+
+    /// Whether this is a model of every nucleus not yet bound to one (`bound(to:)`).
+    public var isAnyTarget: Bool { nucleus == DataSelection.anyTarget }
+
+    /// Whether the model holds every nucleus (bound to one or not).
+    public var describesNucleus: Bool { input.features.describesNucleus }
+
+    /// The nuclei an any-target model was trained on (sorted by A), from its data-set keys.
+    public var trainedNuclei: [Nucleus] {
+        Array(Set(normalizations.compactMap { $0.dataset.split(separator: "/").first.flatMap { Nucleus(name: String($0)) } })).sorted()
+    }
+
+    /// The metadata of an any-target model bound to `nucleus`: its inputs describe the nucleus
+    /// and the response head's offset carries log A (`OutputTransform.anyTargetLogScale`); the
+    /// model then predicts like a model of that nucleus alone.
+    public func bound(to nucleus: Nucleus) -> ModelInfo {
+        var info = self
+        info.nucleus = nucleus.name
+        info.input = input.bound(to: nucleus)
+        info.output = output.shifted(by: output.anyTargetLogScale(nucleus))
+        return info
+    }
 }
 
 /// One prediction with its spread over the members of an ensemble (or MC-dropout passes).
@@ -112,6 +134,8 @@ public enum PredictionError: Error, CustomStringConvertible, LocalizedError, Equ
     case nonFinite(index: Int, point: Kinematics, mean: Double)
     case noResponses(String)
     case referenceUndefined(String, String)
+    case otherNucleus(model: String, asked: String)
+    case nucleusNeeded
 
     public var description: String {
         switch self {
@@ -120,6 +144,10 @@ public enum PredictionError: Error, CustomStringConvertible, LocalizedError, Equ
                 + " in one call; at most \(CrossSectionModel.maximumPointsPerCall) (split the grid, or write it with `xsnet tabulate`)"
         case let .tooManyValues(points, passes):
             "\(points) points × \(passes) members or passes are more than \(CrossSectionModel.maximumValuesPerCall) values in one call; predict fewer points at a time"
+        case let .otherNucleus(model, asked):
+            "the model was trained on \(model) alone and cannot predict \(asked.oneLine(limit: 40)); use an any-target model (Models/any-target.xsnet) for other nuclei"
+        case .nucleusNeeded:
+            "the model holds every nucleus: name the one to predict (--nucleus Ar40, or xsnet_open_nucleus in the C API)"
         case let .referenceUndefined(name, nucleus): "the \(name) fit is not defined for \(nucleus) (it covers nuclei with A > 2)"
         case .noResponses(let head):
             "the model's output is `\(head)`: it has no response functions (train one with --preset responses or responses-prior)"
@@ -166,6 +194,56 @@ public final class CrossSectionModel {
         return selected
     }
 
+    /// This model for `nucleus`: an any-target model bound to it (sharing the networks), a
+    /// model of that nucleus itself, or an error for a model of another nucleus.
+    public func bound(to nucleus: Nucleus) throws -> CrossSectionModel {
+        if info.nucleus == nucleus.name { return self }
+        guard let base = info.isAnyTarget ? info : unboundInfo else {
+            throw PredictionError.otherNucleus(model: info.nucleus, asked: nucleus.name)
+        }
+        let model = CrossSectionModel(networks: networks, info: base.bound(to: nucleus))
+        model.unboundInfo = base
+        return model
+    }
+
+    /// The any-target metadata a bound model came from (what `bound(to:)` binds anew); nil for a
+    /// model of one nucleus, a fine-tuned one among them.
+    private var unboundInfo: ModelInfo?
+
+    /// Each point's prediction, the points of each nucleus predicted by the model bound to it
+    /// (a single-nucleus model refuses points of another nucleus).
+    public func predict(_ points: [ScatteringPoint], calibrated: Bool = true) throws -> [CrossSectionPrediction] {
+        try perNucleus(points) { model, kinematics in model.predict(kinematics, calibrated: calibrated) }
+    }
+
+    /// `checkedPredictions` of points of any nuclei, each nucleus's with the model bound to it.
+    public func checkedPredictions(_ points: [ScatteringPoint], calibrated: Bool = true) throws -> [CrossSectionPrediction] {
+        try checkPointCount(points.count)
+        return try perNucleus(points) { model, kinematics in try model.checkedPredictions(kinematics, calibrated: calibrated) }
+    }
+
+    /// `memberLogCrossSections` of points of any nuclei (members outer).
+    public func memberLogCrossSections(_ points: [ScatteringPoint]) throws -> [[Double]] {
+        let perPoint = try perNucleus(points) { model, kinematics -> [[Double]] in
+            let members = model.memberLogCrossSections(kinematics)
+            return kinematics.indices.map { i in members.map { $0[i] } }
+        }
+        return networks.indices.map { m in perPoint.map { $0[m] } }
+    }
+
+    /// `body` on the kinematics of each nucleus's points with the model bound to it, reassembled
+    /// in the points' order.
+    func perNucleus<T>(_ points: [ScatteringPoint], _ body: (CrossSectionModel, [Kinematics]) throws -> [T]) throws -> [T] {
+        var groups: [Nucleus: [Int]] = [:]
+        for (i, p) in points.enumerated() { groups[p.nucleus, default: []].append(i) }
+        var out = [T?](repeating: nil, count: points.count)
+        for (nucleus, indices) in groups {
+            let values = try body(try bound(to: nucleus), indices.map { points[$0].kinematics })
+            for (i, v) in zip(indices, values) { out[i] = v }
+        }
+        return out.map { $0! }
+    }
+
     public static func load(_ url: URL) throws -> CrossSectionModel {
         let (networks, info) = try ModelFile.read(ModelInfo.self, from: url)
         try info.validate(networks: networks)
@@ -184,6 +262,14 @@ public final class CrossSectionModel {
     /// still overflow (a 3e38 weight, a scale of 1e-300); such a file is damaged, and is refused
     /// when it is opened rather than at its first prediction.
     public func checkedAtItsOwnKinematics() throws -> CrossSectionModel {
+        if info.isAnyTarget {
+            guard let first = info.trainedNuclei.first else {
+                throw ModelFileError.invalid(
+                    field: "normalizations", why: "name no nucleus; a model of every nucleus lists `<nucleus>/<data set>` keys")
+            }
+            _ = try bound(to: first).checkedAtItsOwnKinematics()
+            return self
+        }
         let d = info.domain
         let corners: [(Double, Double, Double)] = [
             (
@@ -239,6 +325,7 @@ public final class CrossSectionModel {
     /// outer. Throws for the heads that have none.
     public func memberResponses(_ points: [Kinematics]) throws -> [[(longitudinal: Double, transverse: Double)]] {
         guard info.output.outputCount == 2 else { throw PredictionError.noResponses(info.output.name) }
+        if info.isAnyTarget { throw PredictionError.nucleusNeeded }
         try checkPointCount(points.count)
         let factors = outputFactors(points)
         return passOutputs(points).map { info.output.responses(factors: factors, outputs: $0)! }
@@ -266,6 +353,7 @@ public final class CrossSectionModel {
     /// refuses more than `maximumPointsPerCall` points, and any non-finite result, naming the point.
     public func checkedPredictions(_ points: [Kinematics], calibrated: Bool = true) throws -> [CrossSectionPrediction] {
         try checkPointCount(points.count)
+        if info.isAnyTarget { throw PredictionError.nucleusNeeded }
         let predictions = predict(points, calibrated: calibrated)
         if let i = predictions.indices.first(where: { !predictions[$0].isFinite }) {
             throw PredictionError.nonFinite(index: i, point: points[i], mean: predictions[i].mean)
@@ -304,7 +392,9 @@ public final class CrossSectionModel {
     /// What the model is, as figures and the report name it: "¹²C ensemble of 20 (model A)",
     /// "¹²C MC dropout (model B)", "¹²C network", "⁵⁶Fe ensemble of 20 (model A), fine-tuned".
     public var displayName: String {
-        let nucleus = Nucleus(name: info.nucleus)?.isotopeSymbol ?? info.nucleus
+        let nucleus =
+            info.isAnyTarget
+            ? "any-target" : (Nucleus(name: info.nucleus)?.isotopeSymbol ?? info.nucleus) + (info.describesNucleus ? " (any-target model)" : "")
         let kind =
             networks.count > 1
             ? "ensemble of \(networks.count) (model A)" : (info.monteCarloSamples ?? 0) > 1 ? "MC dropout (model B)" : "network"

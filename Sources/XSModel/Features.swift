@@ -12,16 +12,25 @@ public enum FeatureSet: String, Codable, CaseIterable, Sendable {
     /// one-photon exchange): log |q|, ω/|q|, the scaling variable ψ′ (Fermi-gas parameters of the
     /// nucleus), log Q², W².
     case responses
+    /// The response features with ψ′ of the point's nucleus, followed by what describes the
+    /// nucleus (`NucleusDescriptors.features`: log A, (N − Z)/A, k_F, E_s, r_ch): one network for
+    /// every nucleus (an any-target model; its responses are per nucleon, `anyTargetLogScale`).
+    case anyTarget = "any-target"
 
     public var count: Int {
         switch self {
         case .reference, .responses: 5
         case .physics: 8
+        case .anyTarget: 5 + NucleusDescriptors.featureCount
         }
     }
 
-    /// Raw (unstandardized) features of one point; `fermiGas` is used by `responses` only.
-    public func raw(_ k: Kinematics, fermiGas: FermiGasParameters? = nil) -> [Double] {
+    /// Whether the nucleus is an input (the model holds many nuclei).
+    public var describesNucleus: Bool { self == .anyTarget }
+
+    /// Raw (unstandardized) features of one point; `fermiGas` is used by `responses` only, and
+    /// `target` by `anyTarget` (its ψ′ takes the target's Fermi-gas parameters).
+    public func raw(_ k: Kinematics, fermiGas: FermiGasParameters? = nil, target: NucleusDescriptors? = nil) -> [Double] {
         switch self {
         case .reference:
             return [k.beamEnergy / 20, k.energyTransfer / 20, k.angleDegrees / 180, k.cosTheta, k.Q2 / 100]
@@ -35,6 +44,10 @@ public enum FeatureSet: String, Codable, CaseIterable, Sendable {
             return [
                 log(q), k.energyTransfer / q, k.psiPrime(fermiGas ?? FermiGasParameters(massNumber: 12)), log(k.Q2), k.W2
             ]
+        case .anyTarget:
+            // An unbound any-target transform has no nucleus: NaN inputs, a refused prediction.
+            guard let target else { return Array(repeating: .nan, count: count) }
+            return FeatureSet.responses.raw(k, fermiGas: target.fermiGas) + target.features
         }
     }
 }
@@ -47,9 +60,13 @@ public struct InputTransform: Codable, Hashable, Sendable {
     public var scale: [Double]
     /// The nucleus's Fermi-gas parameters for ψ′ (the `responses` features); nil otherwise.
     public var fermiGas: FermiGasParameters? = nil
+    /// The nucleus an any-target transform describes (`bound(to:)`); nil before it is bound, and
+    /// for the other feature sets.
+    public var target: NucleusDescriptors? = nil
 
-    /// Fits the standardization on the training points (mean 0, standard deviation 1).
-    public init(features: FeatureSet, fittedOn points: [Kinematics], fermiGas: FermiGasParameters? = nil) {
+    /// Fits the standardization on the training points (mean 0, standard deviation 1); an
+    /// any-target set needs each point's nucleus in `nuclei`.
+    public init(features: FeatureSet, fittedOn points: [Kinematics], fermiGas: FermiGasParameters? = nil, nuclei: [Nucleus]? = nil) {
         self.features = features
         self.fermiGas = features == .responses ? fermiGas ?? FermiGasParameters(massNumber: 12) : nil
         let n = features.count
@@ -60,7 +77,10 @@ public struct InputTransform: Codable, Hashable, Sendable {
         }
         var m = Array(repeating: 0.0, count: n), s = Array(repeating: 0.0, count: n)
         let gas = self.fermiGas
-        let rows = points.map { features.raw($0, fermiGas: gas) }
+        precondition(!features.describesNucleus || nuclei?.count == points.count, "any-target features need each point's nucleus")
+        let rows = points.indices.map { i in
+            features.raw(points[i], fermiGas: gas, target: nuclei.map { NucleusDescriptors($0[i]) })
+        }
         for r in rows { for j in 0..<n { m[j] += r[j] } }
         for j in 0..<n { m[j] /= Double(rows.count) }
         for r in rows { for j in 0..<n { s[j] += (r[j] - m[j]) * (r[j] - m[j]) } }
@@ -80,7 +100,20 @@ public struct InputTransform: Codable, Hashable, Sendable {
     }
 
     /// The unstandardized features of one point.
-    public func raw(_ k: Kinematics) -> [Double] { features.raw(k, fermiGas: fermiGas) }
+    public func raw(_ k: Kinematics) -> [Double] { features.raw(k, fermiGas: fermiGas, target: target) }
+
+    /// This transform for `nucleus`: an any-target set describes it; the response features take
+    /// its Fermi-gas parameters for ψ′ (scaling of the first kind, Donnelly and Sick 1999, is what
+    /// carries one nucleus's response to another's); the others do not depend on the nucleus.
+    public func bound(to nucleus: Nucleus) -> InputTransform {
+        var t = self
+        switch features {
+        case .anyTarget: t.target = NucleusDescriptors(nucleus)
+        case .responses: t.fermiGas = FermiGasParameters(massNumber: nucleus.A)
+        case .reference, .physics: break
+        }
+        return t
+    }
 }
 
 /// How the network output z becomes d²σ/dΩdω.
@@ -233,6 +266,29 @@ public struct OutputFactors: Sendable {
 }
 
 extension OutputTransform {
+    /// An any-target response head's responses are per nucleon: R = A exp(offset + width z). log A
+    /// is added to the offset when the model is bound to a nucleus (`shifted(by:)`), and to the
+    /// factors of each point in training. The reference heads scale with the nucleus through the
+    /// Bosted–Mamyan fit, and need nothing.
+    public func anyTargetLogScale(_ nucleus: Nucleus) -> Double {
+        switch self {
+        case .responses: log(Double(nucleus.A))
+        case .sigmoidScale, .logScale, .referenceScale, .referenceResponses: 0
+        }
+    }
+
+    /// The transform with `delta` added to its offset (the sigmoid has none and is returned as is).
+    public func shifted(by delta: Double) -> OutputTransform {
+        guard delta != 0 else { return self }
+        switch self {
+        case .sigmoidScale: return self
+        case let .logScale(offset, width): return .logScale(offset: offset + delta, width: width)
+        case let .responses(offset, width): return .responses(offset: offset + delta, width: width)
+        case let .referenceScale(offset, width): return .referenceScale(offset: offset + delta, width: width)
+        case let .referenceResponses(offset, width): return .referenceResponses(offset: offset + delta, width: width)
+        }
+    }
+
     /// The per-point constants of `points` for a model of `nucleus`.
     public func factors(_ points: [Kinematics], nucleus: Nucleus?) -> [OutputFactors] {
         points.map { OutputFactors($0, output: self, nucleus: nucleus) }

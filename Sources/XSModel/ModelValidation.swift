@@ -35,12 +35,26 @@ extension ModelInfo {
             }
         }
         if let (field, offset, width) = output.standardization { try finite([offset, width], "output.\(field)") }
-        if output.usesReference, (Nucleus(name: nucleus)?.A ?? 0) <= 2 {
+        if output.usesReference, !isAnyTarget, (Nucleus(name: nucleus)?.A ?? 0) <= 2 {
             throw refuse("output.\(output.standardization?.field ?? "")", "needs a nucleus with A > 2, not \(nucleus)")
         }
         // The angle must enter through v_L and v_T alone (see `TrainingConfig.validate`).
-        if output.outputCount == 2, input.features != .responses {
-            throw refuse("input.features", "is \(input.features.rawValue); the response head needs `responses`")
+        if output.outputCount == 2, input.features != .responses, input.features != .anyTarget {
+            throw refuse("input.features", "is \(input.features.rawValue); the response head needs `responses` or `any-target`")
+        }
+        if selection.isAnyTarget && input.features != .anyTarget {
+            throw refuse("input.features", "is \(input.features.rawValue) for a selection of every nucleus; that needs `any-target`")
+        }
+        if input.features == .anyTarget {
+            if isAnyTarget {
+                guard input.target == nil else {
+                    throw refuse("input.target", "is set in a model of every nucleus; it names the nucleus of a bound one")
+                }
+            } else {
+                guard let target = input.target, target.nucleus.name == nucleus, target.features.allSatisfy(\.isFinite) else {
+                    throw refuse("input.target", "does not describe \(nucleus)")
+                }
+            }
         }
         if input.features == .responses {
             guard let gas = input.fermiGas else { throw refuse("input.fermiGas", "is missing; the `responses` features need k_F and E_s") }

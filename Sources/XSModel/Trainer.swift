@@ -92,10 +92,31 @@ struct TrainingPoints {
 
     init(_ data: SelectedData, input: InputTransform, output: OutputTransform, config: TrainingConfig) {
         let kinematics = data.points.map(\.kinematics)
-        features = input(kinematics)
         logScale = kinematics.map { Foundation.log($0.crossSectionScale) }
-        let nucleus = Nucleus(name: data.selection.nucleus)
-        outputFactors = kinematics.map { OutputFactors($0, output: output, nucleus: nucleus) }
+        if input.features.describesNucleus {
+            // Each point with the transform bound to its nucleus, its responses per nucleon.
+            let n = input.features.count
+            var features = [Float](repeating: 0, count: kinematics.count * n)
+            var factors = [OutputFactors](repeating: .none, count: kinematics.count)
+            var bound: [Nucleus: InputTransform] = [:]
+            for (i, p) in data.points.enumerated() {
+                let transform = bound[p.nucleus] ?? input.bound(to: p.nucleus)
+                bound[p.nucleus] = transform
+                let row = transform([p.kinematics])
+                for j in 0..<n { features[i * n + j] = row[j] }
+                var f = OutputFactors(p.kinematics, output: output, nucleus: p.nucleus)
+                let logA = output.anyTargetLogScale(p.nucleus)
+                f.logLongitudinal += logA
+                f.logTransverse += logA
+                factors[i] = f
+            }
+            self.features = features
+            outputFactors = factors
+        } else {
+            features = input(kinematics)
+            let nucleus = Nucleus(name: data.selection.nucleus)
+            outputFactors = kinematics.map { OutputFactors($0, output: output, nucleus: nucleus) }
+        }
         sigma = data.points.map(\.crossSection)
         sigmaError = data.points.map(\.crossSectionError)
         datasetOfPoint = data.points.map(\.dataset)
@@ -195,16 +216,19 @@ public final class Trainer {
             // scaling of the first kind (Donnelly and Sick 1999) is what carries one nucleus's
             // response to another's.
             var startInput = start.input
-            if startInput.features == .responses, let nucleus = Nucleus(name: data.selection.nucleus) {
-                startInput.fermiGas = FermiGasParameters(massNumber: nucleus.A)
+            var startOutput = start.output
+            if let nucleus = Nucleus(name: data.selection.nucleus) {
+                startInput = startInput.bound(to: nucleus)
+                if startInput.features.describesNucleus { startOutput = startOutput.shifted(by: startOutput.anyTargetLogScale(nucleus)) }
             }
             input = startInput
-            output = start.output
+            output = startOutput
             network = start.network.copy()
         } else {
             input = InputTransform(
                 features: config.features, fittedOn: trainKinematics,
-                fermiGas: Nucleus(name: data.selection.nucleus).map { FermiGasParameters(massNumber: $0.A) })
+                fermiGas: Nucleus(name: data.selection.nucleus).map { FermiGasParameters(massNumber: $0.A) },
+                nuclei: data.split.train.map { data.points[$0].nucleus })
             // The reference priors' standardization needs the fit at every training point: once.
             let standardization =
                 config.output.usesReference ? Self.referenceStandardization(data) : (offset: 0, width: 1)
@@ -212,7 +236,7 @@ public final class Trainer {
                 switch config.output {
                 case .sigmoid: .sigmoidScale
                 case .log: Self.logOutputTransform(data)
-                case .responses: Self.responseOutputTransform(data)
+                case .responses: Self.responseOutputTransform(data, perNucleon: config.features.describesNucleus)
                 case .reference: .referenceScale(offset: standardization.offset, width: standardization.width)
                 case .referenceResponses: .referenceResponses(offset: standardization.offset, width: standardization.width)
                 }
@@ -244,10 +268,12 @@ public final class Trainer {
         return .logScale(offset: offset, width: width)
     }
 
-    /// The response head: the base is σ_Mott (v_L + v_T), so R_L = R_T = e^offset at z = 0.
-    static func responseOutputTransform(_ data: SelectedData) -> OutputTransform {
+    /// The response head: the base is σ_Mott (v_L + v_T), so R_L = R_T = e^offset at z = 0; per
+    /// nucleon (× A) for an any-target model.
+    static func responseOutputTransform(_ data: SelectedData, perNucleon: Bool = false) -> OutputTransform {
         let (offset, width) = standardization(data) { p in
             p.kinematics.mottCrossSection * (p.kinematics.longitudinalFactor + p.kinematics.transverseFactor)
+                * (perNucleon ? Double(p.nucleus.A) : 1)
         }
         return .responses(offset: offset, width: width)
     }

@@ -127,8 +127,13 @@ public struct TrainingConfig: Codable, Hashable, Sendable {
         // The response head's angle dependence is σ_Mott (v_L R_L + v_T R_T): an input that knew
         // the angle would let the network undo it.
         try require(
-            !output.isResponseHead || features == .responses, "features",
-            "must be `responses` (functions of q and ω) with the response head")
+            !output.isResponseHead || features == .responses || features == .anyTarget, "features",
+            "must be `responses` or `any-target` (functions of q and ω) with the response head")
+        // The any-target features are functions of (q, ω) and the nucleus: σ/S(E, θ) of the
+        // sigmoid and log heads would need the angle.
+        try require(
+            features != .anyTarget || output.isResponseHead || output.usesReference, "output",
+            "must be `responses`, `reference` or `reference-responses` with the any-target features")
         if let replica, let replicaCount {
             try require((1...100_000).contains(replicaCount), "replicaCount", "must be in 1…100,000")
             try require((0..<replicaCount).contains(replica), "replica", "must be in 0..<replicaCount")
@@ -199,8 +204,37 @@ public struct TrainingConfig: Codable, Hashable, Sendable {
         return c
     }
 
-    /// Refuses a run this configuration cannot make for `nucleus` (the reference priors need A > 2).
+    /// One model for every nucleus with A ≥ 3 (`--nucleus any`): the response head on the
+    /// any-target features (ψ′ of each point's nucleus and the nucleus's descriptors), responses
+    /// per nucleon; otherwise `responses`, with a wider network and fewer epochs (the data are six
+    /// times carbon's, so an epoch is six times the steps).
+    public static var anyTarget: TrainingConfig {
+        var c = TrainingConfig.responses
+        c.features = .anyTarget
+        c.width = 192
+        c.epochs = 800
+        c.batchSize = 256
+        return c
+    }
+
+    /// `anyTarget` on the Bosted–Mamyan responses (R = R_BM exp(NN)).
+    public static var anyTargetPrior: TrainingConfig {
+        var c = TrainingConfig.anyTarget
+        c.output = .referenceResponses
+        return c
+    }
+
+    /// Refuses a run this configuration cannot make for `nucleus` (the reference priors need A > 2;
+    /// the any-target features and the any-target selection go together).
     public func check(nucleus: String) throws {
+        if (nucleus == DataSelection.anyTarget) != (features == .anyTarget) {
+            throw TrainingConfigError.outOfRange(
+                field: "features",
+                requirement: nucleus == DataSelection.anyTarget
+                    ? "must be `any-target` for a model of every nucleus (--preset any-target)"
+                    : "`any-target` needs the data of every nucleus: --nucleus any")
+        }
+        if nucleus == DataSelection.anyTarget { return }
         if output.usesReference, (Nucleus(name: nucleus)?.A ?? 0) <= 2 {
             throw TrainingConfigError.outOfRange(
                 field: "output", requirement: "`\(output.rawValue)` needs a nucleus with A > 2 (the Bosted–Mamyan fit's range), not \(nucleus)")

@@ -114,27 +114,51 @@ extension DataSelection {
         try require(minimumEnergyTransfer >= 0 && minimumEnergyTransfer.isFinite, "minimumEnergyTransfer", "must be a finite number ≥ 0 (GeV)")
     }
 
+    /// The nucleus name of a selection of every nucleus with A ≥ 3 (an any-target model).
+    public static let anyTarget = "any"
+
+    /// Whether the selection holds every nucleus with A ≥ 3 (its data-set keys are then
+    /// `<nucleus>/<data set>`, `Fe56/Day:1993md`: an experiment's λ_k is fitted per nucleus).
+    public var isAnyTarget: Bool { nucleus == Self.anyTarget }
+
+    /// The smallest mass number an any-target selection holds: ²H and ³H are left out (the
+    /// deuteron's and triton's responses are not those of a nucleus with a Fermi sea).
+    public static let anyTargetMinimumMassNumber = 3
+
+    /// The data-set key a point has in this selection.
+    func key(_ p: ScatteringPoint) -> String { isAnyTarget ? "\(p.nucleus.name)/\(p.dataset)" : p.dataset }
+
     /// Applies the selection to the data.
     public func apply(to data: ScatteringData) throws -> SelectedData {
         try validate()
-        guard let nucleus = Nucleus(name: nucleus), data.nuclei.contains(nucleus) else {
-            throw SelectionError.unknownNucleus(self.nucleus, available: data.nuclei.map(\.name))
+        let nuclei: [Nucleus]
+        if isAnyTarget {
+            nuclei = data.nuclei.filter { $0.A >= Self.anyTargetMinimumMassNumber && !($0.Z == 1) }
+        } else {
+            guard let nucleus = Nucleus(name: nucleus), data.nuclei.contains(nucleus) else {
+                throw SelectionError.unknownNucleus(self.nucleus, available: data.nuclei.map(\.name) + [Self.anyTarget])
+            }
+            nuclei = [nucleus]
         }
-        let all = data.filtered(nucleus: nucleus)
-        let available = Set(all.points.map(\.dataset))
+        guard !nuclei.isEmpty else { throw SelectionError.unknownNucleus(nucleus, available: data.nuclei.map(\.name)) }
+        let nucleusSet = Set(nuclei)
+        let all = data.points.filter { nucleusSet.contains($0.nucleus) }
+        // Per nucleus, its default data sets: for carbon those of Kowal et al. 2024, all for the others.
+        var defaults = Set<String>()
+        for p in all where p.nucleus != Nucleus(Z: 6, A: 12) || Self.paperCarbonDatasets.contains(p.dataset) { defaults.insert(key(p)) }
+        let available = Set(all.map(key))
         let wanted: Set<String>
         if let datasets {
             let unknown = datasets.filter { !available.contains($0) }
             guard unknown.isEmpty else { throw SelectionError.unknownDatasets(unknown, available: available.sorted()) }
             wanted = Set(datasets)
-        } else if nucleus == Nucleus(Z: 6, A: 12) {
-            wanted = available.intersection(Self.paperCarbonDatasets)
         } else {
-            wanted = available
+            wanted = defaults
         }
         var removed: [String: Int] = [:]
         var points: [ScatteringPoint] = []
-        for p in all.points where wanted.contains(p.dataset) {
+        for var p in all where wanted.contains(key(p)) {
+            p.dataset = key(p)
             if p.energyTransfer < minimumEnergyTransfer {
                 removed[p.dataset, default: 0] += 1
             } else {
@@ -144,10 +168,12 @@ extension DataSelection {
         guard points.count >= 10 else { throw SelectionError.tooFewPoints(points.count) }
         let testSplit: DataSplit =
             switch splitMethod {
+            // Every nucleus of an any-target selection gets its own share of test points.
+            case .random where isAnyTarget: .random(groups: points.map(\.nucleus), testFraction: testFraction, seed: splitSeed)
             case .random: .random(count: points.count, testFraction: testFraction, seed: splitSeed)
             case .spectra: .heldOutSpectra(points: points, testFraction: testFraction, seed: splitSeed)
             case .interiorSpectra: .heldOutSpectra(points: points, testFraction: testFraction, seed: splitSeed, interiorOnly: true)
-            case .leaveOut, .angleAbove, .angleBelow, .energyAbove: .heldOutByRule(points: points, method: splitMethod)
+            case .leaveOut, .angleAbove, .angleBelow, .energyAbove, .leaveOutNucleus: .heldOutByRule(points: points, method: splitMethod)
             }
         if case .leaveOut(let key) = splitMethod, !wanted.contains(key) {
             throw SelectionError.unknownDatasets([key], available: wanted.sorted())
@@ -161,10 +187,12 @@ extension DataSelection {
             points: points, fraction: validationSpectraFraction, method: .interiorSpectra, seed: splitSeed &+ 2, spectraShareOfTraining: true)
         guard !split.train.isEmpty else { throw SelectionError.noTrainingPoints }
         var uncertainty: [String: Double] = [:]
-        for key in wanted { uncertainty[key] = data.normalizationUncertainty(nucleus: nucleus, dataset: key) }
+        for p in all where wanted.contains(key(p)) && uncertainty[key(p)] == nil {
+            uncertainty[key(p)] = data.normalizationUncertainty(nucleus: p.nucleus, dataset: p.dataset)
+        }
         let hash = PointsCSV.text(points).utf8CString.withUnsafeBytes { ModelFile.fnv1a(UnsafeRawBufferPointer(rebasing: $0.dropLast())) }
         var leftOut: [String: Int] = [:]
-        for p in all.points where !wanted.contains(p.dataset) { leftOut[p.dataset, default: 0] += 1 }
+        for p in all where !wanted.contains(key(p)) { leftOut[key(p), default: 0] += 1 }
         return SelectedData(
             selection: self, points: points, normalizationUncertainty: uncertainty, removedByCut: removed,
             split: split, dataHash: String(hash, radix: 16), datasetsLeftOut: leftOut)

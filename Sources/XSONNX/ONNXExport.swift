@@ -171,10 +171,11 @@ public enum ONNXExport {
             let W2 = g.node("Sub", [g.node("Add", [g.node("Mul", [omega, g.scalar("twoM", 2 * M)]), g.scalar("M2", M * M)]), Q2])
             features = g.node(
                 "Concat", [logE, omegaOverE, theta, cosTheta, logQ2, logQ, logX, W2], attributes: [GraphBuilder.intAttribute("axis", 1)])
-        case .responses:
-            // log q, ω/q, ψ′, log Q², W² (`FeatureSet.responses`; ψ′ as `Kinematics.psiPrime`).
+        case .responses, .anyTarget:
+            // log q, ω/q, ψ′, log Q², W² (`FeatureSet.responses`; ψ′ as `Kinematics.psiPrime`), and
+            // for an any-target model bound to a nucleus its descriptors, constant columns.
             let M = PhysicalConstants.nucleonMass
-            let gas = transform.fermiGas ?? FermiGasParameters(massNumber: 12)
+            let gas = transform.target?.fermiGas ?? transform.fermiGas ?? FermiGasParameters(massNumber: 12)
             let k = GraphKinematics(&g, input: input)
             let q = g.node("Sqrt", [k.q2])
             let logQ = g.node("Log", [q])
@@ -194,8 +195,14 @@ public enum ONNXExport {
             let xi = (1 + eta * eta).squareRoot() - 1
             let psi = g.node("Div", [g.node("Sub", [lambda, tau]), g.node("Sqrt", [g.node("Mul", [inner, g.scalar("xiF", xi)])])])
             let W2 = g.node("Sub", [g.node("Add", [g.node("Mul", [k.energyTransfer, g.scalar("twoM", 2 * M)]), g.scalar("M2", M * M)]), k.Q2])
-            features = g.node(
-                "Concat", [logQ, omegaOverQ, psi, g.node("Log", [k.Q2]), W2], attributes: [GraphBuilder.intAttribute("axis", 1)])
+            var columns = [logQ, omegaOverQ, psi, g.node("Log", [k.Q2]), W2]
+            if let target = transform.target {
+                // A column of ones (N × 1) times the descriptors (1 × 5): the nucleus on every row.
+                let ones = g.node("Add", [g.node("Mul", [logQ, g.scalar("zero", 0)]), one])
+                let d = target.features
+                columns.append(g.node("Mul", [ones, g.constant("nucleus_descriptors", d, shape: [1, d.count])]))
+            }
+            features = g.node("Concat", columns, attributes: [GraphBuilder.intAttribute("axis", 1)])
         }
         let n = transform.features.count
         if transform.mean.contains(where: { $0 != 0 }) || transform.scale.contains(where: { $0 != 1 }) {

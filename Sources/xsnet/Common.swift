@@ -67,6 +67,21 @@ struct PredictionOptions: ParsableArguments {
         return model
     }
 
+    /// The model at `path` for `nucleus`: an any-target model bound to it, or a model of that
+    /// nucleus (nil: the model's own; an any-target model then needs one named).
+    func load(_ path: String, nucleus: Nucleus?) throws -> CrossSectionModel {
+        let model = try load(path)
+        guard let nucleus else {
+            if model.info.isAnyTarget {
+                throw CommandError("\(path) holds every nucleus: name the one to predict with --nucleus (C12, Ar40, Ti48, …)")
+            }
+            return model
+        }
+        do { return try model.bound(to: nucleus) } catch let error as PredictionError {
+            throw CommandError("\(path): \(error.description)")
+        }
+    }
+
     /// Sets the model's Monte-Carlo passes and dropout probability as asked.
     func apply(to model: CrossSectionModel) throws {
         if mcSamples != nil || mcProbability != nil {

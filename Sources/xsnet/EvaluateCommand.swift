@@ -30,7 +30,11 @@ struct EvaluateCommand: ParsableCommand {
     enum SplitChoice: String, ExpressibleByArgument, CaseIterable { case train, validation, test, all }
 
     @Option(help: "The model file, or a reference model by name: bosted-mamyan.") var model: String
-    @Option(help: "For a reference model: the nucleus whose points it is evaluated on (default C12).") var nucleus: Nucleus?
+    @Option(
+        help:
+            "The nucleus whose points are evaluated: for a reference model (default C12), or one nucleus of an any-target model's split (default: all)."
+    )
+    var nucleus: Nucleus?
     @Flag(help: "For a reference model: every data set and every ω of the nucleus (no selection).") var allDataSets = false
     @Option(help: "train, validation, test or all (of the model's stored split; default test).") var split: SplitChoice?
     @Option(help: "Output format: table, csv or json.") var format: OutputFormat = .table
@@ -46,7 +50,7 @@ struct EvaluateCommand: ParsableCommand {
         if let reference = ReferenceModels.named(self.model) { return try evaluateReference(reference) }
         let model = try prediction.load(self.model)
         if allDataSets { throw CommandError("--all-data-sets is for a reference model; a model file is evaluated on its stored split (or --data)") }
-        if let nucleus, nucleus.name != model.info.nucleus {
+        if let nucleus, !model.info.isAnyTarget, nucleus.name != model.info.nucleus {
             throw CommandError("\(self.model) is a model of \(model.info.nucleus), not \(nucleus.name); leave out --nucleus")
         }
         let points: [ScatteringPoint]
@@ -66,11 +70,12 @@ struct EvaluateCommand: ParsableCommand {
                 case .test: selected.split.test
                 case .all: Array(selected.points.indices)
                 }
-            points = indices.map { selected.points[$0] }
-            splitName = (split ?? .test).rawValue
+            // An any-target model with --nucleus: that nucleus's points of the split.
+            points = indices.map { selected.points[$0] }.filter { p in nucleus.map { p.nucleus == $0 } ?? true }
+            splitName = (split ?? .test).rawValue + (model.info.isAnyTarget ? " (\(nucleus?.name ?? "every nucleus"))" : "")
         }
         guard !points.isEmpty else { throw CommandError("the \(splitName) part of this model's split is empty") }
-        let predictions = try model.checkedPredictions(points.map(\.kinematics), calibrated: !uncalibrated)
+        let predictions = try model.checkedPredictions(points, calibrated: !uncalibrated)
         let report = Evaluation.report(model: model, points: points, predictions: predictions, splitName: splitName)
         if let pointsOut {
             try AtomicFile.write(Evaluation.pointsCSV(model: model, points: points, predictions: predictions), to: URL(fileURLWithPath: pointsOut))

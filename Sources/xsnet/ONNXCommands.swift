@@ -19,15 +19,19 @@ struct ExportCommand: ParsableCommand {
                 --layout nuwro writes DIR/<nucleus>/model_electron_A_<A>_<i>.onnx, one file per ensemble member,
                 input float32 [1, 5] = (E/20, ω/20, θ/180, cos θ, Q²/100), output float32 [1, 1] that NuWro multiplies
                 by S(E, θ). --layout plain writes DIR/<name>_<i>.onnx with input [N, 5] for onnxruntime or PyTorch.
+                An any-target model is exported for one nucleus (--nucleus): its descriptors are constants of the graph.
                   xsnet export onnx --model Models/C12-ensemble.xsnet --out nuwro-models --layout nuwro
+                  xsnet export onnx --model Models/any-target.xsnet --nucleus Ar40 --out nuwro-models
                 """))
         enum Layout: String, ExpressibleByArgument, CaseIterable { case nuwro, plain }
         @Option(help: "The model file.") var model: String
         @Option(help: "The output folder.") var out: String
         @Option(help: "nuwro or plain.") var layout: Layout = .nuwro
+        @Option(help: "The nucleus to export an any-target model for (Ar40, …); a model of one nucleus exports its own.")
+        var nucleus: Nucleus?
 
         func run() throws {
-            let m = try CrossSectionModel.load(URL(fileURLWithPath: model))
+            let m = try PredictionOptions().load(model, nucleus: nucleus)
             let name = URL(fileURLWithPath: model).deletingPathExtension().lastPathComponent
             let urls = try ONNXExport.write(m, to: URL(fileURLWithPath: out), nuwroLayout: layout == .nuwro, baseName: name)
             print("wrote \(urls.count) ONNX file(s): \(urls.first!.path)\(urls.count > 1 ? " …" : "")")

@@ -50,11 +50,12 @@ extension PlotCommand {
             let main = ReferenceModels.named(model)
             if main != nil, nucleus == nil { throw CommandError("--model \(model) is a reference model: give the nucleus with --nucleus") }
             if main != nil, divideByLambda { throw CommandError("--divide-by-lambda needs a model file with fitted λ_k, not \(model)") }
-            let m = main == nil ? try prediction.load(model) : nil
+            let m = main == nil ? try prediction.load(model, nucleus: nucleus) : nil
             let target = nucleus ?? Nucleus(name: m!.info.nucleus)!
             let references = [main].compactMap { $0 } + compare.compactMap(ReferenceModels.named)
             let comparisons = try compare.filter { ReferenceModels.named($0) == nil }.map { path -> (CrossSectionModel, String, Double) in
-                let other = try CrossSectionModel.load(URL(fileURLWithPath: path))
+                let loaded = try CrossSectionModel.load(URL(fileURLWithPath: path))
+                let other = loaded.info.isAnyTarget ? try loaded.bound(to: target) : loaded
                 let a = Nucleus(name: other.info.nucleus)?.A ?? target.A
                 let scale = scaleCompareByMass ? Double(target.A) / Double(a) : 1
                 let name = other.displayName

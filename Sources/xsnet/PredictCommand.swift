@@ -61,7 +61,10 @@ struct PredictCommand: ParsableCommand {
             """))
 
     @Option(help: "The model file (single network or ensemble), or a reference model by name: bosted-mamyan.") var model: String
-    @Option(help: "The target nucleus (C12, Fe56, …): a model file predicts only its own; a reference model any with A > 2 (default C12).")
+    @Option(
+        help:
+            "The target nucleus (C12, Ar40, …): an any-target model predicts any (it must be named), a model of one nucleus only its own, a reference model any with A > 2 (default C12)."
+    )
     var nucleus: Nucleus?
     @Option(help: "Beam energy E in GeV: value, list or start:stop:step.") var energy: ValueList?
     @Option(help: "Scattering angle θ in degrees: value, list or start:stop:step.") var angle: ValueList?
@@ -194,12 +197,7 @@ struct PredictCommand: ParsableCommand {
             try printReference(reference, points: points)
             return
         }
-        let model = try prediction.load(self.model)
-        if let nucleus, nucleus.name != model.info.nucleus {
-            throw CommandError(
-                "\(self.model) was trained on \(model.info.nucleus) only and predicts no other nucleus (asked for \(nucleus.name)); use a model of \(nucleus.name), or --model bosted-mamyan"
-            )
-        }
+        let model = try prediction.load(self.model, nucleus: nucleus)
         // One network predicting deterministically has no band: say so rather than print a zero spread.
         let hasBand = model.hasBand
         let responsePredictions = responses ? try model.responses(points) : nil

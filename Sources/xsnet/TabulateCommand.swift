@@ -25,6 +25,8 @@ struct TabulateCommand: ParsableCommand {
     @Option(help: "cos θ values instead of --angle.") var cosTheta: ValueList?
     @Option(help: "Energy transfers ω in GeV.") var omega: ValueList
     @Option(help: "The file to write: .csv or .npz.") var out: String
+    @Option(help: "The target nucleus: needed for an any-target model (Ar40, …); a model of one nucleus tabulates only its own.")
+    var nucleus: Nucleus?
     @OptionGroup var prediction: PredictionOptions
 
     /// At most this many grid points per call (each holds five numbers in memory).
@@ -41,7 +43,7 @@ struct TabulateCommand: ParsableCommand {
     }
 
     func run() throws {
-        let m = try prediction.load(model)
+        let m = try prediction.load(model, nucleus: nucleus)
         let started = Date()
         let table = try CrossSectionTable(
             model: m, energies: energy.values, angles: (angle ?? cosTheta)!.values, angleAxis: angle == nil ? .cosTheta : .theta,

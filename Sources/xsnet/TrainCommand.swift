@@ -48,7 +48,9 @@ struct TrainCommand: ParsableCommand {
             angle enters only through known factors (it predicts unmeasured angles far better);
             --preset prior learns a correction to the Bosted–Mamyan fit (log σ = log σ_BM + NN), and
             --preset responses-prior the response head on the fit's responses (R = R_BM exp(NN));
-            --preset paper gives the reference network and loss of Kowal et al. (2024). Every
+            --preset paper gives the reference network and loss of Kowal et al. (2024);
+            --nucleus any trains one model for every nucleus with A ≥ 3 (--preset any-target: the
+            nucleus enters as inputs, and `predict --nucleus Ar40` asks it for any nucleus). Every
             hyperparameter has a flag; --config FILE reads them from JSON (flags override it).
             It checkpoints every --checkpoint-every epochs and on Ctrl-C or SIGTERM (Slurm, kill); --resume continues exactly.
 
@@ -57,15 +59,21 @@ struct TrainCommand: ParsableCommand {
               xsnet train --nucleus C12 --split spectra --out c12-spectra.xsnet
               xsnet train --nucleus C12 --preset responses --split angle-above:55 --out c12-forward.xsnet
               xsnet train --nucleus C12 --preset paper --epochs 500 --out paper.xsnet
+              xsnet train --nucleus any --out any-target.xsnet
+              xsnet train --nucleus any --split leave-out-nucleus:Ca40 --out without-ca40.xsnet
               xsnet train --resume --out c12.xsnet        (after Ctrl-C)
             """))
 
     enum Preset: String, ExpressibleByArgument, CaseIterable {
         case fast, responses, prior, paper
         case responsesPrior = "responses-prior"
+        case anyTarget = "any-target"
+        case anyTargetPrior = "any-target-prior"
 
         var config: TrainingConfig {
             switch self {
+            case .anyTarget: .anyTarget
+            case .anyTargetPrior: .anyTargetPrior
             case .fast: .fast
             case .responses: .responses
             case .prior: .prior
@@ -75,13 +83,14 @@ struct TrainCommand: ParsableCommand {
         }
     }
 
-    @Option(help: "The nucleus to train on (C12, Fe56, …).") var nucleus: String = "C12"
+    @Option(help: "The nucleus to train on (C12, Fe56, …), or `any`: every nucleus with A ≥ 3 in one model (with --preset any-target).")
+    var nucleus: String = "C12"
     @Option(help: "The model file to write.") var out: String
     @Option(
         help:
-            "Starting recipe: fast (default), responses (the response head), prior (a correction to the Bosted–Mamyan fit), responses-prior (the response head on the fit's responses) or paper."
+            "Starting recipe: fast (the default for one nucleus), responses (the response head), prior (a correction to the Bosted–Mamyan fit), responses-prior (the response head on the fit's responses), paper, any-target (the default for --nucleus any: the response head with the nucleus as inputs) or any-target-prior (the same on the fit's responses)."
     )
-    var preset: Preset = .fast
+    var preset: Preset?
     @Option(help: ArgumentHelp("Hyperparameters as JSON (the `config` object of a model file).", valueName: "file")) var config: String?
     @OptionGroup var source: DataSourceOptions
 
@@ -162,7 +171,7 @@ struct TrainCommand: ParsableCommand {
         + TrainingOptions.flags.filter { !["--learning-rate", "--epochs", "--evaluate-every", "--threads"].contains($0) }
 
     func makeConfig() throws -> TrainingConfig {
-        var c = preset.config
+        var c = (preset ?? (nucleus == DataSelection.anyTarget ? .anyTarget : .fast)).config
         if let config {
             do { c = try TrainingConfig.decode(json: Data(contentsOf: URL(fileURLWithPath: config)), over: c) } catch {
                 throw CommandError("\(config): not a training configuration (\(error.localizedDescription))")

@@ -1,0 +1,111 @@
+import Foundation
+import Testing
+import XSData
+import XSNN
+import XSTestSupport
+
+@testable import XSModel
+
+/// One model for every nucleus: the selection, the inputs, the binding to a nucleus, and the
+/// refusals. Tiny networks on three nuclei's small data sets (Whitney 1974 on C, Ca and Pb,
+/// O'Connell 1987 on O: ~150 points).
+@Suite struct AnyTargetTests {
+    static let datasets = ["C12/Whitney:1974hr", "Ca40/Whitney:1974hr", "Pb208/Whitney:1974hr", "O16/O'Connell:1987ag"]
+
+    static func tinyData(split: DataSplit.Method = .random) throws -> SelectedData {
+        try DataSelection(nucleus: DataSelection.anyTarget, datasets: datasets, splitMethod: split, splitSeed: 3)
+            .apply(to: try ScatteringData.bundled())
+    }
+
+    static func tinyConfig(epochs: Int = 16, output: TrainingConfig.OutputKind = .responses) -> TrainingConfig {
+        var c = TrainerTests.tinyConfig(epochs: epochs)
+        c.features = .anyTarget
+        c.output = output
+        return c
+    }
+
+    static func trainedModel() throws -> (CrossSectionModel, SelectedData) {
+        let data = try tinyData()
+        let trainer = Trainer(data: data, config: tinyConfig(), command: "test")
+        _ = try trainer.run()
+        return (trainer.finishedModel(machine: "test", version: "test"), data)
+    }
+
+    @Test func theSelectionHoldsEveryNucleusWithItsOwnDataSetKeysAndTestShare() throws {
+        let all = try DataSelection(nucleus: DataSelection.anyTarget).apply(to: try ScatteringData.bundled())
+        let nuclei = Set(all.points.map(\.nucleus))
+        #expect(!nuclei.contains(Nucleus(Z: 1, A: 2)) && !nuclei.contains(Nucleus(Z: 1, A: 3)))
+        #expect(nuclei.contains(Nucleus(Z: 2, A: 3)) && nuclei.contains(Nucleus(Z: 92, A: 238)))
+        // Carbon keeps the data sets of Kowal et al. (Zeller 1973 is reported as left out).
+        #expect(all.datasetsLeftOut["C12/Zeller:1973ge"] == 223)
+        #expect(all.points.allSatisfy { $0.dataset.hasPrefix($0.nucleus.name + "/") })
+        #expect(all.normalizationUncertainty["C12/Barreau:1983ht"] == 0.02)
+        // Each nucleus gets its own 10% of test points.
+        for nucleus in nuclei {
+            let count = all.points.filter { $0.nucleus == nucleus }.count
+            let test = all.split.test.filter { all.points[$0].nucleus == nucleus }.count
+            #expect(test == Int((Double(count) * 0.1).rounded()), "\(nucleus)")
+        }
+        let held = try Self.tinyData(split: .leaveOutNucleus("Ca40"))
+        #expect(held.split.test.allSatisfy { held.points[$0].nucleus == Nucleus(Z: 20, A: 40) })
+        #expect(held.split.test.count == held.points.filter { $0.nucleus == Nucleus(Z: 20, A: 40) }.count)
+        #expect(DataSplit.Method(rawValue: "leave-out-nucleus:ca40") == .leaveOutNucleus("Ca40"))
+        #expect(DataSplit.Method(rawValue: "leave-out-nucleus:Xx40") == nil)
+    }
+
+    @Test func theBoundModelPredictsWhatTrainingFitted() throws {
+        // Training adds log A to each point's factors; a bound model adds it to the offset. Both
+        // must give one cross section: the network's outputs on the training features, turned
+        // into σ as the trainer does, equal the bound model's predictions point by point.
+        let (model, data) = try Self.trainedModel()
+        let points = TrainingPoints(data, input: model.info.input, output: model.info.output, config: model.info.config)
+        let z = InferenceNetwork(model.networks[0]).predict(points.features.map(Double.init))
+        let predicted = try model.checkedPredictions(data.points)
+        for i in data.points.indices {
+            let trained = exp(points.logScale[i] + model.info.output.logRatio(z[2 * i], z[2 * i + 1], points.outputFactors[i]).value)
+            #expect(abs(trained / predicted[i].mean - 1) < 1e-5, "point \(i) (\(data.points[i].nucleus))")
+        }
+    }
+
+    @Test func aModelOfEveryNucleusNeedsOneNamedAndPredictsNucleiItNeverSaw() throws {
+        let (model, _) = try Self.trainedModel()
+        let k = Kinematics(beamEnergy: 2.222, angleDegrees: 15.54, energyTransfer: 0.05)
+        #expect(throws: PredictionError.nucleusNeeded) { try model.checkedPredictions([k]) }
+        let argon = try model.bound(to: Nucleus(Z: 18, A: 40))
+        let calcium = try model.bound(to: Nucleus(Z: 20, A: 40))
+        #expect(argon.info.nucleus == "Ar40" && argon.info.input.target?.Z == 18)
+        let σAr = try argon.checkedPredictions([k])[0].mean, σCa = try calcium.checkedPredictions([k])[0].mean
+        #expect(σAr.isFinite && σAr > 0 && σAr != σCa)
+        // A bound model binds anew from the model of every nucleus, not from its own binding.
+        #expect(try argon.bound(to: Nucleus(Z: 20, A: 40)).checkedPredictions([k])[0].mean == σCa)
+        // The file keeps the model of every nucleus; read back, it predicts the same.
+        let url = temporaryURL("any.xsnet")
+        defer { try? FileManager.default.removeItem(at: url) }
+        try model.save(url)
+        let back = try CrossSectionModel.load(url)
+        #expect(back.info.isAnyTarget && back.info.trainedNuclei.map(\.name) == ["C12", "O16", "Ca40", "Pb208"])
+        #expect(try back.bound(to: Nucleus(Z: 18, A: 40)).checkedPredictions([k])[0].mean == σAr)
+    }
+
+    @Test func aModelOfOneNucleusRefusesAnother() throws {
+        let data = try TrainerTests.tinyData()
+        let trainer = Trainer(data: data, config: TrainerTests.tinyConfig(epochs: 2), command: "test")
+        _ = try trainer.run()
+        let carbon = trainer.finishedModel(machine: "test", version: "test")
+        #expect(try carbon.bound(to: Nucleus(Z: 6, A: 12)) === carbon)
+        #expect(throws: PredictionError.otherNucleus(model: "C12", asked: "Ar40")) { try carbon.bound(to: Nucleus(Z: 18, A: 40)) }
+        #expect(throws: PredictionError.self) { try carbon.checkedPredictions(try Self.tinyData().points) }
+    }
+
+    @Test func theAnyTargetFeaturesAndTheSelectionGoTogether() throws {
+        #expect(throws: TrainingConfigError.self) { try Self.tinyConfig().check(nucleus: "C12") }
+        #expect(throws: TrainingConfigError.self) { try TrainerTests.tinyConfig().check(nucleus: DataSelection.anyTarget) }
+        var sigmoid = Self.tinyConfig()
+        sigmoid.output = .sigmoid
+        #expect(throws: TrainingConfigError.self) { try sigmoid.validate() }
+        // The descriptors: measured charge radii where tabulated, the sphere's elsewhere.
+        #expect(NucleusDescriptors(Nucleus(Z: 18, A: 40)).chargeRadius == 3.4274)
+        #expect(abs(NucleusDescriptors(Nucleus(Z: 50, A: 120)).chargeRadius - (0.6).squareRoot() * 1.2 * pow(120, 1.0 / 3)) < 1e-12)
+        #expect(NucleusDescriptors(Nucleus(Z: 20, A: 48)).features[1] == 8.0 / 48)
+    }
+}
