@@ -47,7 +47,7 @@ extension UncertaintyCalibration {
             guard !data.split.validation.isEmpty else { throw CalibrationError.noValidationPart }
             let measured = MeasuredSettings(trainingPartOf: data)
             let points = data.split.validation.map { data.points[$0] }
-            let predictions = model.predict(points.map(\.kinematics), calibrated: false)
+            let predictions = model.predict(points, calibrated: false)
             let calibration = try fit(
                 heldOut: HeldOutPrediction.of(points, predictions, trainedAt: measured), measuredSettings: measured,
                 validationSplit: data.selection.splitMethod, rule: rule)

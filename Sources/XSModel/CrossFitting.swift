@@ -72,7 +72,7 @@ public enum CrossFitting {
     {
         let measured = MeasuredSettings(trainingPartOf: trainingData(selected, without: folds[index]))
         let points = folds[index].heldOut.map { selected.points[$0] }
-        let predictions = model.predict(points.map(\.kinematics), calibrated: false)
+        let predictions = model.predict(points, calibrated: false)
         return UncertaintyCalibration.HeldOutPrediction.of(points, predictions, trainedAt: measured).map { OutOfFold(fold: index, heldOut: $0) }
     }
 }

@@ -210,35 +210,40 @@ public final class CrossSectionModel {
     /// model of one nucleus, a fine-tuned one among them.
     private var unboundInfo: ModelInfo?
 
-    /// Each point's prediction, the points of each nucleus predicted by the model bound to it
-    /// (a single-nucleus model refuses points of another nucleus).
-    public func predict(_ points: [ScatteringPoint], calibrated: Bool = true) throws -> [CrossSectionPrediction] {
-        try perNucleus(points) { model, kinematics in model.predict(kinematics, calibrated: calibrated) }
+    /// Each point's prediction, the points of each nucleus predicted by the model bound to it.
+    /// A model of one nucleus predicts every point as its own nucleus (what `evaluate --data`
+    /// does with another nucleus's file); `checkedPredictions` refuses that.
+    public func predict(_ points: [ScatteringPoint], calibrated: Bool = true) -> [CrossSectionPrediction] {
+        perNucleus(points, bind: { (try? self.bound(to: $0)) ?? self }) { model, kinematics in model.predict(kinematics, calibrated: calibrated) }
     }
 
-    /// `checkedPredictions` of points of any nuclei, each nucleus's with the model bound to it.
+    /// `checkedPredictions` of points of any nuclei, each nucleus's with the model bound to it;
+    /// refuses points of a nucleus a model of one nucleus does not describe.
     public func checkedPredictions(_ points: [ScatteringPoint], calibrated: Bool = true) throws -> [CrossSectionPrediction] {
         try checkPointCount(points.count)
-        return try perNucleus(points) { model, kinematics in try model.checkedPredictions(kinematics, calibrated: calibrated) }
+        return try perNucleus(points, bind: bound(to:)) { model, kinematics in try model.checkedPredictions(kinematics, calibrated: calibrated) }
     }
 
-    /// `memberLogCrossSections` of points of any nuclei (members outer).
-    public func memberLogCrossSections(_ points: [ScatteringPoint]) throws -> [[Double]] {
-        let perPoint = try perNucleus(points) { model, kinematics -> [[Double]] in
+    /// `memberLogCrossSections` of points of any nuclei (members outer), bound as `predict` binds.
+    public func memberLogCrossSections(_ points: [ScatteringPoint]) -> [[Double]] {
+        let perPoint = perNucleus(points, bind: { (try? self.bound(to: $0)) ?? self }) { model, kinematics -> [[Double]] in
             let members = model.memberLogCrossSections(kinematics)
             return kinematics.indices.map { i in members.map { $0[i] } }
         }
         return networks.indices.map { m in perPoint.map { $0[m] } }
     }
 
-    /// `body` on the kinematics of each nucleus's points with the model bound to it, reassembled
-    /// in the points' order.
-    func perNucleus<T>(_ points: [ScatteringPoint], _ body: (CrossSectionModel, [Kinematics]) throws -> [T]) throws -> [T] {
+    /// `body` on the kinematics of each nucleus's points with the model `bind` gives for that
+    /// nucleus, reassembled in the points' order.
+    func perNucleus<T>(
+        _ points: [ScatteringPoint], bind: (Nucleus) throws -> CrossSectionModel, _ body: (CrossSectionModel, [Kinematics]) throws -> [T]
+    ) rethrows -> [T] {
         var groups: [Nucleus: [Int]] = [:]
         for (i, p) in points.enumerated() { groups[p.nucleus, default: []].append(i) }
         var out = [T?](repeating: nil, count: points.count)
-        for (nucleus, indices) in groups {
-            let values = try body(try bound(to: nucleus), indices.map { points[$0].kinematics })
+        for nucleus in groups.keys.sorted() {
+            let indices = groups[nucleus]!
+            let values = try body(try bind(nucleus), indices.map { points[$0].kinematics })
             for (i, v) in zip(indices, values) { out[i] = v }
         }
         return out.map { $0! }

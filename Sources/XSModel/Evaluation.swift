@@ -80,7 +80,7 @@ public enum Evaluation {
 
     /// Per data set and in total. λ_k are the model's for its own nucleus; other data get λ = 1.
     public static func report(model: CrossSectionModel, points: [ScatteringPoint], splitName: String, calibrated: Bool = true) -> EvaluationReport {
-        report(model: model, points: points, predictions: model.predict(points.map(\.kinematics), calibrated: calibrated), splitName: splitName)
+        report(model: model, points: points, predictions: model.predict(points, calibrated: calibrated), splitName: splitName)
     }
 
     /// The same from predictions already made (one set serves a report and `pointsCSV`).

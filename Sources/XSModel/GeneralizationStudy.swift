@@ -166,8 +166,7 @@ public enum GeneralizationStudy {
     ) throws -> (fold: Fold, points: HeldOutPoints) {
         let selected = try model.selectedData(from: data)
         let test = selected.split.test.map { selected.points[$0] }
-        let kinematics = test.map(\.kinematics)
-        let predictions = try model.checkedPredictions(kinematics)
+        let predictions = try model.checkedPredictions(test)
         var held = HeldOutPoints()
         for (p, q) in zip(test, predictions) {
             let e = (p.crossSectionError * p.crossSectionError + pow((selected.normalizationUncertainty[p.dataset] ?? 0) * p.crossSection, 2))
@@ -181,7 +180,7 @@ public enum GeneralizationStudy {
                 held.referenceRelativeDeviation.append(abs(r / p.crossSection - 1))
             }
         }
-        let memberMedians = model.memberLogCrossSections(kinematics).map { logSigma in
+        let memberMedians = model.memberLogCrossSections(test).map { logSigma in
             median(zip(test, logSigma).map { p, l in abs(exp(l) / p.crossSection - 1) })
         }
         let method = model.info.selection.splitMethod

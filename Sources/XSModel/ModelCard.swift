@@ -55,7 +55,7 @@ public enum ModelCard {
         for (name, indices) in [("test", selected.split.test), ("validation", selected.split.validation), ("train", selected.split.train)]
         where !indices.isEmpty {
             let points = indices.map { selected.points[$0] }
-            let report = Evaluation.report(model: model, points: points, predictions: model.predict(points.map(\.kinematics)), splitName: name)
+            let report = Evaluation.report(model: model, points: points, predictions: model.predict(points), splitName: name)
             out += "\n## Agreement on the \(name) split\n\n"
             out +=
                 "median |σ_pred/σ_data − 1| against the data as published (λ = 1) and with the fitted λ_k; fractions within 5/10/20% against the published data.\n\n"
@@ -70,7 +70,7 @@ public enum ModelCard {
                     out += "How far the coverage could move had other spectra been measured: \(interval).\n\n"
                 }
                 if info.calibration != nil {
-                    let raw = model.predict(points.map(\.kinematics), calibrated: false)
+                    let raw = model.predict(points, calibrated: false)
                     let u = Evaluation.report(model: model, points: points, predictions: raw, splitName: name).total
                     out += String(
                         format: "Before calibration (the members' own spread): 1σ %.1f%%, 2σ %.1f%%, mean relative uncertainty %.2f%%.\n\n",

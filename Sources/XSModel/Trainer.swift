@@ -93,8 +93,9 @@ struct TrainingPoints {
     init(_ data: SelectedData, input: InputTransform, output: OutputTransform, config: TrainingConfig) {
         let kinematics = data.points.map(\.kinematics)
         logScale = kinematics.map { Foundation.log($0.crossSectionScale) }
-        if input.features.describesNucleus {
-            // Each point with the transform bound to its nucleus, its responses per nucleon.
+        if data.selection.isAnyTarget {
+            // Each point with the transform bound to its nucleus, its responses per nucleon (a
+            // model fine-tuned from an any-target one on one nucleus is bound already).
             let n = input.features.count
             var features = [Float](repeating: 0, count: kinematics.count * n)
             var factors = [OutputFactors](repeating: .none, count: kinematics.count)

@@ -64,8 +64,9 @@ public enum Transfer {
         return model
     }
 
-    /// A_target / A_source.
+    /// A_target / A_source; 1 from an any-target model (it describes the nucleus itself).
     static func massRatio(_ source: CrossSectionModel, _ data: SelectedData) -> Double {
+        if source.info.describesNucleus { return 1 }
         let target = Double(data.points.first?.nucleus.A ?? 12)
         return target / Double(Nucleus(name: source.info.nucleus)?.A ?? 12)
     }

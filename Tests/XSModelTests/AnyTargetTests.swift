@@ -109,3 +109,26 @@ import XSTestSupport
         #expect(NucleusDescriptors(Nucleus(Z: 20, A: 48)).features[1] == 8.0 / 48)
     }
 }
+
+extension AnyTargetTests {
+    @Test func fineTuningFromAModelOfEveryNucleusStartsFromItsPrediction() throws {
+        // The fine-tuned network starts as the any-target model bound to the nucleus (no A/12
+        // shift: the model describes the nucleus already; no second log A in training).
+        let (model, _) = try Self.trainedModel()
+        let oxygen = try DataSelection(nucleus: "O16", datasets: ["O'Connell:1987ag"], splitSeed: 1).apply(to: try ScatteringData.bundled())
+        var config = Transfer.fineTuningConfig(from: model.info.config, epochs: 0, seed: 5)
+        config.evaluateEvery = 1
+        let start = Trainer.Start(network: model.networks[0], input: model.info.input, output: model.info.output, source: "any")
+        let trainer = Trainer(data: oxygen, config: config, command: "test", startingFrom: start)
+        let tuned = trainer.finishedModel(machine: "test", version: "test")
+        let bound = try model.bound(to: Nucleus(Z: 8, A: 16))
+        let k = oxygen.points.map(\.kinematics)
+        for (a, b) in zip(tuned.predict(k), bound.predict(k)) { #expect(abs(a.mean / b.mean - 1) < 1e-9) }
+        let points = TrainingPoints(oxygen, input: tuned.info.input, output: tuned.info.output, config: config)
+        let z = InferenceNetwork(tuned.networks[0]).predict(points.features.map(Double.init))
+        for (i, p) in tuned.predict(k).enumerated() {
+            let trained = exp(points.logScale[i] + tuned.info.output.logRatio(z[2 * i], z[2 * i + 1], points.outputFactors[i]).value)
+            #expect(abs(trained / p.mean - 1) < 1e-5)
+        }
+    }
+}
