@@ -148,7 +148,13 @@ public enum Figures {
         }
         var testKeys = Set<ScatteringPoint>()
         if let selected = try? model.info.selection.apply(to: data), selected.split == model.info.split {
-            testKeys = Set(selected.split.test.map { selected.points[$0] })
+            // An any-target selection's keys are `<nucleus>/<data set>`: back to the data's own.
+            testKeys = Set(
+                selected.split.test.map { i in
+                    var p = selected.points[i]
+                    if model.info.selection.isAnyTarget { p.dataset = String(p.dataset.dropFirst(p.nucleus.name.count + 1)) }
+                    return p
+                })
         }
         let settings = Set(points.map(\.spectrum)).sorted()
         let panels = settings.map { s -> Panel in

@@ -134,7 +134,7 @@ import XSTestSupport
             "predict", "--model", repositoryRoot.appendingPathComponent("Models/C12.xsnet").path, "--nucleus", "Fe56", "--energy", "1", "--angle",
             "30", "--omega", "0.1"
         ])
-        #expect(other.status != 0 && other.stderr.contains("trained on C12 only"))
+        #expect(other.status != 0 && other.stderr.contains("trained on C12 alone"))
         let shipped = repositoryRoot.appendingPathComponent("Models/C12.xsnet").path
         let wrongNucleus = try xsnet(["evaluate", "--model", shipped, "--nucleus", "Fe56"])
         #expect(wrongNucleus.status != 0 && wrongNucleus.stderr.contains("not Fe56"))

@@ -1,0 +1,68 @@
+import Foundation
+import Testing
+import XSCore
+import XSData
+import XSModel
+import XSTestSupport
+
+/// The any-target model and the leave-one-nucleus-out study through the command line, on tiny
+/// networks and five small data sets of five nuclei.
+@Suite struct NucleusStudyTests {
+    static func smallData(_ folder: URL) throws -> String {
+        let keep: Set<String> = ["C12 Whitney:1974hr", "Ca40 Whitney:1974hr", "Pb208 Whitney:1974hr", "O16 O'Connell:1987ag", "He4 Mccarthy:1976re"]
+        let points = try ScatteringData.bundled().points.filter { keep.contains("\($0.nucleus.name) \($0.dataset)") }
+        let file = folder.appendingPathComponent("small.csv")
+        try PointsCSV.text(points).write(to: file, atomically: true, encoding: .utf8)
+        return file.path
+    }
+
+    @Test func studyHoldsOutEachNucleusAndTheModelPredictsAnyNamedNucleus() throws {
+        let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let data = try Self.smallData(folder)
+        let out = folder.appendingPathComponent("study").path
+        let arguments = [
+            "nucleus-study", "--out", out, "--data", data, "--nuclei", "Ca40,O16", "--members", "2", "--finetune-epochs", "4",
+            "--carbon-model", repositoryRoot.appendingPathComponent("Models/C12.xsnet").path, "--", "--epochs", "4", "--depth", "1", "--width",
+            "8", "--evaluate-every", "2"
+        ]
+        let run = try xsnet(arguments)
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stderr.contains("4 trainings") && run.stderr.contains("left"))
+        let json = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: out + "/study.json"))) as! [String: Any]
+        let nuclei = json["nuclei"] as! [[String: Any]]
+        #expect(nuclei.map { $0["nucleus"] as! String } == ["O16", "Ca40"])
+        let counts = ["O16": 51, "Ca40": 27]  // every point with ω ≥ 0.02 GeV of the held-out nucleus
+        for row in nuclei {
+            for key in [
+                "points", "median_abs_rel_dev", "within_10pct", "reference_median_abs_rel_dev", "mass_scaled_carbon_median_abs_rel_dev",
+                "finetuned_median_abs_rel_dev"
+            ] {
+                #expect(row[key] is Double || row[key] is Int, "nuclei[].\(key)")
+            }
+            #expect(row["points"] as? Int == counts[row["nucleus"] as! String])
+        }
+        #expect(FileManager.default.fileExists(atPath: out + "/study.md"))
+        #expect(FileManager.default.fileExists(atPath: out + "/figures/any-target-Ca40.svg"))
+
+        // A model of every nucleus predicts one it never saw, named; unnamed, it asks for one.
+        let model = out + "/folds/any-target/Ca40/replica-0.xsnet"
+        let argon = try xsnet([
+            "predict", "--model", model, "--nucleus", "Ar40", "--energy", "2.222", "--angle", "15.54", "--omega", "0.3,0.6", "--format", "json"
+        ])
+        #expect(argon.status == 0, "\(argon.stderr)")
+        let rows = try JSONSerialization.jsonObject(with: Data(argon.stdout.utf8)) as! [[String: Any]]
+        #expect(rows.count == 2 && rows.allSatisfy { ($0["sigma"] as! Double) > 0 })
+        let unnamed = try xsnet(["predict", "--model", model, "--energy", "2.222", "--angle", "15.54", "--omega", "0.3"])
+        #expect(unnamed.status != 0 && unnamed.stderr.contains("--nucleus"))
+        let evaluate = try xsnet(["evaluate", "--model", model, "--data", data, "--format", "json"])
+        #expect(evaluate.status == 0, "\(evaluate.stderr)")
+        let table = folder.appendingPathComponent("ar.csv").path
+        let tabulate = try xsnet([
+            "tabulate", "--model", model, "--nucleus", "Ar40", "--energy", "2.222", "--angle", "15.54", "--omega", "0.3,0.6", "--out", table
+        ])
+        #expect(tabulate.status == 0, "\(tabulate.stderr)")
+        let bad = try xsnet(["nucleus-study", "--out", out, "--recipes", "fast"])
+        #expect(bad.status != 0 && bad.stderr.contains("not a recipe for every nucleus"))
+    }
+}
