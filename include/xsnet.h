@@ -25,8 +25,14 @@ enum {
 
 typedef struct xsnet_model xsnet_model;
 
-/* Opens a model or ensemble file written by `xsnet train` or `xsnet ensemble build`. */
+/* Opens a model or ensemble file written by `xsnet train` or `xsnet ensemble build`. A model of
+ * every nucleus (`xsnet train --nucleus any`, Models/any-target.xsnet) needs xsnet_open_nucleus. */
 int xsnet_open(const char *path, xsnet_model **model);
+
+/* Opens a model for the nucleus named as on the command line ("Ar40", "40Ar", "Fe-56"): an
+ * any-target model predicts any nucleus; a model of one nucleus opens only for its own (another
+ * nucleus, or a name that is none, is XSNET_ERROR_ARGUMENT). */
+int xsnet_open_nucleus(const char *path, const char *nucleus, xsnet_model **model);
 
 /* Number of networks in the model (ensemble members). */
 int xsnet_members(const xsnet_model *model);

@@ -92,16 +92,44 @@ let OpenHandles = HandleRegistry<ModelHandle>(noun: "model", opener: "xsnet_open
 
 @_cdecl("xsnet_open")
 public func xsnet_open(_ path: UnsafePointer<CChar>?, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> Int32 {
-    guard let path, let out else { setLastError("xsnet_open: null argument"); return XSNET_ERROR_ARGUMENT }
+    open(path, nucleus: nil, out, "xsnet_open")
+}
+
+@_cdecl("xsnet_open_nucleus")
+public func xsnet_open_nucleus(
+    _ path: UnsafePointer<CChar>?, _ name: UnsafePointer<CChar>?, _ out: UnsafeMutablePointer<OpaquePointer?>?
+) -> Int32 {
+    guard let name else { setLastError("xsnet_open_nucleus: null argument"); out?.pointee = nil; return XSNET_ERROR_ARGUMENT }
+    guard let nucleus = Nucleus(name: String(cString: name)), nucleus.A >= nucleus.Z else {
+        setLastError("xsnet_open_nucleus: `\(String(cString: name).oneLine(limit: 40))` is not a nucleus (Ar40, 40Ar, Fe-56, …)")
+        out?.pointee = nil
+        return XSNET_ERROR_ARGUMENT
+    }
+    return open(path, nucleus: nucleus, out, "xsnet_open_nucleus")
+}
+
+/// Opens the file at `path`, bound to `nucleus` when one is given (`CrossSectionModel.bound(to:)`).
+func open(_ path: UnsafePointer<CChar>?, nucleus: Nucleus?, _ out: UnsafeMutablePointer<OpaquePointer?>?, _ call: String) -> Int32 {
+    guard let path, let out else { setLastError("\(call): null argument"); return XSNET_ERROR_ARGUMENT }
     out.pointee = nil
-    do {
-        let model = try CrossSectionModel.load(URL(fileURLWithPath: String(cString: path)))
-        out.pointee = OpenHandles.register(ModelHandle(model))
-        return XSNET_OK
-    } catch {
+    let model: CrossSectionModel
+    do { model = try CrossSectionModel.load(URL(fileURLWithPath: String(cString: path))) } catch {
         setLastError("\(String(cString: path)): \(error)")
         return XSNET_ERROR_FILE
     }
+    guard let nucleus else {
+        if model.info.isAnyTarget {
+            setLastError("\(String(cString: path)): \(PredictionError.nucleusNeeded)")
+            return XSNET_ERROR_ARGUMENT
+        }
+        out.pointee = OpenHandles.register(ModelHandle(model))
+        return XSNET_OK
+    }
+    do { out.pointee = OpenHandles.register(ModelHandle(try model.bound(to: nucleus))) } catch {
+        setLastError("\(String(cString: path)): \(error)")
+        return XSNET_ERROR_ARGUMENT
+    }
+    return XSNET_OK
 }
 
 /// Closes an open model (`HandleRegistry.close`).

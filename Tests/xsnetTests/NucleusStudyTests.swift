@@ -62,6 +62,27 @@ import XSTestSupport
             "tabulate", "--model", model, "--nucleus", "Ar40", "--energy", "2.222", "--angle", "15.54", "--omega", "0.3,0.6", "--out", table
         ])
         #expect(tabulate.status == 0, "\(tabulate.stderr)")
+        // The C API: a model of every nucleus opens for a named nucleus and predicts what the command line does.
+        if toolExists("python3") && FileManager.default.fileExists(atPath: CAPITests.library.path) {
+            let script = """
+                import ctypes, sys
+                lib = ctypes.CDLL(sys.argv[1]); lib.xsnet_last_error.restype = ctypes.c_char_p; lib.xsnet_nucleus.restype = ctypes.c_char_p
+                h = ctypes.c_void_p(); D = ctypes.c_double; m = D()
+                print(lib.xsnet_open(sys.argv[2].encode(), ctypes.byref(h)), lib.xsnet_last_error().decode())
+                print(lib.xsnet_open_nucleus(sys.argv[2].encode(), b"Xx99", ctypes.byref(h)))
+                print(lib.xsnet_open_nucleus(sys.argv[2].encode(), b"40Ar", ctypes.byref(h)), lib.xsnet_nucleus(h).decode())
+                print(lib.xsnet_predict(h, D(2.222), D(15.54), D(0.3), ctypes.byref(m), None), repr(m.value))
+                """
+            let r = try runTool("python3", ["-c", script, CAPITests.library.path, model])
+            let lines = r.stdout.split(separator: "\n").map(String.init)
+            #expect(r.status == 0 && lines.count == 4, "\(r.stdout) \(r.stderr)")
+            if lines.count == 4 {
+                #expect(lines[0].hasPrefix("3 ") && lines[0].contains("name the one to predict"))
+                #expect(lines[1] == "3" && lines[2] == "0 Ar40")
+                let c = Double(lines[3].split(separator: " ")[1])!
+                #expect(lines[3].hasPrefix("0 ") && abs(c / (rows[0]["sigma"] as! Double) - 1) < 1e-12)
+            }
+        }
         let bad = try xsnet(["nucleus-study", "--out", out, "--recipes", "fast"])
         #expect(bad.status != 0 && bad.stderr.contains("not a recipe for every nucleus"))
     }

@@ -39,7 +39,16 @@ let onnxRuntimeAvailable: Bool = {
         responses.depth = 2; responses.width = 16; responses.epochs = 20; responses.evaluateEvery = 10; responses.threads = 1
         let r = Trainer(data: data, config: responses, command: "test")
         _ = try r.run()
-        return [shipped, deep, r.finishedModel(machine: "test", version: "0")]
+        // A model of every nucleus bound to carbon: its descriptors are constant columns of the graph.
+        let nuclei = try DataSelection(
+            nucleus: DataSelection.anyTarget, datasets: ["C12/Barreau:1983ht", "Fe56/Sealock:1989nx", "He4/Sealock:1989nx"], splitSeed: 1
+        ).apply(to: try ScatteringData.bundled())
+        var anyTarget = TrainingConfig.anyTarget
+        anyTarget.depth = 2; anyTarget.width = 16; anyTarget.epochs = 20; anyTarget.evaluateEvery = 10; anyTarget.threads = 1
+        let a = Trainer(data: nuclei, config: anyTarget, command: "test")
+        _ = try a.run()
+        let bound = try a.finishedModel(machine: "test", version: "0").bound(to: Nucleus(Z: 6, A: 12))
+        return [shipped, deep, r.finishedModel(machine: "test", version: "0"), bound]
     }
 
     /// 1,000 random valid points on the carbon data's spectra (E and θ of a random data point, each

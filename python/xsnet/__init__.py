@@ -37,6 +37,8 @@ def _load_library():
     double_p = ctypes.POINTER(ctypes.c_double)
     lib.xsnet_open.argtypes = [ctypes.c_char_p, ctypes.POINTER(ctypes.c_void_p)]
     lib.xsnet_open.restype = ctypes.c_int
+    lib.xsnet_open_nucleus.argtypes = [ctypes.c_char_p, ctypes.c_char_p, ctypes.POINTER(ctypes.c_void_p)]
+    lib.xsnet_open_nucleus.restype = ctypes.c_int
     lib.xsnet_close.argtypes = [ctypes.c_void_p]
     lib.xsnet_close.restype = None
     lib.xsnet_members.argtypes = [ctypes.c_void_p]
@@ -63,9 +65,15 @@ def _error(call):
 class Model:
     """An xsnet model file: one network, a bootstrap ensemble (model A) or an MC-dropout model (B)."""
 
-    def __init__(self, path):
+    def __init__(self, path, nucleus=None):
+        """Opens a model file; `nucleus` ("Ar40") binds a model of every nucleus to one (it must
+        be given for such a model, and for a model of one nucleus must be its own)."""
         handle = ctypes.c_void_p()
-        if _lib.xsnet_open(os.fsencode(path), ctypes.byref(handle)) != 0:
+        if nucleus is None:
+            code = _lib.xsnet_open(os.fsencode(path), ctypes.byref(handle))
+        else:
+            code = _lib.xsnet_open_nucleus(os.fsencode(path), nucleus.encode(), ctypes.byref(handle))
+        if code != 0:
             raise _error("xsnet_open")
         self._handle = handle
 
@@ -85,7 +93,7 @@ class Model:
 
     @property
     def nucleus(self):
-        """The nucleus the model was trained for, e.g. "C12"."""
+        """The nucleus the model predicts, e.g. "C12" (for a model of every nucleus, the one opened)."""
         return _lib.xsnet_nucleus(self._handle).decode()
 
     @property
