@@ -133,6 +133,16 @@ public struct ScatteringData: Sendable {
         return ScatteringData(points: pts, datasets: infos)
     }
 
+    /// These data with `newer`'s data sets added, each replacing this one's points and row of the
+    /// same nucleus and data set (a new version of a data set replaces the old one whole).
+    public func replacing(with newer: ScatteringData) -> ScatteringData {
+        struct Key: Hashable { var nucleus: Nucleus, dataset: String }
+        let replaced = Set(newer.points.map { Key(nucleus: $0.nucleus, dataset: $0.dataset) })
+        return ScatteringData(
+            points: points.filter { !replaced.contains(Key(nucleus: $0.nucleus, dataset: $0.dataset)) } + newer.points,
+            datasets: datasets.filter { !replaced.contains(Key(nucleus: $0.nucleus, dataset: $0.key)) } + newer.datasets)
+    }
+
     /// Δλ_k of a data set of a nucleus, or the default where the data set is not listed.
     public func normalizationUncertainty(nucleus: Nucleus, dataset: String) -> Double {
         datasets.first { $0.nucleus == nucleus && $0.key == dataset }?.normalizationUncertainty

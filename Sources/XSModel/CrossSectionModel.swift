@@ -44,6 +44,9 @@ public struct ModelInfo: Codable, Sendable {
     public var members: [MemberRecord]? = nil
     /// The model this one was fine-tuned from (transfer learning), if any.
     public var fineTunedFrom: String? = nil
+    /// Data sets delivered after training (`xsnet update`), kept in the file: they replace the data
+    /// source's data sets of the same nucleus and name when the model's data are selected.
+    public var addedData: AddedData? = nil
     /// The command that merged an ensemble (`xsnet ensemble train|build …`); nil for one network.
     public var ensembleCommand: String? = nil
     /// Monte-Carlo dropout prediction (model B): passes per point; nil for deterministic prediction.
@@ -75,6 +78,29 @@ public struct ModelInfo: Codable, Sendable {
 
     public func normalization(_ dataset: String) -> Double {
         normalizations.first { $0.dataset == dataset }?.lambda ?? 1
+    }
+
+    /// Points and data-set rows in the project's CSV schemas (`points.csv`, `datasets.csv`).
+    public struct AddedData: Codable, Hashable, Sendable {
+        public var points: String
+        public var datasets: String
+
+        public init(_ data: ScatteringData) {
+            points = PointsCSV.text(data.points)
+            datasets = DatasetsCSV.text(data.datasets)
+        }
+
+        public func decoded() throws -> ScatteringData {
+            ScatteringData(
+                points: try PointsCSV.parse(points, file: "model file addedData.points"),
+                datasets: try DatasetsCSV.parse(datasets, file: "model file addedData.datasets"))
+        }
+    }
+
+    /// `data` with the data sets added by updates in place of the same ones.
+    public func withAddedData(_ data: ScatteringData) throws -> ScatteringData {
+        guard let addedData else { return data }
+        return data.replacing(with: try addedData.decoded())
     }
 
     /// Whether this is a model of every nucleus not yet bound to one (`bound(to:)`).
@@ -187,7 +213,7 @@ public final class CrossSectionModel {
     /// The model's own data: its stored selection applied to `data`, refused when the points
     /// differ from those it was trained on (the stored split would no longer apply).
     public func selectedData(from data: ScatteringData) throws -> SelectedData {
-        let selected = try info.selection.apply(to: data)
+        let selected = try info.selection.apply(to: try info.withAddedData(data))
         if let expected = info.training?.dataHash, expected != selected.dataHash {
             throw SelectionError.dataChanged(expected: expected, found: selected.dataHash)
         }

@@ -126,7 +126,7 @@ extension DataSelection {
     public static let anyTargetMinimumMassNumber = 3
 
     /// The data-set key a point has in this selection.
-    func key(_ p: ScatteringPoint) -> String { isAnyTarget ? "\(p.nucleus.name)/\(p.dataset)" : p.dataset }
+    public func key(_ p: ScatteringPoint) -> String { isAnyTarget ? "\(p.nucleus.name)/\(p.dataset)" : p.dataset }
 
     /// Applies the selection to the data.
     public func apply(to data: ScatteringData) throws -> SelectedData {

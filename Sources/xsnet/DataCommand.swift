@@ -127,12 +127,19 @@ extension DataCommand {
     struct Show: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "List the points of a nucleus (and data set), with derived kinematics.",
-            discussion: "Example: xsnet data show --nucleus C12 --dataset Barreau:1983ht --format csv")
+            discussion:
+                "Examples: xsnet data show --nucleus C12 --dataset Barreau:1983ht --format csv\n          xsnet data show --nucleus C12 --dataset Sealock:1989nx --out sealock.csv"
+        )
 
         @OptionGroup var source: DataSourceOptions
         @Option(help: "The nucleus (C12, Fe56, …).") var nucleus: Nucleus
         @Option(help: "Only this data set (citation key, e.g. Barreau:1983ht).") var dataset: String?
         @Option(help: "Output format: table, csv or json.") var format: OutputFormat = .table
+        @Option(
+            help: ArgumentHelp(
+                "Write the points to this file in the project's points schema (what --data and `xsnet update --data` read) instead of listing them.",
+                valueName: "file"))
+        var out: String?
 
         struct PointJSON: Encodable {
             var nucleus: String, dataset: String
@@ -149,6 +156,11 @@ extension DataCommand {
                     known.isEmpty
                         ? "no data for \(nucleus.name); `xsnet data summary` lists the nuclei"
                         : "no data set `\(dataset ?? "")` for \(nucleus.name); its data sets are: \(known.joined(separator: ", "))")
+            }
+            if let out {
+                try AtomicFile.write(PointsCSV.text(data.points), to: URL(fileURLWithPath: out))
+                printError("wrote \(data.points.count) points to \(out)")
+                return
             }
             let rows = data.points.map { p -> PointJSON in
                 let k = p.kinematics

@@ -19,6 +19,6 @@ struct XSNet: AsyncParsableCommand {
             DataCommand.self, TrainCommand.self, EvaluateCommand.self, PredictCommand.self, TabulateCommand.self, CardCommand.self,
             EnsembleCommand.self,
             CalibrateCommand.self, PlotCommand.self, ReportCommand.self, FinetuneCommand.self, TransferStudyCommand.self, ExportCommand.self,
-            ImportCommand.self, BenchCommand.self, GeneralizationStudyCommand.self, NucleusStudyCommand.self, NeutrinoCommand.self
+            ImportCommand.self, BenchCommand.self, GeneralizationStudyCommand.self, NucleusStudyCommand.self, UpdateCommand.self, NeutrinoCommand.self
         ])
 }

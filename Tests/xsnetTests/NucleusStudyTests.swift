@@ -87,3 +87,44 @@ import XSTestSupport
         #expect(bad.status != 0 && bad.stderr.contains("not a recipe for every nucleus"))
     }
 }
+
+/// New data in, model updated: a tiny carbon model trained without one experiment learns it.
+@Suite struct UpdateCommandTests {
+    @Test func anUpdatedModelLearnsTheNewDataAndKeepsThem() throws {
+        let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let model = folder.appendingPathComponent("m.xsnet").path, updated = folder.appendingPathComponent("u.xsnet").path
+        let train = try xsnet([
+            "train", "--nucleus", "C12", "--preset", "responses", "--datasets", "Whitney:1974hr,Sealock:1989nx", "--depth", "1", "--width",
+            "8", "--epochs", "40", "--threads", "1", "--quiet", "--out", model
+        ])
+        #expect(train.status == 0, "\(train.stderr)")
+        let csv = folder.appendingPathComponent("oconnell.csv").path
+        let show = try xsnet(["data", "show", "--nucleus", "C12", "--dataset", "O'Connell:1987ag", "--out", csv])
+        let lines = try String(contentsOfFile: csv, encoding: .utf8).split(separator: "\n").count
+        #expect(show.status == 0 && lines == 55, "\(show.stderr)")
+        let figure = folder.appendingPathComponent("update.svg").path
+        let run = try xsnet(["update", "--model", model, "--data", csv, "--out", updated, "--epochs", "40", "--figure", figure, "--format", "json"])
+        try #require(run.status == 0, "\(run.stderr)")
+        let report = try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as! [String: Any]
+        #expect(report["new_datasets"] as? [String] == ["O'Connell:1987ag"])
+        let rows = report["datasets"] as! [[String: Any]]
+        let new = try #require(rows.first { $0["dataset"] as? String == "O'Connell:1987ag" })
+        #expect(new["new"] as? Bool == true && new["points"] as? Int == 52)
+        #expect((new["median_abs_rel_dev_after"] as! Double) < (new["median_abs_rel_dev_before"] as! Double))
+        #expect(report["shift_median_elsewhere"] is Double && report["seconds"] is Double)
+        let svg = try String(contentsOfFile: figure, encoding: .utf8)
+        #expect(svg.contains("before the update"))
+        // The updated model re-selects its data (the new set kept in the file) and is evaluated on them.
+        let evaluate = try xsnet(["evaluate", "--model", updated, "--split", "all", "--format", "json"])
+        try #require(evaluate.status == 0, "\(evaluate.stderr)")
+        let datasets = (try JSONSerialization.jsonObject(with: Data(evaluate.stdout.utf8)) as! [String: Any])["datasets"] as! [[String: Any]]
+        #expect(Set(datasets.map { $0["dataset"] as! String }) == ["O'Connell:1987ag", "Sealock:1989nx", "Whitney:1974hr"])
+        // Another nucleus's data cannot update a carbon model.
+        let iron = folder.appendingPathComponent("fe.csv").path
+        _ = try xsnet(["data", "show", "--nucleus", "Fe56", "--dataset", "Sealock:1989nx", "--out", iron])
+        let wrong = try xsnet(["update", "--model", model, "--data", iron, "--out", folder.appendingPathComponent("w.xsnet").path])
+        #expect(wrong.status != 0 && wrong.stderr.contains("describes C12 only"))
+        #expect(!FileManager.default.fileExists(atPath: folder.appendingPathComponent("w.xsnet").path))
+    }
+}

@@ -1,0 +1,131 @@
+import Foundation
+import XSCore
+import XSData
+import XSNN
+
+/// A model updated with newly delivered data (`xsnet update`): training continues from every
+/// member's weights on the model's own data plus the new data sets (each with a new λ_k), for a
+/// fraction of the original epochs, each ensemble member on its own bootstrap clone as in
+/// fine-tuning (`Transfer.fineTune`). The new data are kept in the model file (`ModelInfo.addedData`)
+/// so that its data, split and card are reproducible.
+public enum ModelUpdate {
+    /// One data set before and after (the names are the JSON keys scripts read).
+    public struct DatasetChange: Codable, Sendable {
+        public var dataset: String
+        public var points: Int
+        /// Whether the data set came with the update.
+        public var new: Bool
+        /// χ²/N with the model's fitted λ_k and median |σ_pred/σ − 1| against the data as published.
+        public var chi2_per_point_before: Double
+        public var chi2_per_point_after: Double
+        public var median_abs_rel_dev_before: Double
+        public var median_abs_rel_dev_after: Double
+    }
+
+    public struct Report: Codable, Sendable {
+        public var command: String
+        public var model: String
+        public var new_datasets: [String]
+        public var datasets: [DatasetChange]
+        /// median and 95th percentile of |σ_after/σ_before − 1| at the new data's points and at the others.
+        public var shift_median_at_new_data: Double
+        public var shift_p95_at_new_data: Double
+        public var shift_median_elsewhere: Double
+        public var shift_p95_elsewhere: Double
+        public var epochs: Int
+        /// This update's wall time, per member, and the original training's (member 0's record).
+        public var seconds: Double
+        public var seconds_per_member: Double
+        public var original_seconds_per_member: Double?
+    }
+
+    public enum UpdateError: Error, CustomStringConvertible, LocalizedError {
+        case otherNucleus(String, model: String)
+        case empty
+
+        public var description: String {
+            switch self {
+            case let .otherNucleus(n, model):
+                "the new data hold \(n) points; the model describes \(model) only (update an any-target model with other nuclei)"
+            case .empty: "the new data hold no points"
+            }
+        }
+        public var errorDescription: String? { description }
+    }
+
+    /// The updated model and its report. `base` is the model's data source (the bundled data);
+    /// `new` the delivered data sets (points and Δλ_k rows).
+    public static func update(
+        _ model: CrossSectionModel, modelName: String, base: ScatteringData, new: ScatteringData, epochs: Int, learningRate: Double, seed: UInt64,
+        command: String, progress: (Int, Int) -> Void = { _, _ in }
+    ) throws -> (model: CrossSectionModel, report: Report) {
+        guard !new.points.isEmpty else { throw UpdateError.empty }
+        let started = Benchmark.now()
+        if !model.info.isAnyTarget, let other = new.points.first(where: { $0.nucleus.name != model.info.nucleus }) {
+            throw UpdateError.otherNucleus(other.nucleus.name, model: model.info.nucleus)
+        }
+        let before = try model.selectedData(from: base)
+        let previouslyAdded = try model.info.addedData?.decoded() ?? ScatteringData(points: [], datasets: [])
+        let added = previouslyAdded.replacing(with: new)
+        var selection = model.info.selection
+        let newKeys = Set(new.points.map(selection.key))
+        selection.datasets = Array(Set(before.datasetKeys).union(newKeys)).sorted()
+        let selected = try selection.apply(to: base.replacing(with: added))
+        let config = Transfer.fineTuningConfig(from: model.info.config, epochs: epochs, learningRate: learningRate, seed: seed)
+        let updated = try Transfer.fineTune(
+            model, sourceName: modelName, data: selected, scenario: .all, blocks: 0, config: config, command: command, progress: progress)
+        updated.info.addedData = ModelInfo.AddedData(added)
+        // The spread's calibration was fitted for the model before the update; it is carried over
+        // (refit it with `xsnet calibrate` on the updated model's validation part).
+        updated.info.calibration = model.info.calibration
+        updated.info.fineTunedFrom = nil
+        let seconds = Benchmark.now() - started
+
+        let points = selected.points
+        let old = model.predict(points), now = updated.predict(points)
+        let reportBefore = Evaluation.report(model: model, points: points, predictions: old, splitName: "all")
+        let reportAfter = Evaluation.report(model: updated, points: points, predictions: now, splitName: "all")
+        let changes = reportAfter.datasets.map { after -> DatasetChange in
+            let b = reportBefore.datasets.first { $0.dataset == after.dataset }!
+            return DatasetChange(
+                dataset: after.dataset, points: after.metrics.points, new: newKeys.contains(after.dataset),
+                chi2_per_point_before: b.metrics.chi2_per_point, chi2_per_point_after: after.metrics.chi2_per_point,
+                median_abs_rel_dev_before: b.metrics.median_abs_rel_dev, median_abs_rel_dev_after: after.metrics.median_abs_rel_dev)
+        }
+        var atNew: [Double] = [], elsewhere: [Double] = []
+        for (i, p) in points.enumerated() {
+            let shift = abs(now[i].mean / old[i].mean - 1)
+            if newKeys.contains(p.dataset) { atNew.append(shift) } else { elsewhere.append(shift) }
+        }
+        func p95(_ v: [Double]) -> Double {
+            guard !v.isEmpty else { return .nan }
+            return v.sorted()[min(v.count - 1, Int((0.95 * Double(v.count - 1)).rounded()))]
+        }
+        let report = Report(
+            command: command, model: modelName, new_datasets: newKeys.sorted(), datasets: changes,
+            shift_median_at_new_data: median(atNew), shift_p95_at_new_data: p95(atNew),
+            shift_median_elsewhere: elsewhere.isEmpty ? .nan : median(elsewhere),
+            shift_p95_elsewhere: p95(elsewhere), epochs: epochs, seconds: seconds, seconds_per_member: seconds / Double(model.networks.count),
+            original_seconds_per_member: model.info.training?.wallSeconds)
+        return (updated, report)
+    }
+
+    public static func markdown(_ r: Report) -> String {
+        func pct(_ v: Double) -> String { v.isFinite ? String(format: "%.2f%%", 100 * v) : "–" }
+        var out = "# Update of \(r.model)\n\nMade by `\(r.command)`: \(r.epochs) epochs from every member's weights on the model's data plus "
+        out += r.new_datasets.map { "`\($0)`" }.joined(separator: ", ") + " in \(formatDuration(r.seconds)) ("
+        out += String(format: "%.0f s per member", r.seconds_per_member)
+        if let o = r.original_seconds_per_member, o > 0 {
+            out += String(format: "; the original training took %.0f s per member: %.0f%% of it", o, 100 * r.seconds_per_member / o)
+        }
+        out += ").\n\n| data set | points | new | χ²/N before | χ²/N after | median before | median after |\n|---|---|---|---|---|---|---|\n"
+        for d in r.datasets {
+            out += "| \(d.dataset) | \(d.points) | \(d.new ? "yes" : "") | \(String(format: "%.3g", d.chi2_per_point_before)) | "
+            out += "\(String(format: "%.3g", d.chi2_per_point_after)) | \(pct(d.median_abs_rel_dev_before)) | \(pct(d.median_abs_rel_dev_after)) |\n"
+        }
+        out += "\nHow far the predictions moved, |σ_after/σ_before − 1|: at the new data's points median \(pct(r.shift_median_at_new_data)), "
+        out += "95th percentile \(pct(r.shift_p95_at_new_data)); at every other point median \(pct(r.shift_median_elsewhere)), "
+        out += "95th percentile \(pct(r.shift_p95_elsewhere)).\n"
+        return out
+    }
+}

@@ -1,0 +1,86 @@
+import ArgumentParser
+import Foundation
+import XSCore
+import XSData
+import XSFigures
+import XSModel
+
+struct UpdateCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "update",
+        abstract: "Update a model with newly delivered data: training continues on its own data plus the new data sets.",
+        discussion: helpText(
+            """
+            Every member continues from its weights for --epochs (default a fifth of the model's own) on the
+            model's data plus the data sets in --data (points CSV in the project schema; Δλ_k from
+            --datasets-file, else 5% each), each new data set with its own λ_k. A data set already in the
+            model's data (same nucleus and name) is replaced by the delivered version. The new data are kept in
+            the model file, so its data and split can be re-selected. Prints per data set χ²/N and the median
+            deviation before and after, and how far the predictions moved at the new data's points and
+            elsewhere (Markdown, or --format json); --figure draws the new data with the model before and after.
+
+              xsnet data show --nucleus C12 --dataset Sealock:1989nx --out sealock.csv
+              xsnet update --model without-sealock.xsnet --data sealock.csv --out updated.xsnet --figure update.svg
+            """))
+
+    @Option(help: "The model to update.") var model: String
+    @Option(help: ArgumentHelp("The new data: a points CSV in the project schema (see Data/points.csv).", valueName: "file")) var data: String
+    @Option(help: ArgumentHelp("A datasets CSV giving Δλ_k of the new data sets (default 5% each).", valueName: "file"))
+    var datasetsFile: String?
+    @Option(help: "The updated model file to write.") var out: String
+    @Option(help: "Epochs of continued training (default: a fifth of the model's own).") var epochs: Int?
+    @Option(help: "Learning rate of the continued training.") var learningRate: Double = 5e-4
+    @Option(help: "Seed of the continued training.") var seed: UInt64 = 0
+    @Option(help: ArgumentHelp("Also draw the new data with the model before and after (SVG).", valueName: "file")) var figure: String?
+    @Option(help: "Output format: markdown or json.") var format: ReportFormat = .markdown
+
+    enum ReportFormat: String, ExpressibleByArgument, CaseIterable { case markdown, json }
+
+    func validate() throws {
+        if let epochs, epochs < 1 { throw ValidationError("--epochs must be at least 1") }
+        if !(learningRate > 0 && learningRate.isFinite) { throw ValidationError("--learning-rate must be a finite number > 0") }
+    }
+
+    func run() throws {
+        let destination = try AtomicFile.destination(URL(fileURLWithPath: out))
+        let original = try CrossSectionModel.load(URL(fileURLWithPath: model))
+        let new = try ScatteringData.load(points: URL(fileURLWithPath: data), datasets: datasetsFile.map { URL(fileURLWithPath: $0) })
+        let base = try ScatteringData.bundled()
+        let epochs = self.epochs ?? max(original.info.config.epochs / 5, 1)
+        let started = Date()
+        let (updated, report) = try ModelUpdate.update(
+            original, modelName: model, base: base, new: new, epochs: epochs, learningRate: learningRate, seed: seed,
+            command: (["xsnet"] + CommandLine.arguments.dropFirst()).joined(separator: " ")
+        ) { done, total in
+            let elapsed = Date().timeIntervalSince(started)
+            printError("member \(done)/\(total) updated, \(timeLeft(elapsed: elapsed, done: done, remaining: total - done))")
+        }
+        try updated.save(destination)
+        if let figure, let first = report.new_datasets.first {
+            // The first new data set, with the model before the update dashed.
+            let nucleus = new.points.first { updated.info.selection.key($0) == first }!.nucleus
+            let dataset = new.points.first { updated.info.selection.key($0) == first }!.dataset
+            let before = ModelCurve(model: try original.bound(to: nucleus), name: "before the update")
+            let panel = try Figures.datasetGrid(
+                model: try updated.bound(to: nucleus), data: try updated.info.withAddedData(base), dataset: dataset, reference: before)
+            // Standard output stays for the report.
+            try AtomicFile.write(try panel.svg(), to: URL(fileURLWithPath: figure))
+            printError("wrote \(figure)")
+        }
+        switch format {
+        case .json: print(try jsonText(report), terminator: "")
+        case .markdown: print(ModelUpdate.markdown(report), terminator: "")
+        }
+        printError("wrote \(out)")
+    }
+}
+
+/// A model's predictions drawn as a reference curve (the model before an update).
+struct ModelCurve: ReferenceModel, @unchecked Sendable {
+    let model: CrossSectionModel
+    let name: String
+
+    func crossSection(_ k: Kinematics, nucleus: Nucleus) -> Double? {
+        (try? model.bound(to: nucleus).checkedPredictions([k]))?.first?.mean
+    }
+}
