@@ -51,7 +51,11 @@ public func xsnet_neutrino_open(
                 setLastError("\(path): \(error)")
                 return XSNET_ERROR_FILE
             }
-            do { grid = try ReducedFunctionGrid(source: .electronModel(model, removingPionProduction: true), scaling: scaling, step: step) } catch let
+            // A model of every nucleus is bound to the target (a model of one nucleus is refused by the grid for another).
+            let electron = (try? model.bound(to: scaling.nucleus)) ?? model
+            do {
+                grid = try ReducedFunctionGrid(source: .electronModel(electron, removingPionProduction: true), scaling: scaling, step: step)
+            } catch let
                 error as ReducedFunctionError
             {
                 setLastError("xsnet_neutrino_open: \(path) \(error)")

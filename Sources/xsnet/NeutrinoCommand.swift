@@ -82,7 +82,9 @@ struct GridOptions: ParsableArguments {
 func learnedReducedFunctions(model: String, scaling: Superscaling, keepPionProduction: Bool, axialWithoutMesonExchange: Bool, step: Double) throws
     -> ReducedFunctionGrid
 {
-    let electron = try CrossSectionModel.load(URL(fileURLWithPath: model))
+    let loaded = try CrossSectionModel.load(URL(fileURLWithPath: model))
+    // A model of every nucleus is bound to the target (a model of one nucleus is refused by the grid for another).
+    let electron = (try? loaded.bound(to: scaling.nucleus)) ?? loaded
     do {
         return try ReducedFunctionGrid(
             source: .electronModel(electron, removingPionProduction: !keepPionProduction, mesonExchangeInAxial: !axialWithoutMesonExchange),
@@ -127,7 +129,8 @@ extension NeutrinoCommand {
         enum Probe: String, ExpressibleByArgument, CaseIterable { case numu, numubar }
 
         @Option(help: "numu (ν_μ + n → μ⁻ + p) or numubar (ν̄_μ + p → μ⁺ + n).") var probe: Probe = .numu
-        @Option(help: "The target nucleus (the electron model's).") var nucleus: Nucleus = Nucleus(Z: 6, A: 12)
+        @Option(help: "The target nucleus: the electron model's, or any for an any-target model (Ar40 with Models/any-target.xsnet).")
+        var nucleus: Nucleus = Nucleus(Z: 6, A: 12)
         @Option(help: "Neutrino energy E_ν (GeV).") var energy: ValueList
         @Option(help: "Muon kinetic energy T_μ (GeV).") var muonEnergy: ValueList
         @Option(help: "Muon angle θ_μ (degrees).") var muonAngle: ValueList
@@ -323,7 +326,8 @@ extension NeutrinoCommand {
                 """))
 
         @Option(help: "numu or numubar.") var probe: Predict.Probe = .numu
-        @Option(help: "The target nucleus (the electron model's).") var nucleus: Nucleus = Nucleus(Z: 6, A: 12)
+        @Option(help: "The target nucleus: the electron model's, or any for an any-target model (Ar40 with Models/any-target.xsnet).")
+        var nucleus: Nucleus = Nucleus(Z: 6, A: 12)
         @Option(help: "Neutrino energies E_ν (GeV): a list or start:stop:step.") var energy: ValueList
         @Option(help: "cos θ_μ values: a list or start:stop:step (write --cos-theta=-1:1:0.02).") var cosTheta: ValueList
         @Option(help: "Muon kinetic energies T_μ (GeV).") var muonEnergy: ValueList

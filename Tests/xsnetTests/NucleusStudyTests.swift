@@ -83,6 +83,12 @@ import XSTestSupport
                 #expect(lines[3].hasPrefix("0 ") && abs(c / (rows[0]["sigma"] as! Double) - 1) < 1e-12)
             }
         }
+        // Neutrinos on argon through the same model (its reduced functions for ⁴⁰Ar).
+        let neutrino = try xsnet([
+            "neutrino", "predict", "--model", model, "--nucleus", "Ar40", "--energy", "1", "--muon-energy", "0.5", "--muon-angle", "30",
+            "--grid-step", "0.1", "--format", "json"
+        ])
+        #expect(neutrino.status == 0, "\(neutrino.stderr)")
         let bad = try xsnet(["nucleus-study", "--out", out, "--recipes", "fast"])
         #expect(bad.status != 0 && bad.stderr.contains("not a recipe for every nucleus"))
     }
