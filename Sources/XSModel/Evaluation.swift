@@ -47,6 +47,13 @@ public struct EvaluationReport: Codable, Sendable {
     /// extrapolation), and the rest, when there are any such points; nil otherwise.
     public var extrapolated: AgreementMetrics?
     public var inside_training_box: AgreementMetrics?
+    /// Per nucleus, when the points hold several (an any-target model's); nil otherwise.
+    public var nuclei: [NucleusAgreement]? = nil
+}
+
+public struct NucleusAgreement: Codable, Sendable {
+    public var nucleus: String
+    public var metrics: AgreementMetrics
 }
 
 public enum Evaluation {
@@ -111,7 +118,8 @@ public enum Evaluation {
         nucleus modelNucleus: String, normalizations: [NormalizationFit], points: [ScatteringPoint], predictions: [CrossSectionPrediction],
         splitName: String
     ) -> EvaluationReport {
-        let sameNucleus = points.first.map { $0.nucleus.name == modelNucleus } ?? false
+        // A model of every nucleus keys its λ_k by nucleus and data set: they apply to the points they name.
+        let sameNucleus = modelNucleus == DataSelection.anyTarget || (points.first.map { $0.nucleus.name == modelNucleus } ?? false)
         let lambda: (String) -> Double = { key in sameNucleus ? normalizations.first { $0.dataset == key }?.lambda ?? 1 : 1 }
         var groups: [String: [Int]] = [:]
         for (i, p) in points.enumerated() { groups[p.dataset, default: []].append(i) }
@@ -138,16 +146,19 @@ public enum Evaluation {
             total.coverage_2sigma_interval = interval.twoSigma
             total.coverage_spectra = interval.spectra
         }
+        var byNucleus: [Nucleus: [Int]] = [:]
+        for (i, p) in points.enumerated() { byNucleus[p.nucleus, default: []].append(i) }
         return EvaluationReport(
             model_nucleus: modelNucleus, split: splitName,
             total: total, datasets: datasets,
-            extrapolated: outside.isEmpty ? nil : subset(outside), inside_training_box: outside.isEmpty || inside.isEmpty ? nil : subset(inside))
+            extrapolated: outside.isEmpty ? nil : subset(outside), inside_training_box: outside.isEmpty || inside.isEmpty ? nil : subset(inside),
+            nuclei: byNucleus.count > 1 ? byNucleus.keys.sorted().map { NucleusAgreement(nucleus: $0.name, metrics: subset(byNucleus[$0]!)) } : nil)
     }
 
     /// One row per point: the data, the prediction with its spread, and the pull
     /// (σ_pred − σ_data)/√(σ_model² + Δσ²) that the coverage counts.
     public static func pointsCSV(model: CrossSectionModel, points: [ScatteringPoint], predictions: [CrossSectionPrediction]) -> String {
-        let sameNucleus = points.first.map { $0.nucleus.name == model.info.nucleus } ?? false
+        let sameNucleus = model.info.isAnyTarget || (points.first.map { $0.nucleus.name == model.info.nucleus } ?? false)
         return pointsCSV(points: points, predictions: predictions) { sameNucleus ? model.info.normalization($0) : 1 }
     }
 

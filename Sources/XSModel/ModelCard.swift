@@ -30,7 +30,10 @@ public enum ModelCard {
         }
         if info.monteCarloSamples != nil { out += "| prediction | Monte-Carlo dropout, \(info.monteCarloSamples!) passes |\n" }
         if let source = info.fineTunedFrom { out += "| fine-tuned from | \(source) |\n" }
-        out += "| nucleus | \(info.nucleus) |\n"
+        out +=
+            info.isAnyTarget
+            ? "| nucleus | any: one model of every nucleus with A ≥ 3 in the data (\(info.trainedNuclei.map(\.name).joined(separator: ", "))), asked for one with --nucleus |\n"
+            : "| nucleus | \(info.nucleus) |\n"
         out += "| data sets | \(selected.datasetKeys.joined(separator: ", ")) |\n"
         out +=
             "| ω cut | ω ≥ \(info.selection.minimumEnergyTransfer) GeV; removed: \(selected.removedByCut.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")) |\n"
@@ -88,6 +91,7 @@ public enum ModelCard {
             }
             for d in report.datasets { out += line(d.dataset, d.metrics) }
             out += line("**total**", report.total)
+            for n in report.nuclei ?? [] { out += line("**\(n.nucleus)**", n.metrics) }
         }
         return out
     }

@@ -146,6 +146,8 @@ struct EvaluateCommand: ParsableCommand {
                 row(d.dataset, d.metrics, String(format: "%.4f", d.lambda), d.lambda_pull.map { String(format: "%+.2f", $0) } ?? "")
             }
             table.rows.append(row("total", report.total, "", ""))
+            // An any-target model's points: a row per nucleus after the total.
+            for n in report.nuclei ?? [] { table.rows.append(row("nucleus \(n.nucleus)", n.metrics, "", "")) }
             if format == .csv {
                 print(table.csv(), terminator: "")
             } else {
