@@ -106,8 +106,9 @@ public struct ModelInfo: Codable, Sendable {
     /// Whether this is a model of every nucleus not yet bound to one (`bound(to:)`).
     public var isAnyTarget: Bool { nucleus == DataSelection.anyTarget }
 
-    /// Whether the model holds every nucleus (bound to one or not).
-    public var describesNucleus: Bool { input.features.describesNucleus }
+    /// Whether the model holds every nucleus (bound to one or not; trained on every nucleus, or
+    /// fine-tuned from such a model with the nucleus among its inputs).
+    public var describesNucleus: Bool { selection.isAnyTarget || input.features.describesNucleus }
 
     /// The nuclei an any-target model was trained on (sorted by A), from its data-set keys.
     public var trainedNuclei: [Nucleus] {

@@ -78,8 +78,11 @@ public struct InputTransform: Codable, Hashable, Sendable {
         var m = Array(repeating: 0.0, count: n), s = Array(repeating: 0.0, count: n)
         let gas = self.fermiGas
         precondition(!features.describesNucleus || nuclei?.count == points.count, "any-target features need each point's nucleus")
+        // With each point's nucleus (a model of every nucleus), each its own ψ′ and descriptors.
         let rows = points.indices.map { i in
-            features.raw(points[i], fermiGas: gas, target: nuclei.map { NucleusDescriptors($0[i]) })
+            features.raw(
+                points[i], fermiGas: nuclei.map { FermiGasParameters(massNumber: $0[i].A) } ?? gas,
+                target: nuclei.map { NucleusDescriptors($0[i]) })
         }
         for r in rows { for j in 0..<n { m[j] += r[j] } }
         for j in 0..<n { m[j] /= Double(rows.count) }

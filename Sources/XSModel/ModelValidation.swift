@@ -42,8 +42,8 @@ extension ModelInfo {
         if output.outputCount == 2, input.features != .responses, input.features != .anyTarget {
             throw refuse("input.features", "is \(input.features.rawValue); the response head needs `responses` or `any-target`")
         }
-        if selection.isAnyTarget && input.features != .anyTarget {
-            throw refuse("input.features", "is \(input.features.rawValue) for a selection of every nucleus; that needs `any-target`")
+        if selection.isAnyTarget && input.features != .anyTarget && input.features != .responses {
+            throw refuse("input.features", "is \(input.features.rawValue) for a selection of every nucleus; that needs `any-target` or `responses`")
         }
         if input.features == .anyTarget {
             if isAnyTarget {

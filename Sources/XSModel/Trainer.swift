@@ -216,14 +216,11 @@ public final class Trainer {
             // ψ′ of the response features takes the new nucleus's Fermi momentum and energy shift:
             // scaling of the first kind (Donnelly and Sick 1999) is what carries one nucleus's
             // response to another's.
+            // (A model of every nucleus is bound to the nucleus before, `Transfer.fineTune`.)
             var startInput = start.input
-            var startOutput = start.output
-            if let nucleus = Nucleus(name: data.selection.nucleus) {
-                startInput = startInput.bound(to: nucleus)
-                if startInput.features.describesNucleus { startOutput = startOutput.shifted(by: startOutput.anyTargetLogScale(nucleus)) }
-            }
+            if let nucleus = Nucleus(name: data.selection.nucleus) { startInput = startInput.bound(to: nucleus) }
             input = startInput
-            output = startOutput
+            output = start.output
             network = start.network.copy()
         } else {
             input = InputTransform(

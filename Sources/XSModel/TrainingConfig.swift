@@ -217,6 +217,16 @@ public struct TrainingConfig: Codable, Hashable, Sendable {
         return c
     }
 
+    /// A model of every nucleus that is told nothing about the nucleus but its Fermi-gas ψ′
+    /// (the `responses` features, each point's ψ′ with its nucleus's k_F and E_s): one correction
+    /// to the Bosted–Mamyan responses for every nucleus, R = R_BM exp(NN(q, ω, ψ′)). It cannot learn
+    /// what sets one nucleus apart, and so cannot invent it for a nucleus it never saw.
+    public static var anyTargetScalingPrior: TrainingConfig {
+        var c = TrainingConfig.anyTargetPrior
+        c.features = .responses
+        return c
+    }
+
     /// `anyTarget` on the Bosted–Mamyan responses (R = R_BM exp(NN)).
     public static var anyTargetPrior: TrainingConfig {
         var c = TrainingConfig.anyTarget
@@ -227,12 +237,12 @@ public struct TrainingConfig: Codable, Hashable, Sendable {
     /// Refuses a run this configuration cannot make for `nucleus` (the reference priors need A > 2;
     /// the any-target features and the any-target selection go together).
     public func check(nucleus: String) throws {
-        if (nucleus == DataSelection.anyTarget) != (features == .anyTarget) {
+        if nucleus == DataSelection.anyTarget, features != .anyTarget, features != .responses {
             throw TrainingConfigError.outOfRange(
-                field: "features",
-                requirement: nucleus == DataSelection.anyTarget
-                    ? "must be `any-target` for a model of every nucleus (--preset any-target)"
-                    : "`any-target` needs the data of every nucleus: --nucleus any")
+                field: "features", requirement: "must be `any-target` or `responses` for a model of every nucleus (--preset any-target)")
+        }
+        if nucleus != DataSelection.anyTarget, features == .anyTarget {
+            throw TrainingConfigError.outOfRange(field: "features", requirement: "`any-target` needs the data of every nucleus: --nucleus any")
         }
         if nucleus == DataSelection.anyTarget { return }
         if output.usesReference, (Nucleus(name: nucleus)?.A ?? 0) <= 2 {

@@ -38,6 +38,8 @@ public enum Transfer {
         _ source: CrossSectionModel, sourceName: String, data: SelectedData, scenario: Scenario, blocks: Int,
         config: TrainingConfig, command: String, progress: (Int, Int) -> Void = { _, _ in }
     ) throws -> CrossSectionModel {
+        // A model of every nucleus fine-tuned on one starts as its prediction for that nucleus.
+        let source = try Nucleus(name: data.selection.nucleus).map { source.info.isAnyTarget ? try source.bound(to: $0) : source } ?? source
         var members: [CrossSectionModel] = []
         for (i, net) in source.networks.enumerated() {
             var memberConfig = config

@@ -69,11 +69,13 @@ struct TrainCommand: ParsableCommand {
         case responsesPrior = "responses-prior"
         case anyTarget = "any-target"
         case anyTargetPrior = "any-target-prior"
+        case anyTargetScalingPrior = "any-target-scaling-prior"
 
         var config: TrainingConfig {
             switch self {
             case .anyTarget: .anyTarget
             case .anyTargetPrior: .anyTargetPrior
+            case .anyTargetScalingPrior: .anyTargetScalingPrior
             case .fast: .fast
             case .responses: .responses
             case .prior: .prior
@@ -88,7 +90,7 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "The model file to write.") var out: String
     @Option(
         help:
-            "Starting recipe: fast (the default for one nucleus), responses (the response head), prior (a correction to the Bosted–Mamyan fit), responses-prior (the response head on the fit's responses), paper, any-target (the default for --nucleus any: the response head with the nucleus as inputs) or any-target-prior (the same on the fit's responses)."
+            "Starting recipe: fast (the default for one nucleus), responses (the response head), prior (a correction to the Bosted–Mamyan fit), responses-prior (the response head on the fit's responses), paper, any-target (the default for --nucleus any: the response head with the nucleus as inputs), any-target-prior (the same on the fit's responses) or any-target-scaling-prior (one correction to the fit's responses for every nucleus, told only ψ′)."
     )
     var preset: Preset?
     @Option(help: ArgumentHelp("Hyperparameters as JSON (the `config` object of a model file).", valueName: "file")) var config: String?

@@ -24,9 +24,11 @@ import XSTestSupport
         return c
     }
 
-    static func trainedModel() throws -> (CrossSectionModel, SelectedData) {
+    static func trainedModel(features: FeatureSet = .anyTarget) throws -> (CrossSectionModel, SelectedData) {
         let data = try tinyData()
-        let trainer = Trainer(data: data, config: tinyConfig(), command: "test")
+        var config = tinyConfig()
+        config.features = features
+        let trainer = Trainer(data: data, config: config, command: "test")
         _ = try trainer.run()
         return (trainer.finishedModel(machine: "test", version: "test"), data)
     }
@@ -53,11 +55,13 @@ import XSTestSupport
         #expect(DataSplit.Method(rawValue: "leave-out-nucleus:Xx40") == nil)
     }
 
-    @Test func theBoundModelPredictsWhatTrainingFitted() throws {
+    /// With the nucleus's descriptors as inputs, and with ψ′ alone (the scaling recipe).
+    @Test(arguments: [FeatureSet.anyTarget, .responses])
+    func theBoundModelPredictsWhatTrainingFitted(features: FeatureSet) throws {
         // Training adds log A to each point's factors; a bound model adds it to the offset. Both
         // must give one cross section: the network's outputs on the training features, turned
         // into σ as the trainer does, equal the bound model's predictions point by point.
-        let (model, data) = try Self.trainedModel()
+        let (model, data) = try Self.trainedModel(features: features)
         let points = TrainingPoints(data, input: model.info.input, output: model.info.output, config: model.info.config)
         let z = InferenceNetwork(model.networks[0]).predict(points.features.map(Double.init))
         let predicted = try model.checkedPredictions(data.points)
@@ -118,9 +122,7 @@ extension AnyTargetTests {
         let oxygen = try DataSelection(nucleus: "O16", datasets: ["O'Connell:1987ag"], splitSeed: 1).apply(to: try ScatteringData.bundled())
         var config = Transfer.fineTuningConfig(from: model.info.config, epochs: 0, seed: 5)
         config.evaluateEvery = 1
-        let start = Trainer.Start(network: model.networks[0], input: model.info.input, output: model.info.output, source: "any")
-        let trainer = Trainer(data: oxygen, config: config, command: "test", startingFrom: start)
-        let tuned = trainer.finishedModel(machine: "test", version: "test")
+        let tuned = try Transfer.fineTune(model, sourceName: "any", data: oxygen, scenario: .all, blocks: 0, config: config, command: "test")
         let bound = try model.bound(to: Nucleus(Z: 8, A: 16))
         let k = oxygen.points.map(\.kinematics)
         for (a, b) in zip(tuned.predict(k), bound.predict(k)) { #expect(abs(a.mean / b.mean - 1) < 1e-9) }
