@@ -148,3 +148,17 @@ func calibrationProgressPrinter() -> (CalibrationProgress) -> Void {
         }
     }
 }
+
+/// Runs a study's trainings as parallel `xsnet train` processes of this executable (finished ones
+/// kept: `EnsembleJobs.run`), after a line saying how many (`what`: "2 recipes × 12 nuclei × 2
+/// replicas"), with a progress line and the time left after each.
+func runStudyTrainings(_ jobList: [EnsembleJobs.Job], what: String, parallel: Int, started: Double) throws {
+    let kept = jobList.filter { FileManager.default.fileExists(atPath: $0.file) }.count
+    printError("\(what) = \(jobList.count) trainings" + (kept > 0 ? " (\(kept) already done, kept)" : ""))
+    var finishedHere = 0
+    try EnsembleJobs.run(jobList, executable: URL(fileURLWithPath: CommandLine.arguments[0]).standardizedFileURL.path, parallel: parallel) {
+        job, done, total in
+        finishedHere += 1
+        printError("\(job.name) done: \(done)/\(total), \(timeLeft(elapsed: Benchmark.now() - started, done: finishedHere, remaining: total - done))")
+    }
+}

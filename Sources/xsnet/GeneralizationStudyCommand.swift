@@ -96,17 +96,8 @@ struct GeneralizationStudyCommand: ParsableCommand {
                 }
             }
         }
-        let kept = jobList.filter { FileManager.default.fileExists(atPath: $0.file) }.count
-        printError(
-            "\(recipeList.count) recipes × \(splitList.count) splits × \(members) replicas = \(jobList.count) trainings"
-                + (kept > 0 ? " (\(kept) already done, kept)" : ""))
-        var finishedHere = 0
-        try EnsembleJobs.run(jobList, executable: URL(fileURLWithPath: CommandLine.arguments[0]).standardizedFileURL.path, parallel: jobs) {
-            job, done, total in
-            finishedHere += 1
-            printError(
-                "\(job.name) done: \(done)/\(total), \(timeLeft(elapsed: Benchmark.now() - started, done: finishedHere, remaining: total - done))")
-        }
+        try runStudyTrainings(
+            jobList, what: "\(recipeList.count) recipes × \(splitList.count) splits × \(members) replicas", parallel: jobs, started: started)
         try FileManager.default.createDirectory(atPath: "\(out)/figures", withIntermediateDirectories: true)
         // The Bosted–Mamyan fit on the same held-out points (nuclei with A > 2).
         let reference: (any ReferenceModel)? = (Nucleus(name: nucleus)?.A ?? 0) > 2 ? BostedMamyan() : nil

@@ -102,17 +102,8 @@ struct NucleusStudyCommand: ParsableCommand {
                 }
             }
         }
-        let kept = jobList.filter { FileManager.default.fileExists(atPath: $0.file) }.count
-        printError(
-            "\(recipeList.count) recipes × \(heldOut.count) nuclei × \(members) replicas = \(jobList.count) trainings"
-                + (kept > 0 ? " (\(kept) already done, kept)" : ""))
-        var finishedHere = 0
-        try EnsembleJobs.run(jobList, executable: URL(fileURLWithPath: CommandLine.arguments[0]).standardizedFileURL.path, parallel: jobs) {
-            job, done, total in
-            finishedHere += 1
-            printError(
-                "\(job.name) done: \(done)/\(total), \(timeLeft(elapsed: Benchmark.now() - started, done: finishedHere, remaining: total - done))")
-        }
+        try runStudyTrainings(
+            jobList, what: "\(recipeList.count) recipes × \(heldOut.count) nuclei × \(members) replicas", parallel: jobs, started: started)
         try FileManager.default.createDirectory(atPath: "\(out)/figures", withIntermediateDirectories: true)
         let reference = BostedMamyan()
         var baselines: [Nucleus: (massScaled: Double, fineTuned: Double, trainPoints: Int, testPoints: Int)?] = [:]
