@@ -16,10 +16,14 @@ public enum FeatureSet: String, Codable, CaseIterable, Sendable {
     /// nucleus (`NucleusDescriptors.features`: log A, (N − Z)/A, k_F, E_s, r_ch): one network for
     /// every nucleus (an any-target model; its responses are per nucleon, `anyTargetLogScale`).
     case anyTarget = "any-target"
+    /// The response features with carbon's Fermi gas in ψ′ whatever the nucleus: functions of
+    /// (q, ω) alone, the same for every nucleus (a correction to a reference that carries the
+    /// nucleus: inputs stay in the range they were trained on for a nucleus never seen).
+    case kinematic
 
     public var count: Int {
         switch self {
-        case .reference, .responses: 5
+        case .reference, .responses, .kinematic: 5
         case .physics: 8
         case .anyTarget: 5 + NucleusDescriptors.featureCount
         }
@@ -27,6 +31,18 @@ public enum FeatureSet: String, Codable, CaseIterable, Sendable {
 
     /// Whether the nucleus is an input (the model holds many nuclei).
     public var describesNucleus: Bool { self == .anyTarget }
+
+    /// Whether the features are functions of (q, ω) (and the nucleus) alone, without the angle:
+    /// what the response head needs, whose angle dependence is σ_Mott (v_L R_L + v_T R_T).
+    public var isFunctionOfMomentumAndEnergyTransfer: Bool {
+        switch self {
+        case .responses, .anyTarget, .kinematic: true
+        case .reference, .physics: false
+        }
+    }
+
+    /// Whether ψ′ takes a Fermi gas stored in the transform (`InputTransform.fermiGas`).
+    var usesStoredFermiGas: Bool { self == .responses || self == .kinematic }
 
     /// Raw (unstandardized) features of one point; `fermiGas` is used by `responses` only, and
     /// `target` by `anyTarget` (its ψ′ takes the target's Fermi-gas parameters).
@@ -39,7 +55,7 @@ public enum FeatureSet: String, Codable, CaseIterable, Sendable {
                 log(k.beamEnergy), k.energyTransfer / k.beamEnergy, k.angleDegrees / 180, k.cosTheta,
                 log(k.Q2), log(k.momentumTransfer), log(k.bjorkenX), k.W2
             ]
-        case .responses:
+        case .responses, .kinematic:
             let q = k.momentumTransfer
             return [
                 log(q), k.energyTransfer / q, k.psiPrime(fermiGas ?? FermiGasParameters(massNumber: 12)), log(k.Q2), k.W2
@@ -68,7 +84,12 @@ public struct InputTransform: Codable, Hashable, Sendable {
     /// any-target set needs each point's nucleus in `nuclei`.
     public init(features: FeatureSet, fittedOn points: [Kinematics], fermiGas: FermiGasParameters? = nil, nuclei: [Nucleus]? = nil) {
         self.features = features
-        self.fermiGas = features == .responses ? fermiGas ?? FermiGasParameters(massNumber: 12) : nil
+        self.fermiGas =
+            switch features {
+            case .responses: fermiGas ?? FermiGasParameters(massNumber: 12)
+            case .kinematic: FermiGasParameters(massNumber: 12)
+            case .reference, .physics, .anyTarget: nil
+            }
         let n = features.count
         guard features != .reference, !points.isEmpty else {
             mean = Array(repeating: 0, count: n)
@@ -81,7 +102,7 @@ public struct InputTransform: Codable, Hashable, Sendable {
         // With each point's nucleus (a model of every nucleus), each its own ψ′ and descriptors.
         let rows = points.indices.map { i in
             features.raw(
-                points[i], fermiGas: nuclei.map { FermiGasParameters(massNumber: $0[i].A) } ?? gas,
+                points[i], fermiGas: features == .responses ? nuclei.map { FermiGasParameters(massNumber: $0[i].A) } ?? gas : gas,
                 target: nuclei.map { NucleusDescriptors($0[i]) })
         }
         for r in rows { for j in 0..<n { m[j] += r[j] } }
@@ -113,7 +134,7 @@ public struct InputTransform: Codable, Hashable, Sendable {
         switch features {
         case .anyTarget: t.target = NucleusDescriptors(nucleus)
         case .responses: t.fermiGas = FermiGasParameters(massNumber: nucleus.A)
-        case .reference, .physics: break
+        case .reference, .physics, .kinematic: break
         }
         return t
     }

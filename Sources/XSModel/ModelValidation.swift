@@ -39,11 +39,13 @@ extension ModelInfo {
             throw refuse("output.\(output.standardization?.field ?? "")", "needs a nucleus with A > 2, not \(nucleus)")
         }
         // The angle must enter through v_L and v_T alone (see `TrainingConfig.validate`).
-        if output.outputCount == 2, input.features != .responses, input.features != .anyTarget {
-            throw refuse("input.features", "is \(input.features.rawValue); the response head needs `responses` or `any-target`")
+        if output.outputCount == 2, !input.features.isFunctionOfMomentumAndEnergyTransfer {
+            throw refuse("input.features", "is \(input.features.rawValue); the response head needs `responses`, `any-target` or `kinematic`")
         }
-        if selection.isAnyTarget && input.features != .anyTarget && input.features != .responses {
-            throw refuse("input.features", "is \(input.features.rawValue) for a selection of every nucleus; that needs `any-target` or `responses`")
+        if selection.isAnyTarget && !input.features.isFunctionOfMomentumAndEnergyTransfer {
+            throw refuse(
+                "input.features",
+                "is \(input.features.rawValue) for a selection of every nucleus; that needs `any-target`, `responses` or `kinematic`")
         }
         if input.features == .anyTarget {
             if isAnyTarget {
@@ -56,7 +58,7 @@ extension ModelInfo {
                 }
             }
         }
-        if input.features == .responses {
+        if input.features.usesStoredFermiGas {
             guard let gas = input.fermiGas else { throw refuse("input.fermiGas", "is missing; the `responses` features need k_F and E_s") }
             guard gas.fermiMomentum > 0 && gas.fermiMomentum < 1 && gas.energyShift.isFinite && abs(gas.energyShift) < 1 else {
                 throw refuse(

@@ -127,13 +127,13 @@ public struct TrainingConfig: Codable, Hashable, Sendable {
         // The response head's angle dependence is σ_Mott (v_L R_L + v_T R_T): an input that knew
         // the angle would let the network undo it.
         try require(
-            !output.isResponseHead || features == .responses || features == .anyTarget, "features",
-            "must be `responses` or `any-target` (functions of q and ω) with the response head")
+            !output.isResponseHead || features.isFunctionOfMomentumAndEnergyTransfer, "features",
+            "must be `responses`, `any-target` or `kinematic` (functions of q and ω) with the response head")
         // The any-target features are functions of (q, ω) and the nucleus: σ/S(E, θ) of the
         // sigmoid and log heads would need the angle.
         try require(
-            features != .anyTarget || output.isResponseHead || output.usesReference, "output",
-            "must be `responses`, `reference` or `reference-responses` with the any-target features")
+            !(features == .anyTarget || features == .kinematic) || output.isResponseHead || output.usesReference, "output",
+            "must be `responses`, `reference` or `reference-responses` with the any-target and kinematic features")
         if let replica, let replicaCount {
             try require((1...100_000).contains(replicaCount), "replicaCount", "must be in 1…100,000")
             try require((0..<replicaCount).contains(replica), "replica", "must be in 0..<replicaCount")
@@ -227,6 +227,15 @@ public struct TrainingConfig: Codable, Hashable, Sendable {
         return c
     }
 
+    /// One correction to the Bosted–Mamyan responses for every nucleus as a function of the
+    /// kinematics alone, R = R_BM(nucleus) exp(NN(q, ω)) (the `kinematic` features): the fit carries
+    /// everything that tells one nucleus from another, the network what the fit misses everywhere.
+    public static var anyTargetKinematicPrior: TrainingConfig {
+        var c = TrainingConfig.anyTargetPrior
+        c.features = .kinematic
+        return c
+    }
+
     /// `anyTarget` on the Bosted–Mamyan responses (R = R_BM exp(NN)).
     public static var anyTargetPrior: TrainingConfig {
         var c = TrainingConfig.anyTarget
@@ -237,9 +246,10 @@ public struct TrainingConfig: Codable, Hashable, Sendable {
     /// Refuses a run this configuration cannot make for `nucleus` (the reference priors need A > 2;
     /// the any-target features and the any-target selection go together).
     public func check(nucleus: String) throws {
-        if nucleus == DataSelection.anyTarget, features != .anyTarget, features != .responses {
+        if nucleus == DataSelection.anyTarget, !features.isFunctionOfMomentumAndEnergyTransfer {
             throw TrainingConfigError.outOfRange(
-                field: "features", requirement: "must be `any-target` or `responses` for a model of every nucleus (--preset any-target)")
+                field: "features",
+                requirement: "must be `any-target`, `responses` or `kinematic` for a model of every nucleus (--preset any-target)")
         }
         if nucleus != DataSelection.anyTarget, features == .anyTarget {
             throw TrainingConfigError.outOfRange(field: "features", requirement: "`any-target` needs the data of every nucleus: --nucleus any")

@@ -171,7 +171,7 @@ public enum ONNXExport {
             let W2 = g.node("Sub", [g.node("Add", [g.node("Mul", [omega, g.scalar("twoM", 2 * M)]), g.scalar("M2", M * M)]), Q2])
             features = g.node(
                 "Concat", [logE, omegaOverE, theta, cosTheta, logQ2, logQ, logX, W2], attributes: [GraphBuilder.intAttribute("axis", 1)])
-        case .responses, .anyTarget:
+        case .responses, .anyTarget, .kinematic:
             // log q, ω/q, ψ′, log Q², W² (`FeatureSet.responses`; ψ′ as `Kinematics.psiPrime`), and
             // for an any-target model bound to a nucleus its descriptors, constant columns.
             let M = PhysicalConstants.nucleonMass

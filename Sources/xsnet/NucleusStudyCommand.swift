@@ -29,7 +29,7 @@ struct NucleusStudyCommand: ParsableCommand {
             """))
 
     @Option(help: "The folder to write the study into.") var out: String
-    @Option(help: "Comma-separated recipes (train presets): any-target, any-target-prior, any-target-scaling-prior.")
+    @Option(help: "Comma-separated recipes (train presets): any-target, any-target-prior, any-target-scaling-prior, any-target-kinematic-prior.")
     var recipes: String = "any-target"
     @Option(help: "Bootstrap replicas per held-out nucleus (the ensemble whose spread is the band).") var members: Int = 2
     @Option(help: "Trainings run at once.") var jobs: Int = 2
@@ -42,7 +42,7 @@ struct NucleusStudyCommand: ParsableCommand {
     @OptionGroup var source: DataSourceOptions
     @Argument(parsing: .postTerminator, help: "Options passed to every `xsnet train`.") var trainOptions: [String] = []
 
-    static let recipeChoices: [TrainCommand.Preset] = [.anyTarget, .anyTargetPrior, .anyTargetScalingPrior]
+    static let recipeChoices: [TrainCommand.Preset] = [.anyTarget, .anyTargetPrior, .anyTargetScalingPrior, .anyTargetKinematicPrior]
 
     var recipeList: [TrainCommand.Preset] { recipes.split(separator: ",").compactMap { TrainCommand.Preset(rawValue: String($0)) } }
 

@@ -70,12 +70,14 @@ struct TrainCommand: ParsableCommand {
         case anyTarget = "any-target"
         case anyTargetPrior = "any-target-prior"
         case anyTargetScalingPrior = "any-target-scaling-prior"
+        case anyTargetKinematicPrior = "any-target-kinematic-prior"
 
         var config: TrainingConfig {
             switch self {
             case .anyTarget: .anyTarget
             case .anyTargetPrior: .anyTargetPrior
             case .anyTargetScalingPrior: .anyTargetScalingPrior
+            case .anyTargetKinematicPrior: .anyTargetKinematicPrior
             case .fast: .fast
             case .responses: .responses
             case .prior: .prior
@@ -90,7 +92,7 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "The model file to write.") var out: String
     @Option(
         help:
-            "Starting recipe: fast (the default for one nucleus), responses (the response head), prior (a correction to the Bosted–Mamyan fit), responses-prior (the response head on the fit's responses), paper, any-target (the default for --nucleus any: the response head with the nucleus as inputs), any-target-prior (the same on the fit's responses) or any-target-scaling-prior (one correction to the fit's responses for every nucleus, told only ψ′)."
+            "Starting recipe: fast (the default for one nucleus), responses (the response head), prior (a correction to the Bosted–Mamyan fit), responses-prior (the response head on the fit's responses), paper, any-target (the default for --nucleus any: the response head with the nucleus as inputs), any-target-prior (the same on the fit's responses) any-target-scaling-prior (one correction to the fit's responses for every nucleus, told only ψ′) or any-target-kinematic-prior (the same as a function of (q, ω) alone)."
     )
     var preset: Preset?
     @Option(help: ArgumentHelp("Hyperparameters as JSON (the `config` object of a model file).", valueName: "file")) var config: String?
@@ -325,7 +327,11 @@ struct FoldOfK: ExpressibleByArgument {
 /// The hyperparameters of `TrainingConfig` as options; nil leaves the value of the preset, the
 /// --config file or (on --resume) the stored run. `apply` is the one place they map onto it.
 struct TrainingOptions: ParsableArguments {
-    @Option(help: "Input features: reference, physics or responses (functions of q and ω).") var features: FeatureSet?
+    @Option(
+        help:
+            "Input features: reference, physics, responses (functions of q and ω, ψ′ with the nucleus's Fermi gas), kinematic (the same with carbon's gas for every nucleus) or any-target (responses and the nucleus's descriptors)."
+    )
+    var features: FeatureSet?
     @Option(
         help:
             "Output transform: log, sigmoid, responses (R_L, R_T; needs --features responses), reference (σ_BM × exp(NN)) or reference-responses (R_BM × exp(NN))."
