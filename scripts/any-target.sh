@@ -4,11 +4,11 @@
 set -ex
 X=${X:-.build/release/xsnet}
 # The study (about 45 min on 2 cores): for each nucleus with ≥ 100 points, 2 replicas trained on every other nucleus (resumable).
-$X nucleus-study --out Models/nucleus-study --recipes any-target-scaling-prior --members 2 --jobs 2
+$X nucleus-study --out Models/nucleus-study --recipes any-target-kinematic-prior --members 2 --jobs 2
 # The shipped model: an ensemble of 6 replicas on every nucleus (random 9:1 split per nucleus), its
 # spread calibrated on a validation part (5% random points, 10% of the training spectra) as carbon's.
 $X ensemble train --nucleus any --replicas 6 --jobs 2 --out runs/any-target.xsnet --replica-folder runs/any-target-replicas \
-    -- --preset any-target-scaling-prior --validation-fraction 0.05 --validation-spectra-fraction 0.1
+    -- --preset any-target-kinematic-prior --validation-fraction 0.05 --validation-spectra-fraction 0.1
 cp runs/any-target.xsnet Models/any-target.xsnet
 $X card --model Models/any-target.xsnet > Models/any-target.md
 $X evaluate --model Models/any-target.xsnet --format json > Models/any-target-test.json

@@ -55,8 +55,8 @@ import XSTestSupport
         #expect(DataSplit.Method(rawValue: "leave-out-nucleus:Xx40") == nil)
     }
 
-    /// With the nucleus's descriptors as inputs, and with ψ′ alone (the scaling recipe).
-    @Test(arguments: [FeatureSet.anyTarget, .responses])
+    /// With the nucleus's descriptors as inputs, with its ψ′ alone, and with the kinematics alone.
+    @Test(arguments: [FeatureSet.anyTarget, .responses, .kinematic])
     func theBoundModelPredictsWhatTrainingFitted(features: FeatureSet) throws {
         // Training adds log A to each point's factors; a bound model adds it to the offset. Both
         // must give one cross section: the network's outputs on the training features, turned
