@@ -49,8 +49,9 @@ struct TrainCommand: ParsableCommand {
             --preset prior learns a correction to the Bosted–Mamyan fit (log σ = log σ_BM + NN), and
             --preset responses-prior the response head on the fit's responses (R = R_BM exp(NN));
             --preset paper gives the reference network and loss of Kowal et al. (2024);
-            --nucleus any trains one model for every nucleus with A ≥ 3 (--preset any-target: the
-            nucleus enters as inputs, and `predict --nucleus Ar40` asks it for any nucleus). Every
+            --nucleus any trains one model for every nucleus with A ≥ 3 (by default one correction to the
+            Bosted–Mamyan responses of each nucleus, --preset any-target-kinematic-prior; `predict --nucleus
+            Ar40` asks it for any nucleus). Every
             hyperparameter has a flag; --config FILE reads them from JSON (flags override it).
             It checkpoints every --checkpoint-every epochs and on Ctrl-C or SIGTERM (Slurm, kill); --resume continues exactly.
 
@@ -92,7 +93,7 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "The model file to write.") var out: String
     @Option(
         help:
-            "Starting recipe: fast (the default for one nucleus), responses (the response head), prior (a correction to the Bosted–Mamyan fit), responses-prior (the response head on the fit's responses), paper, any-target (the default for --nucleus any: the response head with the nucleus as inputs), any-target-prior (the same on the fit's responses) any-target-scaling-prior (one correction to the fit's responses for every nucleus, told only ψ′) or any-target-kinematic-prior (the same as a function of (q, ω) alone)."
+            "Starting recipe: fast (the default for one nucleus), responses (the response head), prior (a correction to the Bosted–Mamyan fit), responses-prior (the response head on the fit's responses), paper; for --nucleus any: any-target (the response head with the nucleus as inputs), any-target-prior (the same on the fit's responses), any-target-scaling-prior (one correction to the fit's responses for every nucleus, told only ψ′) or any-target-kinematic-prior (the default: the same as a function of (q, ω) alone; it predicts unseen nuclei best, docs/any-target.md)."
     )
     var preset: Preset?
     @Option(help: ArgumentHelp("Hyperparameters as JSON (the `config` object of a model file).", valueName: "file")) var config: String?
@@ -175,7 +176,7 @@ struct TrainCommand: ParsableCommand {
         + TrainingOptions.flags.filter { !["--learning-rate", "--epochs", "--evaluate-every", "--threads"].contains($0) }
 
     func makeConfig() throws -> TrainingConfig {
-        var c = (preset ?? (nucleus == DataSelection.anyTarget ? .anyTarget : .fast)).config
+        var c = (preset ?? (nucleus == DataSelection.anyTarget ? .anyTargetKinematicPrior : .fast)).config
         if let config {
             do { c = try TrainingConfig.decode(json: Data(contentsOf: URL(fileURLWithPath: config)), over: c) } catch {
                 throw CommandError("\(config): not a training configuration (\(error.localizedDescription))")
