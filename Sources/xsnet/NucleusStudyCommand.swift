@@ -30,7 +30,7 @@ struct NucleusStudyCommand: ParsableCommand {
 
     @Option(help: "The folder to write the study into.") var out: String
     @Option(help: "Comma-separated recipes (train presets): any-target, any-target-prior, any-target-scaling-prior, any-target-kinematic-prior.")
-    var recipes: String = "any-target"
+    var recipes: String = "any-target-kinematic-prior"
     @Option(help: "Bootstrap replicas per held-out nucleus (the ensemble whose spread is the band).") var members: Int = 2
     @Option(help: "Trainings run at once.") var jobs: Int = 2
     @Option(help: "Nuclei with at least this many selected points are held out in turn.") var minimumPoints: Int = 100

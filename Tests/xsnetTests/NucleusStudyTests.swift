@@ -43,10 +43,10 @@ import XSTestSupport
             #expect(row["points"] as? Int == counts[row["nucleus"] as! String])
         }
         #expect(FileManager.default.fileExists(atPath: out + "/study.md"))
-        #expect(FileManager.default.fileExists(atPath: out + "/figures/any-target-Ca40.svg"))
+        #expect(FileManager.default.fileExists(atPath: out + "/figures/any-target-kinematic-prior-Ca40.svg"))
 
         // A model of every nucleus predicts one it never saw, named; unnamed, it asks for one.
-        let model = out + "/folds/any-target/Ca40/replica-0.xsnet"
+        let model = out + "/folds/any-target-kinematic-prior/Ca40/replica-0.xsnet"
         let argon = try xsnet([
             "predict", "--model", model, "--nucleus", "Ar40", "--energy", "2.222", "--angle", "15.54", "--omega", "0.3,0.6", "--format", "json"
         ])
