@@ -163,6 +163,7 @@ public enum PredictionError: Error, CustomStringConvertible, LocalizedError, Equ
     case referenceUndefined(String, String)
     case otherNucleus(model: String, asked: String)
     case nucleusNeeded
+    case outsideNuclei(String)
 
     public var description: String {
         switch self {
@@ -173,6 +174,8 @@ public enum PredictionError: Error, CustomStringConvertible, LocalizedError, Equ
             "\(points) points × \(passes) members or passes are more than \(CrossSectionModel.maximumValuesPerCall) values in one call; predict fewer points at a time"
         case let .otherNucleus(model, asked):
             "the model was trained on \(model) alone and cannot predict \(asked.oneLine(limit: 40)); use an any-target model (Models/any-target.xsnet) for other nuclei"
+        case .outsideNuclei(let nucleus):
+            "a model of every nucleus describes nuclei with A ≥ 3 (not hydrogen) and Z ≤ A; \(nucleus.oneLine(limit: 40)) is not one"
         case .nucleusNeeded:
             "the model holds every nucleus: name the one to predict (--nucleus Ar40, or xsnet_open_nucleus in the C API)"
         case let .referenceUndefined(name, nucleus): "the \(name) fit is not defined for \(nucleus) (it covers nuclei with A > 2)"
@@ -227,6 +230,9 @@ public final class CrossSectionModel {
         if info.nucleus == nucleus.name { return self }
         guard let base = info.isAnyTarget ? info : unboundInfo else {
             throw PredictionError.otherNucleus(model: info.nucleus, asked: nucleus.name)
+        }
+        guard nucleus.A >= DataSelection.anyTargetMinimumMassNumber, nucleus.Z > 1, nucleus.Z <= nucleus.A else {
+            throw PredictionError.outsideNuclei(nucleus.name)
         }
         let model = CrossSectionModel(networks: networks, info: base.bound(to: nucleus))
         model.unboundInfo = base

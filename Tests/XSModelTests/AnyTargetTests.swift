@@ -80,6 +80,8 @@ import XSTestSupport
         #expect(argon.info.nucleus == "Ar40" && argon.info.input.target?.Z == 18)
         let σAr = try argon.checkedPredictions([k])[0].mean, σCa = try calcium.checkedPredictions([k])[0].mean
         #expect(σAr.isFinite && σAr > 0 && σAr != σCa)
+        #expect(throws: PredictionError.outsideNuclei("H2")) { try model.bound(to: Nucleus(Z: 1, A: 2)) }
+        #expect(throws: PredictionError.outsideNuclei("U3")) { try model.bound(to: Nucleus(Z: 92, A: 3)) }
         // A bound model binds anew from the model of every nucleus, not from its own binding.
         #expect(try argon.bound(to: Nucleus(Z: 20, A: 40)).checkedPredictions([k])[0].mean == σCa)
         // The file keeps the model of every nucleus; read back, it predicts the same.
