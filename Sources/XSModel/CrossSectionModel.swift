@@ -298,25 +298,32 @@ public final class CrossSectionModel {
     /// The last check of a file read: every member predicts a finite cross section at the centre
     /// and the two corners of its own training box (`info.domain`). Finite, in-range weights can
     /// still overflow (a 3e38 weight, a scale of 1e-300); such a file is damaged, and is refused
-    /// when it is opened rather than at its first prediction.
-    public func checkedAtItsOwnKinematics() throws -> CrossSectionModel {
+    /// when it is opened rather than at its first prediction. A model of every nucleus is checked
+    /// bound to each of its nuclei at the centre only: its box is the union of all nuclei's, whose
+    /// corners combine extremes no nucleus was measured at (0.1 GeV at 8°).
+    public func checkedAtItsOwnKinematics(corners checkCorners: Bool = true) throws -> CrossSectionModel {
         if info.isAnyTarget {
-            guard let first = info.trainedNuclei.first else {
+            let nuclei = info.trainedNuclei
+            guard !nuclei.isEmpty else {
                 throw ModelFileError.invalid(
                     field: "normalizations", why: "name no nucleus; a model of every nucleus lists `<nucleus>/<data set>` keys")
             }
-            _ = try bound(to: first).checkedAtItsOwnKinematics()
+            for nucleus in nuclei { _ = try bound(to: nucleus).checkedAtItsOwnKinematics(corners: false) }
             return self
         }
         let d = info.domain
-        let corners: [(Double, Double, Double)] = [
-            (
-                (d.energy.lowerBound + d.energy.upperBound) / 2, (d.angle.lowerBound + d.angle.upperBound) / 2,
-                (d.energyTransferFraction.lowerBound + d.energyTransferFraction.upperBound) / 2
-            ),
-            (d.energy.lowerBound, d.angle.lowerBound, d.energyTransferFraction.lowerBound),
-            (d.energy.upperBound, d.angle.upperBound, d.energyTransferFraction.upperBound)
-        ]
+        let corners: [(Double, Double, Double)] =
+            [
+                (
+                    (d.energy.lowerBound + d.energy.upperBound) / 2, (d.angle.lowerBound + d.angle.upperBound) / 2,
+                    (d.energyTransferFraction.lowerBound + d.energyTransferFraction.upperBound) / 2
+                )
+            ]
+            + (checkCorners
+                ? [
+                    (d.energy.lowerBound, d.angle.lowerBound, d.energyTransferFraction.lowerBound),
+                    (d.energy.upperBound, d.angle.upperBound, d.energyTransferFraction.upperBound)
+                ] : [])
         let points = corners.compactMap { E, θ, fraction -> Kinematics? in
             Kinematics.unphysicalReason(beamEnergy: E, angleDegrees: θ, energyTransfer: fraction * E) == nil
                 ? Kinematics(beamEnergy: E, angleDegrees: θ, energyTransfer: fraction * E) : nil
