@@ -107,7 +107,7 @@ struct ReportCommand: ParsableCommand {
         // Each model, its selected data and its figures on each part of its split, evaluated once.
         let evaluated = try files.map { file in
             let model = try CrossSectionModel.load(URL(fileURLWithPath: "\(models)/\(file)"))
-            let selected = try model.info.selection.apply(to: data)
+            let selected = try model.info.selection.apply(to: try model.info.withAddedData(data))
             let parts = [("test", selected.split.test), ("validation", selected.split.validation), ("train", selected.split.train)]
                 .filter { !$0.1.isEmpty }
                 .map { name, indices in (name, Evaluation.report(model: model, points: indices.map { selected.points[$0] }, splitName: name).total) }
@@ -132,14 +132,19 @@ struct ReportCommand: ParsableCommand {
                     100 * t.within_10pct, 100 * t.coverage_1sigma, 100 * t.coverage_2sigma, 100 * t.mean_rel_uncertainty)
             }
             body += "</table>\n"
-            let nucleus = Nucleus(name: model.info.nucleus)!
+            // Each spectrum's nucleus (a model of every nucleus is bound to it; its data-set keys are
+            // `<nucleus>/<data set>`, the data's own after the slash).
             for s in Self.richestSettings(selected.points, count: 2) {
                 let panel = try Figures.spectrum(
-                    model: model, modelLabel: model.displayName, data: data, nucleus: nucleus, energy: s.beamEnergy, angle: s.angleDegrees)
+                    model: try model.bound(to: s.nucleus), modelLabel: model.displayName, data: data, nucleus: s.nucleus, energy: s.beamEnergy,
+                    angle: s.angleDegrees)
                 body += "<div class=\"fig\">" + (try Figure(panels: [panel], panelWidth: 560, panelHeight: 380).svg()) + "</div>\n"
             }
-            if let key = Self.richestSettings(selected.points, count: 1).first?.dataset {
-                body += "<div class=\"fig\">" + (try Figures.datasetGrid(model: model, data: data, dataset: key).svg()) + "</div>\n"
+            if let s = Self.richestSettings(selected.points, count: 1).first {
+                let key = model.info.isAnyTarget ? String(s.dataset.dropFirst(s.nucleus.name.count + 1)) : s.dataset
+                body +=
+                    "<div class=\"fig\">" + (try Figures.datasetGrid(model: try model.bound(to: s.nucleus), data: data, dataset: key).svg())
+                    + "</div>\n"
             }
             if FileManager.default.fileExists(atPath: path + ".log.csv") {
                 body += "<div class=\"fig\">" + (try Figures.trainingCurves(logPath: path + ".log.csv").svg()) + "</div>\n"
