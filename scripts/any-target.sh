@@ -18,3 +18,7 @@ $X plot spectrum --model Models/any-target.xsnet --nucleus Ar40 --energy 2.222 -
 $X plot spectrum --model Models/any-target.xsnet --nucleus Ti48 --energy 2.222 --angle 15.54 --compare bosted-mamyan --out docs/figures/any-target/Ti48.svg
 # Neutrinos on argon through the same model.
 $X neutrino predict --model Models/any-target.xsnet --nucleus Ar40 --energy 1 --muon-energy 0.2:0.8:0.1 --muon-angle 30 --format json > docs/any-target/ar40-numu-1GeV-30deg.json
+# The recipe with the nucleus's descriptors as inputs (better on the measured nuclei, worse on unseen ones).
+$X train --nucleus any --preset any-target-prior --threads 1 --out runs/any/pilot-prior.xsnet
+cp runs/any/pilot-prior.xsnet Models/any-target-descriptors.xsnet
+$X card --model Models/any-target-descriptors.xsnet > Models/any-target-descriptors.md
