@@ -44,7 +44,7 @@ public enum FeatureSet: String, Codable, CaseIterable, Sendable {
     /// Whether ψ′ takes a Fermi gas stored in the transform (`InputTransform.fermiGas`).
     var usesStoredFermiGas: Bool { self == .responses || self == .kinematic }
 
-    /// Raw (unstandardized) features of one point; `fermiGas` is used by `responses` only, and
+    /// Raw (unstandardized) features of one point; `fermiGas` is used by `responses` and `kinematic`, and
     /// `target` by `anyTarget` (its ψ′ takes the target's Fermi-gas parameters).
     public func raw(_ k: Kinematics, fermiGas: FermiGasParameters? = nil, target: NucleusDescriptors? = nil) -> [Double] {
         switch self {
