@@ -30,6 +30,33 @@ public enum NucleusStudy {
         public var finetuned_median_abs_rel_dev: Double?
         public var finetuned_train_points: Int?
         public var finetuned_points: Int?
+
+        enum CodingKeys: String, CodingKey {
+            case nucleus, recipe, points, median_abs_rel_dev, within_10pct, chi2_per_point, coverage_1sigma, coverage_2sigma
+            case mean_rel_uncertainty, member_median_abs_rel_dev, reference_median_abs_rel_dev, reference_within_10pct
+            case mass_scaled_carbon_median_abs_rel_dev, finetuned_median_abs_rel_dev, finetuned_train_points, finetuned_points
+        }
+
+        /// Every key, a missing figure as null (scripts read the same keys for every nucleus).
+        public func encode(to encoder: Encoder) throws {
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(nucleus, forKey: .nucleus)
+            try c.encode(recipe, forKey: .recipe)
+            try c.encode(points, forKey: .points)
+            try c.encode(median_abs_rel_dev, forKey: .median_abs_rel_dev)
+            try c.encode(within_10pct, forKey: .within_10pct)
+            try c.encode(chi2_per_point, forKey: .chi2_per_point)
+            try c.encode(coverage_1sigma, forKey: .coverage_1sigma)
+            try c.encode(coverage_2sigma, forKey: .coverage_2sigma)
+            try c.encode(mean_rel_uncertainty, forKey: .mean_rel_uncertainty)
+            try c.encode(member_median_abs_rel_dev, forKey: .member_median_abs_rel_dev)
+            try c.encode(reference_median_abs_rel_dev, forKey: .reference_median_abs_rel_dev)
+            try c.encode(reference_within_10pct, forKey: .reference_within_10pct)
+            try c.encode(mass_scaled_carbon_median_abs_rel_dev, forKey: .mass_scaled_carbon_median_abs_rel_dev)
+            try c.encode(finetuned_median_abs_rel_dev, forKey: .finetuned_median_abs_rel_dev)
+            try c.encode(finetuned_train_points, forKey: .finetuned_train_points)
+            try c.encode(finetuned_points, forKey: .finetuned_points)
+        }
     }
 
     public struct Pooled: Codable, Sendable {

@@ -44,6 +44,11 @@ import XSTestSupport
         }
         #expect(FileManager.default.fileExists(atPath: out + "/study.md"))
         #expect(FileManager.default.fileExists(atPath: out + "/figures/any-target-kinematic-prior-Ca40.svg"))
+        // Carbon's own baselines do not exist: the keys are there, null.
+        let carbon = try xsnet(arguments.map { $0 == "Ca40,O16" ? "C12" : $0 })
+        #expect(carbon.status == 0, "\(carbon.stderr)")
+        let carbonJSON = try String(contentsOfFile: out + "/study.json", encoding: .utf8)
+        #expect(carbonJSON.contains("\"mass_scaled_carbon_median_abs_rel_dev\" : null"))
 
         // A model of every nucleus predicts one it never saw, named; unnamed, it asks for one.
         let model = out + "/folds/any-target-kinematic-prior/Ca40/replica-0.xsnet"
