@@ -231,9 +231,7 @@ public final class CrossSectionModel {
         guard let base = info.isAnyTarget ? info : unboundInfo else {
             throw PredictionError.otherNucleus(model: info.nucleus, asked: nucleus.name)
         }
-        guard nucleus.A >= DataSelection.anyTargetMinimumMassNumber, nucleus.Z > 1, nucleus.Z <= nucleus.A else {
-            throw PredictionError.outsideNuclei(nucleus.name)
-        }
+        guard DataSelection.describesInAnyTarget(nucleus) else { throw PredictionError.outsideNuclei(nucleus.name) }
         let model = CrossSectionModel(networks: networks, info: base.bound(to: nucleus))
         model.unboundInfo = base
         return model

@@ -104,7 +104,7 @@ public enum ModelUpdate {
         let report = Report(
             command: command, model: modelName, new_datasets: newKeys.sorted(), datasets: changes,
             shift_median_at_new_data: median(atNew), shift_p95_at_new_data: p95(atNew),
-            shift_median_elsewhere: elsewhere.isEmpty ? .nan : median(elsewhere),
+            shift_median_elsewhere: median(elsewhere),
             shift_p95_elsewhere: p95(elsewhere), epochs: epochs, seconds: seconds, seconds_per_member: seconds / Double(model.networks.count),
             original_seconds_per_member: model.info.training?.wallSeconds)
         return (updated, report)

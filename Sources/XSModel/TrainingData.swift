@@ -125,6 +125,12 @@ extension DataSelection {
     /// deuteron's and triton's responses are not those of a nucleus with a Fermi sea).
     public static let anyTargetMinimumMassNumber = 3
 
+    /// Whether a model of every nucleus describes `nucleus`: A ≥ 3, not hydrogen, Z ≤ A (what its
+    /// selection holds, and what it may be bound to).
+    public static func describesInAnyTarget(_ nucleus: Nucleus) -> Bool {
+        nucleus.A >= anyTargetMinimumMassNumber && nucleus.Z > 1 && nucleus.Z <= nucleus.A
+    }
+
     /// The data-set key a point has in this selection.
     public func key(_ p: ScatteringPoint) -> String { isAnyTarget ? "\(p.nucleus.name)/\(p.dataset)" : p.dataset }
 
@@ -133,7 +139,7 @@ extension DataSelection {
         try validate()
         let nuclei: [Nucleus]
         if isAnyTarget {
-            nuclei = data.nuclei.filter { $0.A >= Self.anyTargetMinimumMassNumber && !($0.Z == 1) }
+            nuclei = data.nuclei.filter(Self.describesInAnyTarget)
         } else {
             guard let nucleus = Nucleus(name: nucleus), data.nuclei.contains(nucleus) else {
                 throw SelectionError.unknownNucleus(self.nucleus, available: data.nuclei.map(\.name) + [Self.anyTarget])
