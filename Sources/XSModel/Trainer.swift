@@ -545,6 +545,7 @@ public final class Trainer {
     /// The evaluation after an epoch: the collapse check, the λ_k refit (once released), the
     /// plateau update and the log row, which it appends to the history and returns.
     func evaluate(loss: Double, learningRate rate: Double, seconds: Double, lastGoodCheckpoint: String?) throws -> TrainingLogRow {
+        recomputeBatchNormStatistics()
         var logF = logPredictions()
         // Collapse (the failure TRAINING-NOTES saw with the linear χ²): most predictions
         // non-finite or more than e²⁰ away from the data. The network cannot recover from it.
@@ -564,6 +565,22 @@ public final class Trainer {
             _ = plateau.update(metric: loss, patience: patience, factor: factor, minimumFraction: minimum)
         }
         return row
+    }
+
+    /// Batch-norm statistics from the training points at the present weights (PreciseBN,
+    /// `Network.recomputeBatchNormStatistics`) before every evaluation, so that the logged χ², the
+    /// λ_k fitted to evaluation-mode predictions and the saved model all use them. The running
+    /// averages of training lag the weights; for the paper preset they put the evaluation-mode
+    /// predictions far from the training-mode ones (docs/generalization.md).
+    func recomputeBatchNormStatistics() {
+        guard network.layers.contains(where: { $0 is BatchNorm }) else { return }
+        let f = config.features.count
+        var inputs = [Float]()
+        inputs.reserveCapacity(points.trainingPoints.count * f)
+        points.features.withUnsafeBufferPointer { src in
+            for i in points.trainingPoints { inputs.append(contentsOf: src[(i * f)..<(i * f + f)]) }
+        }
+        network.recomputeBatchNormStatistics(inputs)
     }
 
     /// The trained model, with its fitted normalizations and provenance.

@@ -180,6 +180,14 @@ public final class BatchNorm: Layer {
         }
     }
 
+    /// Sets the running statistics to a population's mean and unbiased variance (see
+    /// `Network.recomputeBatchNormStatistics`).
+    public func setRunningStatistics(mean: [Float], variance: [Float]) {
+        precondition(mean.count == inputFeatures && variance.count == inputFeatures, "one mean and variance per feature")
+        runningMean = mean
+        runningVariance = variance
+    }
+
     /// Read access for exporters (γ, β) and for folding into the previous dense layer.
     public var gammaValues: [Float] { Array(UnsafeBufferPointer(start: gamma, count: inputFeatures)) }
     public var betaValues: [Float] { Array(UnsafeBufferPointer(start: beta, count: inputFeatures)) }

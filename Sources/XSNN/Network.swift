@@ -252,6 +252,51 @@ public final class Network {
         return other
     }
 
+    /// Sets each trainable batch-norm layer's running statistics to the mean and unbiased variance
+    /// of its input over all of `inputs` (PreciseBN: Wu and Johnson, "Rethinking 'Batch' in
+    /// BatchNorm", arXiv:2105.07576). The exponential averages kept in training mix statistics of
+    /// weights that have since moved; in a deep network at a large learning rate they are far from
+    /// what the present weights produce (measured on the paper preset, 10 blocks at a learning rate
+    /// of 3e-3: χ²/N of 10⁶ in evaluation mode at a training loss of 21 per point). Layer by layer,
+    /// in order: a batch norm's statistics come from the evaluation-mode output of the layers
+    /// before it, whose statistics are already recomputed. Frozen layers keep theirs (fine-tuning
+    /// trains the later blocks on them). Returns the number of layers recomputed.
+    @discardableResult
+    public func recomputeBatchNormStatistics(_ inputs: [Float]) -> Int {
+        let n = inputs.count / spec.inputFeatures
+        guard n > 1 else { return 0 }
+        if batchCapacity == 0 { reserve(batchCapacity: min(n, 4096)) }
+        var recomputed = 0
+        for (j, layer) in layers.enumerated() {
+            guard let norm = layer as? BatchNorm, !norm.frozen else { continue }
+            let C = norm.inputFeatures
+            var sum = [Double](repeating: 0, count: C), sumSquares = [Double](repeating: 0, count: C)
+            var start = 0
+            while start < n {
+                let rows = min(batchCapacity, n - start)
+                var x = inputMatrix(rows: rows)
+                inputs.withUnsafeBufferPointer { x.data.update(from: $0.baseAddress! + start * spec.inputFeatures, count: rows * spec.inputFeatures) }
+                for k in 0..<j { x = layers[k].forward(x, mode: .evaluation) }
+                for r in 0..<rows {
+                    let row = x.row(r)
+                    for c in 0..<C {
+                        let v = Double(row[c])
+                        sum[c] += v
+                        sumSquares[c] += v * v
+                    }
+                }
+                start += rows
+            }
+            let count = Double(n)
+            let mean = sum.map { $0 / count }
+            // Unbiased, as the running variance is kept in training (PyTorch's convention).
+            let variance = (0..<C).map { c in max(0, (sumSquares[c] - count * mean[c] * mean[c]) / (count - 1)) }
+            norm.setRunningStatistics(mean: mean.map(Float.init), variance: variance.map(Float.init))
+            recomputed += 1
+        }
+        return recomputed
+    }
+
     /// Evaluation-mode prediction of many rows, in chunks of the reserved capacity (or 4096).
     public func predict(_ inputs: [Float], mode: LayerMode = .evaluation) -> [Float] {
         let n = inputs.count / spec.inputFeatures

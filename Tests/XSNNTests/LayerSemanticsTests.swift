@@ -226,6 +226,40 @@ import XSCore
         #expect(net.stateBuffers.first { $0.name == "block3.batchnorm.running_mean" }!.values != Array(repeating: 0, count: 4))
     }
 
+    /// PreciseBN: after the recomputation, every trainable batch norm, fed in evaluation mode by
+    /// the layers before it, sees inputs whose mean and unbiased variance are its running
+    /// statistics, so its outputs over the data have mean β and variance γ² (n−1)/n; a frozen one
+    /// keeps what it had.
+    @Test func batchNormStatisticsRecomputedLayerByLayer() throws {
+        let spec = NetworkSpec(inputFeatures: 3, blocks: Array(repeating: BlockSpec(width: 5, batchNorm: true, activation: .relu), count: 3))
+        let net = Network(spec: spec, seed: 4)
+        let n = 40
+        var rng = SeededGenerator(seed: 9)
+        let inputs = (0..<(n * 3)).map { _ in rng.uniformFloat() * 4 - 1 }
+        net.setTrainable([false, true, true, true])
+        let frozenBefore = net.stateBuffers.first { $0.name == "block0.batchnorm.running_mean" }!.values
+        #expect(net.recomputeBatchNormStatistics(inputs) == 2)
+        #expect(net.stateBuffers.first { $0.name == "block0.batchnorm.running_mean" }!.values == frozenBefore)
+        net.reserve(batchCapacity: n)
+        for name in ["block1", "block2"] {
+            let j = net.layerNames.firstIndex(of: "\(name).batchnorm")!
+            var x = net.inputMatrix(rows: n)
+            inputs.withUnsafeBufferPointer { x.data.update(from: $0.baseAddress!, count: n * 3) }
+            for k in 0...j { x = net.layers[k].forward(x, mode: .evaluation) }
+            let norm = net.layers[j] as! BatchNorm
+            let gamma = norm.gammaValues, beta = norm.betaValues
+            for c in 0..<5 {
+                let column = (0..<n).map { Double(x.row($0)[c]) }
+                let mean = column.reduce(0, +) / Double(n)
+                let variance = column.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(n)
+                #expect(abs(mean - Double(beta[c])) < 1e-4)
+                let expected = Double(gamma[c] * gamma[c]) * Double(n - 1) / Double(n)
+                // ε = 1e-5 in the denominator: the variance comes out slightly below γ²(n−1)/n.
+                #expect(abs(variance / expected - 1) < 1e-3, "\(name) feature \(c): variance \(variance), expected \(expected)")
+            }
+        }
+    }
+
     @Test func sameSeedSameWeights() {
         let a = Network(spec: .reference(dropout: 0.01), seed: 77), b = Network(spec: .reference(dropout: 0.01), seed: 77)
         let c = Network(spec: .reference(dropout: 0.01), seed: 78)
