@@ -13,5 +13,8 @@ $X ensemble train --nucleus C12 --replicas 20 --jobs 2 --out runs/C12-ensemble-s
     -- --preset responses --validation-fraction 0.05 --validation-spectra-fraction 0.1
 $X train --nucleus C12 --preset responses --dropout 0.01 --normalization fixed --calibration-folds 5 --split-seed 0 --threads 1 --out runs/C12-mcdropout-cf-s0.xsnet --quiet
 cp runs/C12-ensemble-shipped.xsnet Models/C12-ensemble.xsnet
+# Away from the measured settings, the factor the generalization study measured across experiments
+# (docs/uncertainty.md, "Calibration across experiments"; needs Models/generalization/study.json).
+$X calibrate --model Models/C12-ensemble.xsnet --across-experiments Models/generalization --rule closest
 cp runs/C12-mcdropout-cf-s0.xsnet Models/C12-mcdropout.xsnet; cp runs/C12-mcdropout-cf-s0.xsnet.log.csv Models/C12-mcdropout.xsnet.log.csv
 for m in C12-mcdropout C12-ensemble; do $X card --model Models/$m.xsnet > Models/$m.md; done

@@ -125,6 +125,10 @@ public struct SpreadFactor: Codable, Hashable, Sendable {
     public var after: Coverage
     /// Set when the rule could not be met and the factor was fitted otherwise: why, and how.
     public var fallback: String? = nil
+    /// Set when the factor was fitted elsewhere than on this model's held-out points (across the
+    /// experiments of a generalization study): what it was fitted on; `before` and `after` are then
+    /// that fit's coverage.
+    public var source: String? = nil
 
     public init(scale: Double, validationPoints: Int, before: Coverage, after: Coverage) {
         self.scale = scale
@@ -214,7 +218,12 @@ public struct UncertaintyCalibration: Codable, Hashable, Sendable, CustomStringC
     public var description: String {
         func one(_ name: String, _ f: SpreadFactor?) -> String? {
             f.map {
-                String(
+                if let source = $0.source {
+                    return String(
+                        format: "%@ c = %.3f (%@; coverage 1σ %.1f%% → %.1f%%, 2σ %.1f%% → %.1f%%)", name, $0.scale, source,
+                        100 * $0.before.oneSigma, 100 * $0.after.oneSigma, 100 * $0.before.twoSigma, 100 * $0.after.twoSigma)
+                }
+                return String(
                     format: "%@ c = %.3f (%d %@ points; coverage 1σ %.1f%% → %.1f%%, 2σ %.1f%% → %.1f%%)", name, $0.scale, $0.validationPoints,
                     crossFittingFolds == nil ? "validation" : "out-of-fold",
                     100 * $0.before.oneSigma, 100 * $0.after.oneSigma, 100 * $0.before.twoSigma, 100 * $0.after.twoSigma)
@@ -224,6 +233,49 @@ public struct UncertaintyCalibration: Codable, Hashable, Sendable, CustomStringC
         let parts = [one("at measured (E, θ) settings", atMeasuredSettings), one("elsewhere", elsewhere)].compactMap { $0 }
         let note = atMeasuredSettings == nil || elsewhere == nil ? " (one kind of validation point only: its factor applies everywhere)" : ""
         return "spread calibrated: " + parts.joined(separator: "; ") + note
+    }
+
+    /// This calibration with the factor away from the measured settings taken from a calibration
+    /// across experiments (`GeneralizationStudy.CrossExperimentCalibration`, fitted on ensembles of
+    /// `studyMembers` members) for an ensemble of `members`: c · c₄(studyMembers)/c₄(members), so
+    /// that the band is the same on average (`ensembleSizeCorrection`). Without a factor at the
+    /// measured settings it applies everywhere. The study's ensembles were trained without each
+    /// experiment in turn; this model was not, so the factor is the study's measurement of how far
+    /// a prediction lies from an experiment it has not seen, carried over by recipe.
+    public static func acrossExperiments(
+        _ study: GeneralizationStudy.CrossExperimentCalibration, studyMembers: Int, members: Int, studyName: String,
+        keeping existing: UncertaintyCalibration?, split: DataSplit.Method
+    ) -> UncertaintyCalibration {
+        let correction = ensembleSizeCorrection(from: studyMembers, to: members)
+        var factor = SpreadFactor(
+            scale: study.factor * correction, validationPoints: study.points,
+            before: Coverage(oneSigma: study.coverage_1sigma_uncalibrated, twoSigma: study.coverage_2sigma_uncalibrated),
+            after: Coverage(oneSigma: study.coverage_1sigma, twoSigma: study.coverage_2sigma))
+        factor.source = String(
+            format: "across the %d experiments left out in %@ (%d points, recipe %@, rule %@, %d-member ensembles: c = %.3f, "
+                + "coverage with each experiment's factor fitted on the others), × %.3f for %d members",
+            study.folds.count, studyName, study.points, study.recipe, study.rule, studyMembers, study.factor, correction, members)
+        var result =
+            existing
+            ?? UncertaintyCalibration(
+                atMeasuredSettings: nil, elsewhere: nil, measuredSettings: MeasuredSettings(points: []), validationSplit: split,
+                rule: CalibrationRule(rawValue: study.rule) ?? .atLeastNominal)
+        result.elsewhere = factor
+        return result
+    }
+
+    /// c₄(n)/c₄(m) with c₄(n) = √(2/(n−1)) Γ(n/2)/Γ((n−1)/2), the mean sample standard deviation of
+    /// n normal values in units of the true one: a factor fitted to the spreads of n-member
+    /// ensembles, carried to m members (c₄(3) = 0.886, c₄(20) = 0.987). The spread of few members
+    /// also scatters more, which a factor fitted on them absorbs too; so carried to more members the
+    /// band is, if anything, wide.
+    public static func ensembleSizeCorrection(from n: Int, to m: Int) -> Double {
+        func c4(_ n: Int) -> Double {
+            let k = Double(n)
+            return (2 / (k - 1)).squareRoot() * exp(lgamma(k / 2) - lgamma((k - 1) / 2))
+        }
+        guard n >= 2, m >= 2 else { return 1 }
+        return c4(n) / c4(m)
     }
 
     /// Which of two factors a point gets: true at a measured (E, θ) setting, false elsewhere; nil
@@ -237,8 +289,11 @@ public struct UncertaintyCalibration: Codable, Hashable, Sendable, CustomStringC
 
     /// "243 validation points" or "2329 out-of-fold points of 5-fold cross-fitting": what the factors were fitted on.
     public var fittedOn: String {
-        guard let k = crossFittingFolds else { return "\(validationPoints) validation points" }
-        return "\(validationPoints) out-of-fold points of \(k)-fold cross-fitting"
+        let own = [atMeasuredSettings, elsewhere].compactMap { $0 }.filter { $0.source == nil }.reduce(0) { $0 + $1.validationPoints }
+        let ownText = crossFittingFolds.map { "\(own) out-of-fold points of \($0)-fold cross-fitting" } ?? "\(own) validation points"
+        guard let study = [atMeasuredSettings, elsewhere].compactMap({ $0 }).first(where: { $0.source != nil }) else { return ownText }
+        let studyText = "\(study.validationPoints) points of experiments left out of a generalization study's ensembles"
+        return own > 0 ? "\(ownText) and \(studyText)" : studyText
     }
 
     /// "spread × 0.45 at measured (E, θ) settings, × 1.15 elsewhere", as the tools print it.

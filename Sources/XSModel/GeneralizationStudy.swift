@@ -41,6 +41,11 @@ public enum GeneralizationStudy {
         var relativeSpread: [Double] = []
         /// |σ_ref/σ − 1| where the reference is defined.
         var referenceRelativeDeviation: [Double] = []
+        /// σ_pred − σ, the data's error e and the ensemble's spread s (nb/sr/GeV): what a spread
+        /// factor is fitted to (`crossExperimentCalibrations`).
+        var deviation: [Double] = []
+        var dataError: [Double] = []
+        var spread: [Double] = []
 
         mutating func append(_ other: HeldOutPoints) {
             relativeDeviation += other.relativeDeviation
@@ -48,6 +53,9 @@ public enum GeneralizationStudy {
             chi2Terms += other.chi2Terms
             relativeSpread += other.relativeSpread
             referenceRelativeDeviation += other.referenceRelativeDeviation
+            deviation += other.deviation
+            dataError += other.dataError
+            spread += other.spread
         }
 
         var scores: Scores {
@@ -135,6 +143,9 @@ public enum GeneralizationStudy {
         public var reference: String?
         public var folds: [Fold]
         public var summary: [FamilySummary]
+        /// The spread factor each recipe needs on experiments it has not seen
+        /// (`crossExperimentCalibrations`), per calibration rule.
+        public var calibration: [CrossExperimentCalibration]
         /// The recipe with the lowest pooled median on the leave-out folds.
         public var default_recipe: String
         /// This call's wall time (a call that finds every replica done only scores them).
@@ -144,7 +155,8 @@ public enum GeneralizationStudy {
 
         public init(
             command: String, nucleus: String, members: Int, recipes: [String: [String]], reference: String?, folds: [Fold],
-            summary: [FamilySummary], default_recipe: String, seconds: Double, replica_training_seconds: Double
+            summary: [FamilySummary], calibration: [CrossExperimentCalibration], default_recipe: String, seconds: Double,
+            replica_training_seconds: Double
         ) {
             self.command = command
             self.nucleus = nucleus
@@ -153,6 +165,7 @@ public enum GeneralizationStudy {
             self.reference = reference
             self.folds = folds
             self.summary = summary
+            self.calibration = calibration
             self.default_recipe = default_recipe
             self.seconds = seconds
             self.replica_training_seconds = replica_training_seconds
@@ -176,6 +189,9 @@ public enum GeneralizationStudy {
             held.standardizedDeviation.append(abs(q.mean - p.crossSection) / band)
             held.chi2Terms.append(pow((q.mean - p.crossSection) / e, 2))
             held.relativeSpread.append(q.standardDeviation / q.mean)
+            held.deviation.append(q.mean - p.crossSection)
+            held.dataError.append(e)
+            held.spread.append(q.standardDeviation)
             if let reference, let r = reference.crossSection(p.kinematics, nucleus: p.nucleus) {
                 held.referenceRelativeDeviation.append(abs(r / p.crossSection - 1))
             }
@@ -190,6 +206,102 @@ public enum GeneralizationStudy {
                     split: method.rawValue, family: method.family, recipe: recipe, members: model.networks.count,
                     member_median_abs_rel_dev: memberMedians), scores: held.scores), held
         )
+    }
+
+    /// Calibration across experiments: the factor c (s → c·s) that one recipe's band needs on the
+    /// experiments left out, and how the band does on an experiment the factor was not fitted on.
+    /// The spread of a few replicas says how much the fit moves with the data; away from every
+    /// measured experiment the error of the mean is larger than that (the study's leave-out
+    /// coverage), and only left-out experiments can say by how much. Each left-out experiment is
+    /// scored with the factor fitted, by `rule`, on the other experiments' points — a
+    /// leave-one-experiment-out cross-validation of the calibration, so its pooled coverage is out
+    /// of sample — and `factor`, fitted on all of them, is the one to use where no experiment
+    /// measured. The factor belongs to ensembles of the study's size (few members estimate the
+    /// spread low; docs/uncertainty.md).
+    public struct CrossExperimentCalibration: Codable, Sendable {
+        public struct Fold: Codable, Sendable {
+            public var split: String
+            public var points: Int
+            /// Fitted on the other experiments' points.
+            public var factor: Double
+            public var coverage_1sigma: Double
+            public var coverage_2sigma: Double
+        }
+        public var recipe: String
+        public var rule: String
+        /// Fitted on every left-out experiment's points.
+        public var factor: Double
+        public var points: Int
+        /// Pooled, with the members' own spread (c = 1).
+        public var coverage_1sigma_uncalibrated: Double
+        public var coverage_2sigma_uncalibrated: Double
+        /// Pooled, each experiment with the factor fitted on the others.
+        public var coverage_1sigma: Double
+        public var coverage_2sigma: Double
+        public var folds: [Fold]
+    }
+
+    /// The held-out points of one experiment: σ_pred − σ, the data's error and the model's spread.
+    public struct HeldOutExperiment: Sendable {
+        public var split: String
+        public var deviations: [Double]
+        public var dataErrors: [Double]
+        public var spreads: [Double]
+
+        public init(split: String, deviations: [Double], dataErrors: [Double], spreads: [Double]) {
+            precondition(deviations.count == dataErrors.count && deviations.count == spreads.count)
+            self.split = split
+            self.deviations = deviations
+            self.dataErrors = dataErrors
+            self.spreads = spreads
+        }
+    }
+
+    /// One calibration per recipe and rule, over each recipe's leave-out folds.
+    public static func crossExperimentCalibrations(
+        _ folds: [(fold: Fold, points: HeldOutPoints)], rules: [CalibrationRule] = CalibrationRule.allCases
+    ) -> [CrossExperimentCalibration] {
+        var recipes: [String] = []
+        for f in folds where f.fold.family == "leave-out" && !recipes.contains(f.fold.recipe) { recipes.append(f.fold.recipe) }
+        return recipes.flatMap { recipe in
+            let experiments = folds.filter { $0.fold.family == "leave-out" && $0.fold.recipe == recipe }.map {
+                HeldOutExperiment(split: $0.fold.split, deviations: $0.points.deviation, dataErrors: $0.points.dataError, spreads: $0.points.spread)
+            }
+            return rules.compactMap { crossExperimentCalibration(recipe: recipe, experiments: experiments, rule: $0) }
+        }
+    }
+
+    /// The calibration of `CrossExperimentCalibration` for one rule; nil with fewer than two
+    /// experiments, or when no factor up to `CalibrationRule.largestFactor` satisfies the rule on
+    /// all of them or on some experiment's complement.
+    public static func crossExperimentCalibration(recipe: String, experiments: [HeldOutExperiment], rule: CalibrationRule)
+        -> CrossExperimentCalibration?
+    {
+        guard experiments.count >= 2 else { return nil }
+        func pooled(_ list: [HeldOutExperiment]) -> (d: [Double], e: [Double], s: [Double]) {
+            (list.flatMap(\.deviations), list.flatMap(\.dataErrors), list.flatMap(\.spreads))
+        }
+        let all = pooled(experiments)
+        guard let factor = rule.factor(deviations: all.d, dataErrors: all.e, spreads: all.s) else { return nil }
+        let before = Coverage.of(deviations: all.d, dataErrors: all.e, spreads: all.s)
+        var scored: [CrossExperimentCalibration.Fold] = []
+        var within1 = 0.0, within2 = 0.0
+        for (k, experiment) in experiments.enumerated() {
+            let others = pooled(experiments.enumerated().filter { $0.offset != k }.map(\.element))
+            guard let c = rule.factor(deviations: others.d, dataErrors: others.e, spreads: others.s) else { return nil }
+            let cov = Coverage.of(deviations: experiment.deviations, dataErrors: experiment.dataErrors, spreads: experiment.spreads, scale: c)
+            let n = Double(experiment.deviations.count)
+            within1 += cov.oneSigma * n
+            within2 += cov.twoSigma * n
+            scored.append(
+                .init(
+                    split: experiment.split, points: experiment.deviations.count, factor: c, coverage_1sigma: cov.oneSigma,
+                    coverage_2sigma: cov.twoSigma))
+        }
+        let n = Double(all.d.count)
+        return CrossExperimentCalibration(
+            recipe: recipe, rule: rule.rawValue, factor: factor, points: all.d.count, coverage_1sigma_uncalibrated: before.oneSigma,
+            coverage_2sigma_uncalibrated: before.twoSigma, coverage_1sigma: within1 / n, coverage_2sigma: within2 / n, folds: scored)
     }
 
     /// The families pooled per recipe, in the order the folds came.
@@ -247,6 +359,21 @@ public enum GeneralizationStudy {
             out += "\(pct(c.within_20pct)) | \(String(format: "%.3g", c.chi2_per_point)) | \(pct(c.coverage_1sigma)) | \(pct(c.coverage_2sigma)) | "
             out += "\(pct(c.mean_rel_uncertainty)) | \(widening) | \(pct(c.reference_median_abs_rel_dev)) | "
             out += "\(f.reference_worse_folds.map { "\($0) of \(f.folds)" } ?? "–") |\n"
+        }
+        if !s.calibration.isEmpty {
+            out += "\n## Calibration across experiments\n\n"
+            out += "The factor c on the ensemble's spread (s → c·s) fitted on the left-out experiments' points, and the pooled coverage "
+            out += "when each experiment's band is scaled by the factor fitted on the *other* experiments (leave-one-experiment-out: what "
+            out += "a band calibrated this way covers on an experiment it has not seen). Rules as `xsnet calibrate --rule`.\n\n"
+            out += "| recipe | rule | points | c (all experiments) | c per experiment (from the others) | 1σ / 2σ cov., c = 1 | "
+            out += "1σ / 2σ cov., calibrated |\n|---|---|---|---|---|---|---|\n"
+            for c in s.calibration {
+                let factors = c.folds.map(\.factor)
+                out += "| \(c.recipe) | \(c.rule) | \(c.points) | \(String(format: "%.3f", c.factor)) | "
+                out += "\(String(format: "%.3f", factors.min() ?? .nan))–\(String(format: "%.3f", factors.max() ?? .nan)) | "
+                out += "\(pct(c.coverage_1sigma_uncalibrated)) / \(pct(c.coverage_2sigma_uncalibrated)) | "
+                out += "\(pct(c.coverage_1sigma)) / \(pct(c.coverage_2sigma)) |\n"
+            }
         }
         out += "\n## Every fold\n\n"
         out +=

@@ -28,6 +28,13 @@ struct CalibrateCommand: ParsableCommand {
 
               xsnet calibrate --model Models/C12-ensemble.xsnet
               xsnet evaluate --model Models/C12-ensemble.xsnet --uncalibrated
+
+            With --across-experiments STUDY an ensemble instead takes its factor away from the
+            measured settings from a generalization study (`xsnet generalization-study`): the factor
+            its recipe's ensembles needed on the experiments they were trained without, cross-validated
+            by leaving one experiment out (STUDY/study.md, "Calibration across experiments"), carried
+            to this ensemble's size. The factor at the measured settings stays as it was.
+              xsnet calibrate --model Models/C12-ensemble.xsnet --across-experiments Models/generalization
             """))
 
     @Option(help: "The model file (ensemble or MC-dropout model).") var model: String
@@ -49,11 +56,23 @@ struct CalibrateCommand: ParsableCommand {
             "How each factor is chosen: at-least-nominal (the smallest c reaching 68.3% within 1σ and 95.4% within 2σ on the held-out points) or closest (coverage nearest to both)."
     )
     var rule: CalibrationRule = .atLeastNominal
+    @Option(
+        name: .customLong("across-experiments"),
+        help: ArgumentHelp(
+            "Ensembles: take the factor away from the measured settings from this generalization study's calibration across experiments (its folder, with study.json).",
+            valueName: "study"))
+    var acrossExperiments: String?
+    @Option(help: "With --across-experiments: the study's recipe the model was trained with (default: the model's, read from its training command).")
+    var recipe: String?
     @OptionGroup var prediction: PredictionOptions
     @OptionGroup var source: DataSourceOptions
 
     func validate() throws {
         if let k = folds, k < 2 { throw ValidationError("--folds must be at least 2") }
+        if acrossExperiments != nil && (folds != nil || pointsOut != nil) {
+            throw ValidationError("--across-experiments takes its factor from the study; it fits nothing (no --folds, --points-out)")
+        }
+        if recipe != nil && acrossExperiments == nil { throw ValidationError("--recipe names the study's recipe: give --across-experiments") }
         if pointsOut != nil && folds == nil {
             throw ValidationError(
                 "--points-out writes the out-of-fold predictions of --folds; for a validation part use `xsnet evaluate --split validation --points-out`"
@@ -63,6 +82,10 @@ struct CalibrateCommand: ParsableCommand {
 
     func run() throws {
         let model = try prediction.load(self.model)
+        if let acrossExperiments {
+            try calibrateAcrossExperiments(model, study: acrossExperiments)
+            return
+        }
         let selected = try model.selectedData(from: try source.load())
         let fit = try UncertaintyCalibration.fit(
             model: model, data: selected, method: folds.map { .crossFitting(folds: $0) } ?? .validationPart, rule: rule,
@@ -71,6 +94,46 @@ struct CalibrateCommand: ParsableCommand {
         model.info.calibration = fit.calibration
         try model.save(URL(fileURLWithPath: out ?? self.model), storage: storage)
         print("wrote \(out ?? self.model): \(fit.calibration)")
+    }
+}
+
+extension CalibrateCommand {
+    /// The recipe a model was trained with: `--preset X` in its (first member's) training command.
+    static func recipe(of model: CrossSectionModel) -> String? {
+        let command = (model.info.members?.first?.training ?? model.info.training)?.command ?? ""
+        let words = command.split(separator: " ").map(String.init)
+        guard let i = words.firstIndex(of: "--preset"), i + 1 < words.count else { return words.isEmpty ? nil : "fast" }
+        return words[i + 1]
+    }
+
+    func calibrateAcrossExperiments(_ model: CrossSectionModel, study folder: String) throws {
+        guard model.networks.count >= 2, model.info.monteCarloSamples == nil else {
+            throw ValidationError("--across-experiments calibrates an ensemble's spread (model A); \(self.model) is not an ensemble")
+        }
+        let file = URL(fileURLWithPath: folder).appendingPathComponent("study.json")
+        let study: GeneralizationStudy.Study
+        do {
+            study = try JSONDecoder().decode(GeneralizationStudy.Study.self, from: Data(contentsOf: file))
+        } catch {
+            throw ValidationError("\(file.path): not a generalization study's JSON (\(error.localizedDescription))")
+        }
+        guard study.nucleus == model.info.nucleus else {
+            throw ValidationError("\(file.path) studies \(study.nucleus); \(self.model) is a model of \(model.info.nucleus)")
+        }
+        guard let recipe = recipe ?? Self.recipe(of: model) else {
+            throw ValidationError("\(self.model) does not say which recipe trained it: name the study's with --recipe")
+        }
+        guard let entry = study.calibration.first(where: { $0.recipe == recipe && $0.rule == rule.rawValue }) else {
+            let have = study.calibration.map { "\($0.recipe) (\($0.rule))" }.joined(separator: ", ")
+            throw ValidationError(
+                "\(file.path) has no calibration across experiments for recipe `\(recipe)` with rule \(rule.rawValue) (it has: \(have.isEmpty ? "none" : have))"
+            )
+        }
+        model.info.calibration = UncertaintyCalibration.acrossExperiments(
+            entry, studyMembers: study.members, members: model.networks.count, studyName: folder, keeping: model.info.calibration,
+            split: model.info.selection.splitMethod)
+        try model.save(URL(fileURLWithPath: out ?? self.model), storage: storage)
+        print("wrote \(out ?? self.model): \(model.info.calibration!)")
     }
 }
 

@@ -122,6 +122,7 @@ struct GeneralizationStudyCommand: ParsableCommand {
             command: (["xsnet"] + CommandLine.arguments.dropFirst()).joined(separator: " "), nucleus: nucleus, members: members,
             recipes: Dictionary(uniqueKeysWithValues: recipeList.map { ($0.rawValue, ["--preset", $0.rawValue] + trainOptions) }),
             reference: reference?.name, folds: measured.map(\.fold), summary: summary,
+            calibration: GeneralizationStudy.crossExperimentCalibrations(measured),
             default_recipe: GeneralizationStudy.defaultRecipe(summary, recipes: recipeList.map(\.rawValue)),
             seconds: Benchmark.now() - started, replica_training_seconds: trainingSeconds)
         try AtomicFile.write(try jsonText(study), to: URL(fileURLWithPath: "\(out)/study.json"))

@@ -191,6 +191,33 @@ func runTool(_ program: String, _ arguments: [String], in folder: URL? = nil) th
                 && unknown.stderr.contains("closest"), "\(unknown.stderr)")
         let single = try xsnet(["calibrate", "--model", replicas[0]])
         #expect(single.status != 0 && single.stderr.contains("no spread"), "\(single.stderr)")
+        // The factor away from the measured settings from a study's calibration across experiments
+        // (three experiments 1, 2 and 3 spreads off: c = 3 on 3-member ensembles), carried to two
+        // members by c₄(3)/c₄(2) = 0.886227/0.797885; the factor at the measured settings stays.
+        let studyFolder = folder.appendingPathComponent("study")
+        try FileManager.default.createDirectory(at: studyFolder, withIntermediateDirectories: true)
+        let experiments = [1.0, -2, 3].enumerated().map { i, d in
+            GeneralizationStudy.HeldOutExperiment(
+                split: "leave-out:\(i)", deviations: Array(repeating: d, count: 10), dataErrors: Array(repeating: 0, count: 10),
+                spreads: Array(repeating: 1, count: 10))
+        }
+        let entry = try #require(GeneralizationStudy.crossExperimentCalibration(recipe: "fast", experiments: experiments, rule: .atLeastNominal))
+        let study = GeneralizationStudy.Study(
+            command: "test", nucleus: "C12", members: 3, recipes: ["fast": ["--preset", "fast"]], reference: nil, folds: [], summary: [],
+            calibration: [entry], default_recipe: "fast", seconds: 0, replica_training_seconds: 0)
+        try JSONEncoder().encode(study).write(to: studyFolder.appendingPathComponent("study.json"))
+        let across = folder.appendingPathComponent("e5.xsnet").path
+        let carried = try xsnet(["calibrate", "--model", ensemble, "--across-experiments", studyFolder.path, "--out", across])
+        #expect(carried.status == 0 && carried.stdout.contains("across the 3 experiments left out"), "\(carried.stderr)")
+        let before = try CrossSectionModel.load(URL(fileURLWithPath: ensemble)).info.calibration
+        let after = try #require(try CrossSectionModel.load(URL(fileURLWithPath: across)).info.calibration)
+        #expect(after.atMeasuredSettings == before?.atMeasuredSettings)
+        #expect(abs((after.elsewhere?.scale ?? 0) - entry.factor * 0.886227 / 0.797885) < 1e-5)
+        #expect(try xsnet(["evaluate", "--model", across]).stdout.contains("points of experiments left out of a generalization study"))
+        let otherRecipe = try xsnet(["calibrate", "--model", ensemble, "--across-experiments", studyFolder.path, "--recipe", "paper"])
+        #expect(otherRecipe.status != 0 && otherRecipe.stderr.contains("no calibration across experiments for recipe `paper`"))
+        let notEnsemble = try xsnet(["calibrate", "--model", replicas[0], "--across-experiments", studyFolder.path])
+        #expect(notEnsemble.status != 0 && notEnsemble.stderr.contains("not an ensemble"), "\(notEnsemble.stderr)")
         let noValidation = try xsnet(["evaluate", "--model", PlotCommandTests.model, "--split", "validation"])
         #expect(noValidation.status != 0 && noValidation.stderr.contains("empty"))
     }

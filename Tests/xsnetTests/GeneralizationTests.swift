@@ -36,6 +36,8 @@ import XSTestSupport
         let summary = json["summary"] as! [[String: Any]]
         #expect(Set(summary.compactMap { $0["family"] as? String }) == ["leave-out", "angle-above:55"])
         #expect(["fast", "responses"].contains(json["default_recipe"] as? String ?? ""))
+        // One leave-out fold per recipe: no experiment left to calibrate across.
+        #expect((json["calibration"] as? [Any])?.isEmpty == true)
         #expect(FileManager.default.fileExists(atPath: out + "/study.md"))
         #expect(FileManager.default.fileExists(atPath: out + "/figures/responses-leave-out-Whitney-1974hr.svg"))
         #expect(!FileManager.default.fileExists(atPath: out + "/figures/responses-leave-out-Whitney-1974hr.csv"))
@@ -47,6 +49,27 @@ import XSTestSupport
 
         let bad = try xsnet(["generalization-study", "--out", out, "--splits", "angle-above:500"])
         #expect(bad.status != 0 && bad.stderr.contains("not a split"))
+    }
+
+    /// Leave-one-experiment-out calibration by hand: three experiments whose points lie 1, 2 and 3
+    /// spreads from the data (no data error). At least nominal on {2, 3} or {1, 3} needs c = 3 (2/3
+    /// of the points within 1σ), on {1, 2} c = 2; so the first two are covered at 1σ and 2σ, the
+    /// third at 2σ only: pooled 2/3 and 1, against 1/3 and 2/3 without calibration.
+    @Test func crossExperimentCalibrationByHand() throws {
+        func experiment(_ name: String, _ d: Double) -> GeneralizationStudy.HeldOutExperiment {
+            .init(
+                split: name, deviations: Array(repeating: d, count: 10), dataErrors: Array(repeating: 0, count: 10),
+                spreads: Array(repeating: 1, count: 10))
+        }
+        let experiments = [experiment("a", 1), experiment("b", -2), experiment("c", 3)]
+        let c = try #require(GeneralizationStudy.crossExperimentCalibration(recipe: "r", experiments: experiments, rule: .atLeastNominal))
+        #expect(abs(c.factor - 3) < 0.006)
+        #expect(c.folds.map(\.factor).map { ($0 * 10).rounded() / 10 } == [3, 3, 2])
+        #expect(abs(c.coverage_1sigma - 2.0 / 3) < 1e-12 && c.coverage_2sigma == 1)
+        #expect(abs(c.coverage_1sigma_uncalibrated - 1.0 / 3) < 1e-12 && abs(c.coverage_2sigma_uncalibrated - 2.0 / 3) < 1e-12)
+        #expect(c.points == 30)
+        // One experiment cannot be scored by the others.
+        #expect(GeneralizationStudy.crossExperimentCalibration(recipe: "r", experiments: [experiments[0]], rule: .closest) == nil)
     }
 
     @Test func responseModelPrintsItsResponsesAndOthersRefuse() throws {
