@@ -338,8 +338,12 @@ public enum GeneralizationStudy {
         func pct(_ v: Double?) -> String { v.map { String(format: "%.1f%%", 100 * $0) } ?? "–" }
         var out = "# Generalization study (\(s.nucleus))\n\n"
         out += "Made by `\(s.command)` in \(formatDuration(s.seconds)) (its replicas' training: \(formatDuration(s.replica_training_seconds)) "
-        out += "summed over one-thread runs). Each fold's model is an ensemble of \(s.members) bootstrap replicas "
-        out += "(model A) trained without the held-out region; scores are on the held-out points against the data as published "
+        out += "summed over one-thread runs). Each fold's model is "
+        out +=
+            s.members == 1
+            ? "one bootstrap replica (model A; no spread, so its coverage is that of the data's errors alone) "
+            : "an ensemble of \(s.members) bootstrap replicas (model A) "
+        out += "trained without the held-out region; scores are on the held-out points against the data as published "
         out += "(λ = 1). χ²/N and the coverage use the data's error √(Δσ² + (Δλ_k σ)²) and, for the coverage, the ensemble's spread s "
         out += "added in quadrature. Default recipe (lowest pooled leave-out median): **\(s.default_recipe)**.\n\n"
         out +=
