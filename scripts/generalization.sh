@@ -51,3 +51,9 @@ xsnet train --nucleus C12 --preset paper --seed 2 --threads 1 --out runs/paper10
 # The paper recipe in the generalization study, one network per fold (15 trainings, 2 at a time),
 # trained when the preset released the λ_k after 90% of the epochs (now 97%).
 xsnet generalization-study --out Models/generalization-paper --recipes paper --members 1 --jobs 2 -- --release-fraction 0.9
+# Response-head ensembles on the whole training part (docs/generalization.md, the targets):
+# parametric clones and resampled points, 10 replicas each, 2 at a time.
+xsnet ensemble train --nucleus C12 --replicas 10 --jobs 2 --out runs/paper10/resp10.xsnet --replica-folder runs/paper10/resp10-replicas -- --preset responses
+xsnet ensemble train --nucleus C12 --replicas 10 --jobs 2 --out runs/paper10/resp10-resample.xsnet --replica-folder runs/paper10/resp10r-replicas -- --preset responses --bootstrap resample
+xsnet evaluate --model runs/paper10/resp10.xsnet --split test
+xsnet evaluate --model runs/paper10/resp10-resample.xsnet --split test
