@@ -142,6 +142,9 @@ let onnxRuntimeAvailable: Bool = {
                 let imported = try ONNXImport.model(files: plain, nucleus: Nucleus(Z: 6, A: 12))
                 let again = imported.predict(points).map(\.mean)
                 for (a, b) in zip(again, model.predict(points).map(\.mean)) { #expect(abs(a / b - 1) < 1e-5) }
+                // Its card says that how it was trained is not known, instead of a recipe's loss and optimizer.
+                let card = ModelCard.markdown(imported, path: "imported.xsnet", selected: try imported.selectedData(from: ScatteringData.bundled()))
+                #expect(card.contains("| | |\n|---|---|\n| training | not recorded") && !card.contains("| optimizer |"), "\(card.prefix(600))")
             } else {
                 #expect(throws: ONNXError.self) { try ONNXImport.model(files: plain, nucleus: Nucleus(Z: 6, A: 12)) }
             }
