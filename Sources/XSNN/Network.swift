@@ -257,42 +257,52 @@ public final class Network {
     /// BatchNorm", arXiv:2105.07576). The exponential averages kept in training mix statistics of
     /// weights that have since moved; in a deep network at a large learning rate they are far from
     /// what the present weights produce (measured on the paper preset, 10 blocks at a learning rate
-    /// of 3e-3: χ²/N of 10⁶ in evaluation mode at a training loss of 21 per point). Layer by layer,
-    /// in order: a batch norm's statistics come from the evaluation-mode output of the layers
-    /// before it, whose statistics are already recomputed. Frozen layers keep theirs (fine-tuning
-    /// trains the later blocks on them). Returns the number of layers recomputed.
+    /// of 3e-3: χ²/N of 10⁶ in evaluation mode at a training loss of 21 per point). One pass, layer
+    /// by layer over the activations of every point: a batch norm's statistics come from the
+    /// evaluation-mode output of the layers before it, whose statistics are already recomputed.
+    /// Frozen layers keep theirs (fine-tuning trains the later blocks on them). Returns the number
+    /// of layers recomputed.
     @discardableResult
     public func recomputeBatchNormStatistics(_ inputs: [Float]) -> Int {
         let n = inputs.count / spec.inputFeatures
         guard n > 1 else { return 0 }
         if batchCapacity == 0 { reserve(batchCapacity: min(n, 4096)) }
+        // The layers after the last trainable batch norm need not run.
+        guard let last = layers.lastIndex(where: { ($0 as? BatchNorm).map { !$0.frozen } ?? false }) else { return 0 }
+        var activations = inputs, width = spec.inputFeatures
         var recomputed = 0
         for (j, layer) in layers.enumerated() {
-            guard let norm = layer as? BatchNorm, !norm.frozen else { continue }
-            let C = norm.inputFeatures
-            var sum = [Double](repeating: 0, count: C), sumSquares = [Double](repeating: 0, count: C)
-            var start = 0
-            while start < n {
-                let rows = min(batchCapacity, n - start)
-                var x = inputMatrix(rows: rows)
-                inputs.withUnsafeBufferPointer { x.data.update(from: $0.baseAddress! + start * spec.inputFeatures, count: rows * spec.inputFeatures) }
-                for k in 0..<j { x = layers[k].forward(x, mode: .evaluation) }
-                for r in 0..<rows {
-                    let row = x.row(r)
-                    for c in 0..<C {
-                        let v = Double(row[c])
+            if let norm = layer as? BatchNorm, !norm.frozen {
+                var sum = [Double](repeating: 0, count: width), sumSquares = [Double](repeating: 0, count: width)
+                for r in 0..<n {
+                    for c in 0..<width {
+                        let v = Double(activations[r * width + c])
                         sum[c] += v
                         sumSquares[c] += v * v
                     }
                 }
+                let count = Double(n)
+                let mean = sum.map { $0 / count }
+                // Unbiased, as the running variance is kept in training (PyTorch's convention).
+                let variance = (0..<width).map { c in max(0, (sumSquares[c] - count * mean[c] * mean[c]) / (count - 1)) }
+                norm.setRunningStatistics(mean: mean.map(Float.init), variance: variance.map(Float.init))
+                recomputed += 1
+            }
+            if j == last { break }
+            // The layer in evaluation mode over every point, a reserved batch at a time.
+            let chunk = Matrix(rows: 0, columns: width, capacity: batchCapacity)
+            var next = [Float](repeating: 0, count: n * layer.outputFeatures)
+            var start = 0
+            while start < n {
+                let rows = min(batchCapacity, n - start)
+                chunk.setRows(rows)
+                activations.withUnsafeBufferPointer { chunk.data.update(from: $0.baseAddress! + start * width, count: rows * width) }
+                let y = layer.forward(chunk, mode: .evaluation)
+                next.withUnsafeMutableBufferPointer { ($0.baseAddress! + start * y.columns).update(from: y.data, count: rows * y.columns) }
                 start += rows
             }
-            let count = Double(n)
-            let mean = sum.map { $0 / count }
-            // Unbiased, as the running variance is kept in training (PyTorch's convention).
-            let variance = (0..<C).map { c in max(0, (sumSquares[c] - count * mean[c] * mean[c]) / (count - 1)) }
-            norm.setRunningStatistics(mean: mean.map(Float.init), variance: variance.map(Float.init))
-            recomputed += 1
+            activations = next
+            width = layer.outputFeatures
         }
         return recomputed
     }
