@@ -152,7 +152,7 @@ public enum Figures {
             testKeys = Set(
                 selected.split.test.map { i in
                     var p = selected.points[i]
-                    if model.info.selection.isAnyTarget { p.dataset = String(p.dataset.dropFirst(p.nucleus.name.count + 1)) }
+                    p.dataset = model.info.selection.dataset(ofKey: p.dataset, nucleus: p.nucleus)
                     return p
                 })
         }

@@ -134,6 +134,9 @@ extension DataSelection {
     /// The data-set key a point has in this selection.
     public func key(_ p: ScatteringPoint) -> String { isAnyTarget ? "\(p.nucleus.name)/\(p.dataset)" : p.dataset }
 
+    /// The data's own data-set name of a key of this selection for a point of `nucleus` (the inverse of `key`).
+    public func dataset(ofKey key: String, nucleus: Nucleus) -> String { isAnyTarget ? String(key.dropFirst(nucleus.name.count + 1)) : key }
+
     /// Applies the selection to the data.
     public func apply(to data: ScatteringData) throws -> SelectedData {
         try validate()

@@ -141,9 +141,9 @@ struct ReportCommand: ParsableCommand {
                 body += "<div class=\"fig\">" + (try Figure(panels: [panel], panelWidth: 560, panelHeight: 380).svg()) + "</div>\n"
             }
             if let s = Self.richestSettings(selected.points, count: 1).first {
-                let key = model.info.isAnyTarget ? String(s.dataset.dropFirst(s.nucleus.name.count + 1)) : s.dataset
+                let dataset = model.info.selection.dataset(ofKey: s.dataset, nucleus: s.nucleus)
                 body +=
-                    "<div class=\"fig\">" + (try Figures.datasetGrid(model: try model.bound(to: s.nucleus), data: data, dataset: key).svg())
+                    "<div class=\"fig\">" + (try Figures.datasetGrid(model: try model.bound(to: s.nucleus), data: data, dataset: dataset).svg())
                     + "</div>\n"
             }
             if FileManager.default.fileExists(atPath: path + ".log.csv") {
