@@ -34,23 +34,17 @@ public enum GeneralizationStudy {
     /// The point-level numbers a fold's scores and its family's pooled scores are made of.
     public struct HeldOutPoints: Sendable {
         var relativeDeviation: [Double] = []
-        /// |σ_pred − σ| / √(s² + e²).
-        var standardizedDeviation: [Double] = []
-        /// ((σ_pred − σ)/e)².
-        var chi2Terms: [Double] = []
         var relativeSpread: [Double] = []
         /// |σ_ref/σ − 1| where the reference is defined.
         var referenceRelativeDeviation: [Double] = []
-        /// σ_pred − σ, the data's error e and the ensemble's spread s (nb/sr/GeV): what a spread
-        /// factor is fitted to (`crossExperimentCalibrations`).
+        /// σ_pred − σ, the data's error e and the ensemble's spread s (nb/sr/GeV): χ²/N, the
+        /// coverage and a spread factor (`crossExperimentCalibrations`) are made of them.
         var deviation: [Double] = []
         var dataError: [Double] = []
         var spread: [Double] = []
 
         mutating func append(_ other: HeldOutPoints) {
             relativeDeviation += other.relativeDeviation
-            standardizedDeviation += other.standardizedDeviation
-            chi2Terms += other.chi2Terms
             relativeSpread += other.relativeSpread
             referenceRelativeDeviation += other.referenceRelativeDeviation
             deviation += other.deviation
@@ -62,6 +56,9 @@ public enum GeneralizationStudy {
             let n = Double(relativeDeviation.count)
             func fraction(_ v: [Double], _ t: Double) -> Double { Double(v.filter { $0 <= t }.count) / Double(max(v.count, 1)) }
             let reference = referenceRelativeDeviation.isEmpty ? nil : referenceRelativeDeviation
+            // |σ_pred − σ| / √(s² + e²) and ((σ_pred − σ)/e)².
+            let standardizedDeviation = deviation.indices.map { abs(deviation[$0]) / Coverage.band(spread: spread[$0], dataError: dataError[$0]) }
+            let chi2Terms = deviation.indices.map { pow(deviation[$0] / dataError[$0], 2) }
             return Scores(
                 points: relativeDeviation.count, median_abs_rel_dev: median(relativeDeviation), within_10pct: fraction(relativeDeviation, 0.1),
                 within_20pct: fraction(relativeDeviation, 0.2), chi2_per_point: chi2Terms.reduce(0, +) / n,
@@ -184,10 +181,7 @@ public enum GeneralizationStudy {
         for (p, q) in zip(test, predictions) {
             let e = (p.crossSectionError * p.crossSectionError + pow((selected.normalizationUncertainty[p.dataset] ?? 0) * p.crossSection, 2))
                 .squareRoot()
-            let band = (q.standardDeviation * q.standardDeviation + e * e).squareRoot()
             held.relativeDeviation.append(abs(q.mean / p.crossSection - 1))
-            held.standardizedDeviation.append(abs(q.mean - p.crossSection) / band)
-            held.chi2Terms.append(pow((q.mean - p.crossSection) / e, 2))
             held.relativeSpread.append(q.standardDeviation / q.mean)
             held.deviation.append(q.mean - p.crossSection)
             held.dataError.append(e)
