@@ -347,18 +347,34 @@ public final class CrossSectionModel {
     /// call and shared by every member: for the Bosted–Mamyan priors they are the costly part).
     func outputFactors(_ points: [Kinematics]) -> [OutputFactors] { info.output.factors(points, nucleus: Nucleus(name: info.nucleus)) }
 
+    /// The kinematics the networks see for `points` and the log focusing factors (E_eff/E)² of a
+    /// model with Coulomb distortion (`BornKinematics`); the points themselves and zeros otherwise.
+    func bornKinematics(_ points: [Kinematics]) -> (kinematics: [Kinematics], logFocusing: [Double]) {
+        BornKinematics.of(points, nucleus: Nucleus(name: info.nucleus), coulombDistortion: info.config.usesCoulombDistortion)
+    }
+
+    /// log σ of every point from one member's (or pass's) outputs at the Born kinematics.
+    private func logCrossSections(
+        _ born: (kinematics: [Kinematics], logFocusing: [Double]), factors: [OutputFactors], outputs: [Double]
+    ) -> [Double] {
+        let logBorn = info.output.logCrossSections(born.kinematics, factors: factors, outputs: outputs)
+        return logBorn.indices.map { logBorn[$0] + born.logFocusing[$0] }
+    }
+
     /// log σ of every point for each member, in Float64 (what `predict` reports; not the
     /// Monte-Carlo passes), the features and output factors computed once for all members.
     public func memberLogCrossSections(_ points: [Kinematics]) -> [[Double]] {
-        let features = featureRows(points), factors = outputFactors(points)
-        return inferenceNetworks.map { info.output.logCrossSections(points, factors: factors, outputs: $0.predict(features)) }
+        let born = bornKinematics(points)
+        let features = featureRows(born.kinematics), factors = outputFactors(born.kinematics)
+        return inferenceNetworks.map { logCrossSections(born, factors: factors, outputs: $0.predict(features)) }
     }
 
     /// Predictions with the spread over the members, or over Monte-Carlo dropout passes; with
     /// `calibrated` (the default) the spread is scaled by the model's calibration factor, if any.
     public func predict(_ points: [Kinematics], calibrated: Bool = true) -> [CrossSectionPrediction] {
-        let factors = outputFactors(points)
-        let perMember = passOutputs(points).map { exp(info.output.logCrossSections(points, factors: factors, outputs: $0)) }
+        let born = bornKinematics(points)
+        let factors = outputFactors(born.kinematics)
+        let perMember = passOutputs(born.kinematics).map { exp(logCrossSections(born, factors: factors, outputs: $0)) }
         let raw = points.indices.map { i in Self.summarize(perMember.map { $0[i] }, extrapolation: info.domain.isExtrapolation(points[i])) }
         guard calibrated, let calibration = info.calibration else { return raw }
         return calibration.applied(to: raw, at: points)

@@ -50,6 +50,12 @@ public enum ModelCard {
             "| network | \(model.networks.count) × \(info.config.depth) × [Dense \(info.config.width)\(info.config.batchNorm ? ", BatchNorm" : ""), \(info.config.activation.rawValue)\(info.config.dropout > 0 ? ", Dropout \(info.config.dropout)" : "")] → \(info.output.outputCount); \(model.networks[0].parameters.count) parameters each |\n"
         out += "| inputs | \(info.input.features.rawValue) |\n"
         out += "| output | \(info.output.name) |\n"
+        if info.config.usesCoulombDistortion {
+            let potential =
+                Nucleus(name: info.nucleus).map { String(format: "%.1f MeV", CoulombDistortion(nucleus: $0).effectivePotential * 1000) }
+                ?? "V_eff of each point's nucleus"
+            out += "| Coulomb distortion | on: σ = (E_eff/E)² σ_Born(E_eff, θ, ω), E_eff = E + \(potential) (effective momentum approximation) |\n"
+        }
         // The loss and optimizer of the configuration describe a training only when there was one here.
         if info.training != nil {
             out +=

@@ -22,11 +22,14 @@ public final class PointPredictor {
     /// Mean and standard deviation over the members of d²σ/dΩdω in nb/sr/GeV (the deterministic
     /// prediction; the standard deviation carries the model's calibration factor, as `predict` does; MC dropout is a batch feature of `CrossSectionModel.predict`).
     public func predict(beamEnergy: Double, angleDegrees: Double, energyTransfer: Double) -> (mean: Double, standardDeviation: Double) {
-        let k = Kinematics(beamEnergy: beamEnergy, angleDegrees: angleDegrees, energyTransfer: energyTransfer)
         let info = model.info
+        let born = BornKinematics(
+            Kinematics(beamEnergy: beamEnergy, angleDegrees: angleDegrees, energyTransfer: energyTransfer), nucleus: nucleus,
+            coulombDistortion: info.config.usesCoulombDistortion)
+        let k = born.kinematics
         let raw = info.input.raw(k)
         for j in 0..<features.count { features[j] = (raw[j] - info.input.mean[j]) / info.input.scale[j] }
-        let logS = log(k.crossSectionScale)
+        let logS = log(k.crossSectionScale) + born.logFocusing
         let twoOutputs = info.output.outputCount == 2
         let factors = OutputFactors(k, output: info.output, nucleus: nucleus)
         let networks = model.inferenceNetworks

@@ -91,8 +91,11 @@ struct TrainingPoints {
     var trainingPoints: [Int]
 
     init(_ data: SelectedData, input: InputTransform, output: OutputTransform, config: TrainingConfig) {
-        let kinematics = data.points.map(\.kinematics)
-        logScale = kinematics.map { Foundation.log($0.crossSectionScale) }
+        // With Coulomb distortion the networks see each point at its nucleus's E_eff, and log S
+        // carries the focusing factor (`BornKinematics`).
+        let born = data.points.map { BornKinematics($0.kinematics, nucleus: $0.nucleus, coulombDistortion: config.usesCoulombDistortion) }
+        let kinematics = born.map(\.kinematics)
+        logScale = born.map { Foundation.log($0.kinematics.crossSectionScale) + $0.logFocusing }
         if data.selection.isAnyTarget {
             // Each point with the transform bound to its nucleus, its responses per nucleon (a
             // model fine-tuned from an any-target one on one nucleus is bound already).
@@ -103,9 +106,9 @@ struct TrainingPoints {
             for (i, p) in data.points.enumerated() {
                 let transform = bound[p.nucleus] ?? input.bound(to: p.nucleus)
                 bound[p.nucleus] = transform
-                let row = transform([p.kinematics])
+                let row = transform([kinematics[i]])
                 for j in 0..<n { features[i * n + j] = row[j] }
-                var f = OutputFactors(p.kinematics, output: output, nucleus: p.nucleus)
+                var f = OutputFactors(kinematics[i], output: output, nucleus: p.nucleus)
                 let logA = output.anyTargetLogScale(p.nucleus)
                 f.logLongitudinal += logA
                 f.logTransverse += logA

@@ -55,6 +55,12 @@ public struct TrainingConfig: Codable, Hashable, Sendable {
     /// push them away: TRAINING-NOTES saw λ_k 10–25σ off with the reference recipe).
     public var normalizationBound = 5.0
     public var evaluateEvery = 10
+    /// Whether the model's cross section carries the Coulomb distortion of the electron waves
+    /// (`CoulombDistortion`, the effective momentum approximation): the networks then describe the
+    /// Born cross section, σ(E, θ, ω) = (E_eff/E)² σ_Born(E + V_eff, θ, ω), and the data, which
+    /// for most experiments of the archive are not corrected for it, are fitted with the distortion
+    /// applied. nil (what a file made before the option holds) and false: off.
+    public var coulombDistortion: Bool? = nil
     public var seed: UInt64 = 1
     public var threads = 2
     /// Bootstrap replica I of N (model A of the uncertainty study): trained on a clone data set
@@ -76,6 +82,9 @@ public struct TrainingConfig: Codable, Hashable, Sendable {
         case resampledParametric = "resampled-parametric"
     }
 
+    /// `coulombDistortion`, nil read as off.
+    public var usesCoulombDistortion: Bool { coulombDistortion ?? false }
+
     /// The seed of the network and shuffling: the base seed for an ordinary run, a derived one per replica.
     public var effectiveSeed: UInt64 {
         guard let replica else { return seed }
@@ -93,7 +102,7 @@ public struct TrainingConfig: Codable, Hashable, Sendable {
             throw TrainingConfigError.notAnObject
         }
         var merged: [String: Any] = try base.jsonFields()
-        let known = Set(merged.keys).union(["replica", "replicaCount"])  // the optional fields are absent when nil
+        let known = Set(merged.keys).union(["replica", "replicaCount", "coulombDistortion"])  // the optional fields are absent when nil
         if let unknown = given.keys.sorted().first(where: { !known.contains($0) }) { throw TrainingConfigError.unknownField(unknown) }
         merged.merge(given) { _, new in new }
         let config = try JSONDecoder().decode(TrainingConfig.self, from: JSONSerialization.data(withJSONObject: merged))

@@ -109,6 +109,14 @@ public enum ONNXExport {
     /// The ONNX model of one network of `model`: the model's features from the five inputs, the
     /// dense layers, the output transform, and the metadata a reader needs for the band.
     public static func model(_ model: CrossSectionModel, member: Int, batch: Int?, outputName: String = "output") throws -> Onnx_ModelProto {
+        // The graph's σ/S is a function of the five inputs as given; a model with Coulomb
+        // distortion needs them at E + V_eff and a focusing factor, which a reader would not know
+        // to apply.
+        if model.info.config.usesCoulombDistortion {
+            throw ONNXError.unsupported(
+                "the model was trained with Coulomb distortion (--coulomb-distortion true): its networks describe the Born cross section at E + V_eff, not σ/S at the five inputs; export a model trained without it"
+            )
+        }
         var g = GraphBuilder()
         g.graph.name = "xsnet_\(model.info.nucleus)_\(member)"
         g.graph.input = [GraphBuilder.valueInfo("input", batch: batch, features: 5)]

@@ -363,13 +363,18 @@ struct TrainingOptions: ParsableArguments {
     @Option(name: .customLong("of"), help: "The number of replicas N in the ensemble.") var replicaCount: Int?
     @Option(help: "parametric (σ + Δσ·g, normalizations from N(1, Δλ_k)) or resample (points with replacement).")
     var bootstrap: TrainingConfig.BootstrapKind?
+    @Option(
+        help: ArgumentHelp(
+            "Coulomb distortion (true/false): the networks learn the Born cross section, the data are fitted as σ = (E_eff/E)² σ_Born(E + V_eff, θ, ω) (effective momentum approximation, V_eff = 0.8 of the potential at the centre of the nucleus's uniformly charged sphere).",
+            valueName: "bool"))
+    var coulombDistortion: Bool?
 
     /// Every flag of the group, as typed on the command line.
     static let flags = [
         "--features", "--output", "--chi2", "--error-floor", "--depth", "--width", "--activation", "--batch-norm", "--dropout",
         "--optimizer", "--learning-rate", "--weight-decay", "--schedule", "--epochs", "--batch-size", "--gradient-clip",
         "--normalization", "--release-fraction", "--normalization-bound", "--evaluate-every", "--seed", "--threads",
-        "--replica", "--of", "--bootstrap"
+        "--replica", "--of", "--bootstrap", "--coulomb-distortion"
     ]
 
     /// The flags' values checked by `TrainingConfig.validate` (one list of ranges for flags,
@@ -403,5 +408,6 @@ struct TrainingOptions: ParsableArguments {
         set(releaseFraction, \.releaseFraction); set(normalizationBound, \.normalizationBound); set(evaluateEvery, \.evaluateEvery)
         set(seed, \.seed); set(threads, \.threads); set(bootstrap, \.bootstrap)
         if let replica { c.replica = replica; c.replicaCount = replicaCount }
+        if let coulombDistortion { c.coulombDistortion = coulombDistortion }
     }
 }

@@ -136,3 +136,54 @@ extension AnyTargetTests {
         }
     }
 }
+
+extension AnyTargetTests {
+    /// Coulomb distortion in the model (`--coulomb-distortion true`): the networks describe the
+    /// Born cross section, and σ(E, θ, ω) = (E_eff/E)² σ_Born(E + V_eff, θ, ω) for each nucleus.
+    @Test func aModelWithCoulombDistortionPredictsItsBornCrossSectionAtTheEffectiveEnergy() throws {
+        let data = try Self.tinyData()
+        var config = Self.tinyConfig()
+        config.coulombDistortion = true
+        let trainer = Trainer(data: data, config: config, command: "test")
+        _ = try trainer.run()
+        let model = trainer.finishedModel(machine: "test", version: "test")
+        // What training fitted is what the bound model predicts, point by point.
+        let points = TrainingPoints(data, input: model.info.input, output: model.info.output, config: model.info.config)
+        let z = InferenceNetwork(model.networks[0]).predict(points.features.map(Double.init))
+        let predicted = try model.checkedPredictions(data.points)
+        for i in data.points.indices {
+            let trained = exp(points.logScale[i] + model.info.output.logRatio(z[2 * i], z[2 * i + 1], points.outputFactors[i]).value)
+            #expect(abs(trained / predicted[i].mean - 1) < 1e-5, "point \(i) (\(data.points[i].nucleus))")
+        }
+        // The same networks without the distortion are the Born model: lead at E is the Born
+        // model at E + 19.9 MeV times the focusing factor.
+        var bornInfo = model.info
+        bornInfo.config.coulombDistortion = nil
+        let lead = Nucleus(Z: 82, A: 208)
+        let distorted = try model.bound(to: lead), born = try CrossSectionModel(networks: model.networks, info: bornInfo).bound(to: lead)
+        let V = CoulombDistortion(nucleus: lead).effectivePotential
+        #expect(abs(V - 0.0199) < 0.0001)
+        for (E, θ, ω) in [(0.5, 60.0, 0.1), (2.0, 15.0, 0.4), (0.3, 143.0, 0.05)] {
+            let k = Kinematics(beamEnergy: E, angleDegrees: θ, energyTransfer: ω)
+            let shifted = Kinematics(beamEnergy: E + V, angleDegrees: θ, energyTransfer: ω)
+            let expected = (E + V) * (E + V) / (E * E) * born.predict([shifted])[0].mean
+            #expect(abs(distorted.predict([k])[0].mean / expected - 1) < 1e-12)
+            #expect(abs(distorted.memberLogCrossSections([k])[0][0] - log(expected)) < 1e-12)
+            #expect(abs(PointPredictor(distorted).predict(beamEnergy: E, angleDegrees: θ, energyTransfer: ω).mean / expected - 1) < 1e-9)
+            // The responses are those of the asked (q, ω), Born quantities in both.
+            let r = try distorted.responses([k])[0], rBorn = try born.responses([k])[0]
+            #expect(r.longitudinal.mean == rBorn.longitudinal.mean && r.transverse.mean == rBorn.transverse.mean)
+            // Without the distortion the two coincide only where V_eff = 0: they differ here.
+            #expect(abs(born.predict([k])[0].mean / expected - 1) > 1e-4)
+        }
+        #expect(
+            ModelCard.markdown(model, path: "any.xsnet", selected: data).contains(
+                "| Coulomb distortion | on: σ = (E_eff/E)² σ_Born(E_eff, θ, ω), E_eff = E + V_eff of each point's nucleus"))
+        // Files made before the option read as without it; a --config file may set it.
+        var old = try JSONSerialization.jsonObject(with: JSONEncoder().encode(TrainingConfig.fast)) as! [String: Any]
+        #expect(old["coulombDistortion"] == nil)
+        old["epochs"] = 7
+        #expect(try JSONDecoder().decode(TrainingConfig.self, from: JSONSerialization.data(withJSONObject: old)).usesCoulombDistortion == false)
+        #expect(try TrainingConfig.decode(json: Data(#"{"coulombDistortion": true}"#.utf8)).usesCoulombDistortion)
+    }
+}

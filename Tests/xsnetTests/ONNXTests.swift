@@ -192,6 +192,21 @@ let onnxRuntimeAvailable: Bool = {
         #expect(evaluation.status == 0 && evaluation.stdout.contains("median_abs_rel_dev"), "\(evaluation.stderr)")
     }
 
+    /// The graph computes σ/S at its five inputs as given; a model with Coulomb distortion would
+    /// need them at E + V_eff and a focusing factor a reader does not know to apply: refused.
+    @Test func aModelWithCoulombDistortionIsNotExported() throws {
+        let shipped = try CrossSectionModel.load(repositoryRoot.appendingPathComponent("Models/C12.xsnet"))
+        var info = shipped.info
+        info.config.coulombDistortion = true
+        let distorted = CrossSectionModel(networks: shipped.networks, info: info)
+        _ = try ONNXExport.model(shipped, member: 0, batch: nil)
+        #expect {
+            _ = try ONNXExport.model(distorted, member: 0, batch: nil)
+        } throws: { error in
+            "\(error)".contains("trained with Coulomb distortion (--coulomb-distortion true)")
+        }
+    }
+
     @Test func malformedFilesAreRefused() throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("xsnet-onnx-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
