@@ -22,3 +22,12 @@ $X neutrino predict --model Models/any-target.xsnet --nucleus Ar40 --energy 1 --
 $X train --nucleus any --preset any-target-prior --threads 1 --out runs/any/pilot-prior.xsnet
 cp runs/any/pilot-prior.xsnet Models/any-target-descriptors.xsnet
 $X card --model Models/any-target-descriptors.xsnet > Models/any-target-descriptors.md
+# Coulomb distortion in training (docs/any-target.md, "Coulomb distortion"): the study and the ensemble
+# again with the networks learning the Born cross section, σ = (E_eff/E)² σ_Born(E + V_eff, θ, ω).
+$X nucleus-study --out runs/nucleus-study-coulomb --recipes any-target-kinematic-prior --members 2 --jobs 2 -- --coulomb-distortion true
+$X ensemble train --nucleus any --replicas 6 --jobs 2 --out runs/any-target-coulomb.xsnet --replica-folder runs/any-target-coulomb-replicas \
+    -- --preset any-target-kinematic-prior --validation-fraction 0.05 --validation-spectra-fraction 0.1 --coulomb-distortion true
+for N in Ca40 Fe56 Au197 Pb208; do
+    $X evaluate --model runs/any-target-coulomb.xsnet --nucleus $N --format json > runs/any-target-coulomb-$N.json
+    $X evaluate --model Models/any-target.xsnet --nucleus $N --format json > runs/any-target-$N.json
+done

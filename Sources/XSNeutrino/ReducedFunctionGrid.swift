@@ -85,36 +85,16 @@ public struct ReducedFunctionGrid: Sendable {
             transverse = [f]
             axial = [f]
         case .electronModel(let model, let removingPionProduction, let mesonExchangeInAxial):
-            guard model.info.output.outputCount == 2 else { throw ReducedFunctionError.notAResponseModel }
-            guard model.info.nucleus == scaling.nucleus.name else {
-                throw ReducedFunctionError.otherNucleus(model: model.info.nucleus, asked: scaling.nucleus.name)
-            }
-            // An electron kinematics with the node's (|q|, ω): E = |q| + ω, E′ = |q|; only the
-            // nodes inside the quasielastic window are evaluated (f is zero outside it).
-            let gas = scaling.fermiGas
-            let inside = nodes.compactMap { n -> (index: Int, q: Double, omega: Double, point: Kinematics)? in
-                let E = n.q + n.omega, Ep = n.q
-                let c = min(1, (E * E + Ep * Ep - n.q * n.q) / (2 * E * Ep))
-                let point = Kinematics(beamEnergy: E, angleDegrees: acos(c) * 180 / .pi, energyTransfer: n.omega)
-                guard n.omega > gas.energyShift, point.psiPrime(gas) <= Self.maximumScalingVariable else { return nil }
-                return (n.index, n.q, n.omega, point)
-            }
-            let members = try model.memberResponses(inside.map(\.point))
-            let reference = BostedMamyan()
-            let perNode = parallelMap(inside.count) { i -> (pion: (Double, Double), mec: Double, divisor: (L: Double, T: Double)?) in
-                let n = inside[i]
-                let pion = removingPionProduction ? (reference.pionProductionResponses(n.point, nucleus: scaling.nucleus) ?? (0, 0)) : (0, 0)
-                let mec = mesonExchangeInAxial ? 0 : reference.mesonExchangeTransverseResponse(n.point, nucleus: scaling.nucleus) ?? 0
-                return (pion, mec, scaling.electromagneticDivisors(q: n.q, omega: n.omega))
-            }
+            let values = try Self.learnedValues(
+                model: model, scaling: scaling, at: nodes.map { ($0.q, $0.omega) }, removingPionProduction: removingPionProduction,
+                mesonExchangeInAxial: mesonExchangeInAxial)
             var fL: [[Double]] = [], fT: [[Double]] = [], fA: [[Double]] = []
-            for responses in members {
+            for member in values {
                 var l = [Double](repeating: 0, count: size), t = l, a = l
-                for (i, n) in inside.enumerated() {
-                    guard let d = perNode[i].divisor else { continue }
-                    l[n.index] = max(0, responses[i].longitudinal - perNode[i].pion.0) / d.L
-                    t[n.index] = max(0, responses[i].transverse - perNode[i].pion.1) / d.T
-                    a[n.index] = max(0, responses[i].transverse - perNode[i].pion.1 - perNode[i].mec) / d.T
+                for (n, f) in zip(nodes, member) {
+                    l[n.index] = f.L
+                    t[n.index] = f.T
+                    a[n.index] = f.A
                 }
                 fL.append(l)
                 fT.append(t)
@@ -123,6 +103,56 @@ public struct ReducedFunctionGrid: Sendable {
             longitudinal = fL
             transverse = fT
             axial = fA
+        }
+    }
+
+    /// An electron kinematics with momentum and energy transfer (|q|, ω): E = |q| + ω, E′ = |q|,
+    /// cos θ = (|q| + ω)/(2|q|) (the responses depend on (|q|, ω) alone); nil where ω ≥ |q|.
+    public static func electronKinematics(q: Double, omega: Double) -> Kinematics? {
+        guard omega < q, omega > 0 else { return nil }
+        let c = min(1, (q + omega) / (2 * q))
+        return Kinematics(beamEnergy: q + omega, angleDegrees: acos(c) * 180 / .pi, energyTransfer: omega)
+    }
+
+    /// Each member's (f_L, f_T, f_A) at space-like (|q|, ω) points from a response-head electron
+    /// model of the scaling's nucleus (`Source.electronModel`): f = (R − R_π)/(Λ ΣU), floored at
+    /// zero, and zero outside the quasielastic window ω > E_s, ψ′ ≤ `maximumScalingVariable` or where
+    /// the single-nucleon factors vanish. Members outer, points inner.
+    public static func learnedValues(
+        model: CrossSectionModel, scaling: Superscaling, at points: [(q: Double, omega: Double)], removingPionProduction: Bool,
+        mesonExchangeInAxial: Bool = true
+    ) throws -> [[(L: Double, T: Double, A: Double)]] {
+        guard model.info.output.outputCount == 2 else { throw ReducedFunctionError.notAResponseModel }
+        guard model.info.nucleus == scaling.nucleus.name else {
+            throw ReducedFunctionError.otherNucleus(model: model.info.nucleus, asked: scaling.nucleus.name)
+        }
+        // Only the points inside the quasielastic window are evaluated.
+        let gas = scaling.fermiGas
+        let inside = points.indices.compactMap { i -> (index: Int, q: Double, omega: Double, point: Kinematics)? in
+            let (q, w) = points[i]
+            guard let point = electronKinematics(q: q, omega: w), w > gas.energyShift, point.psiPrime(gas) <= maximumScalingVariable else {
+                return nil
+            }
+            return (i, q, w, point)
+        }
+        let members = try model.memberResponses(inside.map(\.point))
+        let reference = BostedMamyan()
+        let perPoint = parallelMap(inside.count) { i -> (pion: (Double, Double), mec: Double, divisor: (L: Double, T: Double)?) in
+            let n = inside[i]
+            let pion = removingPionProduction ? (reference.pionProductionResponses(n.point, nucleus: scaling.nucleus) ?? (0, 0)) : (0, 0)
+            let mec = mesonExchangeInAxial ? 0 : reference.mesonExchangeTransverseResponse(n.point, nucleus: scaling.nucleus) ?? 0
+            return (pion, mec, scaling.electromagneticDivisors(q: n.q, omega: n.omega))
+        }
+        return members.map { responses in
+            var out = [(L: Double, T: Double, A: Double)](repeating: (0, 0, 0), count: points.count)
+            for (i, n) in inside.enumerated() {
+                guard let d = perPoint[i].divisor else { continue }
+                out[n.index] = (
+                    max(0, responses[i].longitudinal - perPoint[i].pion.0) / d.L, max(0, responses[i].transverse - perPoint[i].pion.1) / d.T,
+                    max(0, responses[i].transverse - perPoint[i].pion.1 - perPoint[i].mec) / d.T
+                )
+            }
+            return out
         }
     }
 

@@ -24,7 +24,7 @@ struct NeutrinoCommand: ParsableCommand {
               xsnet neutrino compare miniboone-ccqe --format json
               xsnet neutrino tabulate --energy 0.2:3:0.05 --cos-theta=-1:1:0.02 --muon-energy 0:2.9:0.01 --out numu-c12.npz
             """),
-        subcommands: [Import.self, Predict.self, Compare.self, Tabulate.self])
+        subcommands: [Import.self, Predict.self, Compare.self, Tabulate.self, Scaling.self])
 }
 
 /// The electron model (or the Fermi gas) and the neutrino options shared by predict and compare.
@@ -353,6 +353,76 @@ extension NeutrinoCommand {
             let data = out.hasSuffix(".npz") ? table.npz(nucleus: nucleus.name, model: source, axialMass: options.axialMass) : Data(table.csv().utf8)
             try AtomicFile.write(data, to: URL(fileURLWithPath: out))
             print("wrote \(out): \(table.shape.map(String.init).joined(separator: " × ")) points, \(table.skippedUnphysical) unphysical (NaN)")
+        }
+    }
+
+    struct Scaling: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "The reduced (superscaling) functions f_L, f_T the neutrino route carries over, on a (|q|, ω) grid.",
+            discussion: helpText(
+                """
+                At each (|q|, ω) of --q × --omega: ψ′ (the nucleus's Fermi gas), the electron model's f_L and f_T
+                (mean and spread over its members: f = (R − R_π)/(Λ ΣU), the pion production removed unless
+                --keep-pion-production, zero outside the quasielastic window ω > E_s, ψ′ ≤ 2) and the relativistic
+                Fermi gas' f (f_L = f_T). In the Fermi gas and in superscaling analyses f_T ≈ f_L; the neutrino's
+                transverse and axial channels take f_T, its vector longitudinal ones f_L (docs/neutrino.md).
+
+                  xsnet neutrino scaling --q 0.3:0.6:0.1 --omega 0.025:0.4:0.025 --format csv
+                """))
+
+        @Option(help: "Momentum transfers |q| (GeV): a value, a list or start:stop:step.") var q: ValueList
+        @Option(help: "Energy transfers ω (GeV).") var omega: ValueList
+        @Option(help: "The target nucleus: the electron model's, or any for an any-target model.") var nucleus: Nucleus = Nucleus(Z: 6, A: 12)
+        @Option(help: "A response-head electron model (its members give the spread).") var model = "Models/C12-ensemble.xsnet"
+        @Flag(help: "Keep the electron responses' pion-production part (default: removed, as the neutrino route does).")
+        var keepPionProduction = false
+        @Option(help: "Output format: table, csv or json.") var format: OutputFormat = .table
+
+        struct Row: Encodable {
+            /// nil where ω ≥ |q| (time-like: no electron scatters there).
+            var q_GeV: Double, omega_GeV: Double, psi_prime: Double?
+            var f_L: Double, f_L_std: Double, f_T: Double, f_T_std: Double, f_T_over_f_L: Double?, f_fermi_gas: Double
+        }
+
+        func validate() throws {
+            let count = ValueList.combinations([q, omega])
+            guard count <= 1_000_000 else { throw ValidationError("\(count) points asked for; at most 1,000,000 per call") }
+            for x in q.values where !(x.isFinite && x > 0 && x <= ReducedFunctionGrid.extent) {
+                throw ValidationError("--q must be in (0, 3] GeV, not \(x)")
+            }
+            for w in omega.values where !(w.isFinite && w > 0) { throw ValidationError("--omega must be > 0, not \(w)") }
+        }
+
+        func run() throws {
+            let scaling = Superscaling(nucleus: nucleus)
+            let loaded = try CrossSectionModel.load(URL(fileURLWithPath: model))
+            let electron = (try? loaded.bound(to: nucleus)) ?? loaded
+            let points = q.values.flatMap { x in omega.values.map { (q: x, omega: $0) } }
+            let members: [[(L: Double, T: Double, A: Double)]]
+            do {
+                members = try ReducedFunctionGrid.learnedValues(
+                    model: electron, scaling: scaling, at: points, removingPionProduction: !keepPionProduction)
+            } catch let error as ReducedFunctionError { throw CommandError("\(model) \(error)") }
+            let rows = points.enumerated().map { i, p -> Row in
+                let fL = members.map { $0[i].L }, fT = members.map { $0[i].T }
+                let meanL = fL.reduce(0, +) / Double(fL.count), meanT = fT.reduce(0, +) / Double(fT.count)
+                let psi = ReducedFunctionGrid.electronKinematics(q: p.q, omega: p.omega)?.psiPrime(scaling.fermiGas)
+                return Row(
+                    q_GeV: p.q, omega_GeV: p.omega, psi_prime: psi, f_L: meanL, f_L_std: sampleStandardDeviation(fL), f_T: meanT,
+                    f_T_std: sampleStandardDeviation(fT), f_T_over_f_L: meanL > 0 ? meanT / meanL : nil,
+                    f_fermi_gas: scaling.fermiGasReducedFunction(q: p.q, omega: p.omega))
+            }
+            switch format {
+            case .json: print(try jsonText(rows), terminator: "")
+            case .csv, .table:
+                var table = TextTable(header: ["q_GeV", "omega_GeV", "psi_prime", "f_L", "f_L_std", "f_T", "f_T_std", "f_T/f_L", "f_fermi_gas"])
+                func number(_ x: Double?, _ format: String = "%.4g") -> String { x.map { String(format: format, $0) } ?? "" }
+                table.rows = rows.map { r in
+                    let values: [Double?] = [r.q_GeV, r.omega_GeV, r.psi_prime, r.f_L, r.f_L_std, r.f_T, r.f_T_std]
+                    return values.map { number($0) } + [number(r.f_T_over_f_L, "%.3f"), number(r.f_fermi_gas)]
+                }
+                print(format == .csv ? table.csv() : table.rendered(), terminator: "")
+            }
         }
     }
 }

@@ -44,6 +44,26 @@ struct NeutrinoCommandTests {
         for name in ["miniboone-double-differential.svg", "miniboone-q2.svg"] {
             #expect(try String(contentsOf: figures.appendingPathComponent(name), encoding: .utf8).contains("MiniBooNE"))
         }
+        // The reduced functions the route carries over: the Fermi gas' is ¾(1 − ψ′²) above Pauli
+        // blocking (|q| = 0.5 GeV > 2k_F), zero outside |ψ′| < 1; the learned ones zero outside the
+        // quasielastic window (ψ′ > 2) and where ω ≥ |q| (no ψ′ there).
+        let scaling = try xsnet([
+            "neutrino", "scaling", "--model", model, "--q", "0.5", "--omega", "0.05,0.1,0.15,0.2,0.25,0.4,0.6", "--format", "json"
+        ])
+        #expect(scaling.status == 0, "\(scaling.stderr)")
+        let nodes = try JSONSerialization.jsonObject(with: Data(scaling.stdout.utf8)) as! [[String: Any]]
+        #expect(nodes.count == 7)
+        for node in nodes {
+            let omega = node["omega_GeV"] as! Double, gas = node["f_fermi_gas"] as! Double
+            let fL = node["f_L"] as! Double, fT = node["f_T"] as! Double
+            guard let psi = node["psi_prime"] as? Double else {
+                #expect(omega >= 0.5 && fL == 0 && fT == 0 && gas == 0)
+                continue
+            }
+            #expect(abs(gas - max(0, 0.75 * (1 - psi * psi))) < 1e-9, "ψ′ = \(psi)")
+            if psi > 2 { #expect(fL == 0 && fT == 0, "outside the window at ψ′ = \(psi)") }
+            if abs(psi) < 1 { #expect(fL > 0 && fT > 0 && abs((node["f_T_over_f_L"] as! Double) / (fT / fL) - 1) < 1e-12) }
+        }
         let badCell = try xsnet(["neutrino", "compare", "miniboone-ccqe", "--model", model, "--cell", "0.03"])
         #expect(badCell.status != 0 && badCell.stderr.contains("0.1 divided by a whole number"))
         let direct = folder.appendingPathComponent("d.xsnet").path
