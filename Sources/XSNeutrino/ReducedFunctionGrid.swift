@@ -115,9 +115,7 @@ public struct ReducedFunctionGrid: Sendable {
     }
 
     /// Each member's (f_L, f_T, f_A) at space-like (|q|, ω) points from a response-head electron
-    /// model of the scaling's nucleus (`Source.electronModel`): f = (R − R_π)/(Λ ΣU), floored at
-    /// zero, and zero outside the quasielastic window ω > E_s, ψ′ ≤ `maximumScalingVariable` or where
-    /// the single-nucleon factors vanish. Members outer, points inner.
+    /// model of the scaling's nucleus (`Source.electronModel`; `reducedValues`). Members outer, points inner.
     public static func learnedValues(
         model: CrossSectionModel, scaling: Superscaling, at points: [(q: Double, omega: Double)], removingPionProduction: Bool,
         mesonExchangeInAxial: Bool = true
@@ -126,6 +124,19 @@ public struct ReducedFunctionGrid: Sendable {
         guard model.info.nucleus == scaling.nucleus.name else {
             throw ReducedFunctionError.otherNucleus(model: model.info.nucleus, asked: scaling.nucleus.name)
         }
+        return try reducedValues(
+            scaling: scaling, at: points, removingPionProduction: removingPionProduction, mesonExchangeInAxial: mesonExchangeInAxial,
+            responses: model.memberResponses)
+    }
+
+    /// (f_L, f_T, f_A) at space-like (|q|, ω) points from electromagnetic responses, one set per
+    /// member (`responses` gives R_L, R_T at electron kinematics, members outer): f = (R − R_π)/(Λ ΣU),
+    /// floored at zero, and zero outside the quasielastic window ω > E_s, ψ′ ≤
+    /// `maximumScalingVariable` or where the single-nucleon factors vanish. Members outer, points inner.
+    public static func reducedValues(
+        scaling: Superscaling, at points: [(q: Double, omega: Double)], removingPionProduction: Bool, mesonExchangeInAxial: Bool = true,
+        responses: ([Kinematics]) throws -> [[(longitudinal: Double, transverse: Double)]]
+    ) rethrows -> [[(L: Double, T: Double, A: Double)]] {
         // Only the points inside the quasielastic window are evaluated.
         let gas = scaling.fermiGas
         let inside = points.indices.compactMap { i -> (index: Int, q: Double, omega: Double, point: Kinematics)? in
@@ -135,7 +146,7 @@ public struct ReducedFunctionGrid: Sendable {
             }
             return (i, q, w, point)
         }
-        let members = try model.memberResponses(inside.map(\.point))
+        let members = try responses(inside.map(\.point))
         let reference = BostedMamyan()
         let perPoint = parallelMap(inside.count) { i -> (pion: (Double, Double), mec: Double, divisor: (L: Double, T: Double)?) in
             let n = inside[i]

@@ -373,7 +373,8 @@ extension NeutrinoCommand {
         @Option(help: "Momentum transfers |q| (GeV): a value, a list or start:stop:step.") var q: ValueList
         @Option(help: "Energy transfers ω (GeV).") var omega: ValueList
         @Option(help: "The target nucleus: the electron model's, or any for an any-target model.") var nucleus: Nucleus = Nucleus(Z: 6, A: 12)
-        @Option(help: "A response-head electron model (its members give the spread).") var model = "Models/C12-ensemble.xsnet"
+        @Option(help: "A response-head electron model (its members give the spread), or bosted-mamyan (the fit's responses).")
+        var model = "Models/C12-ensemble.xsnet"
         @Flag(help: "Keep the electron responses' pion-production part (default: removed, as the neutrino route does).")
         var keepPionProduction = false
         @Option(help: "Output format: table, csv or json.") var format: OutputFormat = .table
@@ -395,14 +396,22 @@ extension NeutrinoCommand {
 
         func run() throws {
             let scaling = Superscaling(nucleus: nucleus)
-            let loaded = try CrossSectionModel.load(URL(fileURLWithPath: model))
-            let electron = (try? loaded.bound(to: nucleus)) ?? loaded
             let points = q.values.flatMap { x in omega.values.map { (q: x, omega: $0) } }
             let members: [[(L: Double, T: Double, A: Double)]]
-            do {
-                members = try ReducedFunctionGrid.learnedValues(
-                    model: electron, scaling: scaling, at: points, removingPionProduction: !keepPionProduction)
-            } catch let error as ReducedFunctionError { throw CommandError("\(model) \(error)") }
+            if model == "bosted-mamyan" {
+                // The fit's own responses, one "member" (zero where it is not defined).
+                let fit = BostedMamyan(), target = nucleus
+                members = ReducedFunctionGrid.reducedValues(scaling: scaling, at: points, removingPionProduction: !keepPionProduction) { ks in
+                    [ks.map { fit.responses($0, nucleus: target) ?? (0, 0) }]
+                }
+            } else {
+                let loaded = try CrossSectionModel.load(URL(fileURLWithPath: model))
+                let electron = (try? loaded.bound(to: nucleus)) ?? loaded
+                do {
+                    members = try ReducedFunctionGrid.learnedValues(
+                        model: electron, scaling: scaling, at: points, removingPionProduction: !keepPionProduction)
+                } catch let error as ReducedFunctionError { throw CommandError("\(model) \(error)") }
+            }
             let rows = points.enumerated().map { i, p -> Row in
                 let fL = members.map { $0[i].L }, fT = members.map { $0[i].T }
                 let meanL = fL.reduce(0, +) / Double(fL.count), meanT = fT.reduce(0, +) / Double(fT.count)

@@ -64,6 +64,10 @@ struct NeutrinoCommandTests {
             if psi > 2 { #expect(fL == 0 && fT == 0, "outside the window at ψ′ = \(psi)") }
             if abs(psi) < 1 { #expect(fL > 0 && fT > 0 && abs((node["f_T_over_f_L"] as! Double) / (fT / fL) - 1) < 1e-12) }
         }
+        // The fit's responses, one set: no spread.
+        let fit = try xsnet(["neutrino", "scaling", "--model", "bosted-mamyan", "--q", "0.5", "--omega", "0.15", "--format", "json"])
+        let fitNode = try #require((try JSONSerialization.jsonObject(with: Data(fit.stdout.utf8)) as? [[String: Any]])?.first, "\(fit.stderr)")
+        #expect((fitNode["f_L"] as! Double) > 0 && (fitNode["f_T"] as! Double) > 0 && (fitNode["f_L_std"] as! Double) == 0)
         let badCell = try xsnet(["neutrino", "compare", "miniboone-ccqe", "--model", model, "--cell", "0.03"])
         #expect(badCell.status != 0 && badCell.stderr.contains("0.1 divided by a whole number"))
         let direct = folder.appendingPathComponent("d.xsnet").path
