@@ -24,10 +24,11 @@ import XSTestSupport
         return c
     }
 
-    static func trainedModel(features: FeatureSet = .anyTarget) throws -> (CrossSectionModel, SelectedData) {
+    static func trainedModel(features: FeatureSet = .anyTarget, coulombDistortion: Bool? = nil) throws -> (CrossSectionModel, SelectedData) {
         let data = try tinyData()
         var config = tinyConfig()
         config.features = features
+        config.coulombDistortion = coulombDistortion
         let trainer = Trainer(data: data, config: config, command: "test")
         _ = try trainer.run()
         return (trainer.finishedModel(machine: "test", version: "test"), data)
@@ -62,6 +63,12 @@ import XSTestSupport
         // must give one cross section: the network's outputs on the training features, turned
         // into σ as the trainer does, equal the bound model's predictions point by point.
         let (model, data) = try Self.trainedModel(features: features)
+        try Self.expectPredictsWhatTrainingFitted(model, data)
+    }
+
+    /// The network's outputs on the training features, turned into σ as the trainer does, equal
+    /// the model's predictions of the data's points (each nucleus's with the model bound to it).
+    static func expectPredictsWhatTrainingFitted(_ model: CrossSectionModel, _ data: SelectedData) throws {
         let points = TrainingPoints(data, input: model.info.input, output: model.info.output, config: model.info.config)
         let z = InferenceNetwork(model.networks[0]).predict(points.features.map(Double.init))
         let predicted = try model.checkedPredictions(data.points)
@@ -141,20 +148,9 @@ extension AnyTargetTests {
     /// Coulomb distortion in the model (`--coulomb-distortion true`): the networks describe the
     /// Born cross section, and σ(E, θ, ω) = (E_eff/E)² σ_Born(E + V_eff, θ, ω) for each nucleus.
     @Test func aModelWithCoulombDistortionPredictsItsBornCrossSectionAtTheEffectiveEnergy() throws {
-        let data = try Self.tinyData()
-        var config = Self.tinyConfig()
-        config.coulombDistortion = true
-        let trainer = Trainer(data: data, config: config, command: "test")
-        _ = try trainer.run()
-        let model = trainer.finishedModel(machine: "test", version: "test")
+        let (model, data) = try Self.trainedModel(coulombDistortion: true)
         // What training fitted is what the bound model predicts, point by point.
-        let points = TrainingPoints(data, input: model.info.input, output: model.info.output, config: model.info.config)
-        let z = InferenceNetwork(model.networks[0]).predict(points.features.map(Double.init))
-        let predicted = try model.checkedPredictions(data.points)
-        for i in data.points.indices {
-            let trained = exp(points.logScale[i] + model.info.output.logRatio(z[2 * i], z[2 * i + 1], points.outputFactors[i]).value)
-            #expect(abs(trained / predicted[i].mean - 1) < 1e-5, "point \(i) (\(data.points[i].nucleus))")
-        }
+        try Self.expectPredictsWhatTrainingFitted(model, data)
         // The same networks without the distortion are the Born model: lead at E is the Born
         // model at E + 19.9 MeV times the focusing factor.
         var bornInfo = model.info
