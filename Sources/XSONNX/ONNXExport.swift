@@ -9,12 +9,15 @@ import XSNN
 public enum ONNXError: Error, CustomStringConvertible, LocalizedError {
     case malformed(String)
     case unsupported(String)
+    /// A model whose prediction is not an ONNX graph of the five inputs (export).
+    case notExportable(String)
 
     public var description: String {
         switch self {
         case .malformed(let why): "not a readable ONNX model: \(why.oneLine(limit: 300))"
         case .unsupported(let why):
             "unsupported ONNX graph: \(why.oneLine(limit: 300)) (xsnet imports feed-forward graphs of Gemm/MatMul+Add, BatchNormalization, Relu/Tanh/Sigmoid layers on the 5 reference inputs)"
+        case .notExportable(let why): "cannot export to ONNX: \(why.oneLine(limit: 300))"
         }
     }
     public var errorDescription: String? { description }
@@ -113,7 +116,7 @@ public enum ONNXExport {
         // distortion needs them at E + V_eff and a focusing factor, which a reader would not know
         // to apply.
         if model.info.config.usesCoulombDistortion {
-            throw ONNXError.unsupported(
+            throw ONNXError.notExportable(
                 "the model was trained with Coulomb distortion (--coulomb-distortion true): its networks describe the Born cross section at E + V_eff, not σ/S at the five inputs; export a model trained without it"
             )
         }
@@ -247,8 +250,8 @@ public enum ONNXExport {
     static func outputTransform(_ g: inout GraphBuilder, _ transform: OutputTransform, _ z: String, input: String) throws -> String {
         switch transform {
         case .referenceScale, .referenceResponses:
-            throw ONNXError.unsupported(
-                "the model corrects the Bosted–Mamyan fit (log σ = log σ_BM + NN), which is not an ONNX graph: export a model trained without --preset prior"
+            throw ONNXError.notExportable(
+                "the model corrects the Bosted–Mamyan fit (log σ = log σ_BM + NN), which is not an ONNX graph: export a model trained without a Bosted–Mamyan prior (--preset prior, responses-prior, any-target-prior, …)"
             )
         case .sigmoidScale:
             // sigmoid(z) = 1/(1 + e^{−z}) in float64: full relative precision far below z = −17.5.
@@ -301,16 +304,18 @@ public enum ONNXExport {
     /// NuWro's layout: `DIR/<nucleus>/model_electron_A_<A>_<i>.onnx`, batch 1, input `input`, output
     /// `Identity:0`. Plain: `DIR/<name>_<i>.onnx`, batch N, input `input`, output `output`.
     public static func write(_ model: CrossSectionModel, to folder: URL, nuwroLayout: Bool, baseName: String) throws -> [URL] {
-        guard let nucleus = Nucleus(name: model.info.nucleus) else { throw ONNXError.unsupported("unknown nucleus \(model.info.nucleus)") }
+        guard let nucleus = Nucleus(name: model.info.nucleus) else { throw ONNXError.notExportable("unknown nucleus \(model.info.nucleus)") }
         let dir = nuwroLayout ? folder.appendingPathComponent(nucleus.name) : folder
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        var urls: [URL] = []
-        for i in model.networks.indices {
+        // Every graph first: a model that cannot be exported leaves nothing behind, not even the folder.
+        let files = try model.networks.indices.map { i in
             let proto = try Self.model(model, member: i, batch: nuwroLayout ? 1 : nil, outputName: nuwroLayout ? nuwroOutputName : "output")
-            let url = dir.appendingPathComponent(nuwroLayout ? "model_electron_A_\(nucleus.A)_\(i).onnx" : "\(baseName)_\(i).onnx")
-            try AtomicFile.write(try proto.serializedData(), to: url)
-            urls.append(url)
+            return (
+                dir.appendingPathComponent(nuwroLayout ? "model_electron_A_\(nucleus.A)_\(i).onnx" : "\(baseName)_\(i).onnx"),
+                try proto.serializedData()
+            )
         }
-        return urls
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        for (url, data) in files { try AtomicFile.write(data, to: url) }
+        return files.map(\.0)
     }
 }

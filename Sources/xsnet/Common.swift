@@ -48,6 +48,21 @@ func printError(_ text: String, terminator: String = "\n") {
 }
 
 /// How a model predicts: Monte-Carlo dropout settings (model B).
+/// The model at `path` for `nucleus`: an any-target model bound to it, or a model of that
+/// nucleus (nil: the model's own; an any-target model then needs one named).
+func loadModel(_ path: String, nucleus: Nucleus?) throws -> CrossSectionModel {
+    let model = try CrossSectionModel.load(URL(fileURLWithPath: path))
+    guard let nucleus else {
+        if model.info.isAnyTarget {
+            throw CommandError("\(path) holds every nucleus: name the one to predict with --nucleus (C12, Ar40, Ti48, …)")
+        }
+        return model
+    }
+    do { return try model.bound(to: nucleus) } catch let error as PredictionError {
+        throw CommandError("\(path): \(error.description)")
+    }
+}
+
 struct PredictionOptions: ParsableArguments {
     @Option(help: "Monte-Carlo dropout passes per point (models trained with --dropout; default: the model's, 100).")
     var mcSamples: Int?
@@ -67,19 +82,11 @@ struct PredictionOptions: ParsableArguments {
         return model
     }
 
-    /// The model at `path` for `nucleus`: an any-target model bound to it, or a model of that
-    /// nucleus (nil: the model's own; an any-target model then needs one named).
+    /// `loadModel(path, nucleus:)` with the Monte-Carlo options applied.
     func load(_ path: String, nucleus: Nucleus?) throws -> CrossSectionModel {
-        let model = try load(path)
-        guard let nucleus else {
-            if model.info.isAnyTarget {
-                throw CommandError("\(path) holds every nucleus: name the one to predict with --nucleus (C12, Ar40, Ti48, …)")
-            }
-            return model
-        }
-        do { return try model.bound(to: nucleus) } catch let error as PredictionError {
-            throw CommandError("\(path): \(error.description)")
-        }
+        let model = try loadModel(path, nucleus: nucleus)
+        try apply(to: model)
+        return model
     }
 
     /// Sets the model's Monte-Carlo passes and dropout probability as asked.

@@ -19,9 +19,12 @@ struct ExportCommand: ParsableCommand {
                 --layout nuwro writes DIR/<nucleus>/model_electron_A_<A>_<i>.onnx, one file per ensemble member,
                 input float32 [1, 5] = (E/20, ω/20, θ/180, cos θ, Q²/100), output float32 [1, 1] that NuWro multiplies
                 by S(E, θ). --layout plain writes DIR/<name>_<i>.onnx with input [N, 5] for onnxruntime or PyTorch.
-                An any-target model is exported for one nucleus (--nucleus): its descriptors are constants of the graph.
+                A model of every nucleus is exported for one nucleus (--nucleus): its descriptors are constants of the
+                graph. Models built on the Bosted–Mamyan fit (the prior presets, the shipped Models/any-target.xsnet)
+                or trained with Coulomb distortion are not ONNX graphs, and are refused.
                   xsnet export onnx --model Models/C12-ensemble.xsnet --out nuwro-models --layout nuwro
-                  xsnet export onnx --model Models/any-target.xsnet --nucleus Ar40 --out nuwro-models
+                  xsnet train --nucleus any --preset any-target --out any.xsnet
+                  xsnet export onnx --model any.xsnet --nucleus Ar40 --out nuwro-models
                 """))
         enum Layout: String, ExpressibleByArgument, CaseIterable { case nuwro, plain }
         @Option(help: "The model file.") var model: String
@@ -31,7 +34,7 @@ struct ExportCommand: ParsableCommand {
         var nucleus: Nucleus?
 
         func run() throws {
-            let m = try PredictionOptions().load(model, nucleus: nucleus)
+            let m = try loadModel(model, nucleus: nucleus)
             let name = URL(fileURLWithPath: model).deletingPathExtension().lastPathComponent
             let urls = try ONNXExport.write(m, to: URL(fileURLWithPath: out), nuwroLayout: layout == .nuwro, baseName: name)
             print("wrote \(urls.count) ONNX file(s): \(urls.first!.path)\(urls.count > 1 ? " …" : "")")

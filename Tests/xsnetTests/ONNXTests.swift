@@ -207,6 +207,24 @@ let onnxRuntimeAvailable: Bool = {
         }
     }
 
+    /// `xsnet export onnx` from the command line (it crashed reading options it never parsed):
+    /// the shipped carbon model is written in NuWro's layout; a model of every nucleus needs
+    /// --nucleus; one built on the Bosted–Mamyan fit is refused in one line.
+    @Test func theExportCommandWritesOrRefusesInOneLine() throws {
+        let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let written = try xsnet(["export", "onnx", "--model", "Models/C12.xsnet", "--out", folder.path])
+        #expect(written.status == 0 && written.stdout.contains("wrote 1 ONNX file(s)"), "\(written.stderr)")
+        #expect(FileManager.default.fileExists(atPath: folder.appendingPathComponent("C12/model_electron_A_12_0.onnx").path))
+        let unnamed = try xsnet(["export", "onnx", "--model", "Models/any-target.xsnet", "--out", folder.path])
+        #expect(unnamed.status != 0 && unnamed.stderr.contains("name the one to predict with --nucleus"), "\(unnamed.stderr)")
+        let prior = try xsnet(["export", "onnx", "--model", "Models/any-target.xsnet", "--nucleus", "Ar40", "--out", folder.path])
+        #expect(
+            prior.status != 0 && prior.stderr.contains("cannot export to ONNX: the model corrects the Bosted–Mamyan fit")
+                && prior.stderr.split(separator: "\n").count == 1, "\(prior.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: folder.appendingPathComponent("Ar40").path))
+    }
+
     @Test func malformedFilesAreRefused() throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("xsnet-onnx-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
