@@ -78,12 +78,8 @@ public enum Figures {
         let sameNucleus = model?.info.nucleus == nucleus.name
         // For the model's own nucleus: which points it was fitted on, tested on, or never saw
         // (below its ω cut, or of a data set it left out).
-        var fitted = Set<ScatteringPoint>(), tested = Set<ScatteringPoint>(), validation = Set<ScatteringPoint>()
-        if sameNucleus, let model, let selected = try? model.info.selection.apply(to: data), selected.split == model.info.split {
-            fitted = Set(selected.split.train.map { selected.points[$0] })
-            tested = Set(selected.split.test.map { selected.points[$0] })
-            validation = Set(selected.split.validation.map { selected.points[$0] })
-        }
+        let parts = sameNucleus ? model.map { splitParts($0, data: data) } : nil
+        let fitted = parts?.train ?? [], tested = parts?.test ?? [], validation = parts?.validation ?? []
         let roles = !fitted.isEmpty || !tested.isEmpty
         for (k, key) in Set(points.map(\.dataset)).sorted().enumerated() {
             let lambda = divideByLambda && sameNucleus ? model?.info.normalization(key) ?? 1 : 1
@@ -136,6 +132,24 @@ public enum Figures {
             series: series)
     }
 
+    /// The model's own points of `data` by their part of its stored split, as the data hold them
+    /// (an any-target selection's keys `<nucleus>/<data set>` back to the data set's name); empty
+    /// when the model's selection no longer gives its split on `data`.
+    static func splitParts(_ model: CrossSectionModel, data: ScatteringData) -> (
+        train: Set<ScatteringPoint>, test: Set<ScatteringPoint>, validation: Set<ScatteringPoint>
+    ) {
+        guard let selected = try? model.info.selection.apply(to: data), selected.split == model.info.split else { return ([], [], []) }
+        func points(_ indices: [Int]) -> Set<ScatteringPoint> {
+            Set(
+                indices.map { i in
+                    var p = selected.points[i]
+                    p.dataset = model.info.selection.dataset(ofKey: p.dataset, nucleus: p.nucleus)
+                    return p
+                })
+        }
+        return (points(selected.split.train), points(selected.split.test), points(selected.split.validation))
+    }
+
     /// One panel per (E, θ) spectrum of a data set; train points filled, test points hollow; a
     /// reference model's curve dashed when given.
     public static func datasetGrid(model: CrossSectionModel, data: ScatteringData, dataset: String, reference: (any ReferenceModel)? = nil) throws
@@ -146,16 +160,7 @@ public enum Figures {
             let keys = Set(data.points.filter { $0.nucleus.name == model.info.nucleus }.map(\.dataset)).sorted()
             throw FigureError("no \(model.info.nucleus) data in data set `\(dataset)`; its data sets: \(keys.joined(separator: ", "))")
         }
-        var testKeys = Set<ScatteringPoint>()
-        if let selected = try? model.info.selection.apply(to: data), selected.split == model.info.split {
-            // An any-target selection's keys are `<nucleus>/<data set>`: back to the data's own.
-            testKeys = Set(
-                selected.split.test.map { i in
-                    var p = selected.points[i]
-                    p.dataset = model.info.selection.dataset(ofKey: p.dataset, nucleus: p.nucleus)
-                    return p
-                })
-        }
+        let testKeys = splitParts(model, data: data).test
         let settings = Set(points.map(\.spectrum)).sorted()
         let panels = settings.map { s -> Panel in
             let pts = points.filter { $0.beamEnergy == s.beamEnergy && $0.angleDegrees == s.angleDegrees }

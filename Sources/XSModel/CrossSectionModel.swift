@@ -449,7 +449,8 @@ public final class CrossSectionModel {
     public var hasBand: Bool { networks.count > 1 || (info.monteCarloSamples ?? 0) > 1 }
 
     /// What the model is, as figures and the report name it: "¹²C ensemble of 20 (model A)",
-    /// "¹²C MC dropout (model B)", "¹²C network", "⁵⁶Fe ensemble of 20 (model A), fine-tuned".
+    /// "¹²C MC dropout (model B)", "¹²C network", "⁵⁶Fe ensemble of 20 (model A), fine-tuned",
+    /// "²⁰⁸Pb (any-target model) ensemble of 6 (model A), with Coulomb (EMA)".
     public var displayName: String {
         let nucleus =
             info.isAnyTarget
@@ -458,6 +459,7 @@ public final class CrossSectionModel {
             networks.count > 1
             ? "ensemble of \(networks.count) (model A)" : (info.monteCarloSamples ?? 0) > 1 ? "MC dropout (model B)" : "network"
         return "\(nucleus) \(kind)" + (info.fineTunedFrom == nil ? "" : ", fine-tuned")
+            + (info.config.usesCoulombDistortion ? ", with Coulomb (EMA)" : "")
     }
 
     /// The dropout probability of the first network's dropout layers; nil without dropout.

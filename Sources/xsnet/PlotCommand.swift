@@ -66,9 +66,10 @@ extension PlotCommand {
                 model: m, modelLabel: m?.displayName ?? model, data: data, nucleus: target,
                 energy: energy, angle: angle, comparisons: comparisons, references: references, divideByLambda: divideByLambda, logY: log)
             if !panel.series.contains(where: { if case .points = $0 { true } else { false } }) {
+                let settings = Figures.settings(of: target, in: data)
                 printError(
-                    "no \(target.name) data at E = \(energy) GeV, θ = \(angle)°: the model alone (measured settings include \(Figures.settings(of: target, in: data)))"
-                )
+                    "no \(target.name) data at E = \(energy) GeV, θ = \(angle)°: the model alone"
+                        + (settings.isEmpty ? " (the data hold none of \(target.name))" : " (measured settings include \(settings))"))
             }
             try writeFigure(Figure(panels: [panel]), to: out)
         }

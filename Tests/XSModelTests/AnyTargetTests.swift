@@ -159,6 +159,7 @@ extension AnyTargetTests {
         let distorted = try model.bound(to: lead), born = try CrossSectionModel(networks: model.networks, info: bornInfo).bound(to: lead)
         let V = CoulombDistortion(nucleus: lead).effectivePotential
         #expect(abs(V - 0.0199) < 0.0001)
+        #expect(distorted.displayName == "²⁰⁸Pb (any-target model) network, with Coulomb (EMA)" && !born.displayName.contains("Coulomb"))
         for (E, θ, ω) in [(0.5, 60.0, 0.1), (2.0, 15.0, 0.4), (0.3, 143.0, 0.05)] {
             let k = Kinematics(beamEnergy: E, angleDegrees: θ, energyTransfer: ω)
             let shifted = Kinematics(beamEnergy: E + V, angleDegrees: θ, energyTransfer: ω)

@@ -88,6 +88,15 @@ import XSTestSupport
                 #expect(lines[3].hasPrefix("0 ") && abs(c / (rows[0]["sigma"] as! Double) - 1) < 1e-12)
             }
         }
+        // Its spectrum of a nucleus it was trained on marks the points it fitted (the any-target
+        // keys `O16/<data set>` mapped back: all were drawn "not fitted" before).
+        let svg = folder.appendingPathComponent("o16.svg").path
+        let plot = try xsnet([
+            "plot", "spectrum", "--model", model, "--nucleus", "O16", "--energy", "0.737", "--angle", "37.1", "--data", data, "--out", svg
+        ])
+        #expect(plot.status == 0, "\(plot.stderr)")
+        let series = try String(contentsOfFile: folder.appendingPathComponent("o16.csv").path, encoding: .utf8)
+        #expect(series.contains("O'Connell:1987ag (fitted)"), "\(series.prefix(400))")
         // Neutrinos on argon through the same model (its reduced functions for ⁴⁰Ar).
         let neutrino = try xsnet([
             "neutrino", "predict", "--model", model, "--nucleus", "Ar40", "--energy", "1", "--muon-energy", "0.5", "--muon-angle", "30",
