@@ -47,7 +47,6 @@ func printError(_ text: String, terminator: String = "\n") {
     FileHandle.standardError.write(Data((text + terminator).utf8))
 }
 
-/// How a model predicts: Monte-Carlo dropout settings (model B).
 /// The model at `path` for `nucleus`: an any-target model bound to it, or a model of that
 /// nucleus (nil: the model's own; an any-target model then needs one named).
 func loadModel(_ path: String, nucleus: Nucleus?) throws -> CrossSectionModel {
@@ -63,6 +62,7 @@ func loadModel(_ path: String, nucleus: Nucleus?) throws -> CrossSectionModel {
     }
 }
 
+/// How a model predicts: Monte-Carlo dropout settings (model B).
 struct PredictionOptions: ParsableArguments {
     @Option(help: "Monte-Carlo dropout passes per point (models trained with --dropout; default: the model's, 100).")
     var mcSamples: Int?

@@ -209,7 +209,7 @@ let onnxRuntimeAvailable: Bool = {
 
     /// `xsnet export onnx` from the command line (it crashed reading options it never parsed):
     /// the shipped carbon model is written in NuWro's layout; a model of every nucleus needs
-    /// --nucleus; one built on the Bosted–Mamyan fit is refused in one line.
+    /// --nucleus; the shipped one (built on the Bosted–Mamyan fit, with Coulomb distortion) is refused in one line.
     @Test func theExportCommandWritesOrRefusesInOneLine() throws {
         let folder = try temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
@@ -220,7 +220,7 @@ let onnxRuntimeAvailable: Bool = {
         #expect(unnamed.status != 0 && unnamed.stderr.contains("name the one to predict with --nucleus"), "\(unnamed.stderr)")
         let prior = try xsnet(["export", "onnx", "--model", "Models/any-target.xsnet", "--nucleus", "Ar40", "--out", folder.path])
         #expect(
-            prior.status != 0 && prior.stderr.contains("cannot export to ONNX: the model corrects the Bosted–Mamyan fit")
+            prior.status != 0 && prior.stderr.contains("cannot export to ONNX: the model was trained with Coulomb distortion")
                 && prior.stderr.split(separator: "\n").count == 1, "\(prior.stderr)")
         #expect(!FileManager.default.fileExists(atPath: folder.appendingPathComponent("Ar40").path))
     }
