@@ -11,7 +11,7 @@ struct UpdateCommand: ParsableCommand {
         abstract: "Update a model with newly delivered data: training continues on its own data plus the new data sets.",
         discussion: helpText(
             """
-            Every member continues from its weights for --epochs (default a fifth of the model's own) on the
+            Every member continues from its weights for --epochs (default 15% of the model's own) on the
             model's data plus the data sets in --data (points CSV in the project schema; Δλ_k from
             --datasets-file, else 5% each), each new data set with its own λ_k. A data set already in the
             model's data (same nucleus and name) is replaced by the delivered version. The new data are kept in
@@ -28,7 +28,7 @@ struct UpdateCommand: ParsableCommand {
     @Option(help: ArgumentHelp("A datasets CSV giving Δλ_k of the new data sets (default 5% each).", valueName: "file"))
     var datasetsFile: String?
     @Option(help: "The updated model file to write.") var out: String
-    @Option(help: "Epochs of continued training (default: a fifth of the model's own).") var epochs: Int?
+    @Option(help: "Epochs of continued training (default: 15% of the model's own, about a fifth of its training time).") var epochs: Int?
     @Option(help: "Learning rate of the continued training.") var learningRate: Double = 5e-4
     @Option(help: "Seed of the continued training.") var seed: UInt64 = 0
     @Option(help: ArgumentHelp("Also draw the new data with the model before and after (SVG).", valueName: "file")) var figure: String?
@@ -46,7 +46,7 @@ struct UpdateCommand: ParsableCommand {
         let original = try CrossSectionModel.load(URL(fileURLWithPath: model))
         let new = try ScatteringData.load(points: URL(fileURLWithPath: data), datasets: datasetsFile.map { URL(fileURLWithPath: $0) })
         let base = try ScatteringData.bundled()
-        let epochs = self.epochs ?? max(original.info.config.epochs / 5, 1)
+        let epochs = self.epochs ?? ModelUpdate.defaultEpochs(forModelEpochs: original.info.config.epochs)
         let started = Date()
         let (updated, report) = try ModelUpdate.update(
             original, modelName: model, base: base, new: new, epochs: epochs, learningRate: learningRate, seed: seed,
