@@ -364,8 +364,8 @@ extension NeutrinoCommand {
                 At each (|q|, ω) of --q × --omega: ψ′ (the nucleus's Fermi gas), the electron model's f_L and f_T
                 (mean and spread over its members: f = (R − R_π)/(Λ ΣU), the pion production removed unless
                 --keep-pion-production, zero outside the quasielastic window ω > E_s, ψ′ ≤ 2) and the relativistic
-                Fermi gas' f (f_L = f_T). In the Fermi gas and in superscaling analyses f_T ≈ f_L; the neutrino's
-                transverse and axial channels take f_T, its vector longitudinal ones f_L (docs/neutrino.md).
+                Fermi gas' f (there f_L = f_T). The neutrino's transverse and axial channels take f_T, its vector
+                longitudinal ones f_L (docs/neutrino.md); --model bosted-mamyan gives the fit's own f_L and f_T.
 
                   xsnet neutrino scaling --q 0.3:0.6:0.1 --omega 0.025:0.4:0.025 --format csv
                 """))
