@@ -112,7 +112,7 @@ public struct ModelInfo: Codable, Sendable {
 
     /// The nuclei an any-target model was trained on (sorted by A), from its data-set keys.
     public var trainedNuclei: [Nucleus] {
-        Array(Set(normalizations.compactMap { $0.dataset.split(separator: "/").first.flatMap { Nucleus(name: String($0)) } })).sorted()
+        Array(Set(normalizations.compactMap { selection.nucleus(ofKey: $0.dataset) })).sorted()
     }
 
     /// The metadata of an any-target model bound to `nucleus`: its inputs describe the nucleus

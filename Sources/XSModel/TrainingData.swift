@@ -137,6 +137,12 @@ extension DataSelection {
     /// The data's own data-set name of a key of this selection for a point of `nucleus` (the inverse of `key`).
     public func dataset(ofKey key: String, nucleus: Nucleus) -> String { isAnyTarget ? String(key.dropFirst(nucleus.name.count + 1)) : key }
 
+    /// The nucleus named by a key of this selection: its `<nucleus>/` prefix in a selection of every
+    /// nucleus; nil in a selection of one nucleus, whose keys carry none.
+    public func nucleus(ofKey key: String) -> Nucleus? {
+        isAnyTarget ? key.split(separator: "/").first.flatMap { Nucleus(name: String($0)) } : nil
+    }
+
     /// Applies the selection to the data.
     public func apply(to data: ScatteringData) throws -> SelectedData {
         try validate()

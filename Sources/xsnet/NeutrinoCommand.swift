@@ -82,14 +82,20 @@ struct GridOptions: ParsableArguments {
 func learnedReducedFunctions(model: String, scaling: Superscaling, keepPionProduction: Bool, axialWithoutMesonExchange: Bool, step: Double) throws
     -> ReducedFunctionGrid
 {
-    let loaded = try CrossSectionModel.load(URL(fileURLWithPath: model))
-    // A model of every nucleus is bound to the target (a model of one nucleus is refused by the grid for another).
-    let electron = (try? loaded.bound(to: scaling.nucleus)) ?? loaded
-    do {
-        return try ReducedFunctionGrid(
+    try withElectronModel(model, nucleus: scaling.nucleus) { electron in
+        try ReducedFunctionGrid(
             source: .electronModel(electron, removingPionProduction: !keepPionProduction, mesonExchangeInAxial: !axialWithoutMesonExchange),
             scaling: scaling, step: step)
-    } catch let error as ReducedFunctionError { throw CommandError("\(model) \(error)") }
+    }
+}
+
+/// `body` on the electron model at `path` for `nucleus`: a model of every nucleus bound to it (a
+/// model of one nucleus is refused by the reduced functions for another), its refusals named by the file.
+func withElectronModel<T>(_ path: String, nucleus: Nucleus, _ body: (CrossSectionModel) throws -> T) throws -> T {
+    let loaded = try CrossSectionModel.load(URL(fileURLWithPath: path))
+    do { return try body((try? loaded.bound(to: nucleus)) ?? loaded) } catch let error as ReducedFunctionError {
+        throw CommandError("\(path) \(error)")
+    }
 }
 
 extension NeutrinoCommand {
@@ -405,12 +411,9 @@ extension NeutrinoCommand {
                     [ks.map { fit.responses($0, nucleus: target) ?? (0, 0) }]
                 }
             } else {
-                let loaded = try CrossSectionModel.load(URL(fileURLWithPath: model))
-                let electron = (try? loaded.bound(to: nucleus)) ?? loaded
-                do {
-                    members = try ReducedFunctionGrid.learnedValues(
-                        model: electron, scaling: scaling, at: points, removingPionProduction: !keepPionProduction)
-                } catch let error as ReducedFunctionError { throw CommandError("\(model) \(error)") }
+                members = try withElectronModel(model, nucleus: nucleus) { electron in
+                    try ReducedFunctionGrid.learnedValues(model: electron, scaling: scaling, at: points, removingPionProduction: !keepPionProduction)
+                }
             }
             let rows = points.enumerated().map { i, p -> Row in
                 let fL = members.map { $0[i].L }, fT = members.map { $0[i].T }
