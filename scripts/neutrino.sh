@@ -10,3 +10,7 @@ for i in 1 2 3; do /usr/bin/time -f "%e s" $X neutrino compare miniboone-ccqe --
 for qw in 0.3,0.075 0.4,0.1 0.5,0.15 0.6,0.2 0.8,0.315 1.0,0.45; do
     $X neutrino scaling --q ${qw%,*} --omega ${qw#*,}; $X neutrino scaling --model bosted-mamyan --q ${qw%,*} --omega ${qw#*,}
 done
+# The quasielastic window (docs/neutrino.md, "The quasielastic window"): the compare above reports
+# ψ′ ≤ 1.5 and 2.5 beside the default 2; the narrower windows, and where f_T and f_L end at |q| = 0.3–0.5 GeV.
+for w in 1 1.25; do $X neutrino compare miniboone-ccqe --quasielastic-window $w; done
+for q in 0.3 0.4 0.5; do $X neutrino scaling --q $q --omega 0.02:0.4:0.02 --quasielastic-window 3; done

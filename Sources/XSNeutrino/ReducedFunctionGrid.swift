@@ -31,6 +31,9 @@ public struct ReducedFunctionGrid: Sendable {
     /// The reduced function of the axial channels: f_T without the meson-exchange part when the
     /// source asks for it (the transverse enhancement in the vector current only), else f_T.
     public let axial: [[Double]]
+    /// The upper end in ψ′ of the quasielastic window the learned functions were tabulated with
+    /// (nil for the Fermi gas, whose f vanishes beyond ψ = 1 by itself).
+    public let quasielasticWindow: Double?
 
     public var members: Int { longitudinal.count }
 
@@ -41,16 +44,23 @@ public struct ReducedFunctionGrid: Sendable {
         /// A response-head electron model: f = (R − R_π)/(Λ ΣU) per member, R_π the Bosted–Mamyan
         /// fit's pion-production responses when `removingPionProduction` (charged-current
         /// quasielastic-like: meson exchange stays in), floored at zero; and zero outside the
-        /// quasielastic window ω > E_s, ψ′ ≤ `maximumScalingVariable`.
-        case electronModel(CrossSectionModel, removingPionProduction: Bool, mesonExchangeInAxial: Bool = true)
+        /// quasielastic window ω > E_s, ψ′ ≤ `quasielasticWindow`.
+        case electronModel(
+            CrossSectionModel, removingPionProduction: Bool, mesonExchangeInAxial: Bool = true,
+            quasielasticWindow: Double = ReducedFunctionGrid.defaultQuasielasticWindow)
     }
 
-    /// The upper end of the quasielastic window of a learned reduced function. Beyond ψ′ ≈ 2 the
-    /// electron responses are pion production and the tail of meson exchange, not single-nucleon
-    /// knockout, and at ω → |q| (Q² → 0, where no electron data constrain the networks) the
-    /// weak-to-electromagnetic ratio of the transverse factors grows as 1/Q² and would amplify
-    /// whatever the networks extrapolate to (docs/neutrino.md).
-    public static let maximumScalingVariable = 2.0
+    /// The default upper end in ψ′ of the quasielastic window of a learned reduced function.
+    /// Beyond ψ′ ≈ 2 the electron responses are pion production and the tail of meson exchange,
+    /// not single-nucleon knockout, and at ω → |q| (Q² → 0, where no electron data constrain the
+    /// networks) the weak-to-electromagnetic ratio of the transverse factors grows as 1/Q² and
+    /// would amplify whatever the networks extrapolate to. Where between ψ′ ≈ 1 (the Fermi gas'
+    /// edge) and 2 single-nucleon knockout ends is not fixed by the electron data (the learned f_T
+    /// stays flat there at |q| ≈ 0.4 GeV while f_L falls), so the window is an assumption whose
+    /// effect `xsnet neutrino compare` reports as a named contribution (docs/neutrino.md).
+    public static let defaultQuasielasticWindow = 2.0
+    /// The windows a learned grid may take (ψ′).
+    public static let allowedQuasielasticWindows = 0.5...3.0
 
     /// The grid's extent in |q| and ω (GeV), and so the highest neutrino energy predicted (a muon
     /// of E_ν ≤ 3 GeV transfers at most |q| ≤ 2E_ν, mostly far less; beyond the grid W is zero).
@@ -84,10 +94,12 @@ public struct ReducedFunctionGrid: Sendable {
             longitudinal = [f]
             transverse = [f]
             axial = [f]
-        case .electronModel(let model, let removingPionProduction, let mesonExchangeInAxial):
+            quasielasticWindow = nil
+        case .electronModel(let model, let removingPionProduction, let mesonExchangeInAxial, let window):
+            quasielasticWindow = window
             let values = try Self.learnedValues(
                 model: model, scaling: scaling, at: nodes.map { ($0.q, $0.omega) }, removingPionProduction: removingPionProduction,
-                mesonExchangeInAxial: mesonExchangeInAxial)
+                mesonExchangeInAxial: mesonExchangeInAxial, quasielasticWindow: window)
             var fL: [[Double]] = [], fT: [[Double]] = [], fA: [[Double]] = []
             for member in values {
                 var l = [Double](repeating: 0, count: size), t = l, a = l
@@ -106,6 +118,50 @@ public struct ReducedFunctionGrid: Sendable {
         }
     }
 
+    private init(like grid: ReducedFunctionGrid, longitudinal: [[Double]], transverse: [[Double]], axial: [[Double]], quasielasticWindow: Double?) {
+        momentumStep = grid.momentumStep
+        energyStep = grid.energyStep
+        momentumCount = grid.momentumCount
+        energyCount = grid.energyCount
+        self.longitudinal = longitudinal
+        self.transverse = transverse
+        self.axial = axial
+        self.quasielasticWindow = quasielasticWindow
+    }
+
+    /// The learned grid with a narrower quasielastic window: every node beyond ψ′ = `window` set
+    /// to zero. The values inside a window do not depend on where it ends, so this is the grid
+    /// tabulated with `window`, without evaluating the networks again.
+    public func restricted(toWindow window: Double, scaling: Superscaling) -> ReducedFunctionGrid {
+        guard let tabulated = quasielasticWindow else { return self }
+        precondition(window <= tabulated, "a window can only be narrowed")
+        let gas = scaling.fermiGas
+        var outside: [Int] = []
+        for iq in 0..<momentumCount {
+            for iw in 0..<energyCount {
+                let q = Double(iq) * momentumStep, w = Double(iw) * energyStep
+                if let point = Self.electronKinematics(q: q, omega: w), point.psiPrime(gas) > window { outside.append(iq * energyCount + iw) }
+            }
+        }
+        func masked(_ f: [[Double]]) -> [[Double]] {
+            f.map { member in
+                var m = member
+                for node in outside { m[node] = 0 }
+                return m
+            }
+        }
+        return ReducedFunctionGrid(
+            like: self, longitudinal: masked(longitudinal), transverse: masked(transverse), axial: masked(axial), quasielasticWindow: window)
+    }
+
+    /// One member, the members' mean. The cross section is linear in f, so anything folded with
+    /// it is the mean of the members' folds, at the cost of one member.
+    public func memberMean() -> ReducedFunctionGrid {
+        func mean(_ f: [[Double]]) -> [[Double]] { [FluxFoldedPrediction.memberMean(f)] }
+        return ReducedFunctionGrid(
+            like: self, longitudinal: mean(longitudinal), transverse: mean(transverse), axial: mean(axial), quasielasticWindow: quasielasticWindow)
+    }
+
     /// An electron kinematics with momentum and energy transfer (|q|, ω): E = |q| + ω, E′ = |q|,
     /// cos θ = (|q| + ω)/(2|q|) (the responses depend on (|q|, ω) alone); nil where ω ≥ |q|.
     public static func electronKinematics(q: Double, omega: Double) -> Kinematics? {
@@ -118,7 +174,7 @@ public struct ReducedFunctionGrid: Sendable {
     /// model of the scaling's nucleus (`Source.electronModel`; `reducedValues`). Members outer, points inner.
     public static func learnedValues(
         model: CrossSectionModel, scaling: Superscaling, at points: [(q: Double, omega: Double)], removingPionProduction: Bool,
-        mesonExchangeInAxial: Bool = true
+        mesonExchangeInAxial: Bool = true, quasielasticWindow: Double = defaultQuasielasticWindow
     ) throws -> [[(L: Double, T: Double, A: Double)]] {
         guard model.info.output.outputCount == 2 else { throw ReducedFunctionError.notAResponseModel }
         guard model.info.nucleus == scaling.nucleus.name else {
@@ -126,22 +182,23 @@ public struct ReducedFunctionGrid: Sendable {
         }
         return try reducedValues(
             scaling: scaling, at: points, removingPionProduction: removingPionProduction, mesonExchangeInAxial: mesonExchangeInAxial,
-            responses: model.memberResponses)
+            quasielasticWindow: quasielasticWindow, responses: model.memberResponses)
     }
 
     /// (f_L, f_T, f_A) at space-like (|q|, ω) points from electromagnetic responses, one set per
     /// member (`responses` gives R_L, R_T at electron kinematics, members outer): f = (R − R_π)/(Λ ΣU),
     /// floored at zero, and zero outside the quasielastic window ω > E_s, ψ′ ≤
-    /// `maximumScalingVariable` or where the single-nucleon factors vanish. Members outer, points inner.
+    /// `quasielasticWindow` or where the single-nucleon factors vanish. Members outer, points inner.
     public static func reducedValues(
         scaling: Superscaling, at points: [(q: Double, omega: Double)], removingPionProduction: Bool, mesonExchangeInAxial: Bool = true,
+        quasielasticWindow: Double = defaultQuasielasticWindow,
         responses: ([Kinematics]) throws -> [[(longitudinal: Double, transverse: Double)]]
     ) rethrows -> [[(L: Double, T: Double, A: Double)]] {
         // Only the points inside the quasielastic window are evaluated.
         let gas = scaling.fermiGas
         let inside = points.indices.compactMap { i -> (index: Int, q: Double, omega: Double, point: Kinematics)? in
             let (q, w) = points[i]
-            guard let point = electronKinematics(q: q, omega: w), w > gas.energyShift, point.psiPrime(gas) <= maximumScalingVariable else {
+            guard let point = electronKinematics(q: q, omega: w), w > gas.energyShift, point.psiPrime(gas) <= quasielasticWindow else {
                 return nil
             }
             return (i, q, w, point)

@@ -38,6 +38,7 @@ struct NeutrinoModelOptions: ParsableArguments {
     @Flag(help: "Keep the electron responses' pion-production part (default: removed, as for a quasielastic-like signal).")
     var keepPionProduction = false
     @OptionGroup var axial: AxialOptions
+    @OptionGroup var window: WindowOptions
     @OptionGroup var grid: GridOptions
 
     func validate() throws {
@@ -52,7 +53,7 @@ struct NeutrinoModelOptions: ParsableArguments {
         return (
             try learnedReducedFunctions(
                 model: model, scaling: scaling, keepPionProduction: keepPionProduction, axialWithoutMesonExchange: axial.axialWithoutMesonExchange,
-                step: grid.gridStep), scaling
+                window: window.quasielasticWindow, step: grid.gridStep), scaling
         )
     }
 }
@@ -64,6 +65,22 @@ struct AxialOptions: ParsableArguments {
             "Axial channels without the Bosted–Mamyan meson-exchange part of f_T (the transverse enhancement in the vector current only; Bodek, Budd, Christy 2011)."
     )
     var axialWithoutMesonExchange = false
+}
+
+/// Where the quasielastic window of the learned reduced functions ends.
+struct WindowOptions: ParsableArguments {
+    @Option(
+        help: ArgumentHelp(
+            "The upper end in ψ′ of the quasielastic window of the learned reduced functions (0.5…3): f = 0 beyond it.",
+            discussion: "An assumption the electron data do not fix; `compare` reports what ±0.5 changes (docs/neutrino.md).",
+            valueName: "ψ′"))
+    var quasielasticWindow = ReducedFunctionGrid.defaultQuasielasticWindow
+
+    func validate() throws {
+        guard quasielasticWindow.isFinite, ReducedFunctionGrid.allowedQuasielasticWindows.contains(quasielasticWindow) else {
+            throw ValidationError("--quasielastic-window must be in 0.5…3, not \(quasielasticWindow)")
+        }
+    }
 }
 
 /// The (|q|, ω) grid the reduced functions are tabulated on.
@@ -79,12 +96,13 @@ struct GridOptions: ParsableArguments {
 }
 
 /// The reduced functions of a response-head electron model of the scaling's nucleus.
-func learnedReducedFunctions(model: String, scaling: Superscaling, keepPionProduction: Bool, axialWithoutMesonExchange: Bool, step: Double) throws
-    -> ReducedFunctionGrid
-{
+func learnedReducedFunctions(
+    model: String, scaling: Superscaling, keepPionProduction: Bool, axialWithoutMesonExchange: Bool, window: Double, step: Double
+) throws -> ReducedFunctionGrid {
     try withElectronModel(model, nucleus: scaling.nucleus) { electron in
         try ReducedFunctionGrid(
-            source: .electronModel(electron, removingPionProduction: !keepPionProduction, mesonExchangeInAxial: !axialWithoutMesonExchange),
+            source: .electronModel(
+                electron, removingPionProduction: !keepPionProduction, mesonExchangeInAxial: !axialWithoutMesonExchange, quasielasticWindow: window),
             scaling: scaling, step: step)
     }
 }
@@ -206,8 +224,9 @@ extension NeutrinoCommand {
             discussion: helpText(
                 """
                 Predicts the MiniBooNE CCQE tables (PRD 81, 092005 (2010), bundled by `xsnet neutrino import`)
-                with the electron model (its members give the band; M_A ± 0.1 GeV a separate contribution)
-                and with the relativistic Fermi gas at M_A = 1.03 and 1.35 GeV, and reports: the
+                with the electron model (its members give the band; M_A ± 0.1 GeV and the quasielastic window
+                ψ′ ± 0.5 separate contributions, the window's variants with their own scores) and with the
+                relativistic Fermi gas at M_A = 1.03 and 1.35 GeV, and reports: the
                 flux-integrated σ per neutron against the Q²_QE table's integral; χ²/N of the dσ/dQ²_QE
                 shape with the normalization free (and quoted); the median relative deviation over the
                 double-differential bins above 10% of the table's maximum. --figures writes the table as
@@ -227,6 +246,7 @@ extension NeutrinoCommand {
         var cell = MiniBooNEFold.defaultCell
         @OptionGroup var grid: GridOptions
         @OptionGroup var axial: AxialOptions
+        @OptionGroup var window: WindowOptions
 
         func validate() throws {
             guard MiniBooNEFold.isValidCell(cell) else {
@@ -243,32 +263,58 @@ extension NeutrinoCommand {
             var double_differential_median_rel_dev: [String: Double]
             var double_differential_bins: Int
             var axial_mass_uncertainty_cm2: Double
+            /// The quasielastic window (ψ′) and the xsnet mean with it narrowed and widened by 0.5.
+            var quasielastic_window: Double
+            var quasielastic_window_variants: [WindowVariant]
+            var quasielastic_window_uncertainty_cm2: Double
             var normalization_uncertainty: Double
             var flux_fraction_left_out: Double
             var electron_model: String
             var seconds: Double
         }
 
+        struct WindowVariant: Encodable {
+            var window: Double
+            var flux_integrated_cm2: Double
+            var q2_shape_chi2_per_bin: Double
+            var q2_normalization: Double
+            var double_differential_median_rel_dev: Double
+        }
+
+        /// How far the window is moved either way for its contribution.
+        static let windowVariation = 0.5
+
         func run() throws {
             let start = Date()
             let data = try MiniBooNECCQE.bundled()
             let carbon = Nucleus(Z: 6, A: 12)
             let scaling = Superscaling(nucleus: carbon)
-            let learned = try learnedReducedFunctions(
+            // Tabulated once with the widest window; the narrower ones are the same nodes masked.
+            let allowed = ReducedFunctionGrid.allowedQuasielasticWindows
+            let windows = [
+                max(window.quasielasticWindow - Self.windowVariation, allowed.lowerBound),
+                min(window.quasielasticWindow + Self.windowVariation, allowed.upperBound)
+            ]
+            let widest = try learnedReducedFunctions(
                 model: model, scaling: scaling, keepPionProduction: false, axialWithoutMesonExchange: axial.axialWithoutMesonExchange,
-                step: grid.gridStep)
+                window: windows[1], step: grid.gridStep)
+            let learned = widest.restricted(toWindow: window.quasielasticWindow, scaling: scaling)
             let gas = try ReducedFunctionGrid(source: .fermiGas, scaling: scaling, step: grid.gridStep)
             printError(
                 "reduced functions tabulated (\(learned.members) members, \(learned.momentumCount) × \(learned.energyCount) grid) in \(Int(Date().timeIntervalSince(start))) s; folding with the flux…"
             )
             let names = ["xsnet", "rfg_ma_1.03", "rfg_ma_1.35", "xsnet_ma_0.93", "xsnet_ma_1.13"]
-            let models = [
-                ChargedCurrentModel(probe: .numu, scaling: scaling, reduced: learned, axialMass: 1.03),
-                ChargedCurrentModel(probe: .numu, scaling: scaling, reduced: gas, axialMass: 1.03),
-                ChargedCurrentModel(probe: .numu, scaling: scaling, reduced: gas, axialMass: 1.35),
-                ChargedCurrentModel(probe: .numu, scaling: scaling, reduced: learned, axialMass: 0.93),
-                ChargedCurrentModel(probe: .numu, scaling: scaling, reduced: learned, axialMass: 1.13)
-            ]
+            let models =
+                [
+                    ChargedCurrentModel(probe: .numu, scaling: scaling, reduced: learned, axialMass: 1.03),
+                    ChargedCurrentModel(probe: .numu, scaling: scaling, reduced: gas, axialMass: 1.03),
+                    ChargedCurrentModel(probe: .numu, scaling: scaling, reduced: gas, axialMass: 1.35),
+                    ChargedCurrentModel(probe: .numu, scaling: scaling, reduced: learned, axialMass: 0.93),
+                    ChargedCurrentModel(probe: .numu, scaling: scaling, reduced: learned, axialMass: 1.13)
+                ]
+                + windows.map {
+                    ChargedCurrentModel(probe: .numu, scaling: scaling, reduced: widest.restricted(toWindow: $0, scaling: scaling).memberMean())
+                }
             let folded = MiniBooNEFold.fold(models, data: data, cell: cell)
             let scores = folded.map { MiniBooNEScores(prediction: $0, data: data) }
             func byName(_ value: (MiniBooNEScores) -> Double, first: Int = 3) -> [String: Double] {
@@ -284,6 +330,13 @@ extension NeutrinoCommand {
                 double_differential_median_rel_dev: byName(\.double_differential_median_rel_dev),
                 double_differential_bins: scores[0].double_differential_bins,
                 axial_mass_uncertainty_cm2: abs(scores[4].flux_integrated_cm2 - scores[3].flux_integrated_cm2) / 2,
+                quasielastic_window: window.quasielasticWindow,
+                quasielastic_window_variants: zip(windows, scores[5...]).map { w, s in
+                    WindowVariant(
+                        window: w, flux_integrated_cm2: s.flux_integrated_cm2, q2_shape_chi2_per_bin: s.q2_shape_chi2_per_bin,
+                        q2_normalization: s.q2_normalization, double_differential_median_rel_dev: s.double_differential_median_rel_dev)
+                },
+                quasielastic_window_uncertainty_cm2: abs(scores[6].flux_integrated_cm2 - scores[5].flux_integrated_cm2) / 2,
                 normalization_uncertainty: MiniBooNECCQE.normalizationUncertainty, flux_fraction_left_out: MiniBooNEFold.fluxFractionLeftOut(data),
                 electron_model: model, seconds: Date().timeIntervalSince(start))
             if let figures {
@@ -308,12 +361,21 @@ extension NeutrinoCommand {
                         + names[0..<3].map { String(format: "%.1f%%", 100 * report.double_differential_median_rel_dev[$0]!) }
                 ]
                 print(table.rendered(), terminator: "")
+                for v in report.quasielastic_window_variants {
+                    print(
+                        String(
+                            format:
+                                "xsnet with the quasielastic window at ψ′ ≤ %g (not %g): σ %.3e cm², shape χ²/N %.2f (normalization %.3f), d²σ median %.1f%%",
+                            v.window, window.quasielasticWindow, v.flux_integrated_cm2, v.q2_shape_chi2_per_bin, v.q2_normalization,
+                            100 * v.double_differential_median_rel_dev))
+                }
                 print(
                     String(
                         format:
-                            "xsnet band (members): ±%.2e cm²; M_A ± 0.1 GeV: ±%.2e cm²; data normalization ±%.1f%%; flux above %.0f GeV left out: %.2f%%; %.0f s",
-                        scores[0].flux_integrated_spread_cm2, report.axial_mass_uncertainty_cm2, 100 * MiniBooNECCQE.normalizationUncertainty,
-                        MiniBooNEFold.maximumEnergy, 100 * report.flux_fraction_left_out, report.seconds))
+                            "xsnet band (members): ±%.2e cm²; M_A ± 0.1 GeV: ±%.2e cm²; window ψ′ ± %.1f: ±%.2e cm²; data normalization ±%.1f%%; flux above %.0f GeV left out: %.2f%%; %.0f s",
+                        scores[0].flux_integrated_spread_cm2, report.axial_mass_uncertainty_cm2, Self.windowVariation,
+                        report.quasielastic_window_uncertainty_cm2, 100 * MiniBooNECCQE.normalizationUncertainty, MiniBooNEFold.maximumEnergy,
+                        100 * report.flux_fraction_left_out, report.seconds))
             }
         }
     }
@@ -369,7 +431,7 @@ extension NeutrinoCommand {
                 """
                 At each (|q|, ω) of --q × --omega: ψ′ (the nucleus's Fermi gas), the electron model's f_L and f_T
                 (mean and spread over its members: f = (R − R_π)/(Λ ΣU), the pion production removed unless
-                --keep-pion-production, zero outside the quasielastic window ω > E_s, ψ′ ≤ 2) and the relativistic
+                --keep-pion-production, zero outside the quasielastic window ω > E_s, ψ′ ≤ 2 or --quasielastic-window) and the relativistic
                 Fermi gas' f (there f_L = f_T). The neutrino's transverse and axial channels take f_T, its vector
                 longitudinal ones f_L (docs/neutrino.md); --model bosted-mamyan gives the fit's own f_L and f_T.
 
@@ -383,6 +445,7 @@ extension NeutrinoCommand {
         var model = "Models/C12-ensemble.xsnet"
         @Flag(help: "Keep the electron responses' pion-production part (default: removed, as the neutrino route does).")
         var keepPionProduction = false
+        @OptionGroup var window: WindowOptions
         @Option(help: "Output format: table, csv or json.") var format: OutputFormat = .table
 
         struct Row: Encodable {
@@ -407,12 +470,16 @@ extension NeutrinoCommand {
             if model == "bosted-mamyan" {
                 // The fit's own responses, one "member" (zero where it is not defined).
                 let fit = BostedMamyan(), target = nucleus
-                members = ReducedFunctionGrid.reducedValues(scaling: scaling, at: points, removingPionProduction: !keepPionProduction) { ks in
+                members = ReducedFunctionGrid.reducedValues(
+                    scaling: scaling, at: points, removingPionProduction: !keepPionProduction, quasielasticWindow: window.quasielasticWindow
+                ) { ks in
                     [ks.map { fit.responses($0, nucleus: target) ?? (0, 0) }]
                 }
             } else {
                 members = try withElectronModel(model, nucleus: nucleus) { electron in
-                    try ReducedFunctionGrid.learnedValues(model: electron, scaling: scaling, at: points, removingPionProduction: !keepPionProduction)
+                    try ReducedFunctionGrid.learnedValues(
+                        model: electron, scaling: scaling, at: points, removingPionProduction: !keepPionProduction,
+                        quasielasticWindow: window.quasielasticWindow)
                 }
             }
             let rows = points.enumerated().map { i, p -> Row in

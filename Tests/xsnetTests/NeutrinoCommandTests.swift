@@ -41,6 +41,18 @@ struct NeutrinoCommandTests {
             let scores = try #require(report[key] as? [String: Double])
             #expect(Set(scores.keys) == ["xsnet", "rfg_ma_1.03", "rfg_ma_1.35"], "\(key)")
         }
+        // The quasielastic window's contribution: the mean with the window narrowed to 1.5 (masked
+        // from the grid tabulated to 2.5, one averaged member) is what a compare run with the window
+        // at 1.5 predicts from its own tabulation and all its members.
+        #expect(report["quasielastic_window"] as? Double == 2)
+        let variants = try #require(report["quasielastic_window_variants"] as? [[String: Double]])
+        #expect(variants.map { $0["window"]! } == [1.5, 2.5])
+        let narrowed = try xsnet(
+            ["neutrino", "compare", "miniboone-ccqe", "--model", model, "--format", "json", "--cell", "0.1", "--quasielastic-window", "1.5"] + coarse)
+        let narrowedReport = try JSONSerialization.jsonObject(with: Data(narrowed.stdout.utf8)) as! [String: Any]
+        let narrowedIntegral = try #require((narrowedReport["flux_integrated_cm2"] as? [String: Double])?["xsnet"], "\(narrowed.stderr)")
+        #expect(abs(variants[0]["flux_integrated_cm2"]! / narrowedIntegral - 1) < 1e-9)
+        #expect(narrowedIntegral < integral["xsnet"]!, "a narrower window keeps less strength")
         for name in ["miniboone-double-differential.svg", "miniboone-q2.svg"] {
             #expect(try String(contentsOf: figures.appendingPathComponent(name), encoding: .utf8).contains("MiniBooNE"))
         }
@@ -68,6 +80,15 @@ struct NeutrinoCommandTests {
         let fit = try xsnet(["neutrino", "scaling", "--model", "bosted-mamyan", "--q", "0.5", "--omega", "0.15", "--format", "json"])
         let fitNode = try #require((try JSONSerialization.jsonObject(with: Data(fit.stdout.utf8)) as? [[String: Any]])?.first, "\(fit.stderr)")
         #expect((fitNode["f_L"] as! Double) > 0 && (fitNode["f_T"] as! Double) > 0 && (fitNode["f_L_std"] as! Double) == 0)
+        let narrowScaling = try xsnet([
+            "neutrino", "scaling", "--model", model, "--q", "0.5", "--omega", "0.2,0.25", "--quasielastic-window", "1", "--format", "json"
+        ])
+        for node in try JSONSerialization.jsonObject(with: Data(narrowScaling.stdout.utf8)) as! [[String: Any]] {
+            let psi = node["psi_prime"] as! Double
+            #expect(psi <= 1 ? (node["f_T"] as! Double) > 0 : (node["f_T"] as! Double) == 0, "ψ′ = \(psi), window 1")
+        }
+        let badWindow = try xsnet(["neutrino", "compare", "miniboone-ccqe", "--model", model, "--quasielastic-window", "4"])
+        #expect(badWindow.status != 0 && badWindow.stderr.contains("--quasielastic-window must be in 0.5…3"), "\(badWindow.stderr)")
         let badCell = try xsnet(["neutrino", "compare", "miniboone-ccqe", "--model", model, "--cell", "0.03"])
         #expect(badCell.status != 0 && badCell.stderr.contains("0.1 divided by a whole number"))
         let direct = folder.appendingPathComponent("d.xsnet").path
