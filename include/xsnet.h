@@ -73,6 +73,11 @@ typedef struct xsnet_neutrino xsnet_neutrino;
  * 0.01). Tabulating a 20-member model takes some 25 s at the default step. */
 int xsnet_neutrino_open(const char *electron_model, const char *nucleus, int probe, double axial_mass_GeV, double grid_step_GeV,
                         xsnet_neutrino **model);
+/* xsnet_neutrino_open with the quasielastic window of the learned reduced functions: f = 0 beyond
+ * ψ′ = quasielastic_window (0.5…3; 0 for the default 2), an assumption `xsnet neutrino compare`
+ * reports as a contribution of its own (docs/neutrino.md). No effect on the Fermi gas. */
+int xsnet_neutrino_open_window(const char *electron_model, const char *nucleus, int probe, double axial_mass_GeV,
+                               double grid_step_GeV, double quasielastic_window, xsnet_neutrino **model);
 /* One point: neutrino energy (0 < E ≤ 3 GeV), muon kinetic energy and cos θ_μ. mean: the average over
  * the electron model's members; sd: their spread (may be NULL). XSNET_ERROR_UNPHYSICAL where no muon
  * of that energy can be made. */
