@@ -47,13 +47,16 @@ struct NeutrinoModelOptions: ParsableArguments {
         }
     }
 
-    func reducedFunctions(nucleus: Nucleus) throws -> (grid: ReducedFunctionGrid, scaling: Superscaling) {
+    /// The reduced functions of `nucleus`: the Fermi gas', or the electron model's within the
+    /// quasielastic window, tabulated to `widestWindow` instead when given (for variations that
+    /// widen it; `restricted(toWindow:)` gives the asked window from that grid).
+    func reducedFunctions(nucleus: Nucleus, tabulatedTo widestWindow: Double? = nil) throws -> (grid: ReducedFunctionGrid, scaling: Superscaling) {
         let scaling = Superscaling(nucleus: nucleus)
         if fermiGas { return (try ReducedFunctionGrid(source: .fermiGas, scaling: scaling, step: grid.gridStep), scaling) }
         return (
             try learnedReducedFunctions(
                 model: model, scaling: scaling, keepPionProduction: keepPionProduction, axialWithoutMesonExchange: axial.axialWithoutMesonExchange,
-                window: window.quasielasticWindow, step: grid.gridStep), scaling
+                window: widestWindow ?? window.quasielasticWindow, step: grid.gridStep), scaling
         )
     }
 }
@@ -281,20 +284,14 @@ extension NeutrinoCommand {
             var double_differential_median_rel_dev: Double
         }
 
-        /// How far the window is moved either way for its contribution.
-        static let windowVariation = 0.5
-
         func run() throws {
             let start = Date()
             let data = try MiniBooNECCQE.bundled()
             let carbon = Nucleus(Z: 6, A: 12)
             let scaling = Superscaling(nucleus: carbon)
             // Tabulated once with the widest window; the narrower ones are the same nodes masked.
-            let allowed = ReducedFunctionGrid.allowedQuasielasticWindows
-            let windows = [
-                max(window.quasielasticWindow - Self.windowVariation, allowed.lowerBound),
-                min(window.quasielasticWindow + Self.windowVariation, allowed.upperBound)
-            ]
+            let around = NeutrinoSystematics.windows(around: window.quasielasticWindow)
+            let windows = [around.narrow, around.wide]
             let widest = try learnedReducedFunctions(
                 model: model, scaling: scaling, keepPionProduction: false, axialWithoutMesonExchange: axial.axialWithoutMesonExchange,
                 window: windows[1], step: grid.gridStep)
@@ -303,14 +300,14 @@ extension NeutrinoCommand {
             printError(
                 "reduced functions tabulated (\(learned.members) members, \(learned.momentumCount) × \(learned.energyCount) grid) in \(Int(Date().timeIntervalSince(start))) s; folding with the flux…"
             )
-            let names = ["xsnet", "rfg_ma_1.03", "rfg_ma_1.35", "xsnet_ma_0.93", "xsnet_ma_1.13"]
+            let names = ["xsnet", "rfg_ma_1.03", "rfg_ma_1.35", "xsnet_ma_down", "xsnet_ma_up"]
             let models =
                 [
                     ChargedCurrentModel(probe: .numu, scaling: scaling, reduced: learned, axialMass: 1.03),
                     ChargedCurrentModel(probe: .numu, scaling: scaling, reduced: gas, axialMass: 1.03),
                     ChargedCurrentModel(probe: .numu, scaling: scaling, reduced: gas, axialMass: 1.35),
-                    ChargedCurrentModel(probe: .numu, scaling: scaling, reduced: learned, axialMass: 0.93),
-                    ChargedCurrentModel(probe: .numu, scaling: scaling, reduced: learned, axialMass: 1.13)
+                    ChargedCurrentModel(probe: .numu, scaling: scaling, reduced: learned, axialMass: 1.03 - NeutrinoSystematics.axialMassStep),
+                    ChargedCurrentModel(probe: .numu, scaling: scaling, reduced: learned, axialMass: 1.03 + NeutrinoSystematics.axialMassStep)
                 ]
                 + windows.map {
                     ChargedCurrentModel(probe: .numu, scaling: scaling, reduced: widest.restricted(toWindow: $0, scaling: scaling).memberMean())
@@ -373,7 +370,7 @@ extension NeutrinoCommand {
                     String(
                         format:
                             "xsnet band (members): ±%.2e cm²; M_A ± 0.1 GeV: ±%.2e cm²; window ψ′ ± %.1f: ±%.2e cm²; data normalization ±%.1f%%; flux above %.0f GeV left out: %.2f%%; %.0f s",
-                        scores[0].flux_integrated_spread_cm2, report.axial_mass_uncertainty_cm2, Self.windowVariation,
+                        scores[0].flux_integrated_spread_cm2, report.axial_mass_uncertainty_cm2, NeutrinoSystematics.windowStep,
                         report.quasielastic_window_uncertainty_cm2, 100 * MiniBooNECCQE.normalizationUncertainty, MiniBooNEFold.maximumEnergy,
                         100 * report.flux_fraction_left_out, report.seconds))
             }
@@ -387,8 +384,11 @@ extension NeutrinoCommand {
                 """
                 The layout of `xsnet tabulate`: arrays sigma and sigma_std [E_nu_GeV, cos_theta_mu, T_mu_GeV]
                 in cm²/GeV per nucleus (C order), NaN where the muon cannot be made (counted), the axes and the
-                units as strings; .csv writes one row per physical point. The C API gives the same numbers
-                point by point (xsnet_neutrino_open / xsnet_neutrino_predict in include/xsnet.h).
+                units as strings; .csv writes one row per physical point. --systematics adds the named
+                variations (M_A ∓ 0.1 GeV; the quasielastic window ∓ 0.5 for an electron model) as arrays
+                sigma_<name> (columns d2sigma_dTdcos_<name>), each the members' mean, for reweighting. The C
+                API gives the same numbers point by point (xsnet_neutrino_open / xsnet_neutrino_predict in
+                include/xsnet.h).
 
                   xsnet neutrino tabulate --probe numubar --energy 0.2:3:0.05 --cos-theta=-1:1:0.02 --muon-energy 0:2.9:0.01 --out numubar-c12.npz
                 """))
@@ -400,6 +400,11 @@ extension NeutrinoCommand {
         @Option(help: "cos θ_μ values: a list or start:stop:step (write --cos-theta=-1:1:0.02).") var cosTheta: ValueList
         @Option(help: "Muon kinetic energies T_μ (GeV).") var muonEnergy: ValueList
         @OptionGroup var options: NeutrinoModelOptions
+        @Flag(
+            help:
+                "Tabulate the named variations beside the prediction, each the members' mean: M_A ∓ 0.1 GeV (sigma_axial_mass_down/up) and, for an electron model, the quasielastic window ∓ 0.5 (sigma_window_narrow/wide)."
+        )
+        var systematics = false
         @Option(help: "Output file: .npz (NumPy) or .csv.") var out: String
 
         func validate() throws {
@@ -414,11 +419,21 @@ extension NeutrinoCommand {
         }
 
         func run() throws {
-            let (grid, scaling) = try options.reducedFunctions(nucleus: nucleus)
-            let model = ChargedCurrentModel(probe: probe == .numu ? .numu : .numubar, scaling: scaling, reduced: grid, axialMass: options.axialMass)
-            let table = NeutrinoTable(model: model, energies: energy.values, cosThetas: cosTheta.values, muonEnergies: muonEnergy.values)
+            let window = options.fermiGas ? nil : options.window.quasielasticWindow
+            let wideWindow = systematics ? window.map { NeutrinoSystematics.windows(around: $0).wide } : nil
+            let (wide, scaling) = try options.reducedFunctions(nucleus: nucleus, tabulatedTo: wideWindow)
+            let grid = window.map { wide.restricted(toWindow: $0, scaling: scaling) } ?? wide
+            let lepton: LeptonProbe = probe == .numu ? .numu : .numubar
+            let model = ChargedCurrentModel(probe: lepton, scaling: scaling, reduced: grid, axialMass: options.axialMass)
+            let variations =
+                systematics
+                ? NeutrinoSystematics.variations(probe: lepton, scaling: scaling, wide: wide, window: window, axialMass: options.axialMass) : []
+            let table = NeutrinoTable(
+                model: model, energies: energy.values, cosThetas: cosTheta.values, muonEnergies: muonEnergy.values, variations: variations)
             let source = options.fermiGas ? "relativistic Fermi gas" : options.model
-            let data = out.hasSuffix(".npz") ? table.npz(nucleus: nucleus.name, model: source, axialMass: options.axialMass) : Data(table.csv().utf8)
+            let data =
+                out.hasSuffix(".npz")
+                ? table.npz(nucleus: nucleus.name, model: source, axialMass: options.axialMass, quasielasticWindow: window) : Data(table.csv().utf8)
             try AtomicFile.write(data, to: URL(fileURLWithPath: out))
             print("wrote \(out): \(table.shape.map(String.init).joined(separator: " × ")) points, \(table.skippedUnphysical) unphysical (NaN)")
         }

@@ -5,25 +5,52 @@ import XSData
 import XSModel
 
 /// A list of values: `0.56`, `0.3,0.5,0.8`, or a range `start:stop:step` (stop included when
-/// reached). No empty item (`0.5,` is refused), at most a million values.
+/// reached). No empty item (`0.5,` is refused), at most a million values. A range gives the
+/// decimal values written: start + i·step rounded to the decimal places of its three numbers, so
+/// `0.2:3:0.05` ends at 3 and `0.1:0.3:0.1` gives 0.3, not their binary sums (3.0000000000000004,
+/// 0.30000000000000004).
 struct ValueList: ExpressibleByArgument {
     var values: [Double]
     static let maximumCount = 1_000_000
 
     init?(argument: String) {
         if argument.contains(":") {
-            let parts = argument.split(separator: ":", omittingEmptySubsequences: false).map { Double($0) }
+            let texts = argument.split(separator: ":", omittingEmptySubsequences: false)
+            let parts = texts.map { Double($0) }
             guard parts.count == 3, let a = parts[0], let b = parts[1], let step = parts[2], a.isFinite, b.isFinite, step > 0, b >= a,
                 (b - a) / step < Double(Self.maximumCount - 1)
             else { return nil }
             let n = Int(((b - a) / step + 1e-9).rounded(.down))
-            values = (0...n).map { a + Double($0) * step }
+            // nil (more than 15 places in any of the three) leaves the sums as they are.
+            let places = texts.map { Self.decimalPlaces(of: $0) }
+            let common = places.contains { $0 == nil } ? nil : places.compactMap { $0 }.max()
+            values = (0...n).map { Self.rounded(a + Double($0) * step, toDecimalPlaces: common) }
         } else {
             let parts = argument.split(separator: ",", omittingEmptySubsequences: false).map { Double($0) }
             // A non-finite value passes here and is refused as an unphysical point, with the reason.
             guard (1...Self.maximumCount).contains(parts.count), parts.allSatisfy({ $0 != nil }) else { return nil }
             values = parts.map { $0! }
         }
+    }
+
+    /// The decimal places a number is written with: 2 for `0.05` and `5e-2`, 0 for `3` and `1e3`.
+    /// Beyond 15 the binary value is all there is (nil: no rounding).
+    static func decimalPlaces<S: StringProtocol>(of text: S) -> Int? {
+        let lower = text.lowercased()
+        let mantissa = lower.split(separator: "e", maxSplits: 1, omittingEmptySubsequences: false)
+        let fraction = mantissa[0].split(separator: ".", maxSplits: 1, omittingEmptySubsequences: false)
+        let exponent = mantissa.count == 2 ? Int(mantissa[1]) ?? 0 : 0
+        let places = max(0, (fraction.count == 2 ? fraction[1].count : 0) - exponent)
+        return places <= 15 ? places : nil
+    }
+
+    /// `x` rounded to `places` decimals: the double nearest to the decimal value (10^places is exact
+    /// and the division correctly rounded); `x` itself without places.
+    static func rounded(_ x: Double, toDecimalPlaces places: Int?) -> Double {
+        guard let places else { return x }
+        let scale = pow(10, Double(places))
+        let r = (x * scale).rounded() / scale
+        return r == 0 ? 0 : r  // no −0.0
     }
 
     /// The number of combinations of several lists (each at most a million: the product fits an Int).

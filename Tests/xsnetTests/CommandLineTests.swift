@@ -450,6 +450,39 @@ func toolExists(_ name: String) -> Bool {
         #expect(!FileManager.default.fileExists(atPath: "/tmp/xsnet-never-written.xsnet"))
     }
 
+    /// A range start:stop:step gives the decimal values written, not their floating-point sums: the
+    /// documented `--energy 0.2:3:0.05` reaches 3 (0.2 + 56 × 0.05 is 3.0000000000000004 in binary,
+    /// which the neutrino grid refused as beyond 3 GeV), and 0.1:0.3:0.1 prints 0.3.
+    @Test func rangesGiveTheDecimalValuesWritten() throws {
+        let predict = try xsnet([
+            "predict", "--model", "Models/C12.xsnet", "--energy", "1", "--angle", "30", "--omega", "0.1:0.3:0.1", "--format", "csv"
+        ])
+        #expect(predict.status == 0, "\(predict.stderr)")
+        #expect(predict.stdout.split(separator: "\n").dropFirst().map { $0.split(separator: ",")[2] } == ["0.1", "0.2", "0.3"], "\(predict.stdout)")
+        let table = try temporaryFolder().appendingPathComponent("t.csv")
+        defer { try? FileManager.default.removeItem(at: table.deletingLastPathComponent()) }
+        let tabulate = try xsnet([
+            "neutrino", "tabulate", "--fermi-gas", "--grid-step", "0.1", "--energy", "0.2:3:0.05", "--cos-theta", "0.9", "--muon-energy", "0.5",
+            "--out", table.path
+        ])
+        #expect(tabulate.status == 0 && tabulate.stdout.contains("57 × 1 × 1 points"), "\(tabulate.stderr)")
+        let energies = try String(contentsOf: table, encoding: .utf8).split(separator: "\n").dropFirst().map { $0.split(separator: ",")[0] }
+        #expect(energies.last == "3.0" && energies.contains("0.7"), "\(energies)")
+        // Written in other ways the steps come out the same; a range through zero reaches it.
+        for range in ["1e-1:3e-1:1e-1", "0.10:0.30:0.10"] {
+            let run = try xsnet(["predict", "--model", "Models/C12.xsnet", "--energy", "1", "--angle", "30", "--omega", range, "--format", "csv"])
+            #expect(
+                run.stdout.split(separator: "\n").dropFirst().map { $0.split(separator: ",")[2] } == ["0.1", "0.2", "0.3"], "\(range): \(run.stdout)")
+        }
+        let throughZero = try xsnet([
+            "neutrino", "tabulate", "--fermi-gas", "--grid-step", "0.1", "--energy", "1", "--cos-theta=-0.3:0:0.1", "--muon-energy", "0.5", "--out",
+            table.path
+        ])
+        #expect(throughZero.status == 0, "\(throughZero.stderr)")
+        let cosines = try String(contentsOf: table, encoding: .utf8).split(separator: "\n").dropFirst().map { $0.split(separator: ",")[1] }
+        #expect(cosines == ["-0.3", "-0.2", "-0.1", "0.0"], "\(cosines)")
+    }
+
     /// SIGTERM (what Slurm and kill send) saves a checkpoint and says so, like Ctrl-C; the run resumes.
     @Test func sigtermSavesACheckpoint() throws {
         let folder = try temporaryFolder()

@@ -80,6 +80,38 @@ struct NeutrinoCommandTests {
         let fit = try xsnet(["neutrino", "scaling", "--model", "bosted-mamyan", "--q", "0.5", "--omega", "0.15", "--format", "json"])
         let fitNode = try #require((try JSONSerialization.jsonObject(with: Data(fit.stdout.utf8)) as? [[String: Any]])?.first, "\(fit.stderr)")
         #expect((fitNode["f_L"] as! Double) > 0 && (fitNode["f_T"] as! Double) > 0 && (fitNode["f_L_std"] as! Double) == 0)
+        // tabulate --systematics: each variation is what predict gives with its option moved (the
+        // members' mean): M_A ∓ 0.1 GeV, the quasielastic window ∓ 0.5.
+        let tableFile = folder.appendingPathComponent("systematics.csv").path
+        let tabulated = try xsnet(
+            [
+                "neutrino", "tabulate", "--model", model, "--systematics", "--energy", "0.8", "--cos-theta", "0.9", "--muon-energy", "0.4,0.5,0.6",
+                "--out", tableFile
+            ] + coarse)
+        #expect(tabulated.status == 0, "\(tabulated.stderr)")
+        let tableRows = try String(contentsOfFile: tableFile, encoding: .utf8).split(separator: "\n").map {
+            $0.split(separator: ",").map(String.init)
+        }
+        let angle = "\(acos(0.9) * 180 / .pi)"
+        for (option, value, name) in [
+            ("--axial-mass", "0.93", "axial_mass_down"), ("--axial-mass", "1.13", "axial_mass_up"), ("--quasielastic-window", "1.5", "window_narrow"),
+            ("--quasielastic-window", "2.5", "window_wide")
+        ] {
+            let column = try #require(tableRows[0].firstIndex(of: "d2sigma_dTdcos_\(name)"), "\(tableRows[0])")
+            let moved = try xsnet(
+                [
+                    "neutrino", "predict", "--model", model, "--energy", "0.8", "--muon-energy", "0.4,0.5,0.6", "--muon-angle", angle, option, value,
+                    "--format", "json"
+                ] + coarse)
+            let expected = (try JSONSerialization.jsonObject(with: Data(moved.stdout.utf8)) as! [[String: Any]]).map {
+                $0["d2sigma_dTdcos_cm2_per_GeV"] as! Double
+            }
+            #expect(tableRows.count == 4 && expected.count == 3)
+            for (row, value) in zip(tableRows.dropFirst(), expected) {
+                let tabulatedValue = Double(row[column])!
+                #expect(abs(tabulatedValue - value) <= 1e-9 * abs(value), "\(name) at T = \(row[2]): \(tabulatedValue) against \(value)")
+            }
+        }
         let narrowScaling = try xsnet([
             "neutrino", "scaling", "--model", model, "--q", "0.5", "--omega", "0.2,0.25", "--quasielastic-window", "1", "--format", "json"
         ])
