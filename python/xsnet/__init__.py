@@ -79,7 +79,26 @@ def _error(call):
 _ERROR_UNPHYSICAL = 2
 
 
-class Model:
+class _Handle:
+    """An open C-API handle: closed by `close`, by a `with` block's end or when collected (also
+    when the opening failed and there is no handle)."""
+
+    def close(self):
+        if getattr(self, "_handle", None):
+            self._release(self._handle)
+            self._handle = None
+
+    def __del__(self):
+        self.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+
+class Model(_Handle):
     """An xsnet model file: one network, a bootstrap ensemble (model A) or an MC-dropout model (B)."""
 
     def __init__(self, path, nucleus=None):
@@ -94,19 +113,8 @@ class Model:
             raise _error("xsnet_open")
         self._handle = handle
 
-    def close(self):
-        if self._handle:
-            _lib.xsnet_close(self._handle)
-            self._handle = None
-
-    def __del__(self):
-        self.close()
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        self.close()
+    def _release(self, handle):
+        _lib.xsnet_close(handle)
 
     @property
     def nucleus(self):
@@ -158,7 +166,7 @@ class Model:
         return result
 
 
-class NeutrinoModel:
+class NeutrinoModel(_Handle):
     """Charged-current ν_μ / ν̄_μ scattering on a nucleus: the electron model's learned responses
     carried over by superscaling (docs/neutrino.md), or the relativistic Fermi gas."""
 
@@ -181,19 +189,8 @@ class NeutrinoModel:
         self._handle = handle
         self.nucleus, self.probe = nucleus, probe
 
-    def close(self):
-        if self._handle:
-            _lib.xsnet_neutrino_close(self._handle)
-            self._handle = None
-
-    def __del__(self):
-        self.close()
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        self.close()
+    def _release(self, handle):
+        _lib.xsnet_neutrino_close(handle)
 
     def predict(self, energy, muon_kinetic_energy, cos_theta):
         """d²σ/dT_μ dcosθ_μ per nucleus in cm²/GeV at the broadcast arrays of E_ν (GeV, up to 3),
