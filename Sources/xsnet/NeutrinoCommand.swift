@@ -59,6 +59,23 @@ struct NeutrinoModelOptions: ParsableArguments {
                 window: widestWindow ?? window.quasielasticWindow, step: grid.gridStep), scaling
         )
     }
+
+    /// The charged-current model of `probe` on `nucleus` and, with `systematics`, its named
+    /// variations (`NeutrinoSystematics`; the learned grid tabulated once to the wider window and
+    /// the others masked from it, so the model is the same with and without them). `window` is the
+    /// quasielastic window used (nil for the Fermi gas).
+    func chargedCurrentModel(probe: LeptonProbe, nucleus: Nucleus, systematics: Bool) throws -> (
+        model: ChargedCurrentModel, variations: [NeutrinoTable.Variation], window: Double?
+    ) {
+        let window = fermiGas ? nil : self.window.quasielasticWindow
+        let wideWindow = systematics ? window.map { NeutrinoSystematics.windows(around: $0).wide } : nil
+        let (wide, scaling) = try reducedFunctions(nucleus: nucleus, tabulatedTo: wideWindow)
+        let grid = window.map { wide.restricted(toWindow: $0, scaling: scaling) } ?? wide
+        let model = ChargedCurrentModel(probe: probe, scaling: scaling, reduced: grid, axialMass: axialMass)
+        let variations =
+            systematics ? NeutrinoSystematics.variations(probe: probe, scaling: scaling, wide: wide, window: window, axialMass: axialMass) : []
+        return (model, variations, window)
+    }
 }
 
 /// Which reduced function the axial channels take.
@@ -162,12 +179,19 @@ extension NeutrinoCommand {
         @Option(help: "Muon kinetic energy T_μ (GeV).") var muonEnergy: ValueList
         @Option(help: "Muon angle θ_μ (degrees).") var muonAngle: ValueList
         @OptionGroup var options: NeutrinoModelOptions
+        @Flag(
+            help:
+                "Also print the named variations, each the members' mean of d²σ/dT_μ dcosθ_μ: M_A ∓ 0.1 GeV and, for an electron model, the quasielastic window ∓ 0.5 (as `tabulate --systematics`)."
+        )
+        var systematics = false
         @Option(help: "Output format: table, csv or json.") var format: OutputFormat = .table
 
         struct Row: Encodable {
             var E_nu_GeV: Double, T_mu_GeV: Double, theta_mu_deg: Double, q_GeV: Double, omega_GeV: Double, Q2_GeV2: Double
             var d2sigma_dTdcos_cm2_per_GeV: Double, d2sigma_dTdcos_std: Double, d2sigma_dOmega_domega_cm2_per_sr_GeV: Double
             var per_nucleon_d2sigma_dTdcos: Double
+            /// With --systematics: d²σ/dT_μ dcosθ_μ of each named variation (cm²/GeV per nucleus).
+            var d2sigma_dTdcos_variations: [String: Double]?
         }
 
         func validate() throws {
@@ -183,8 +207,8 @@ extension NeutrinoCommand {
         }
 
         func run() throws {
-            let (grid, scaling) = try options.reducedFunctions(nucleus: nucleus)
-            let model = ChargedCurrentModel(probe: probe == .numu ? .numu : .numubar, scaling: scaling, reduced: grid, axialMass: options.axialMass)
+            let (model, variations, _) = try options.chargedCurrentModel(
+                probe: probe == .numu ? .numu : .numubar, nucleus: nucleus, systematics: systematics)
             var rows: [Row] = []
             for E in energy.values {
                 for T in muonEnergy.values {
@@ -200,7 +224,13 @@ extension NeutrinoCommand {
                             Row(
                                 E_nu_GeV: E, T_mu_GeV: T, theta_mu_deg: θ, q_GeV: k.momentumTransfer, omega_GeV: k.energyTransfer, Q2_GeV2: k.Q2,
                                 d2sigma_dTdcos_cm2_per_GeV: 2 * .pi * mean, d2sigma_dTdcos_std: 2 * .pi * spread,
-                                d2sigma_dOmega_domega_cm2_per_sr_GeV: mean, per_nucleon_d2sigma_dTdcos: 2 * .pi * mean / Double(model.targetNucleons))
+                                d2sigma_dOmega_domega_cm2_per_sr_GeV: mean, per_nucleon_d2sigma_dTdcos: 2 * .pi * mean / Double(model.targetNucleons),
+                                d2sigma_dTdcos_variations: systematics
+                                    ? Dictionary(
+                                        uniqueKeysWithValues: variations.map { v in
+                                            let values = v.model.doubleDifferential(k)
+                                            return (v.name, 2 * .pi * values.reduce(0, +) / Double(values.count))
+                                        }) : nil)
                         )
                     }
                 }
@@ -208,10 +238,12 @@ extension NeutrinoCommand {
             switch format {
             case .json: print(try jsonText(rows), terminator: "")
             case .csv, .table:
-                var table = TextTable(header: ["E_nu", "T_mu", "theta_mu", "q", "omega", "Q2", "d2s/dTdcos", "std", "d2s/dOdw", "per_nucleon"])
+                var table = TextTable(
+                    header: ["E_nu", "T_mu", "theta_mu", "q", "omega", "Q2", "d2s/dTdcos", "std", "d2s/dOdw", "per_nucleon"] + variations.map(\.name))
                 table.rows = rows.map { r in
                     [r.E_nu_GeV, r.T_mu_GeV, r.theta_mu_deg, r.q_GeV, r.omega_GeV, r.Q2_GeV2].map { String(format: "%.4g", $0) }
-                        + [r.d2sigma_dTdcos_cm2_per_GeV, r.d2sigma_dTdcos_std, r.d2sigma_dOmega_domega_cm2_per_sr_GeV, r.per_nucleon_d2sigma_dTdcos]
+                        + ([r.d2sigma_dTdcos_cm2_per_GeV, r.d2sigma_dTdcos_std, r.d2sigma_dOmega_domega_cm2_per_sr_GeV, r.per_nucleon_d2sigma_dTdcos]
+                        + variations.map { r.d2sigma_dTdcos_variations?[$0.name] ?? .nan })
                         .map {
                             String(format: "%.4e", $0)
                         }
@@ -419,15 +451,8 @@ extension NeutrinoCommand {
         }
 
         func run() throws {
-            let window = options.fermiGas ? nil : options.window.quasielasticWindow
-            let wideWindow = systematics ? window.map { NeutrinoSystematics.windows(around: $0).wide } : nil
-            let (wide, scaling) = try options.reducedFunctions(nucleus: nucleus, tabulatedTo: wideWindow)
-            let grid = window.map { wide.restricted(toWindow: $0, scaling: scaling) } ?? wide
-            let lepton: LeptonProbe = probe == .numu ? .numu : .numubar
-            let model = ChargedCurrentModel(probe: lepton, scaling: scaling, reduced: grid, axialMass: options.axialMass)
-            let variations =
-                systematics
-                ? NeutrinoSystematics.variations(probe: lepton, scaling: scaling, wide: wide, window: window, axialMass: options.axialMass) : []
+            let (model, variations, window) = try options.chargedCurrentModel(
+                probe: probe == .numu ? .numu : .numubar, nucleus: nucleus, systematics: systematics)
             let table = NeutrinoTable(
                 model: model, energies: energy.values, cosThetas: cosTheta.values, muonEnergies: muonEnergy.values, variations: variations)
             let source = options.fermiGas ? "relativistic Fermi gas" : options.model

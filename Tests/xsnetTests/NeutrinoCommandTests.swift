@@ -93,6 +93,13 @@ struct NeutrinoCommandTests {
             $0.split(separator: ",").map(String.init)
         }
         let angle = "\(acos(0.9) * 180 / .pi)"
+        let withVariations = try xsnet(
+            [
+                "neutrino", "predict", "--model", model, "--systematics", "--energy", "0.8", "--muon-energy", "0.4,0.5,0.6", "--muon-angle", angle,
+                "--format", "json"
+            ] + coarse)
+        let variationRows = try #require(
+            try JSONSerialization.jsonObject(with: Data(withVariations.stdout.utf8)) as? [[String: Any]], "\(withVariations.stderr)")
         for (option, value, name) in [
             ("--axial-mass", "0.93", "axial_mass_down"), ("--axial-mass", "1.13", "axial_mass_up"), ("--quasielastic-window", "1.5", "window_narrow"),
             ("--quasielastic-window", "2.5", "window_wide")
@@ -110,6 +117,10 @@ struct NeutrinoCommandTests {
             for (row, value) in zip(tableRows.dropFirst(), expected) {
                 let tabulatedValue = Double(row[column])!
                 #expect(abs(tabulatedValue - value) <= 1e-9 * abs(value), "\(name) at T = \(row[2]): \(tabulatedValue) against \(value)")
+            }
+            for (row, value) in zip(variationRows, expected) {
+                let printed = try #require((row["d2sigma_dTdcos_variations"] as? [String: Double])?[name], "\(row)")
+                #expect(abs(printed - value) <= 1e-9 * abs(value), "predict --systematics, \(name): \(printed) against \(value)")
             }
         }
         let narrowScaling = try xsnet([
