@@ -83,6 +83,12 @@ int xsnet_neutrino_open_window(const char *electron_model, const char *nucleus, 
  * of that energy can be made. */
 int xsnet_neutrino_predict(xsnet_neutrino *model, double energy_GeV, double muon_kinetic_GeV, double cos_theta_mu, double *mean,
                            double *sd);
+/* xsnet_neutrino_predict at n points at once (on every core): mean[i] and sd[i] (sd may be NULL) are
+ * NaN where no muon of that energy can be made (T_μ + m_μ ≥ E_ν), as in `xsnet neutrino tabulate`.
+ * Every point is checked first: E_ν outside (0, 3] GeV, T_μ < 0, |cos θ_μ| > 1 or NaN refuses the
+ * call (XSNET_ERROR_UNPHYSICAL, the point named) and writes nothing; at most 50,000,000 points. */
+int xsnet_neutrino_predict_many(xsnet_neutrino *model, size_t n, const double *energy_GeV, const double *muon_kinetic_GeV,
+                                const double *cos_theta_mu, double *mean, double *sd);
 /* Closes a neutrino model (NULL ignored; closing twice is an error, not a crash). */
 void xsnet_neutrino_close(xsnet_neutrino *model);
 

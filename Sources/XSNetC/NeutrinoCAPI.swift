@@ -98,6 +98,14 @@ func openNeutrinoModel(
     }
 }
 
+/// Why (E_ν, T_μ, cos θ_μ) is no point to predict at, the muon's threshold aside; nil when it is one.
+func neutrinoPointProblem(energy: Double, muonEnergy: Double, cosTheta: Double) -> String? {
+    guard energy.isFinite, muonEnergy.isFinite, cosTheta.isFinite, energy > 0, energy <= ReducedFunctionGrid.extent, muonEnergy >= 0,
+        abs(cosTheta) <= 1
+    else { return "(E_nu=\(energy), T_mu=\(muonEnergy), cos=\(cosTheta)): needs 0 < E_nu ≤ 3 GeV, T_mu ≥ 0, |cos| ≤ 1" }
+    return nil
+}
+
 /// d²σ/dT_μ dcosθ_μ per nucleus (cm²/GeV) at E_ν, T_μ (GeV) and cos θ_μ: the mean over the
 /// electron model's members and their spread (`sd` may be NULL).
 @_cdecl("xsnet_neutrino_predict")
@@ -108,10 +116,11 @@ public func xsnet_neutrino_predict(
     guard let mean else { setLastError("xsnet_neutrino_predict: null output pointer"); return XSNET_ERROR_ARGUMENT }
     guard let h = OpenNeutrinoHandles.handle(handle, "xsnet_neutrino_predict") else { return XSNET_ERROR_ARGUMENT }
     let m = h.model.probe.outgoingMass
-    guard energy.isFinite, muonEnergy.isFinite, cosTheta.isFinite, energy > 0, energy <= ReducedFunctionGrid.extent, muonEnergy >= 0,
-        muonEnergy + m < energy,
-        abs(cosTheta) <= 1
-    else {
+    if let why = neutrinoPointProblem(energy: energy, muonEnergy: muonEnergy, cosTheta: cosTheta) {
+        setLastError("xsnet_neutrino_predict: unphysical point \(why)")
+        return XSNET_ERROR_UNPHYSICAL
+    }
+    guard muonEnergy + m < energy else {
         setLastError(
             "xsnet_neutrino_predict: unphysical point (E_nu=\(energy), T_mu=\(muonEnergy), cos=\(cosTheta)): needs 0 < E_nu ≤ 3 GeV, T_mu + m_mu < E_nu, |cos| ≤ 1"
         )
@@ -126,6 +135,46 @@ public func xsnet_neutrino_predict(
     }
     mean.pointee = average
     sd?.pointee = spread
+    return XSNET_OK
+}
+
+/// The most points one `xsnet_neutrino_predict_many` call takes (as `xsnet neutrino tabulate`).
+let maximumNeutrinoPoints = 50_000_000
+
+/// `xsnet_neutrino_predict` at n points at once, on every core: NaN (mean and sd) where no muon of
+/// that energy can be made (T_μ + m_μ ≥ E_ν), as in `xsnet neutrino tabulate`; every point checked
+/// before any is predicted (the first bad one named), outputs written only when all are finite.
+@_cdecl("xsnet_neutrino_predict_many")
+public func xsnet_neutrino_predict_many(
+    _ handle: OpaquePointer?, _ count: Int, _ energy: UnsafePointer<Double>?, _ muonEnergy: UnsafePointer<Double>?,
+    _ cosTheta: UnsafePointer<Double>?, _ mean: UnsafeMutablePointer<Double>?, _ sd: UnsafeMutablePointer<Double>?
+) -> Int32 {
+    let call = "xsnet_neutrino_predict_many"
+    guard let energy, let muonEnergy, let cosTheta, let mean else { setLastError("\(call): null argument"); return XSNET_ERROR_ARGUMENT }
+    guard let h = OpenNeutrinoHandles.handle(handle, call) else { return XSNET_ERROR_ARGUMENT }
+    guard (0...maximumNeutrinoPoints).contains(count) else {
+        setLastError("\(call): n = \(UInt(bitPattern: count)) points; at most \(maximumNeutrinoPoints) per call")
+        return XSNET_ERROR_ARGUMENT
+    }
+    let E = Array(UnsafeBufferPointer(start: energy, count: count))
+    let T = Array(UnsafeBufferPointer(start: muonEnergy, count: count))
+    let c = Array(UnsafeBufferPointer(start: cosTheta, count: count))
+    for i in 0..<count {
+        if let why = neutrinoPointProblem(energy: E[i], muonEnergy: T[i], cosTheta: c[i]) {
+            setLastError("\(call): point \(i) is unphysical \(why)")
+            return XSNET_ERROR_UNPHYSICAL
+        }
+    }
+    let values = h.model.muonDistributions(energies: E, muonKineticEnergies: T, cosThetas: c)
+    let m = h.model.probe.outgoingMass
+    for i in 0..<count where T[i] + m < E[i] && !(values.mean[i].isFinite && values.standardDeviation[i].isFinite) {
+        setLastError("\(call): no finite value at point \(i) (E_nu=\(E[i]), T_mu=\(T[i]), cos=\(c[i]))")
+        return XSNET_ERROR_NUMERIC
+    }
+    for i in 0..<count {
+        mean[i] = values.mean[i]
+        sd?[i] = values.standardDeviation[i]
+    }
     return XSNET_OK
 }
 

@@ -70,6 +70,24 @@ public struct ChargedCurrentModel: Sendable {
         LeptonKinematics(energy: E, outgoingEnergy: T + probe.outgoingMass, cosTheta: c, outgoingMass: probe.outgoingMass)
     }
 
+    /// d²σ/dT_μ dcosθ_μ per nucleus (cm²/GeV) at many points (E_ν, T_μ, cos θ_μ): the members' mean
+    /// and sample standard deviation, NaN where the muon cannot be produced. Blocks of points run on
+    /// every core; no point's value depends on another's.
+    public func muonDistributions(energies: [Double], muonKineticEnergies: [Double], cosThetas: [Double]) -> (
+        mean: [Double], standardDeviation: [Double]
+    ) {
+        precondition(energies.count == muonKineticEnergies.count && energies.count == cosThetas.count)
+        let block = 1024
+        let blocks = parallelMap((energies.count + block - 1) / block) { b -> [(Double, Double)] in
+            (b * block..<min((b + 1) * block, energies.count)).map { i in
+                let members = muonDistribution(energy: energies[i], muonKineticEnergy: muonKineticEnergies[i], cosTheta: cosThetas[i])
+                guard !members.isEmpty else { return (.nan, .nan) }
+                return (members.reduce(0, +) / Double(members.count), sampleStandardDeviation(members))
+            }
+        }
+        return (blocks.flatMap { $0.map(\.0) }, blocks.flatMap { $0.map(\.1) })
+    }
+
     /// d²σ/dT_μ dcosθ_μ = 2π d²σ/dΩdE′ of each member per nucleus (cm²/GeV); empty where the muon
     /// cannot be produced.
     public func muonDistribution(energy E: Double, muonKineticEnergy T: Double, cosTheta c: Double) -> [Double] {

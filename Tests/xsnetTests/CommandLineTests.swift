@@ -737,14 +737,14 @@ func toolExists(_ name: String) -> Bool {
         // Neutrinos: NeutrinoModel gives `xsnet neutrino predict`'s numbers, the quasielastic window
         // included (at ψ′ ≤ 1 the first point loses five sixths of what the default window gives it;
         // cos θ_μ = 0.9 is the angle below); a muon that cannot be made (T_μ + m_μ > E_ν) is NaN, an
-        // energy beyond the grid a ValueError.
+        // energy beyond the grid an error naming the point.
         let neutrinoScript = """
             import numpy as np, sys, xsnet
             nu = xsnet.NeutrinoModel(sys.argv[1], "C12", "numu", 1.03, 0.1, 1.0)
             r = nu.predict(0.8, np.array([0.5, 0.6, 0.75]), 0.9)
             [print(repr(float(r["mean"][j])), repr(float(r["sigma"][j]))) for j in range(3)]
             try: nu.predict([0.8, 5.0], 0.3, 0.9)
-            except ValueError as e: print("ValueError:", e)
+            except xsnet.XsnetError as e: print("XsnetError:", e)
             try: xsnet.NeutrinoModel(None, "C12", "numu", 1.03, 0.1, 4.0)
             except xsnet.XsnetError as e: print("XsnetError:", e)
             """
@@ -762,7 +762,9 @@ func toolExists(_ name: String) -> Bool {
             #expect(abs(Double(printed[j][0])! / (row["d2sigma_dTdcos_cm2_per_GeV"] as! Double) - 1) < 1e-9, "mean at row \(j)")
             #expect(abs(Double(printed[j][1])! / (row["d2sigma_dTdcos_std"] as! Double) - 1) < 1e-6, "spread at row \(j)")
         }
-        #expect(printed[2] == ["nan", "nan"] && printed[3].joined(separator: " ").hasPrefix("ValueError: energy must be in (0, 3] GeV"))
+        #expect(
+            printed[2] == ["nan", "nan"]
+                && printed[3].joined(separator: " ").hasPrefix("XsnetError: xsnet_neutrino_predict_many: point 1 is unphysical (E_nu=5.0"))
         #expect(printed[4].joined(separator: " ") == "XsnetError: xsnet_neutrino_open_window: quasielastic window 4.0 is outside 0.5…3 (or 0 for 2)")
     }
 }

@@ -61,8 +61,8 @@ def _load_library():
     lib.xsnet_neutrino_open_window.argtypes = [ctypes.c_char_p, ctypes.c_char_p, ctypes.c_int, ctypes.c_double, ctypes.c_double,
                                                ctypes.c_double, ctypes.POINTER(ctypes.c_void_p)]
     lib.xsnet_neutrino_open_window.restype = ctypes.c_int
-    lib.xsnet_neutrino_predict.argtypes = [ctypes.c_void_p, ctypes.c_double, ctypes.c_double, ctypes.c_double, double_p, double_p]
-    lib.xsnet_neutrino_predict.restype = ctypes.c_int
+    lib.xsnet_neutrino_predict_many.argtypes = [ctypes.c_void_p, ctypes.c_size_t, double_p, double_p, double_p, double_p, double_p]
+    lib.xsnet_neutrino_predict_many.restype = ctypes.c_int
     lib.xsnet_neutrino_close.argtypes = [ctypes.c_void_p]
     lib.xsnet_neutrino_close.restype = None
     return lib
@@ -75,8 +75,9 @@ def _error(call):
     return XsnetError(_lib.xsnet_last_error().decode() or call)
 
 
-# The C API's code for a point where no lepton of the asked energy can be made (include/xsnet.h).
-_ERROR_UNPHYSICAL = 2
+def _pointer(a):
+    """A contiguous float64 array as the C API's double *."""
+    return a.ctypes.data_as(ctypes.POINTER(ctypes.c_double))
 
 
 class _Handle:
@@ -150,10 +151,7 @@ class Model(_Handle):
         n = e.size
         out = {k: np.empty(n) for k in ("mean", "sigma", "p16", "p84")}
         flags = np.empty(n, dtype=np.intc)
-
-        def p(a):
-            return a.ctypes.data_as(ctypes.POINTER(ctypes.c_double))
-
+        p = _pointer
         code = _lib.xsnet_predict_band(self._handle, n, p(e), p(t), p(w), p(out["mean"]), p(out["sigma"]), p(out["p16"]), p(out["p84"]),
                                        flags.ctypes.data_as(ctypes.POINTER(ctypes.c_int)))
         if code != 0:
@@ -197,21 +195,15 @@ class NeutrinoModel(_Handle):
         T_μ (GeV) and cos θ_μ: a dict of arrays "mean" (over the electron model's members) and
         "sigma" (their spread; 0 for the Fermi gas). Points where no muon of that energy can be
         made (T_μ + m_μ ≥ E_ν) are NaN, as in `xsnet neutrino tabulate`; E_ν outside (0, 3] GeV,
-        T_μ < 0 or |cos θ_μ| > 1 raise ValueError, any other refusal XsnetError.
+        T_μ < 0, |cos θ_μ| > 1 or NaN raise XsnetError naming the first such point.
         Per nucleon: divide by the neutrons (numu) or protons (numubar)."""
         e, t, c = np.broadcast_arrays(np.asarray(energy, dtype=np.float64), np.asarray(muon_kinetic_energy, dtype=np.float64),
                                       np.asarray(cos_theta, dtype=np.float64))
-        for name, bad in (("energy must be in (0, 3] GeV", ~((e > 0) & (e <= 3))), ("muon_kinetic_energy must be >= 0", ~(t >= 0)),
-                          ("cos_theta must be in [-1, 1]", ~(np.abs(c) <= 1))):
-            if bad.any():
-                i = tuple(int(j) for j in np.argwhere(bad)[0])
-                raise ValueError(f"{name}: element {i} is ({e[i]}, {t[i]}, {c[i]})")
-        mean, sigma = np.full(e.shape, np.nan), np.full(e.shape, np.nan)
-        m, s = ctypes.c_double(), ctypes.c_double()
-        for i in np.ndindex(e.shape):
-            code = _lib.xsnet_neutrino_predict(self._handle, e[i], t[i], c[i], ctypes.byref(m), ctypes.byref(s))
-            if code == 0:
-                mean[i], sigma[i] = m.value, s.value
-            elif code != _ERROR_UNPHYSICAL:
-                raise _error("xsnet_neutrino_predict")
+        shape = e.shape
+        e, t, c = (np.ascontiguousarray(a.ravel()) for a in (e, t, c))
+        mean, sigma = np.empty(e.size), np.empty(e.size)
+        p = _pointer
+        if _lib.xsnet_neutrino_predict_many(self._handle, e.size, p(e), p(t), p(c), p(mean), p(sigma)) != 0:
+            raise _error("xsnet_neutrino_predict_many")
+        mean, sigma = mean.reshape(shape), sigma.reshape(shape)
         return {"mean": mean, "sigma": sigma}
