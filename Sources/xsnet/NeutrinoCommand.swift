@@ -333,13 +333,15 @@ extension NeutrinoCommand {
                 "reduced functions tabulated (\(learned.members) members, \(learned.momentumCount) × \(learned.energyCount) grid) in \(Int(Date().timeIntervalSince(start))) s; folding with the flux…"
             )
             let names = ["xsnet", "rfg_ma_1.03", "rfg_ma_1.35", "xsnet_ma_down", "xsnet_ma_up"]
+            // The variations enter only through their means: one averaged member each (σ is linear in f).
+            let learnedMean = learned.memberMean()
             let models =
                 [
                     ChargedCurrentModel(probe: .numu, scaling: scaling, reduced: learned, axialMass: 1.03),
                     ChargedCurrentModel(probe: .numu, scaling: scaling, reduced: gas, axialMass: 1.03),
                     ChargedCurrentModel(probe: .numu, scaling: scaling, reduced: gas, axialMass: 1.35),
-                    ChargedCurrentModel(probe: .numu, scaling: scaling, reduced: learned, axialMass: 1.03 - NeutrinoSystematics.axialMassStep),
-                    ChargedCurrentModel(probe: .numu, scaling: scaling, reduced: learned, axialMass: 1.03 + NeutrinoSystematics.axialMassStep)
+                    ChargedCurrentModel(probe: .numu, scaling: scaling, reduced: learnedMean, axialMass: 1.03 - NeutrinoSystematics.axialMassStep),
+                    ChargedCurrentModel(probe: .numu, scaling: scaling, reduced: learnedMean, axialMass: 1.03 + NeutrinoSystematics.axialMassStep)
                 ]
                 + windows.map {
                     ChargedCurrentModel(probe: .numu, scaling: scaling, reduced: widest.restricted(toWindow: $0, scaling: scaling).memberMean())
