@@ -4,8 +4,10 @@ import XSData
 
 /// The leave-one-nucleus-out study (`xsnet nucleus-study`): for each nucleus with enough points,
 /// an any-target ensemble trained without it predicts all of its points; beside it on the same
-/// points the Bosted–Mamyan fit, the carbon model × A/12, and the carbon model fine-tuned on a
-/// fraction of the nucleus's points (Graczyk et al., arXiv:2408.09936; scored on the rest).
+/// points the Bosted–Mamyan fit, the carbon model × A/12, the carbon model × the fit's nuclear
+/// ratio (`Transfer.referenceScaled`, the fit with Coulomb distortion), and the carbon model
+/// fine-tuned on a fraction of the nucleus's points (Graczyk et al., arXiv:2408.09936; scored on
+/// the rest).
 public enum NucleusStudy {
     /// One nucleus held out (the names are the JSON keys scripts read).
     public struct NucleusRow: Codable, Sendable {
@@ -25,6 +27,8 @@ public enum NucleusStudy {
         public var reference_within_10pct: Double?
         /// The carbon model × A/12 on the same points; nil for carbon (the carbon model's own data).
         public var mass_scaled_carbon_median_abs_rel_dev: Double?
+        /// The carbon model × σ_BM+Coulomb(nucleus)/σ_BM+Coulomb(C12) on the same points; nil for carbon.
+        public var reference_scaled_carbon_median_abs_rel_dev: Double?
         /// The carbon model fine-tuned on `finetuned_train_points` of the nucleus, on the rest
         /// (`finetuned_points`); nil for carbon.
         public var finetuned_median_abs_rel_dev: Double?
@@ -34,7 +38,8 @@ public enum NucleusStudy {
         enum CodingKeys: String, CodingKey {
             case nucleus, recipe, points, median_abs_rel_dev, within_10pct, chi2_per_point, coverage_1sigma, coverage_2sigma
             case mean_rel_uncertainty, member_median_abs_rel_dev, reference_median_abs_rel_dev, reference_within_10pct
-            case mass_scaled_carbon_median_abs_rel_dev, finetuned_median_abs_rel_dev, finetuned_train_points, finetuned_points
+            case mass_scaled_carbon_median_abs_rel_dev, reference_scaled_carbon_median_abs_rel_dev, finetuned_median_abs_rel_dev
+            case finetuned_train_points, finetuned_points
         }
 
         /// Every key, a missing figure as null (scripts read the same keys for every nucleus).
@@ -53,6 +58,7 @@ public enum NucleusStudy {
             try c.encode(reference_median_abs_rel_dev, forKey: .reference_median_abs_rel_dev)
             try c.encode(reference_within_10pct, forKey: .reference_within_10pct)
             try c.encode(mass_scaled_carbon_median_abs_rel_dev, forKey: .mass_scaled_carbon_median_abs_rel_dev)
+            try c.encode(reference_scaled_carbon_median_abs_rel_dev, forKey: .reference_scaled_carbon_median_abs_rel_dev)
             try c.encode(finetuned_median_abs_rel_dev, forKey: .finetuned_median_abs_rel_dev)
             try c.encode(finetuned_train_points, forKey: .finetuned_train_points)
             try c.encode(finetuned_points, forKey: .finetuned_points)
@@ -119,28 +125,47 @@ public enum NucleusStudy {
         return counts.filter { $0.value >= minimumPoints }.keys.sorted()
     }
 
-    /// The carbon baselines on `nucleus`: carbon × A/12 on the held-out points, and the carbon
-    /// model fine-tuned (all layers) on `fraction` of the nucleus's points drawn with `seed`,
-    /// scored on the rest. nil for carbon itself.
+    /// The carbon model's medians on a nucleus it was not trained on.
+    public struct CarbonBaselines: Sendable {
+        public var massScaled: Double
+        public var referenceScaled: Double
+        public var fineTuned: Double
+        public var trainPoints: Int
+        public var testPoints: Int
+    }
+
+    /// The reference whose nuclear ratio carries the carbon model to another nucleus: the data are
+    /// not corrected for Coulomb distortion, so the ratio of the distorted fits.
+    public static let transferReference = CoulombCorrected(base: BostedMamyan())
+
+    /// The carbon baselines on `nucleus`: carbon × A/12 and carbon × the fit's nuclear ratio
+    /// (`transferReference`) on the held-out points, and the carbon model fine-tuned (all layers)
+    /// on `fraction` of the nucleus's points drawn with `seed`, scored on the rest. nil for carbon.
     public static func carbonBaselines(
         carbon: CrossSectionModel, carbonName: String, nucleus: Nucleus, heldOut: [ScatteringPoint], data: ScatteringData, fraction: Double,
         epochs: Int, seed: UInt64
-    ) throws -> (massScaled: Double, fineTuned: Double, trainPoints: Int, testPoints: Int)? {
+    ) throws -> CarbonBaselines? {
         guard nucleus.name != carbon.info.nucleus else { return nil }
-        let scaled = Transfer.massScaled(carbon, to: nucleus, points: heldOut.map(\.kinematics))
-        let massScaled = median(zip(heldOut, scaled).map { abs($1.mean / $0.crossSection - 1) })
+        func medianDeviation(_ predictions: [CrossSectionPrediction]) -> Double {
+            median(zip(heldOut, predictions).map { abs($1.mean / $0.crossSection - 1) })
+        }
+        let kinematics = heldOut.map(\.kinematics)
+        let massScaled = medianDeviation(Transfer.massScaled(carbon, to: nucleus, points: kinematics))
+        let referenceScaled = medianDeviation(Transfer.referenceScaled(carbon, to: nucleus, points: kinematics, reference: transferReference))
         let selected = try DataSelection(nucleus: nucleus.name, splitMethod: .random, testFraction: 1 - fraction, splitSeed: seed).apply(to: data)
         let config = Transfer.fineTuningConfig(from: carbon.info.config, epochs: epochs, seed: seed)
         let tuned = try Transfer.fineTune(
             carbon, sourceName: carbonName, data: selected, scenario: .all, blocks: 2, config: config, command: "nucleus-study")
         let test = selected.split.test.map { selected.points[$0] }
         let fineTuned = median(zip(test, tuned.predict(test)).map { abs($1.mean / $0.crossSection - 1) })
-        return (massScaled, fineTuned, selected.split.train.count, test.count)
+        return CarbonBaselines(
+            massScaled: massScaled, referenceScaled: referenceScaled, fineTuned: fineTuned, trainPoints: selected.split.train.count,
+            testPoints: test.count)
     }
 
     /// A row from a fold of the generalization study's scoring and the carbon baselines.
     public static func row(
-        nucleus: Nucleus, fold: GeneralizationStudy.Fold, baselines: (massScaled: Double, fineTuned: Double, trainPoints: Int, testPoints: Int)?
+        nucleus: Nucleus, fold: GeneralizationStudy.Fold, baselines: CarbonBaselines?
     ) -> NucleusRow {
         let s = fold.scores
         return NucleusRow(
@@ -148,7 +173,8 @@ public enum NucleusStudy {
             chi2_per_point: s.chi2_per_point, coverage_1sigma: s.coverage_1sigma, coverage_2sigma: s.coverage_2sigma,
             mean_rel_uncertainty: s.mean_rel_uncertainty, member_median_abs_rel_dev: fold.member_median_abs_rel_dev,
             reference_median_abs_rel_dev: s.reference_median_abs_rel_dev, reference_within_10pct: s.reference_within_10pct,
-            mass_scaled_carbon_median_abs_rel_dev: baselines?.massScaled, finetuned_median_abs_rel_dev: baselines?.fineTuned,
+            mass_scaled_carbon_median_abs_rel_dev: baselines?.massScaled, reference_scaled_carbon_median_abs_rel_dev: baselines?.referenceScaled,
+            finetuned_median_abs_rel_dev: baselines?.fineTuned,
             finetuned_train_points: baselines?.trainPoints, finetuned_points: baselines?.testPoints)
     }
 
@@ -181,7 +207,8 @@ public enum NucleusStudy {
         out += "summed over one-thread runs). For each nucleus, an any-target ensemble of \(s.members) bootstrap replicas (model A) is trained on "
         out += "every other nucleus (`--split leave-out-nucleus:<nucleus>`) and predicts every point of the nucleus (ω ≥ 0.02 GeV; for carbon "
         out += "the data sets of Kowal et al. 2024), scored against the data as published (λ = 1). Beside it on the same points: \(s.reference); "
-        out += "the carbon model `\(s.carbon_model)` × A/12; and that model fine-tuned on \(Int((100 * s.finetune_fraction).rounded()))% of the "
+        out += "the carbon model `\(s.carbon_model)` × A/12 and × the nuclear ratio of the Bosted–Mamyan fit with Coulomb distortion "
+        out += "(σ_BM(nucleus)/σ_BM(C12) at the same kinematics); and that model fine-tuned on \(Int((100 * s.finetune_fraction).rounded()))% of the "
         out +=
             "nucleus's points (\(s.finetune_epochs) epochs, all layers), scored on the other \(Int((100 * (1 - s.finetune_fraction)).rounded()))%. "
         out += "Default recipe (lowest pooled median): **\(s.default_recipe)**.\n\n"
@@ -197,12 +224,14 @@ public enum NucleusStudy {
             out += "\(p.nuclei_better_than_mass_scaled_carbon) of \(p.nuclei_with_mass_scaled_carbon) |\n"
         }
         out += "\n## Every nucleus\n\n| nucleus | recipe | points | median | members' medians | within 10% | χ²/N | 1σ cov. | 2σ cov. | mean s/σ "
-        out += "| Bosted–Mamyan | carbon × A/12 | fine-tuned carbon (train/test points) |\n|---|---|---|---|---|---|---|---|---|---|---|---|---|\n"
+        out += "| Bosted–Mamyan | carbon × A/12 | carbon × fit ratio | fine-tuned carbon (train/test points) |\n"
+        out += "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n"
         for r in s.folds {
             out += "| \(r.nucleus) | \(r.recipe) | \(r.points) | \(pct(r.median_abs_rel_dev)) | "
             out += r.member_median_abs_rel_dev.map { String(format: "%.1f", 100 * $0) }.joined(separator: ", ") + " | "
             out += "\(pct(r.within_10pct)) | \(String(format: "%.3g", r.chi2_per_point)) | \(pct(r.coverage_1sigma)) | \(pct(r.coverage_2sigma)) | "
             out += "\(pct(r.mean_rel_uncertainty)) | \(pct(r.reference_median_abs_rel_dev)) | \(pct(r.mass_scaled_carbon_median_abs_rel_dev)) | "
+            out += "\(pct(r.reference_scaled_carbon_median_abs_rel_dev)) | "
             out += "\(pct(r.finetuned_median_abs_rel_dev))"
             if let train = r.finetuned_train_points, let test = r.finetuned_points { out += " (\(train)/\(test))" }
             out += " |\n"

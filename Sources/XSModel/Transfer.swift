@@ -90,6 +90,25 @@ public enum Transfer {
         network.parameters.setValues(bias, network.parameters.valueArray(bias).map { $0 + Float(shift) })
     }
 
+    /// A model of one nucleus carried to another by a reference's nuclear ratio: σ(E, θ, ω) ×
+    /// σ_ref(nucleus)/σ_ref(model's nucleus) at the same kinematics (the mass ratio where the
+    /// reference has no value). The network supplies what the reference misses on its own nucleus,
+    /// the reference how the cross section changes between the nuclei (Fermi momentum, energy
+    /// shift, Z and N, and with `CoulombCorrected` the Coulomb distortion). The band scales alike.
+    public static func referenceScaled(
+        _ model: CrossSectionModel, to nucleus: Nucleus, points: [Kinematics], reference: any ReferenceModel
+    ) -> [CrossSectionPrediction] {
+        let own = Nucleus(name: model.info.nucleus) ?? Nucleus(Z: 6, A: 12)
+        let massRatio = Double(nucleus.A) / Double(own.A)
+        return zip(points, model.predict(points)).map { k, p in
+            let target = reference.crossSection(k, nucleus: nucleus), source = reference.crossSection(k, nucleus: own)
+            let scale = (target.flatMap { t in source.map { t / $0 } }).flatMap { $0.isFinite && $0 > 0 ? $0 : nil } ?? massRatio
+            return CrossSectionPrediction(
+                mean: scale * p.mean, standardDeviation: scale * p.standardDeviation, percentile16: scale * p.percentile16,
+                percentile84: scale * p.percentile84, extrapolation: p.extrapolation)
+        }
+    }
+
     /// The carbon model scaled by A/A_source: the simplest baseline for another nucleus.
     public static func massScaled(_ model: CrossSectionModel, to nucleus: Nucleus, points: [Kinematics]) -> [CrossSectionPrediction] {
         let a = Double(Nucleus(name: model.info.nucleus)?.A ?? 12)

@@ -106,7 +106,7 @@ struct NucleusStudyCommand: ParsableCommand {
             jobList, what: "\(recipeList.count) recipes × \(heldOut.count) nuclei × \(members) replicas", parallel: jobs, started: started)
         try FileManager.default.createDirectory(atPath: "\(out)/figures", withIntermediateDirectories: true)
         let reference = BostedMamyan()
-        var baselines: [Nucleus: (massScaled: Double, fineTuned: Double, trainPoints: Int, testPoints: Int)?] = [:]
+        var baselines: [Nucleus: NucleusStudy.CarbonBaselines?] = [:]
         var measured: [(row: NucleusStudy.NucleusRow, points: GeneralizationStudy.HeldOutPoints)] = []
         var trainingSeconds = 0.0
         for recipe in recipeList {

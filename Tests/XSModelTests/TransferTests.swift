@@ -73,4 +73,25 @@ import XSNN
         let scaled = Transfer.massScaled(carbon, to: Nucleus(Z: 26, A: 56), points: k)[0].mean
         #expect(abs(scaled / carbon.predict(k)[0].mean - 56.0 / 12) < 1e-12)
     }
+
+    /// Carbon carried to iron by the fit's nuclear ratio at each point (not A/12), the band alike;
+    /// where the fit has no value (A ≤ 2) by the mass ratio.
+    @Test func referenceScalingIsTheFitsNuclearRatio() throws {
+        let carbon = try Self.carbonModel()
+        let reference = NucleusStudy.transferReference
+        let iron = Nucleus(Z: 26, A: 56)
+        let points = [
+            Kinematics(beamEnergy: 0.5, angleDegrees: 60, energyTransfer: 0.1), Kinematics(beamEnergy: 1.299, angleDegrees: 37.5, energyTransfer: 0.3)
+        ]
+        let own = carbon.predict(points)
+        for (i, p) in Transfer.referenceScaled(carbon, to: iron, points: points, reference: reference).enumerated() {
+            let ratio =
+                try #require(reference.crossSection(points[i], nucleus: iron)) / #require(
+                    reference.crossSection(points[i], nucleus: Nucleus(Z: 6, A: 12)))
+            #expect(abs(p.mean / (own[i].mean * ratio) - 1) < 1e-12 && abs(p.percentile84 / (own[i].percentile84 * ratio) - 1) < 1e-12)
+            #expect(abs(ratio / (56.0 / 12) - 1) > 0.01, "the fit's ratio differs from A/12 here: \(ratio)")
+        }
+        let deuteron = Transfer.referenceScaled(carbon, to: Nucleus(Z: 1, A: 2), points: points, reference: reference)
+        #expect(abs(deuteron[0].mean / (own[0].mean * 2 / 12) - 1) < 1e-12)
+    }
 }

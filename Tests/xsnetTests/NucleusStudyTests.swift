@@ -36,7 +36,7 @@ import XSTestSupport
         for row in nuclei {
             for key in [
                 "points", "median_abs_rel_dev", "within_10pct", "reference_median_abs_rel_dev", "mass_scaled_carbon_median_abs_rel_dev",
-                "finetuned_median_abs_rel_dev"
+                "reference_scaled_carbon_median_abs_rel_dev", "finetuned_median_abs_rel_dev"
             ] {
                 #expect(row[key] is Double || row[key] is Int, "nuclei[].\(key)")
             }
@@ -49,6 +49,7 @@ import XSTestSupport
         #expect(carbon.status == 0, "\(carbon.stderr)")
         let carbonJSON = try String(contentsOfFile: out + "/study.json", encoding: .utf8)
         #expect(carbonJSON.contains("\"mass_scaled_carbon_median_abs_rel_dev\" : null"))
+        #expect(carbonJSON.contains("\"reference_scaled_carbon_median_abs_rel_dev\" : null"))
 
         // A model of every nucleus predicts one it never saw, named; unnamed, it asks for one.
         let model = out + "/folds/any-target-kinematic-prior/Ca40/replica-0.xsnet"
