@@ -3,7 +3,9 @@
 # through the command line and pooled over the nuclei: the carbon network's σ times the Bosted–Mamyan
 # fit's (with Coulomb distortion) σ(nucleus)/σ(C12) at each measured point with ω ≥ 0.02 GeV, against
 # the data as published. Run from the repository root after `make build`: python3 scripts/carbon-fit-ratio.py
-import csv, io, statistics, subprocess, tempfile
+# With --with-network (needs the study's trained replicas in Models/nucleus-study/folds/, kept where
+# the study ran) it also prints the held-out network and the geometric mean of the two.
+import csv, glob, io, math, statistics, subprocess, sys, tempfile
 
 X, CARBON, FIT = ".build/release/xsnet", "Models/C12.xsnet", "bosted-mamyan+coulomb"
 rows = [r for r in csv.DictReader(open("Data/points.csv")) if float(r["omega_GeV"]) >= 0.02]
@@ -16,12 +18,27 @@ def predict(model, nucleus, points):
     return [float(r["sigma"]) for r in csv.DictReader(io.StringIO(subprocess.run(args, capture_output=True, text=True, check=True).stdout))]
 
 
-pooled = []
+with_network = "--with-network" in sys.argv
+pooled, pooled_network, pooled_mean = [], [], []
 for nucleus, A in [("He3", 3), ("He4", 4), ("Li6", 6), ("O16", 16), ("Al27", 27), ("Ca40", 40), ("Ca48", 48), ("Fe56", 56), ("Au197", 197),
                    ("Pb208", 208), ("U238", 238)]:
     points = [r for r in rows if r["nucleus"] == nucleus]
     carbon, target, source = predict(CARBON, None, points), predict(FIT, nucleus, points), predict(FIT, "C12", points)
-    dev = [abs(c * (t / s if s > 0 else A / 12) / float(r["sigma_nb_per_sr_GeV"]) - 1) for c, t, s, r in zip(carbon, target, source, points)]
+    ratio = [c * (t / s if s > 0 else A / 12) for c, t, s in zip(carbon, target, source)]
+    data = [float(r["sigma_nb_per_sr_GeV"]) for r in points]
+    dev = [abs(p / d - 1) for p, d in zip(ratio, data)]
     pooled += dev
-    print(f"{nucleus}: {len(points)} points, median {statistics.median(dev):.1%}")
-print(f"pooled: {len(pooled)} points, median {statistics.median(pooled):.1%}")
+    line = f"{nucleus}: {len(points)} points, median {statistics.median(dev):.1%}"
+    if with_network:
+        ensemble = f"{tempfile.gettempdir()}/nucleus-study-{nucleus}.xsnet"
+        replicas = sorted(glob.glob(f"Models/nucleus-study/folds/any-target-kinematic-prior/{nucleus}/replica-*.xsnet"))
+        subprocess.run([X, "ensemble", "build", "--out", ensemble] + replicas, capture_output=True, check=True)
+        network = predict(ensemble, nucleus, points)
+        net_dev = [abs(p / d - 1) for p, d in zip(network, data)]
+        mean_dev = [abs(math.sqrt(p * q) / d - 1) for p, q, d in zip(network, ratio, data)]
+        pooled_network += net_dev
+        pooled_mean += mean_dev
+        line += f"; held-out network {statistics.median(net_dev):.1%}; geometric mean of the two {statistics.median(mean_dev):.1%}"
+    print(line)
+print(f"pooled: {len(pooled)} points, median {statistics.median(pooled):.1%}"
+      + (f"; network {statistics.median(pooled_network):.1%}; geometric mean {statistics.median(pooled_mean):.1%}" if with_network else ""))
