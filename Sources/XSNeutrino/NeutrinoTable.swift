@@ -12,12 +12,6 @@ public struct NeutrinoTable: Sendable {
         public var name: String
         public var description: String
         public var model: ChargedCurrentModel
-
-        public init(name: String, description: String, model: ChargedCurrentModel) {
-            self.name = name
-            self.description = description
-            self.model = model
-        }
     }
 
     public var energies: [Double]
