@@ -4,7 +4,9 @@
 # fit's (with Coulomb distortion) σ(nucleus)/σ(C12) at each measured point with ω ≥ 0.02 GeV, against
 # the data as published. Run from the repository root after `make build`: python3 scripts/carbon-fit-ratio.py
 # With --with-network (needs the study's trained replicas in Models/nucleus-study/folds/, kept where
-# the study ran) it also prints the held-out network and the geometric mean of the two.
+# the study ran) it also prints the held-out network and the geometric mean of the two. With --argon
+# it prints instead, for ⁴⁰Ar at the JLab E12-14-012 setting (2.222 GeV, 15.54°), the shipped
+# any-target ensemble beside the carbon ensemble carried by the same ratio (docs/any-target.md).
 import csv, glob, io, math, statistics, subprocess, sys, tempfile
 
 X, CARBON, FIT = ".build/release/xsnet", "Models/C12.xsnet", "bosted-mamyan+coulomb"
@@ -17,6 +19,19 @@ def predict(model, nucleus, points):
     args = [X, "predict", "--model", model, "--input", f.name, "--format", "csv"] + (["--nucleus", nucleus] if nucleus else [])
     return [float(r["sigma"]) for r in csv.DictReader(io.StringIO(subprocess.run(args, capture_output=True, text=True, check=True).stdout))]
 
+
+if "--argon" in sys.argv:
+    def spectrum(model, nucleus):
+        args = [X, "predict", "--model", model, "--energy", "2.222", "--angle", "15.54", "--omega", "0.2:1.2:0.2", "--format", "csv"]
+        out = subprocess.run(args + (["--nucleus", nucleus] if nucleus else []), capture_output=True, text=True, check=True).stdout
+        return [(float(r["sigma"]), float(r["sigma_std"] or "nan")) for r in csv.DictReader(io.StringIO(out))]
+    anytarget, carbon = spectrum("Models/any-target.xsnet", "Ar40"), spectrum("Models/C12-ensemble.xsnet", None)
+    argon, carbon_fit = spectrum(FIT, "Ar40"), spectrum(FIT, "C12")
+    print("omega_GeV  any-target (band)  carbon x fit ratio (band)  ratio/any-target - 1  Bosted-Mamyan+Coulomb")
+    for i, (a, c, fa, fc) in enumerate(zip(anytarget, carbon, argon, carbon_fit)):
+        r = fa[0] / fc[0]
+        print(f"{0.2 * (i + 1):.1f}  {a[0]:,.0f} ({a[1]:,.0f})  {c[0] * r:,.0f} ({c[1] * r:,.0f})  {c[0] * r / a[0] - 1:+.1%}  {fa[0]:,.0f}")
+    sys.exit(0)
 
 with_network = "--with-network" in sys.argv
 pooled, pooled_network, pooled_mean = [], [], []
