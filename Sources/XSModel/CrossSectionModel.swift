@@ -139,6 +139,13 @@ public struct CrossSectionPrediction: Equatable, Sendable {
     /// Whether every number is finite (what may leave xsnet with success).
     public var isFinite: Bool { mean.isFinite && standardDeviation.isFinite && percentile16.isFinite && percentile84.isFinite }
 
+    /// The whole prediction multiplied by `c` (a change of normalization): mean, spread and percentiles.
+    public func scaled(by c: Double) -> CrossSectionPrediction {
+        CrossSectionPrediction(
+            mean: c * mean, standardDeviation: c * standardDeviation, percentile16: c * percentile16, percentile84: c * percentile84,
+            extrapolation: extrapolation)
+    }
+
     /// The spread multiplied by `c`: σ → cσ and each percentile p → mean + c(p − mean).
     public func scalingSpread(by c: Double) -> CrossSectionPrediction {
         guard c != 1 else { return self }

@@ -101,11 +101,11 @@ public enum Transfer {
         let own = Nucleus(name: model.info.nucleus) ?? Nucleus(Z: 6, A: 12)
         let massRatio = Double(nucleus.A) / Double(own.A)
         return zip(points, model.predict(points)).map { k, p in
-            let target = reference.crossSection(k, nucleus: nucleus), source = reference.crossSection(k, nucleus: own)
-            let scale = (target.flatMap { t in source.map { t / $0 } }).flatMap { $0.isFinite && $0 > 0 ? $0 : nil } ?? massRatio
-            return CrossSectionPrediction(
-                mean: scale * p.mean, standardDeviation: scale * p.standardDeviation, percentile16: scale * p.percentile16,
-                percentile84: scale * p.percentile84, extrapolation: p.extrapolation)
+            if let target = reference.crossSection(k, nucleus: nucleus), let source = reference.crossSection(k, nucleus: own) {
+                let ratio = target / source
+                if ratio.isFinite && ratio > 0 { return p.scaled(by: ratio) }
+            }
+            return p.scaled(by: massRatio)
         }
     }
 
@@ -113,10 +113,6 @@ public enum Transfer {
     public static func massScaled(_ model: CrossSectionModel, to nucleus: Nucleus, points: [Kinematics]) -> [CrossSectionPrediction] {
         let a = Double(Nucleus(name: model.info.nucleus)?.A ?? 12)
         let scale = Double(nucleus.A) / a
-        return model.predict(points).map {
-            CrossSectionPrediction(
-                mean: scale * $0.mean, standardDeviation: scale * $0.standardDeviation, percentile16: scale * $0.percentile16,
-                percentile84: scale * $0.percentile84, extrapolation: $0.extrapolation)
-        }
+        return model.predict(points).map { $0.scaled(by: scale) }
     }
 }

@@ -165,7 +165,7 @@ public func xsnet_neutrino_predict_many(
             return XSNET_ERROR_UNPHYSICAL
         }
     }
-    let values = h.model.muonDistributions(energies: E, muonKineticEnergies: T, cosThetas: c)
+    let values = h.model.muonDistributions(count: count) { (E[$0], T[$0], c[$0]) }
     let m = h.model.probe.outgoingMass
     for i in 0..<count where T[i] + m < E[i] && !(values.mean[i].isFinite && values.standardDeviation[i].isFinite) {
         setLastError("\(call): no finite value at point \(i) (E_nu=\(E[i]), T_mu=\(T[i]), cos=\(c[i]))")

@@ -70,17 +70,17 @@ public struct ChargedCurrentModel: Sendable {
         LeptonKinematics(energy: E, outgoingEnergy: T + probe.outgoingMass, cosTheta: c, outgoingMass: probe.outgoingMass)
     }
 
-    /// d²σ/dT_μ dcosθ_μ per nucleus (cm²/GeV) at many points (E_ν, T_μ, cos θ_μ): the members' mean
-    /// and sample standard deviation, NaN where the muon cannot be produced. Blocks of points run on
-    /// every core; no point's value depends on another's.
-    public func muonDistributions(energies: [Double], muonKineticEnergies: [Double], cosThetas: [Double]) -> (
-        mean: [Double], standardDeviation: [Double]
-    ) {
-        precondition(energies.count == muonKineticEnergies.count && energies.count == cosThetas.count)
+    /// d²σ/dT_μ dcosθ_μ per nucleus (cm²/GeV) at `count` points (E_ν, T_μ, cos θ_μ) given by index:
+    /// the members' mean and sample standard deviation, NaN where the muon cannot be produced. Blocks
+    /// of points run on every core; no point's value depends on another's.
+    public func muonDistributions(
+        count: Int, at point: @Sendable (Int) -> (energy: Double, muonKineticEnergy: Double, cosTheta: Double)
+    ) -> (mean: [Double], standardDeviation: [Double]) {
         let block = 1024
-        let blocks = parallelMap((energies.count + block - 1) / block) { b -> [(Double, Double)] in
-            (b * block..<min((b + 1) * block, energies.count)).map { i in
-                let members = muonDistribution(energy: energies[i], muonKineticEnergy: muonKineticEnergies[i], cosTheta: cosThetas[i])
+        let blocks = parallelMap((count + block - 1) / block) { b -> [(Double, Double)] in
+            (b * block..<min((b + 1) * block, count)).map { i in
+                let p = point(i)
+                let members = muonDistribution(energy: p.energy, muonKineticEnergy: p.muonKineticEnergy, cosTheta: p.cosTheta)
                 guard !members.isEmpty else { return (.nan, .nan) }
                 return (members.reduce(0, +) / Double(members.count), sampleStandardDeviation(members))
             }

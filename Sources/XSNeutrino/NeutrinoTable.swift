@@ -32,29 +32,14 @@ public struct NeutrinoTable: Sendable {
         self.cosThetas = cosThetas
         self.muonEnergies = muonEnergies
         probe = model.probe
-        let nc = cosThetas.count, nt = muonEnergies.count, nv = variations.count
-        // Per point: the mean, the spread, then each variation's mean.
-        let rows = parallelMap(energies.count) { i -> [Double] in
-            var row = [Double](repeating: .nan, count: nc * nt * (2 + nv))
-            for (j, c) in cosThetas.enumerated() {
-                for (k, T) in muonEnergies.enumerated() {
-                    let members = model.muonDistribution(energy: energies[i], muonKineticEnergy: T, cosTheta: c)
-                    guard !members.isEmpty else { continue }
-                    let at = (j * nt + k) * (2 + nv)
-                    row[at] = members.reduce(0, +) / Double(members.count)
-                    row[at + 1] = sampleStandardDeviation(members)
-                    for (v, variation) in variations.enumerated() {
-                        let values = variation.model.muonDistribution(energy: energies[i], muonKineticEnergy: T, cosTheta: c)
-                        row[at + 2 + v] = values.reduce(0, +) / Double(values.count)
-                    }
-                }
-            }
-            return row
+        // Point (i · cos θ count + j) · T count + k is (E_i, T_k, cos θ_j): C order.
+        let nc = cosThetas.count, nt = muonEnergies.count
+        let point: @Sendable (Int) -> (energy: Double, muonKineticEnergy: Double, cosTheta: Double) = { [energies, cosThetas, muonEnergies] n in
+            (energies[n / (nc * nt)], muonEnergies[n % nt], cosThetas[n / nt % nc])
         }
-        func column(_ offset: Int) -> [Double] { rows.flatMap { row in stride(from: offset, to: row.count, by: 2 + nv).map { row[$0] } } }
-        mean = column(0)
-        standardDeviation = column(1)
-        self.variations = variations.enumerated().map { v, variation in (variation.name, variation.description, column(2 + v)) }
+        let count = energies.count * nc * nt
+        (mean, standardDeviation) = model.muonDistributions(count: count, at: point)
+        self.variations = variations.map { ($0.name, $0.description, $0.model.muonDistributions(count: count, at: point).mean) }
         skippedUnphysical = mean.filter(\.isNaN).count
     }
 

@@ -15,13 +15,13 @@ public enum NeutrinoSystematics {
     }
 
     /// The variations of a model, each the members' mean (σ is linear in the reduced functions):
-    /// M_A ∓ `axialMassStep`, and for learned reduced functions the window ∓ `windowStep`. `wide`
-    /// holds the reduced functions tabulated to at least `windows(around: window).wide` (the
-    /// narrower grids are it masked); `window` is the one the prediction uses (nil for the Fermi gas).
+    /// M_A ∓ `axialMassStep`, and for learned reduced functions the window ∓ `windowStep`. `central`
+    /// holds the reduced functions the prediction uses, with its window `window` (nil for the Fermi
+    /// gas); `wide` the same tabulated to at least `windows(around: window).wide` (the narrower grids
+    /// are it masked).
     public static func variations(
-        probe: LeptonProbe, scaling: Superscaling, wide: ReducedFunctionGrid, window: Double?, axialMass: Double
+        probe: LeptonProbe, scaling: Superscaling, central: ReducedFunctionGrid, wide: ReducedFunctionGrid, window: Double?, axialMass: Double
     ) -> [NeutrinoTable.Variation] {
-        let central = window.map { wide.restricted(toWindow: $0, scaling: scaling) } ?? wide
         let mean = central.memberMean()
         var out = [
             NeutrinoTable.Variation(

@@ -73,7 +73,9 @@ struct NeutrinoModelOptions: ParsableArguments {
         let grid = window.map { wide.restricted(toWindow: $0, scaling: scaling) } ?? wide
         let model = ChargedCurrentModel(probe: probe, scaling: scaling, reduced: grid, axialMass: axialMass)
         let variations =
-            systematics ? NeutrinoSystematics.variations(probe: probe, scaling: scaling, wide: wide, window: window, axialMass: axialMass) : []
+            systematics
+            ? NeutrinoSystematics.variations(
+                probe: probe, scaling: scaling, central: grid, wide: wide, window: window, axialMass: axialMass) : []
         return (model, variations, window)
     }
 }
@@ -332,24 +334,20 @@ extension NeutrinoCommand {
             printError(
                 "reduced functions tabulated (\(learned.members) members, \(learned.momentumCount) × \(learned.energyCount) grid) in \(Int(Date().timeIntervalSince(start))) s; folding with the flux…"
             )
-            let names = ["xsnet", "rfg_ma_1.03", "rfg_ma_1.35", "xsnet_ma_down", "xsnet_ma_up"]
-            // The variations enter only through their means: one averaged member each (σ is linear in f).
-            let learnedMean = learned.memberMean()
+            let names = ["xsnet", "rfg_ma_1.03", "rfg_ma_1.35"]
+            // The named variations, each the members' mean: M_A down and up (3, 4), the window narrowed and widened (5, 6).
+            let variations = NeutrinoSystematics.variations(
+                probe: .numu, scaling: scaling, central: learned, wide: widest, window: window.quasielasticWindow, axialMass: 1.03)
             let models =
                 [
                     ChargedCurrentModel(probe: .numu, scaling: scaling, reduced: learned, axialMass: 1.03),
                     ChargedCurrentModel(probe: .numu, scaling: scaling, reduced: gas, axialMass: 1.03),
-                    ChargedCurrentModel(probe: .numu, scaling: scaling, reduced: gas, axialMass: 1.35),
-                    ChargedCurrentModel(probe: .numu, scaling: scaling, reduced: learnedMean, axialMass: 1.03 - NeutrinoSystematics.axialMassStep),
-                    ChargedCurrentModel(probe: .numu, scaling: scaling, reduced: learnedMean, axialMass: 1.03 + NeutrinoSystematics.axialMassStep)
-                ]
-                + windows.map {
-                    ChargedCurrentModel(probe: .numu, scaling: scaling, reduced: widest.restricted(toWindow: $0, scaling: scaling).memberMean())
-                }
+                    ChargedCurrentModel(probe: .numu, scaling: scaling, reduced: gas, axialMass: 1.35)
+                ] + variations.map(\.model)
             let folded = MiniBooNEFold.fold(models, data: data, cell: cell)
             let scores = folded.map { MiniBooNEScores(prediction: $0, data: data) }
-            func byName(_ value: (MiniBooNEScores) -> Double, first: Int = 3) -> [String: Double] {
-                Dictionary(uniqueKeysWithValues: (0..<first).map { (names[$0], value(scores[$0])) })
+            func byName(_ value: (MiniBooNEScores) -> Double) -> [String: Double] {
+                Dictionary(uniqueKeysWithValues: names.indices.map { (names[$0], value(scores[$0])) })
             }
             var integral = byName(\.flux_integrated_cm2)
             integral["data"] = data.q2Integral
@@ -386,10 +384,10 @@ extension NeutrinoCommand {
                 table.rows = [
                     ["σ flux-integrated (cm²)", e(integral["data"]), e(integral["xsnet"]), e(integral["rfg_ma_1.03"]), e(integral["rfg_ma_1.35"])],
                     ["σ over the table's bins (cm²)", e(region["data"]), e(region["xsnet"]), e(region["rfg_ma_1.03"]), e(region["rfg_ma_1.35"])],
-                    ["dσ/dQ²_QE shape χ²/N", ""] + names[0..<3].map { String(format: "%.2f", report.q2_shape_chi2_per_bin[$0]!) },
-                    ["  its normalization", ""] + names[0..<3].map { String(format: "%.3f", report.q2_normalization[$0]!) },
+                    ["dσ/dQ²_QE shape χ²/N", ""] + names.map { String(format: "%.2f", report.q2_shape_chi2_per_bin[$0]!) },
+                    ["  its normalization", ""] + names.map { String(format: "%.3f", report.q2_normalization[$0]!) },
                     ["d²σ median |dev| (\(report.double_differential_bins) bins)", ""]
-                        + names[0..<3].map { String(format: "%.1f%%", 100 * report.double_differential_median_rel_dev[$0]!) }
+                        + names.map { String(format: "%.1f%%", 100 * report.double_differential_median_rel_dev[$0]!) }
                 ]
                 print(table.rendered(), terminator: "")
                 for v in report.quasielastic_window_variants {

@@ -28,7 +28,7 @@ struct UpdateCommand: ParsableCommand {
     @Option(help: ArgumentHelp("A datasets CSV giving Δλ_k of the new data sets (default 5% each).", valueName: "file"))
     var datasetsFile: String?
     @Option(help: "The updated model file to write.") var out: String
-    @Option(help: "Epochs of continued training (default: 15% of the model's own, about a fifth of its training time).") var epochs: Int?
+    @Option(help: "Epochs of continued training (default: 15% of the model's own; 12–16% of a training's time in docs/update.md).") var epochs: Int?
     @Option(help: "Learning rate of the continued training.") var learningRate: Double = 5e-4
     @Option(help: "Seed of the continued training.") var seed: UInt64 = 0
     @Option(help: ArgumentHelp("Also draw the new data with the model before and after (SVG).", valueName: "file")) var figure: String?
