@@ -80,13 +80,15 @@ public struct TrainingProgress: Sendable {
 /// transform and the configuration: features, log S(E, θ), the cross sections (a clone's for a
 /// bootstrap replica), their errors, each point's data set, and the training points of an epoch.
 struct TrainingPoints {
-    let features: [Float]
-    let logScale: [Double]
+    /// The selected data's points first (indices as in `SelectedData.points`), then the
+    /// Bosted–Mamyan pseudo-points of a run that has them (`ReferencePseudoData`).
+    var features: [Float]
+    var logScale: [Double]
     /// The output's per-point constants (the response head's angle factors, the reference prior's σ_ref).
-    let outputFactors: [OutputFactors]
+    var outputFactors: [OutputFactors]
     var sigma: [Double]
-    let sigmaError: [Double]
-    let datasetOfPoint: [String]
+    var sigmaError: [Double]
+    var datasetOfPoint: [String]
     /// The training points of an epoch (a multiset for the resampling bootstrap).
     var trainingPoints: [Int]
 
@@ -126,6 +128,46 @@ struct TrainingPoints {
         datasetOfPoint = data.points.map(\.dataset)
         trainingPoints = data.split.train
         if config.replica != nil { drawClone(data, config: config) }
+        if config.pseudoPointCount > 0, !data.selection.isAnyTarget, let nucleus = Nucleus(name: data.selection.nucleus) {
+            let distance = config.referencePseudoMinimumDistance ?? TrainingConfig.defaultReferencePseudoMinimumDistance
+            let pseudo = ReferencePseudoData(count: config.pseudoPointCount, nucleus: nucleus, seed: config.effectiveSeed) { k in
+                distance <= 0 || Self.distance(from: input([k]), to: features, points: data.split.train) >= distance
+            }
+            appendPseudoData(
+                pseudo, input: input, output: output, nucleus: nucleus,
+                relativeError: config.referencePseudoError ?? TrainingConfig.defaultReferencePseudoError)
+        }
+    }
+
+    /// The Euclidean distance from the input row `x` to the nearest of `points` in `features`
+    /// (rows of x.count values).
+    static func distance(from x: [Float], to features: [Float], points: [Int]) -> Double {
+        let n = x.count
+        var best = Float.infinity
+        for i in points {
+            var d: Float = 0
+            for j in 0..<n {
+                let t = features[i * n + j] - x[j]
+                d += t * t
+            }
+            best = min(best, d)
+        }
+        return Double(best).squareRoot()
+    }
+
+    /// Adds the pseudo-points to the training points of every epoch (after the clone is drawn:
+    /// they are the prior, not data; a replica draws its own points).
+    private mutating func appendPseudoData(
+        _ pseudo: ReferencePseudoData, input: InputTransform, output: OutputTransform, nucleus: Nucleus, relativeError: Double
+    ) {
+        let first = sigma.count
+        features += input(pseudo.points)
+        logScale += pseudo.points.map { Foundation.log($0.crossSectionScale) }
+        outputFactors += pseudo.points.map { OutputFactors($0, output: output, nucleus: nucleus) }
+        sigma += pseudo.crossSections
+        sigmaError += pseudo.crossSections.map { $0 * relativeError }
+        datasetOfPoint += Array(repeating: ReferencePseudoData.datasetKey, count: pseudo.points.count)
+        trainingPoints += first..<sigma.count
     }
 
     /// Replaces the training cross sections by a bootstrap clone (test points keep the measured
@@ -427,7 +469,9 @@ public final class Trainer {
     /// χ²_tot along that direction; the network then follows the data at the common scale.
     func fitNormalizations(_ logF: [Double]) {
         var byDataset: [String: [Int]] = [:]
-        for i in points.trainingPoints { byDataset[points.datasetOfPoint[i], default: []].append(i) }
+        for i in points.trainingPoints where points.datasetOfPoint[i] != ReferencePseudoData.datasetKey {
+            byDataset[points.datasetOfPoint[i], default: []].append(i)
+        }
         var weightedSum = 0.0, weights = 0.0
         let chi2 = self.chi2
         for key in byDataset.keys.sorted() {
@@ -446,6 +490,21 @@ public final class Trainer {
             let bound = config.normalizationBound * (data.normalizationUncertainty[key] ?? NormalizationUncertainties.defaultValue)
             lambdas[key] = min(max(lambdas[key]! / commonScale, max(1 - bound, 0.05)), 1 + bound)
         }
+    }
+
+    /// The Bosted–Mamyan pseudo-data's λ, refitted at every evaluation from the start with Δλ = τ
+    /// (closed form, as a data set's): the prior is the fit's shape, not its normalization, which
+    /// the data set. Held at 1, the pseudo-data pull the network's scale towards the fit's and
+    /// every data set's λ_k away from 1 to make up for it (measured on the carbon random split:
+    /// λ 1.12 for Bagdasaryan, 1.03 for both Arrington sets, 3.43% against the data as published
+    /// where the head without pseudo-data has 2.59%).
+    func fitPseudoDataNormalization(_ logF: [Double]) {
+        let key = ReferencePseudoData.datasetKey
+        let idx = points.trainingPoints.filter { points.datasetOfPoint[$0] == key }
+        guard !idx.isEmpty else { return }
+        lambdas[key] = chi2.bestNormalization(
+            sigma: idx.map { points.sigma[$0] }, error: idx.map { points.sigmaError[$0] }, logPrediction: idx.map { logF[$0] },
+            uncertainty: config.referencePseudoError ?? TrainingConfig.defaultReferencePseudoError)
     }
 
     public enum Outcome: Sendable { case finished, interrupted }
@@ -560,6 +619,7 @@ public final class Trainer {
             fitNormalizations(logF)
             logF = logPredictions()
         }
+        fitPseudoDataNormalization(logF)
         let row = TrainingLogRow(
             epoch: epoch, seconds: seconds, learningRate: rate, loss: loss,
             trainChi2PerPoint: chi2PerPoint(data.split.train, logF) ?? 0, testChi2PerPoint: chi2PerPoint(data.split.test, logF))
@@ -589,7 +649,7 @@ public final class Trainer {
     /// The trained model, with its fitted normalizations and provenance.
     public func finishedModel(machine: String, version: String) -> CrossSectionModel {
         var info = self.info
-        info.normalizations = lambdas.keys.sorted().map {
+        info.normalizations = lambdas.keys.sorted().filter { $0 != ReferencePseudoData.datasetKey }.map {
             NormalizationFit(dataset: $0, lambda: lambdas[$0]!, uncertainty: data.normalizationUncertainty[$0] ?? 0.05)
         }
         // A network trained with dropout predicts with Monte-Carlo dropout (model B), 100 passes by default.

@@ -61,6 +61,16 @@ public struct TrainingConfig: Codable, Hashable, Sendable {
     /// for most experiments of the archive are not corrected for it, are fitted with the distortion
     /// applied. nil (what a file made before the option holds) and false: off.
     public var coulombDistortion: Bool? = nil
+    /// How many pseudo-points of the Bosted–Mamyan fit join the training points
+    /// (`ReferencePseudoData`: the fit as a prior where no data are); nil and 0: none.
+    public var referencePseudoPoints: Int? = nil
+    /// Their relative error τ: each weighs 1/τ² in the logarithmic χ² (a measured point 1/(Δσ/σ)²).
+    /// nil reads as `defaultReferencePseudoError`.
+    public var referencePseudoError: Double? = nil
+    /// No pseudo-point within this Euclidean distance of a training point in the network's
+    /// standardized inputs (each input mean 0, standard deviation 1 over the training points);
+    /// nil reads as `defaultReferencePseudoMinimumDistance`.
+    public var referencePseudoMinimumDistance: Double? = nil
     public var seed: UInt64 = 1
     public var threads = 2
     /// Bootstrap replica I of N (model A of the uncertainty study): trained on a clone data set
@@ -85,6 +95,14 @@ public struct TrainingConfig: Codable, Hashable, Sendable {
     /// `coulombDistortion`, nil read as off.
     public var usesCoulombDistortion: Bool { coulombDistortion ?? false }
 
+    /// τ of the pseudo-points when the configuration gives none: about the fit's median deviation
+    /// from carbon's data (8.97%) and its spread.
+    public static let defaultReferencePseudoError = 0.15
+    /// The pseudo-points' distance from the training points when the configuration gives none.
+    public static let defaultReferencePseudoMinimumDistance = 0.0
+    /// `referencePseudoPoints`, nil read as 0.
+    public var pseudoPointCount: Int { referencePseudoPoints ?? 0 }
+
     /// The seed of the network and shuffling: the base seed for an ordinary run, a derived one per replica.
     public var effectiveSeed: UInt64 {
         guard let replica else { return seed }
@@ -102,7 +120,9 @@ public struct TrainingConfig: Codable, Hashable, Sendable {
             throw TrainingConfigError.notAnObject
         }
         var merged: [String: Any] = try base.jsonFields()
-        let known = Set(merged.keys).union(["replica", "replicaCount", "coulombDistortion"])  // the optional fields are absent when nil
+        let known = Set(merged.keys).union([
+            "replica", "replicaCount", "coulombDistortion", "referencePseudoPoints", "referencePseudoError", "referencePseudoMinimumDistance"
+        ])  // the optional fields are absent when nil
         if let unknown = given.keys.sorted().first(where: { !known.contains($0) }) { throw TrainingConfigError.unknownField(unknown) }
         merged.merge(given) { _, new in new }
         let config = try JSONDecoder().decode(TrainingConfig.self, from: JSONSerialization.data(withJSONObject: merged))
@@ -143,6 +163,13 @@ public struct TrainingConfig: Codable, Hashable, Sendable {
         try require(
             !(features == .anyTarget || features == .kinematic) || output.isResponseHead || output.usesReference, "output",
             "must be `responses`, `reference` or `reference-responses` with the any-target and kinematic features")
+        try require((0...1_000_000).contains(pseudoPointCount), "referencePseudoPoints", "must be in 0…1,000,000")
+        if let d = referencePseudoMinimumDistance {
+            try require(d >= 0 && d <= 100, "referencePseudoMinimumDistance", "must be in 0…100 (standard deviations of the inputs)")
+        }
+        if let τ = referencePseudoError {
+            try require(τ > 0 && τ <= 10, "referencePseudoError", "must be in (0, 10] (a relative error)")
+        }
         if let replica, let replicaCount {
             try require((1...100_000).contains(replicaCount), "replicaCount", "must be in 1…100,000")
             try require((0..<replicaCount).contains(replica), "replica", "must be in 0..<replicaCount")
@@ -204,6 +231,18 @@ public struct TrainingConfig: Codable, Hashable, Sendable {
         c.features = .responses
         c.output = .responses
         c.releaseFraction = 0.9
+        return c
+    }
+
+    /// The response head with the Bosted–Mamyan fit as a prior in data space
+    /// (`ReferencePseudoData`): 1,000 pseudo-points of the fit with τ = 0.15, none within 0.1
+    /// (standardized inputs) of a training point, their λ fitted. Measured on the carbon
+    /// generalization study (docs/generalization.md, "The fit as pseudo-data").
+    public static var responsesPseudoData: TrainingConfig {
+        var c = TrainingConfig.responses
+        c.referencePseudoPoints = 1000
+        c.referencePseudoError = 0.15
+        c.referencePseudoMinimumDistance = 0.1
         return c
     }
 
@@ -270,6 +309,12 @@ public struct TrainingConfig: Codable, Hashable, Sendable {
         }
         if nucleus != DataSelection.anyTarget, features == .anyTarget {
             throw TrainingConfigError.outOfRange(field: "features", requirement: "`any-target` needs the data of every nucleus: --nucleus any")
+        }
+        if pseudoPointCount > 0 {
+            guard nucleus != DataSelection.anyTarget, (Nucleus(name: nucleus)?.A ?? 0) > 2 else {
+                throw TrainingConfigError.outOfRange(
+                    field: "referencePseudoPoints", requirement: "needs one nucleus with A > 2 (the Bosted–Mamyan fit's range), not \(nucleus)")
+            }
         }
         if nucleus == DataSelection.anyTarget { return }
         if output.usesReference, (Nucleus(name: nucleus)?.A ?? 0) <= 2 {

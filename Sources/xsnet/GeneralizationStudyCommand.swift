@@ -23,13 +23,14 @@ struct GeneralizationStudyCommand: ParsableCommand {
               xsnet generalization-study --out Models/generalization
               xsnet generalization-study --out /tmp/study --recipes responses --members 2 --splits angle-above:55,random -- --epochs 1500
 
-            A recipe is a --preset of `xsnet train` (fast, responses, prior, responses-prior, paper); options after -- go to
+            A recipe is a --preset of `xsnet train` (fast, responses, prior, responses-prior, responses-pseudodata, paper); options after -- go to
             every training.
             """))
 
     @Option(help: "The folder to write the study into.") var out: String
     @Option(help: "The nucleus.") var nucleus: String = "C12"
-    @Option(help: "Comma-separated recipes (train presets): fast, responses, prior, responses-prior, paper.") var recipes: String = "fast,responses"
+    @Option(help: "Comma-separated recipes (train presets): fast, responses, prior, responses-prior, responses-pseudodata, paper.") var recipes:
+        String = "fast,responses"
     @Option(help: "Bootstrap replicas per fold (the ensemble whose spread is the band).") var members: Int = 3
     @Option(help: "Trainings run at once.") var jobs: Int = 2
     @Option(

@@ -47,7 +47,9 @@ struct TrainCommand: ParsableCommand {
             R_L(q, ω), R_T(q, ω) of one-photon exchange and σ = σ_Mott (v_L R_L + v_T R_T), so the
             angle enters only through known factors (it predicts unmeasured angles far better);
             --preset prior learns a correction to the Bosted–Mamyan fit (log σ = log σ_BM + NN), and
-            --preset responses-prior the response head on the fit's responses (R = R_BM exp(NN));
+            --preset responses-prior the response head on the fit's responses (R = R_BM exp(NN)), and
+            --preset responses-pseudodata the response head trained with the fit's cross sections as
+            pseudo-data (relative error 0.15) where no data are: the fit as a prior;
             --preset paper gives the reference network and loss of Kowal et al. (2024);
             --nucleus any trains one model for every nucleus with A ≥ 3 (by default one correction to the
             Bosted–Mamyan responses of each nucleus, --preset any-target-kinematic-prior; `predict --nucleus
@@ -68,6 +70,7 @@ struct TrainCommand: ParsableCommand {
     enum Preset: String, ExpressibleByArgument, CaseIterable {
         case fast, responses, prior, paper
         case responsesPrior = "responses-prior"
+        case responsesPseudoData = "responses-pseudodata"
         case anyTarget = "any-target"
         case anyTargetPrior = "any-target-prior"
         case anyTargetScalingPrior = "any-target-scaling-prior"
@@ -83,6 +86,7 @@ struct TrainCommand: ParsableCommand {
             case .responses: .responses
             case .prior: .prior
             case .responsesPrior: .responsesPrior
+            case .responsesPseudoData: .responsesPseudoData
             case .paper: .paper
             }
         }
@@ -93,7 +97,7 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "The model file to write.") var out: String
     @Option(
         help:
-            "Starting recipe: fast (the default for one nucleus), responses (the response head), prior (a correction to the Bosted–Mamyan fit), responses-prior (the response head on the fit's responses), paper; for --nucleus any: any-target (the response head with the nucleus as inputs), any-target-prior (the same on the fit's responses), any-target-scaling-prior (one correction to the fit's responses for every nucleus, told only ψ′) or any-target-kinematic-prior (the default: the same as a function of (q, ω) alone; it predicts unseen nuclei best, docs/any-target.md)."
+            "Starting recipe: fast (the default for one nucleus), responses (the response head), prior (a correction to the Bosted–Mamyan fit), responses-prior (the response head on the fit's responses), responses-pseudodata (the response head trained with pseudo-points of the fit where no data are), paper; for --nucleus any: any-target (the response head with the nucleus as inputs), any-target-prior (the same on the fit's responses), any-target-scaling-prior (one correction to the fit's responses for every nucleus, told only ψ′) or any-target-kinematic-prior (the default: the same as a function of (q, ω) alone; it predicts unseen nuclei best, docs/any-target.md)."
     )
     var preset: Preset?
     @Option(help: ArgumentHelp("Hyperparameters as JSON (the `config` object of a model file).", valueName: "file")) var config: String?
@@ -368,13 +372,26 @@ struct TrainingOptions: ParsableArguments {
             "Coulomb distortion (true/false): the networks learn the Born cross section, the data are fitted as σ = (E_eff/E)² σ_Born(E + V_eff, θ, ω) (effective momentum approximation, V_eff = 0.8 of the potential at the centre of the nucleus's uniformly charged sphere).",
             valueName: "bool"))
     var coulombDistortion: Bool?
+    @Option(
+        help: ArgumentHelp(
+            "Pseudo-points of the Bosted–Mamyan fit trained with the data (A > 2): the fit as a prior where no data are, drawn per run and replica over 0.1–6 GeV, 10–150°, W² ≤ 4 GeV², x ≤ 4 (0: none).",
+            valueName: "count"))
+    var referencePseudoPoints: Int?
+    @Option(help: ArgumentHelp("Relative error τ of the pseudo-points (log-space weight 1/τ²; default 0.15).", valueName: "τ"))
+    var referencePseudoError: Double?
+    @Option(
+        help: ArgumentHelp(
+            "No pseudo-point within this distance of a training point in the network's standardized inputs (default 0: anywhere).",
+            valueName: "d"))
+    var referencePseudoMinimumDistance: Double?
 
     /// Every flag of the group, as typed on the command line.
     static let flags = [
         "--features", "--output", "--chi2", "--error-floor", "--depth", "--width", "--activation", "--batch-norm", "--dropout",
         "--optimizer", "--learning-rate", "--weight-decay", "--schedule", "--epochs", "--batch-size", "--gradient-clip",
         "--normalization", "--release-fraction", "--normalization-bound", "--evaluate-every", "--seed", "--threads",
-        "--replica", "--of", "--bootstrap", "--coulomb-distortion"
+        "--replica", "--of", "--bootstrap", "--coulomb-distortion", "--reference-pseudo-points", "--reference-pseudo-error",
+        "--reference-pseudo-minimum-distance"
     ]
 
     /// The flags' values checked by `TrainingConfig.validate` (one list of ranges for flags,
@@ -409,5 +426,8 @@ struct TrainingOptions: ParsableArguments {
         set(seed, \.seed); set(threads, \.threads); set(bootstrap, \.bootstrap)
         if let replica { c.replica = replica; c.replicaCount = replicaCount }
         if let coulombDistortion { c.coulombDistortion = coulombDistortion }
+        if let referencePseudoPoints { c.referencePseudoPoints = referencePseudoPoints }
+        if let referencePseudoError { c.referencePseudoError = referencePseudoError }
+        if let referencePseudoMinimumDistance { c.referencePseudoMinimumDistance = referencePseudoMinimumDistance }
     }
 }
