@@ -2,7 +2,8 @@
 # The generalization study of docs/generalization.md and the README (Models/generalization/).
 set -e
 # Fast and response recipes, 3 replicas per (recipe, split), two trainings at a time: 60 min. A
-# second call finds every replica in Models/generalization/folds/ and only re-scores (13 s).
+# second call finds every replica in Models/generalization/folds/ and only re-scores (13 s). The
+# pseudo-data recipe joins them below.
 xsnet generalization-study --out Models/generalization --members 3 --jobs 2
 
 # The two Bosted–Mamyan priors, one network per fold (an exploration, 17 min; runs/ is not committed).
@@ -11,6 +12,19 @@ xsnet generalization-study --out runs/priors --recipes responses-prior,prior --m
 
 # The priors on the energy split (47 s; a later call with other --splits scores only those).
 xsnet generalization-study --out runs/priors --recipes responses-prior,prior --members 1 --jobs 2 --splits energy-above:3.5
+
+# The fit as pseudo-data (docs/generalization.md, "The fit as pseudo-data"). One network on the
+# random split, seed 1, for each τ and minimum distance (1m29s–1m38s each, two at a time):
+for t in 0.15 0.3; do
+  xsnet train --nucleus C12 --preset responses --seed 1 --threads 1 --reference-pseudo-points 1000 --reference-pseudo-error $t --out runs/pseudo/random-free-t$t.xsnet
+done
+for d in 0.1 0.25; do
+  xsnet train --nucleus C12 --preset responses --seed 1 --threads 1 --reference-pseudo-points 1000 --reference-pseudo-minimum-distance $d --out runs/pseudo/random-free-t0.15-d$d.xsnet
+done
+# One network per fold (15 trainings, two at a time, 16 min), then the preset in the study with
+# three replicas per fold (a call that finds the fast and responses replicas and trains only these).
+xsnet generalization-study --out runs/pseudo/p1000-t15-d01 --recipes responses --members 1 --jobs 2 -- --reference-pseudo-points 1000 --reference-pseudo-minimum-distance 0.1
+xsnet generalization-study --out Models/generalization --recipes fast,responses,responses-pseudodata --members 3 --jobs 2
 
 # The response-head recipe measurements (random split, seeds 1 and 2; angle-above:55, one network).
 for s in 1 2; do
