@@ -330,6 +330,10 @@ public final class Trainer {
     /// Rebuilds the optimizer for the current trainable set (after freezing blocks).
     public func resetOptimizer() { optimizer = Self.makeOptimizer(config, network) }
 
+    /// How many Bosted–Mamyan pseudo-points the run trains with (fewer than asked where the
+    /// region has no more far enough from the data).
+    public var referencePseudoPointCount: Int { points.datasetOfPoint.count - data.points.count }
+
     /// The cross section point `i` is trained on (a clone value for a bootstrap replica).
     public func trainingCrossSection(_ i: Int) -> Double { points.sigma[i] }
 

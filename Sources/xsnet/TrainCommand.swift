@@ -266,6 +266,13 @@ struct TrainCommand: ParsableCommand {
         printError(
             "split \(split.rawValue): \(selected.split.train.count) train, \(selected.split.test.count) test\(validation)\(passed); network \(trainer.network.parameters.count) parameters"
         )
+        if config.pseudoPointCount > 0 {
+            let used = trainer.referencePseudoPointCount
+            let short = used < config.pseudoPointCount ? " (of \(config.pseudoPointCount) asked: the region has no more this far from the data)" : ""
+            printError(
+                "with \(used) Bosted–Mamyan pseudo-points\(short), τ = \(config.referencePseudoError ?? TrainingConfig.defaultReferencePseudoError), at least \(config.referencePseudoMinimumDistance ?? TrainingConfig.defaultReferencePseudoMinimumDistance) from every training point"
+            )
+        }
         return trainer
     }
 
