@@ -1,9 +1,10 @@
 #!/bin/sh
 # The generalization study of docs/generalization.md and the README (Models/generalization/).
 set -e
-# Fast and response recipes, 3 replicas per (recipe, split), two trainings at a time: 60 min. A
-# second call finds every replica in Models/generalization/folds/ and only re-scores (13 s). The
-# pseudo-data recipe joins them below.
+# The fast, response and pseudo-data recipes (the default --recipes), 3 replicas per (recipe, split),
+# two trainings at a time: 60 min for the first two, 48 min for the third (added later, by the call
+# further down). A second call finds every replica in Models/generalization/folds/ and only
+# re-scores (13 s).
 xsnet generalization-study --out Models/generalization --members 3 --jobs 2
 
 # The two Bosted–Mamyan priors, one network per fold (an exploration, 17 min; runs/ is not committed).

@@ -39,7 +39,8 @@ public struct ReferencePseudoData: Sendable {
         }
     }
 
-    /// The key of the pseudo-data's "data set": its λ stays 1, and it is never scored as data.
+    /// The key of the pseudo-data's "data set": never scored as data; its λ is fitted at every
+    /// evaluation (`Trainer.fitPseudoDataNormalization`) and not stored in the model.
     public static let datasetKey = "Bosted–Mamyan pseudo-data"
 
     public let points: [Kinematics]

@@ -30,7 +30,7 @@ struct GeneralizationStudyCommand: ParsableCommand {
     @Option(help: "The folder to write the study into.") var out: String
     @Option(help: "The nucleus.") var nucleus: String = "C12"
     @Option(help: "Comma-separated recipes (train presets): fast, responses, prior, responses-prior, responses-pseudodata, paper.") var recipes:
-        String = "fast,responses"
+        String = "fast,responses,responses-pseudodata"
     @Option(help: "Bootstrap replicas per fold (the ensemble whose spread is the band).") var members: Int = 3
     @Option(help: "Trainings run at once.") var jobs: Int = 2
     @Option(
