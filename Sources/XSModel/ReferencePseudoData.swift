@@ -69,4 +69,31 @@ public struct ReferencePseudoData: Sendable {
         self.points = points
         self.crossSections = values
     }
+
+    /// How many random Fourier features a smooth random shift sums.
+    public static let randomFeatureCount = 64
+
+    /// A smooth random function δ(x) at each row of `rows` (n inputs per row): a sample of a
+    /// Gaussian process with variance `amplitude`² and a squared-exponential correlation of length
+    /// `correlationLength`, by random Fourier features (Rahimi and Recht, NIPS 2007):
+    /// δ(x) = amplitude √(2/m) Σ_j cos(w_j · x + b_j), w_j ~ N(0, 1/ℓ²), b_j ~ U(0, 2π).
+    /// A bootstrap replica multiplies its pseudo-data by exp δ: the fit's own error, correlated
+    /// over the kinematics, so that where only the fit speaks the members differ by about the
+    /// amplitude and the band keeps the prior's width.
+    public static func smoothRandomShift(rows: [Float], inputs n: Int, amplitude: Double, correlationLength: Double, seed: UInt64) -> [Double] {
+        var rng = SeededGenerator(seed: seed).derived(4)
+        let m = randomFeatureCount
+        let w = (0..<(m * n)).map { _ in rng.normal() / correlationLength }
+        let b = (0..<m).map { _ in 2 * Double.pi * rng.uniform() }
+        let norm = amplitude * (2 / Double(m)).squareRoot()
+        return (0..<(rows.count / max(n, 1))).map { i in
+            var sum = 0.0
+            for j in 0..<m {
+                var phase = b[j]
+                for k in 0..<n { phase += w[j * n + k] * Double(rows[i * n + k]) }
+                sum += cos(phase)
+            }
+            return norm * sum
+        }
+    }
 }

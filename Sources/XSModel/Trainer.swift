@@ -135,7 +135,8 @@ struct TrainingPoints {
             }
             appendPseudoData(
                 pseudo, input: input, output: output, nucleus: nucleus,
-                relativeError: config.referencePseudoError ?? TrainingConfig.defaultReferencePseudoError)
+                relativeError: config.referencePseudoError ?? TrainingConfig.defaultReferencePseudoError,
+                shapeError: config.replica == nil ? 0 : (config.referencePseudoShapeError ?? 0), seed: config.effectiveSeed)
         }
     }
 
@@ -156,16 +157,25 @@ struct TrainingPoints {
     }
 
     /// Adds the pseudo-points to the training points of every epoch (after the clone is drawn:
-    /// they are the prior, not data; a replica draws its own points).
+    /// they are the prior, not data; a replica draws its own points, and with a shape error
+    /// multiplies them by exp δ, δ a smooth random function of the inputs,
+    /// `ReferencePseudoData.smoothRandomShift`, correlation length one standard deviation).
     private mutating func appendPseudoData(
-        _ pseudo: ReferencePseudoData, input: InputTransform, output: OutputTransform, nucleus: Nucleus, relativeError: Double
+        _ pseudo: ReferencePseudoData, input: InputTransform, output: OutputTransform, nucleus: Nucleus, relativeError: Double,
+        shapeError: Double, seed: UInt64
     ) {
         let first = sigma.count
-        features += input(pseudo.points)
+        let rows = input(pseudo.points)
+        features += rows
         logScale += pseudo.points.map { Foundation.log($0.crossSectionScale) }
         outputFactors += pseudo.points.map { OutputFactors($0, output: output, nucleus: nucleus) }
-        sigma += pseudo.crossSections
-        sigmaError += pseudo.crossSections.map { $0 * relativeError }
+        let shift =
+            shapeError > 0
+            ? ReferencePseudoData.smoothRandomShift(
+                rows: rows, inputs: input.features.count, amplitude: shapeError, correlationLength: 1, seed: seed)
+            : [Double](repeating: 0, count: pseudo.points.count)
+        sigma += zip(pseudo.crossSections, shift).map { $0 * exp($1) }
+        sigmaError += zip(pseudo.crossSections, shift).map { $0 * exp($1) * relativeError }
         datasetOfPoint += Array(repeating: ReferencePseudoData.datasetKey, count: pseudo.points.count)
         trainingPoints += first..<sigma.count
     }

@@ -71,6 +71,10 @@ public struct TrainingConfig: Codable, Hashable, Sendable {
     /// standardized inputs (each input mean 0, standard deviation 1 over the training points);
     /// nil reads as `defaultReferencePseudoMinimumDistance`.
     public var referencePseudoMinimumDistance: Double? = nil
+    /// A bootstrap replica's pseudo-data are the fit × exp δ, δ a smooth random function of the
+    /// inputs with this standard deviation (`ReferencePseudoData.smoothRandomShift`): the fit's own
+    /// error, so that the band keeps the prior's width where only the fit speaks; nil and 0: none.
+    public var referencePseudoShapeError: Double? = nil
     public var seed: UInt64 = 1
     public var threads = 2
     /// Bootstrap replica I of N (model A of the uncertainty study): trained on a clone data set
@@ -121,7 +125,8 @@ public struct TrainingConfig: Codable, Hashable, Sendable {
         }
         var merged: [String: Any] = try base.jsonFields()
         let known = Set(merged.keys).union([
-            "replica", "replicaCount", "coulombDistortion", "referencePseudoPoints", "referencePseudoError", "referencePseudoMinimumDistance"
+            "replica", "replicaCount", "coulombDistortion", "referencePseudoPoints", "referencePseudoError", "referencePseudoMinimumDistance",
+            "referencePseudoShapeError"
         ])  // the optional fields are absent when nil
         if let unknown = given.keys.sorted().first(where: { !known.contains($0) }) { throw TrainingConfigError.unknownField(unknown) }
         merged.merge(given) { _, new in new }
@@ -166,6 +171,9 @@ public struct TrainingConfig: Codable, Hashable, Sendable {
         try require((0...1_000_000).contains(pseudoPointCount), "referencePseudoPoints", "must be in 0…1,000,000")
         if let d = referencePseudoMinimumDistance {
             try require(d >= 0 && d <= 100, "referencePseudoMinimumDistance", "must be in 0…100 (standard deviations of the inputs)")
+        }
+        if let s = referencePseudoShapeError {
+            try require(s >= 0 && s <= 10, "referencePseudoShapeError", "must be in 0…10 (a standard deviation of log σ)")
         }
         if let τ = referencePseudoError {
             try require(τ > 0 && τ <= 10, "referencePseudoError", "must be in (0, 10] (a relative error)")

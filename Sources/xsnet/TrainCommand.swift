@@ -391,6 +391,11 @@ struct TrainingOptions: ParsableArguments {
             "No pseudo-point within this distance of a training point in the network's standardized inputs (default 0: anywhere).",
             valueName: "d"))
     var referencePseudoMinimumDistance: Double?
+    @Option(
+        help: ArgumentHelp(
+            "Each bootstrap replica multiplies its pseudo-points by exp δ, δ a smooth random function of the inputs with this standard deviation (the fit's own error; default 0: none).",
+            valueName: "σ"))
+    var referencePseudoShapeError: Double?
 
     /// Every flag of the group, as typed on the command line.
     static let flags = [
@@ -398,7 +403,7 @@ struct TrainingOptions: ParsableArguments {
         "--optimizer", "--learning-rate", "--weight-decay", "--schedule", "--epochs", "--batch-size", "--gradient-clip",
         "--normalization", "--release-fraction", "--normalization-bound", "--evaluate-every", "--seed", "--threads",
         "--replica", "--of", "--bootstrap", "--coulomb-distortion", "--reference-pseudo-points", "--reference-pseudo-error",
-        "--reference-pseudo-minimum-distance"
+        "--reference-pseudo-minimum-distance", "--reference-pseudo-shape-error"
     ]
 
     /// The flags' values checked by `TrainingConfig.validate` (one list of ranges for flags,
@@ -436,5 +441,6 @@ struct TrainingOptions: ParsableArguments {
         if let referencePseudoPoints { c.referencePseudoPoints = referencePseudoPoints }
         if let referencePseudoError { c.referencePseudoError = referencePseudoError }
         if let referencePseudoMinimumDistance { c.referencePseudoMinimumDistance = referencePseudoMinimumDistance }
+        if let referencePseudoShapeError { c.referencePseudoShapeError = referencePseudoShapeError }
     }
 }

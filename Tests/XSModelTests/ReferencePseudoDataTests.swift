@@ -63,6 +63,46 @@ import XSTestSupport
         #expect(logF.count == data.points.count + 400 && held.referencePseudoPointCount == 400)
     }
 
+    @Test func aReplicasShapeShiftIsSmoothWithTheAmplitudeAsked() {
+        // Two inputs; three points: the origin, one 0.01 away, one 3 correlation lengths away.
+        let rows: [Float] = [0, 0, 0.01, 0, 3, 0]
+        let draws = (0..<400).map {
+            ReferencePseudoData.smoothRandomShift(rows: rows, inputs: 2, amplitude: 0.2, correlationLength: 1, seed: UInt64($0))
+        }
+        func sd(_ v: [Double]) -> Double {
+            let m = v.reduce(0, +) / Double(v.count)
+            return (v.map { ($0 - m) * ($0 - m) }.reduce(0, +) / Double(v.count)).squareRoot()
+        }
+        func correlation(_ a: [Double], _ b: [Double]) -> Double {
+            let ma = a.reduce(0, +) / Double(a.count), mb = b.reduce(0, +) / Double(b.count)
+            let c = zip(a, b).map { ($0 - ma) * ($1 - mb) }.reduce(0, +) / Double(a.count)
+            return c / (sd(a) * sd(b))
+        }
+        let origin = draws.map { $0[0] }, near = draws.map { $0[1] }, far = draws.map { $0[2] }
+        #expect(abs(sd(origin) / 0.2 - 1) < 0.15, "standard deviation \(sd(origin))")
+        #expect(correlation(origin, near) > 0.99)
+        // exp(−3²/2) = 0.011 for the squared-exponential correlation.
+        #expect(abs(correlation(origin, far)) < 0.2)
+        #expect(draws[5] == ReferencePseudoData.smoothRandomShift(rows: rows, inputs: 2, amplitude: 0.2, correlationLength: 1, seed: 5))
+    }
+
+    @Test func onlyAReplicaShiftsItsPseudoData() throws {
+        let data = try TrainerTests.tinyData()
+        var config = ResponseHeadTests.tinyResponseConfig()
+        config.referencePseudoPoints = 50
+        config.referencePseudoShapeError = 0.2
+        let first = data.points.count
+        let plain = Trainer(data: data, config: config, command: "test")
+        let fit = ReferencePseudoData(count: 50, nucleus: carbon, seed: config.effectiveSeed)
+        #expect((0..<50).map { plain.trainingCrossSection(first + $0) } == fit.crossSections)
+        config.replica = 0
+        config.replicaCount = 2
+        let replica = Trainer(data: data, config: config, command: "test")
+        let drawn = ReferencePseudoData(count: 50, nucleus: carbon, seed: config.effectiveSeed)
+        let logRatios = (0..<50).map { log(replica.trainingCrossSection(first + $0) / drawn.crossSections[$0]) }
+        #expect(logRatios.allSatisfy { $0 != 0 && abs($0) < 1.5 })
+    }
+
     @Test func configurationsThatCannotHavePseudoDataAreRefused() throws {
         var config = TrainingConfig.responses
         config.referencePseudoPoints = 100
@@ -72,6 +112,9 @@ import XSTestSupport
         config.referencePseudoError = 0
         #expect(throws: TrainingConfigError.self) { try config.validate() }
         config.referencePseudoError = 0.2
+        config.referencePseudoShapeError = -0.1
+        #expect(throws: TrainingConfigError.self) { try config.validate() }
+        config.referencePseudoShapeError = nil
         config.referencePseudoPoints = -1
         #expect(throws: TrainingConfigError.self) { try config.validate() }
         // A configuration without them encodes as before (model files made before the option).
