@@ -61,7 +61,7 @@ public enum ModelCard {
                 "| loss | \(info.config.chi2.rawValue) χ² with λ_k \(info.config.normalization == .fit ? "fitted (released after \(Int(info.config.releaseFraction * 100))% of the epochs)" : "fixed at 1"); Δσ/σ floor \(info.config.relativeErrorFloor) |\n"
             if info.config.pseudoPointCount > 0 {
                 out +=
-                    "| prior | \(info.config.pseudoPointCount) Bosted–Mamyan pseudo-points with relative error \(info.config.referencePseudoError ?? TrainingConfig.defaultReferencePseudoError), none within \(info.config.referencePseudoMinimumDistance ?? TrainingConfig.defaultReferencePseudoMinimumDistance) of a training point (standardized inputs), their λ fitted\((info.config.referencePseudoShapeError ?? 0) > 0 ? "; each replica's × exp δ, δ smooth with standard deviation \(info.config.referencePseudoShapeError!)" : "") |\n"
+                    "| prior | \(info.config.pseudoPointCount) Bosted–Mamyan pseudo-points with relative error \(info.config.pseudoPointError), none within \(info.config.pseudoPointMinimumDistance) of a training point (standardized inputs), their λ fitted\(info.config.pseudoPointShapeError > 0 ? "; each replica's × exp δ, δ smooth with standard deviation \(info.config.pseudoPointShapeError)" : "") |\n"
             }
             out +=
                 "| optimizer | \(info.config.optimizer.rawValue), learning rate \(info.config.learningRate), \(info.config.schedule.rawValue) schedule, batch \(info.config.batchSize), weight decay \(info.config.weightDecay) |\n"

@@ -146,18 +146,19 @@ public enum NucleusStudy {
         epochs: Int, seed: UInt64
     ) throws -> CarbonBaselines? {
         guard nucleus.name != carbon.info.nucleus else { return nil }
-        func medianDeviation(_ predictions: [CrossSectionPrediction]) -> Double {
-            median(zip(heldOut, predictions).map { abs($1.mean / $0.crossSection - 1) })
+        func medianDeviation(_ points: [ScatteringPoint], _ predictions: [CrossSectionPrediction]) -> Double {
+            median(zip(points, predictions).map { abs($1.mean / $0.crossSection - 1) })
         }
         let kinematics = heldOut.map(\.kinematics)
-        let massScaled = medianDeviation(Transfer.massScaled(carbon, to: nucleus, points: kinematics))
-        let referenceScaled = medianDeviation(Transfer.referenceScaled(carbon, to: nucleus, points: kinematics, reference: transferReference))
+        let massScaled = medianDeviation(heldOut, Transfer.massScaled(carbon, to: nucleus, points: kinematics))
+        let referenceScaled = medianDeviation(
+            heldOut, Transfer.referenceScaled(carbon, to: nucleus, points: kinematics, reference: transferReference))
         let selected = try DataSelection(nucleus: nucleus.name, splitMethod: .random, testFraction: 1 - fraction, splitSeed: seed).apply(to: data)
         let config = Transfer.fineTuningConfig(from: carbon.info.config, epochs: epochs, seed: seed)
         let tuned = try Transfer.fineTune(
             carbon, sourceName: carbonName, data: selected, scenario: .all, blocks: 2, config: config, command: "nucleus-study")
         let test = selected.split.test.map { selected.points[$0] }
-        let fineTuned = median(zip(test, tuned.predict(test)).map { abs($1.mean / $0.crossSection - 1) })
+        let fineTuned = medianDeviation(test, tuned.predict(test))
         return CarbonBaselines(
             massScaled: massScaled, referenceScaled: referenceScaled, fineTuned: fineTuned, trainPoints: selected.split.train.count,
             testPoints: test.count)

@@ -89,6 +89,8 @@ struct TrainingPoints {
     var sigma: [Double]
     var sigmaError: [Double]
     var datasetOfPoint: [String]
+    /// The indices of the pseudo-points (after the data's; empty without them).
+    private(set) var pseudoPoints = 0..<0
     /// The training points of an epoch (a multiset for the resampling bootstrap).
     var trainingPoints: [Int]
 
@@ -129,14 +131,14 @@ struct TrainingPoints {
         trainingPoints = data.split.train
         if config.replica != nil { drawClone(data, config: config) }
         if config.pseudoPointCount > 0, !data.selection.isAnyTarget, let nucleus = Nucleus(name: data.selection.nucleus) {
-            let distance = config.referencePseudoMinimumDistance ?? TrainingConfig.defaultReferencePseudoMinimumDistance
+            let distance = config.pseudoPointMinimumDistance
             let pseudo = ReferencePseudoData(count: config.pseudoPointCount, nucleus: nucleus, seed: config.effectiveSeed) { k in
                 distance <= 0 || Self.distance(from: input([k]), to: features, points: data.split.train) >= distance
             }
             appendPseudoData(
                 pseudo, input: input, output: output, nucleus: nucleus,
-                relativeError: config.referencePseudoError ?? TrainingConfig.defaultReferencePseudoError,
-                shapeError: config.replica == nil ? 0 : (config.referencePseudoShapeError ?? 0), seed: config.effectiveSeed)
+                relativeError: config.pseudoPointError, shapeError: config.replica == nil ? 0 : config.pseudoPointShapeError,
+                seed: config.effectiveSeed)
         }
     }
 
@@ -177,7 +179,8 @@ struct TrainingPoints {
         sigma += zip(pseudo.crossSections, shift).map { $0 * exp($1) }
         sigmaError += zip(pseudo.crossSections, shift).map { $0 * exp($1) * relativeError }
         datasetOfPoint += Array(repeating: ReferencePseudoData.datasetKey, count: pseudo.points.count)
-        trainingPoints += first..<sigma.count
+        pseudoPoints = first..<sigma.count
+        trainingPoints += pseudoPoints
     }
 
     /// Replaces the training cross sections by a bootstrap clone (test points keep the measured
@@ -342,7 +345,7 @@ public final class Trainer {
 
     /// How many Bosted–Mamyan pseudo-points the run trains with (fewer than asked where the
     /// region has no more far enough from the data).
-    public var referencePseudoPointCount: Int { points.datasetOfPoint.count - data.points.count }
+    public var referencePseudoPointCount: Int { points.pseudoPoints.count }
 
     /// The cross section point `i` is trained on (a clone value for a bootstrap replica).
     public func trainingCrossSection(_ i: Int) -> Double { points.sigma[i] }
@@ -483,7 +486,7 @@ public final class Trainer {
     /// χ²_tot along that direction; the network then follows the data at the common scale.
     func fitNormalizations(_ logF: [Double]) {
         var byDataset: [String: [Int]] = [:]
-        for i in points.trainingPoints where points.datasetOfPoint[i] != ReferencePseudoData.datasetKey {
+        for i in points.trainingPoints where !points.pseudoPoints.contains(i) {
             byDataset[points.datasetOfPoint[i], default: []].append(i)
         }
         var weightedSum = 0.0, weights = 0.0
@@ -513,12 +516,11 @@ public final class Trainer {
     /// λ 1.12 for Bagdasaryan, 1.03 for both Arrington sets, 3.43% against the data as published
     /// where the head without pseudo-data has 2.59%).
     func fitPseudoDataNormalization(_ logF: [Double]) {
-        let key = ReferencePseudoData.datasetKey
-        let idx = points.trainingPoints.filter { points.datasetOfPoint[$0] == key }
+        let idx = points.pseudoPoints
         guard !idx.isEmpty else { return }
-        lambdas[key] = chi2.bestNormalization(
-            sigma: idx.map { points.sigma[$0] }, error: idx.map { points.sigmaError[$0] }, logPrediction: idx.map { logF[$0] },
-            uncertainty: config.referencePseudoError ?? TrainingConfig.defaultReferencePseudoError)
+        lambdas[ReferencePseudoData.datasetKey] = chi2.bestNormalization(
+            sigma: Array(points.sigma[idx]), error: Array(points.sigmaError[idx]), logPrediction: Array(logF[idx]),
+            uncertainty: config.pseudoPointError)
     }
 
     public enum Outcome: Sendable { case finished, interrupted }

@@ -106,6 +106,12 @@ public struct TrainingConfig: Codable, Hashable, Sendable {
     public static let defaultReferencePseudoMinimumDistance = 0.0
     /// `referencePseudoPoints`, nil read as 0.
     public var pseudoPointCount: Int { referencePseudoPoints ?? 0 }
+    /// `referencePseudoError`, nil read as `defaultReferencePseudoError`.
+    public var pseudoPointError: Double { referencePseudoError ?? Self.defaultReferencePseudoError }
+    /// `referencePseudoMinimumDistance`, nil read as `defaultReferencePseudoMinimumDistance`.
+    public var pseudoPointMinimumDistance: Double { referencePseudoMinimumDistance ?? Self.defaultReferencePseudoMinimumDistance }
+    /// `referencePseudoShapeError`, nil read as 0 (no shift).
+    public var pseudoPointShapeError: Double { referencePseudoShapeError ?? 0 }
 
     /// The seed of the network and shuffling: the base seed for an ordinary run, a derived one per replica.
     public var effectiveSeed: UInt64 {

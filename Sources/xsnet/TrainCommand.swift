@@ -270,7 +270,7 @@ struct TrainCommand: ParsableCommand {
             let used = trainer.referencePseudoPointCount
             let short = used < config.pseudoPointCount ? " (of \(config.pseudoPointCount) asked: the region has no more this far from the data)" : ""
             printError(
-                "with \(used) Bosted–Mamyan pseudo-points\(short), τ = \(config.referencePseudoError ?? TrainingConfig.defaultReferencePseudoError), at least \(config.referencePseudoMinimumDistance ?? TrainingConfig.defaultReferencePseudoMinimumDistance) from every training point"
+                "with \(used) Bosted–Mamyan pseudo-points\(short), τ = \(config.pseudoPointError), at least \(config.pseudoPointMinimumDistance) from every training point"
             )
         }
         return trainer
