@@ -9,6 +9,19 @@ public enum NuclearCurrent: Equatable, Sendable {
     case chargedCurrent(LeptonProbe, axialMass: Double)
 }
 
+/// Which reduced function multiplies the axial current's longitudinal-type channels (W⁰⁰, W⁰³, W³³
+/// of the axial current: its time component and its component along q, the Gamow–Teller operator
+/// along q at low Q²). `.transverse`, the default: all of the axial current takes f_T (the
+/// transverse enhancement of the electron data carried to every axial channel). `.longitudinal`:
+/// the SuSAv2 assignment (González-Jiménez et al., PRC 90, 035501 (2014)), every longitudinal-type
+/// channel, vector and axial, takes the longitudinal function and every transverse one the
+/// transverse function. The learned f_L is the less constrained of the two (carbon's data hold one
+/// backward-angle spectrum), so the default gives it no more channels than the electron's own;
+/// docs/neutrino.md measures both.
+public enum AxialLongitudinalScaling: String, CaseIterable, Sendable {
+    case longitudinal, transverse
+}
+
 /// Superscaling (Donnelly and Sick, PRC 60, 065502 (1999); Amaro et al., PRC 71, 015501 (2005)):
 /// a nuclear response divided by what a single nucleon would give is a function of one scaling
 /// variable, common to nuclei and to the probe. xsnet writes it for every response channel K as
@@ -17,8 +30,9 @@ public enum NuclearCurrent: Equatable, Sendable {
 ///
 /// where U_K is the spin-averaged tensor ½Tr[…] of the nucleon that absorbs (ω̃ = ω − E_s, q) with
 /// the least energy (momentum y along q, the y-scaling variable; no transverse Fermi motion), and
-/// f_X the reduced (scaling) function: X = L for the vector longitudinal channels, X = T for the
-/// transverse ones and for every axial channel (the SuSAv2 assignment). In the relativistic Fermi
+/// f_X the reduced (scaling) function: X = L for the longitudinal-type channels W⁰⁰, W⁰³, W³³ of
+/// the vector current, X = T for the transverse channels W_T and W_T′ and, by default, for the axial
+/// current's longitudinal-type ones too (`AxialLongitudinalScaling`). In the relativistic Fermi
 /// gas, f is exactly ¾ (E_F − E_low)/T_F with E_low = max(√(M² + y²), E_F − ω̃) (Pauli blocking),
 /// which is ¾(1 − ψ²) above the blocking region, normalized to ∫f dψ = 1; Λ is what makes f so.
 ///
@@ -28,11 +42,17 @@ public struct Superscaling: Sendable {
     public let nucleus: Nucleus
     public let fermiGas: FermiGasParameters
     public let nucleonMass: Double
+    /// Which reduced function the axial current's longitudinal-type channels take.
+    public let axialLongitudinal: AxialLongitudinalScaling
 
-    public init(nucleus: Nucleus, fermiGas: FermiGasParameters? = nil, nucleonMass: Double = PhysicalConstants.nucleonMass) {
+    public init(
+        nucleus: Nucleus, fermiGas: FermiGasParameters? = nil, nucleonMass: Double = PhysicalConstants.nucleonMass,
+        axialLongitudinal: AxialLongitudinalScaling = .transverse
+    ) {
         self.nucleus = nucleus
         self.fermiGas = fermiGas ?? FermiGasParameters(massNumber: nucleus.A)
         self.nucleonMass = nucleonMass
+        self.axialLongitudinal = axialLongitudinal
     }
 
     /// The scaling nucleon of (q, ω): its momentum y along q (GeV) and ω̃ = ω − E_s; nil where no
@@ -103,6 +123,7 @@ public struct Superscaling: Sendable {
     ///     W⁰⁰ = Λ (f_L U⁰⁰_V + f_T U⁰⁰_A),  W⁰³ = Λ (f_L (ω/q) U⁰⁰_V + f_T U⁰³_A),
     ///     W³³ = Λ (f_L (ω/q)² U⁰⁰_V + f_T U³³_A),  W_T = Λ f_T (U_T,V + U_T,A),  W_T′ = Λ f_T U_T′,
     ///
+    /// (f_L in place of f_T in the axial U⁰⁰_A, U⁰³_A, U³³_A with `axialLongitudinal` = .longitudinal),
     /// the vector W⁰³ and W³³ following from current conservation q_μW^{μν} = 0 at the physical ω
     /// (the single-nucleon tensor conserves the current at the shifted ω̃).
     public func tensor(current: NuclearCurrent, q: Double, omega: Double, longitudinal fL: Double, transverse fT: Double) -> HadronTensor {
@@ -111,18 +132,19 @@ public struct Superscaling: Sendable {
     }
 
     /// The formula of `tensor` from single-nucleon factors already at hand (a grid's, interpolated).
-    /// `fA` (default f_T) multiplies the axial channels, and √(f_T f_A) the vector–axial
-    /// interference W_T′ (a transverse enhancement of the vector current alone scales its magnetic
-    /// form factor by √(f_T/f_A): Bodek, Budd and Christy, EPJ C 71, 1726 (2011)).
+    /// `fA` (default f_T) replaces f_T in the axial channels, and √(f_T f_A) multiplies the
+    /// vector–axial interference W_T′ (a transverse enhancement of the vector current alone scales
+    /// its magnetic form factor by √(f_T/f_A): Bodek, Budd and Christy, EPJ C 71, 1726 (2011)).
     public func assemble(
         vector: HadronTensor, axial: HadronTensor, q: Double, omega: Double, longitudinal fL: Double, transverse fT: Double, axial fA: Double? = nil
     ) -> HadronTensor {
         let lambda = normalization(q: q), r = omega / q
         let fA = fA ?? fT
+        let fAL = axialLongitudinal == .longitudinal ? fL : fA
         return lambda
             * HadronTensor(
-                w00: fL * vector.w00 + fA * axial.w00, w03: fL * r * vector.w00 + fA * axial.w03,
-                w33: fL * r * r * vector.w00 + fA * axial.w33, transverse: fT * vector.transverse + fA * axial.transverse,
+                w00: fL * vector.w00 + fAL * axial.w00, w03: fL * r * vector.w00 + fAL * axial.w03,
+                w33: fL * r * r * vector.w00 + fAL * axial.w33, transverse: fT * vector.transverse + fA * axial.transverse,
                 transverseAxial: (fT * fA).squareRoot() * axial.transverseAxial)
     }
 

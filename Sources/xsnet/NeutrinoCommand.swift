@@ -51,7 +51,7 @@ struct NeutrinoModelOptions: ParsableArguments {
     /// quasielastic window, tabulated to `widestWindow` instead when given (for variations that
     /// widen it; `restricted(toWindow:)` gives the asked window from that grid).
     func reducedFunctions(nucleus: Nucleus, tabulatedTo widestWindow: Double? = nil) throws -> (grid: ReducedFunctionGrid, scaling: Superscaling) {
-        let scaling = Superscaling(nucleus: nucleus)
+        let scaling = axial.scaling(nucleus)
         if fermiGas { return (try ReducedFunctionGrid(source: .fermiGas, scaling: scaling, step: grid.gridStep), scaling) }
         return (
             try learnedReducedFunctions(
@@ -87,7 +87,18 @@ struct AxialOptions: ParsableArguments {
             "Axial channels without the Bosted–Mamyan meson-exchange part of f_T (the transverse enhancement in the vector current only; Bodek, Budd, Christy 2011)."
     )
     var axialWithoutMesonExchange = false
+    @Option(
+        help: ArgumentHelp(
+            "The reduced function of the axial current's longitudinal-type channels (W⁰⁰, W⁰³, W³³): transverse or longitudinal (SuSAv2's).",
+            discussion: "Every transverse channel takes f_T either way; docs/neutrino.md measures both.",
+            valueName: "function"))
+    var axialLongitudinal: AxialLongitudinalScaling = .transverse
+
+    /// The superscaling of `nucleus` with this assignment.
+    func scaling(_ nucleus: Nucleus) -> Superscaling { Superscaling(nucleus: nucleus, axialLongitudinal: axialLongitudinal) }
 }
+
+extension AxialLongitudinalScaling: ExpressibleByArgument {}
 
 /// Where the quasielastic window of the learned reduced functions ends.
 struct WindowOptions: ParsableArguments {
@@ -307,6 +318,8 @@ extension NeutrinoCommand {
             var normalization_uncertainty: Double
             var flux_fraction_left_out: Double
             var electron_model: String
+            /// The reduced function of the axial longitudinal-type channels: transverse or longitudinal (SuSAv2's).
+            var axial_longitudinal: String
             var seconds: Double
         }
 
@@ -322,7 +335,7 @@ extension NeutrinoCommand {
             let start = Date()
             let data = try MiniBooNECCQE.bundled()
             let carbon = Nucleus(Z: 6, A: 12)
-            let scaling = Superscaling(nucleus: carbon)
+            let scaling = axial.scaling(carbon)
             // Tabulated once with the widest window; the narrower ones are the same nodes masked.
             let around = NeutrinoSystematics.windows(around: window.quasielasticWindow)
             let windows = [around.narrow, around.wide]
@@ -367,7 +380,7 @@ extension NeutrinoCommand {
                 },
                 quasielastic_window_uncertainty_cm2: abs(scores[6].flux_integrated_cm2 - scores[5].flux_integrated_cm2) / 2,
                 normalization_uncertainty: MiniBooNECCQE.normalizationUncertainty, flux_fraction_left_out: MiniBooNEFold.fluxFractionLeftOut(data),
-                electron_model: model, seconds: Date().timeIntervalSince(start))
+                electron_model: model, axial_longitudinal: axial.axialLongitudinal.rawValue, seconds: Date().timeIntervalSince(start))
             if let figures {
                 let folder = URL(fileURLWithPath: figures)
                 try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
@@ -378,7 +391,9 @@ extension NeutrinoCommand {
             switch format {
             case .json: print(try jsonText(report), terminator: "")
             case .csv, .table:
-                print("MiniBooNE CCQE ν_μ on carbon (per neutron), electron model \(model), \(learned.members) members")
+                print(
+                    "MiniBooNE CCQE ν_μ on carbon (per neutron), electron model \(model), \(learned.members) members, axial longitudinal channels × f_\(axial.axialLongitudinal == .longitudinal ? "L" : "T")"
+                )
                 var table = TextTable(header: ["", "data", "xsnet", "RFG M_A=1.03", "RFG M_A=1.35"])
                 func e(_ x: Double?) -> String { x.map { String(format: "%.3e", $0) } ?? "" }
                 table.rows = [

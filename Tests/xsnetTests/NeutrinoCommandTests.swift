@@ -53,6 +53,17 @@ struct NeutrinoCommandTests {
         let narrowedIntegral = try #require((narrowedReport["flux_integrated_cm2"] as? [String: Double])?["xsnet"], "\(narrowed.stderr)")
         #expect(abs(variants[0]["flux_integrated_cm2"]! / narrowedIntegral - 1) < 1e-9)
         #expect(narrowedIntegral < integral["xsnet"]!, "a narrower window keeps less strength")
+        // SuSAv2's assignment (f_L in the axial longitudinal-type channels) moves xsnet and leaves
+        // the Fermi gas (f_L = f_T) where it was.
+        #expect(report["axial_longitudinal"] as? String == "transverse")
+        let susa = try xsnet(
+            ["neutrino", "compare", "miniboone-ccqe", "--model", model, "--format", "json", "--cell", "0.1", "--axial-longitudinal", "longitudinal"]
+                + coarse)
+        let susaReport = try JSONSerialization.jsonObject(with: Data(susa.stdout.utf8)) as! [String: Any]
+        #expect(susaReport["axial_longitudinal"] as? String == "longitudinal", "\(susa.stderr)")
+        let susaIntegral = try #require(susaReport["flux_integrated_cm2"] as? [String: Double])
+        #expect(susaIntegral["rfg_ma_1.03"] == integral["rfg_ma_1.03"] && susaIntegral["rfg_ma_1.35"] == integral["rfg_ma_1.35"])
+        #expect(abs(susaIntegral["xsnet"]! / integral["xsnet"]! - 1) > 1e-9)
         for name in ["miniboone-double-differential.svg", "miniboone-q2.svg"] {
             #expect(try String(contentsOf: figures.appendingPathComponent(name), encoding: .utf8).contains("MiniBooNE"))
         }
