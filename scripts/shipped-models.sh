@@ -2,11 +2,12 @@
 # The shipped carbon models and their model cards (Models/). Run from the repository root after `make build`.
 set -ex
 X=.build/release/xsnet
-# The response head (--preset responses), the recipe the generalization study picks (docs/generalization.md).
-$X train --nucleus C12 --preset responses --out Models/C12.xsnet --quiet
+# The response head with the Bosted–Mamyan fit as pseudo-data (--preset responses-pseudodata), the
+# recipe the generalization study picks (docs/generalization.md).
+$X train --nucleus C12 --preset responses-pseudodata --threads 1 --out Models/C12.xsnet --quiet
 # Models A and B (calibrated, two kinds of validation point) and their cards: scripts/shipped-uncertainty.sh.
-# The fine-tuned nuclei (scripts/transfer.sh) were made from the earlier, uncalibrated
-# Models/C12-ensemble.xsnet of commit 57070c8 (the same recipe without a validation part).
+# The shipped fine-tuned nuclei (scripts/transfer.sh) were made from the response-head ensemble
+# without pseudo-data (`git show 538da8f:Models/C12-ensemble.xsnet`), not from the one made here.
 bash scripts/shipped-uncertainty.sh
 # The same three on held-out spectra (not shipped; their figures are in the README).
 $X train --nucleus C12 --split spectra --out runs/C12-spectra.xsnet --quiet
