@@ -81,7 +81,8 @@ public enum ModelUpdate {
         let newKeys = Set(new.points.map(selection.key))
         selection.datasets = Array(Set(before.datasetKeys).union(newKeys)).sorted()
         let selected = try selection.apply(to: base.replacing(with: added))
-        let config = Transfer.fineTuningConfig(from: model.info.config, epochs: epochs, learningRate: learningRate, seed: seed)
+        let config = Transfer.fineTuningConfig(
+            from: model.info.config, epochs: epochs, learningRate: learningRate, seed: seed, keepingPseudoData: true)
         let updated = try Transfer.fineTune(
             model, sourceName: modelName, data: selected, scenario: .all, blocks: 0, config: config, command: command, progress: progress)
         updated.info.addedData = ModelInfo.AddedData(added)

@@ -37,6 +37,24 @@ import XSNN
         #expect(all.networks[0].parameters.valueArray(v) != before.valueArray(v))
     }
 
+    /// Fine-tuned to another nucleus, a model trained with the fit as pseudo-data does not draw
+    /// the target nucleus's pseudo-data (they would outweigh its few points); an update of the
+    /// model's own nucleus keeps them.
+    @Test func fineTuningToAnotherNucleusLeavesThePseudoDataBehind() throws {
+        var source = TrainerTests.tinyConfig(epochs: 2)
+        source.referencePseudoPoints = 50
+        source.referencePseudoError = 0.2
+        #expect(Transfer.fineTuningConfig(from: source, seed: 0).pseudoPointCount == 0)
+        #expect(Transfer.fineTuningConfig(from: source, seed: 0).referencePseudoError == nil)
+        let kept = Transfer.fineTuningConfig(from: source, seed: 0, keepingPseudoData: true)
+        #expect(kept.pseudoPointCount == 50 && kept.pseudoPointError == 0.2)
+        let carbon = try Self.carbonModel()
+        let tuned = try Transfer.fineTune(
+            carbon, sourceName: "c", data: try Self.oxygen(), scenario: .all, blocks: 2,
+            config: Transfer.fineTuningConfig(from: source, epochs: 2, seed: 0), command: "t")
+        #expect(tuned.info.config.pseudoPointCount == 0)
+    }
+
     @Test func ensembleMembersAreFineTunedOneByOne() throws {
         let carbon = try Self.carbonModel()
         let ensemble = try CrossSectionModel.ensemble([carbon, try Self.carbonModel()])
