@@ -113,6 +113,16 @@ public struct TrainingConfig: Codable, Hashable, Sendable {
     /// `referencePseudoShapeError`, nil read as 0 (no shift).
     public var pseudoPointShapeError: Double { referencePseudoShapeError ?? 0 }
 
+    /// This configuration without the reference fit's pseudo-data.
+    public func withoutReferencePseudoData() -> TrainingConfig {
+        var c = self
+        c.referencePseudoPoints = nil
+        c.referencePseudoError = nil
+        c.referencePseudoMinimumDistance = nil
+        c.referencePseudoShapeError = nil
+        return c
+    }
+
     /// The seed of the network and shuffling: the base seed for an ordinary run, a derived one per replica.
     public var effectiveSeed: UInt64 {
         guard let replica else { return seed }

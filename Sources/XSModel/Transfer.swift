@@ -24,13 +24,7 @@ public enum Transfer {
     public static func fineTuningConfig(
         from source: TrainingConfig, epochs: Int = 400, learningRate: Double = 5e-4, seed: UInt64, keepingPseudoData: Bool = false
     ) -> TrainingConfig {
-        var c = source
-        if !keepingPseudoData {
-            c.referencePseudoPoints = nil
-            c.referencePseudoError = nil
-            c.referencePseudoMinimumDistance = nil
-            c.referencePseudoShapeError = nil
-        }
+        var c = keepingPseudoData ? source : source.withoutReferencePseudoData()
         c.epochs = epochs
         c.learningRate = learningRate
         c.schedule = .cosine

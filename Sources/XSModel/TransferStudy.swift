@@ -75,7 +75,9 @@ public enum TransferStudy {
                 command: "transfer-study")
             row.methods[method]!.append(Evaluation.report(model: m, points: test, splitName: "test").total)
         }
-        var scratch = carbon.info.config
+        // The same network on the same points alone (the carbon recipe's pseudo-data of the fit
+        // would be another baseline: the fit's shape of the target nucleus).
+        var scratch = carbon.info.config.withoutReferencePseudoData()
         scratch.epochs = recipe.scratchEpochs
         scratch.seed = seed &+ 17
         scratch.replica = nil
