@@ -117,7 +117,7 @@ import XSTestSupport
         let model = folder.appendingPathComponent("m.xsnet").path, updated = folder.appendingPathComponent("u.xsnet").path
         let train = try xsnet([
             "train", "--nucleus", "C12", "--preset", "responses", "--datasets", "Whitney:1974hr,Sealock:1989nx", "--depth", "1", "--width",
-            "8", "--epochs", "40", "--threads", "1", "--quiet", "--out", model
+            "8", "--epochs", "40", "--threads", "1", "--reference-pseudo-points", "30", "--quiet", "--out", model
         ])
         #expect(train.status == 0, "\(train.stderr)")
         let csv = folder.appendingPathComponent("oconnell.csv").path
@@ -141,6 +141,10 @@ import XSTestSupport
         try #require(evaluate.status == 0, "\(evaluate.stderr)")
         let datasets = (try JSONSerialization.jsonObject(with: Data(evaluate.stdout.utf8)) as! [String: Any])["datasets"] as! [[String: Any]]
         #expect(Set(datasets.map { $0["dataset"] as! String }) == ["O'Connell:1987ag", "Sealock:1989nx", "Whitney:1974hr"])
+        // The update keeps the model's recipe, its pseudo-data of the fit included (fine-tuning to
+        // another nucleus leaves them behind).
+        let card = try xsnet(["card", "--model", updated])
+        #expect(card.stdout.contains("30 Bosted–Mamyan pseudo-points"), "\(card.stdout)")
         // Another nucleus's data cannot update a carbon model.
         let iron = folder.appendingPathComponent("fe.csv").path
         _ = try xsnet(["data", "show", "--nucleus", "Fe56", "--dataset", "Sealock:1989nx", "--out", iron])
