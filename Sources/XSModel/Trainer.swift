@@ -176,8 +176,9 @@ struct TrainingPoints {
             ? ReferencePseudoData.smoothRandomShift(
                 rows: rows, inputs: input.features.count, amplitude: shapeError, correlationLength: 1, seed: seed)
             : [Double](repeating: 0, count: pseudo.points.count)
-        sigma += zip(pseudo.crossSections, shift).map { $0 * exp($1) }
-        sigmaError += zip(pseudo.crossSections, shift).map { $0 * exp($1) * relativeError }
+        let shifted = zip(pseudo.crossSections, shift).map { $0 * exp($1) }
+        sigma += shifted
+        sigmaError += shifted.map { $0 * relativeError }
         datasetOfPoint += Array(repeating: ReferencePseudoData.datasetKey, count: pseudo.points.count)
         pseudoPoints = first..<sigma.count
         trainingPoints += pseudoPoints
