@@ -14,3 +14,7 @@ done
 # ψ′ ≤ 1.5 and 2.5 beside the default 2; the narrower windows, and where f_T and f_L end at |q| = 0.3–0.5 GeV.
 for w in 1 1.25; do $X neutrino compare miniboone-ccqe --quasielastic-window $w; done
 for q in 0.3 0.4 0.5; do $X neutrino scaling --q $q --omega 0.02:0.4:0.02 --quasielastic-window 3; done
+# How much of the fit's meson-exchange part of f_T the axial channels keep (docs/neutrino.md, "The
+# axial channels' meson exchange"): the fraction from 0 to 1, each with the window variants.
+for k in 0 0.25 0.5 0.75 1; do $X neutrino compare miniboone-ccqe --axial-meson-exchange $k --format json; done
+for k in 0.5 0.75 1; do $X neutrino compare miniboone-ccqe --axial-meson-exchange $k --quasielastic-window 1 --format json; done

@@ -44,9 +44,11 @@ public struct ReducedFunctionGrid: Sendable {
         /// A response-head electron model: f = (R − R_π)/(Λ ΣU) per member, R_π the Bosted–Mamyan
         /// fit's pion-production responses when `removingPionProduction` (charged-current
         /// quasielastic-like: meson exchange stays in), floored at zero; and zero outside the
-        /// quasielastic window ω > E_s, ψ′ ≤ `quasielasticWindow`.
+        /// quasielastic window ω > E_s, ψ′ ≤ `quasielasticWindow`. The axial channels' f_A keeps
+        /// the fraction `axialMesonExchange` of the fit's meson-exchange part of R_T (1: all of it,
+        /// as the vector channels; 0: the transverse enhancement in the vector current only).
         case electronModel(
-            CrossSectionModel, removingPionProduction: Bool, mesonExchangeInAxial: Bool = true,
+            CrossSectionModel, removingPionProduction: Bool, axialMesonExchange: Double = 1,
             quasielasticWindow: Double = ReducedFunctionGrid.defaultQuasielasticWindow)
     }
 
@@ -95,11 +97,11 @@ public struct ReducedFunctionGrid: Sendable {
             transverse = [f]
             axial = [f]
             quasielasticWindow = nil
-        case .electronModel(let model, let removingPionProduction, let mesonExchangeInAxial, let window):
+        case .electronModel(let model, let removingPionProduction, let axialMesonExchange, let window):
             quasielasticWindow = window
             let values = try Self.learnedValues(
                 model: model, scaling: scaling, at: nodes.map { ($0.q, $0.omega) }, removingPionProduction: removingPionProduction,
-                mesonExchangeInAxial: mesonExchangeInAxial, quasielasticWindow: window)
+                axialMesonExchange: axialMesonExchange, quasielasticWindow: window)
             var fL: [[Double]] = [], fT: [[Double]] = [], fA: [[Double]] = []
             for member in values {
                 var l = [Double](repeating: 0, count: size), t = l, a = l
@@ -174,23 +176,25 @@ public struct ReducedFunctionGrid: Sendable {
     /// model of the scaling's nucleus (`Source.electronModel`; `reducedValues`). Members outer, points inner.
     public static func learnedValues(
         model: CrossSectionModel, scaling: Superscaling, at points: [(q: Double, omega: Double)], removingPionProduction: Bool,
-        mesonExchangeInAxial: Bool = true, quasielasticWindow: Double = defaultQuasielasticWindow
+        axialMesonExchange: Double = 1, quasielasticWindow: Double = defaultQuasielasticWindow
     ) throws -> [[(L: Double, T: Double, A: Double)]] {
         guard model.info.output.outputCount == 2 else { throw ReducedFunctionError.notAResponseModel }
         guard model.info.nucleus == scaling.nucleus.name else {
             throw ReducedFunctionError.otherNucleus(model: model.info.nucleus, asked: scaling.nucleus.name)
         }
         return try reducedValues(
-            scaling: scaling, at: points, removingPionProduction: removingPionProduction, mesonExchangeInAxial: mesonExchangeInAxial,
+            scaling: scaling, at: points, removingPionProduction: removingPionProduction, axialMesonExchange: axialMesonExchange,
             quasielasticWindow: quasielasticWindow, responses: model.memberResponses)
     }
 
     /// (f_L, f_T, f_A) at space-like (|q|, ω) points from electromagnetic responses, one set per
     /// member (`responses` gives R_L, R_T at electron kinematics, members outer): f = (R − R_π)/(Λ ΣU),
     /// floored at zero, and zero outside the quasielastic window ω > E_s, ψ′ ≤
-    /// `quasielasticWindow` or where the single-nucleon factors vanish. Members outer, points inner.
+    /// `quasielasticWindow` or where the single-nucleon factors vanish; f_A = (R_T − R_π −
+    /// (1 − `axialMesonExchange`) R_MEC)/(Λ ΣU_T) with R_MEC the fit's meson-exchange part of R_T.
+    /// Members outer, points inner.
     public static func reducedValues(
-        scaling: Superscaling, at points: [(q: Double, omega: Double)], removingPionProduction: Bool, mesonExchangeInAxial: Bool = true,
+        scaling: Superscaling, at points: [(q: Double, omega: Double)], removingPionProduction: Bool, axialMesonExchange: Double = 1,
         quasielasticWindow: Double = defaultQuasielasticWindow,
         responses: ([Kinematics]) throws -> [[(longitudinal: Double, transverse: Double)]]
     ) rethrows -> [[(L: Double, T: Double, A: Double)]] {
@@ -208,7 +212,8 @@ public struct ReducedFunctionGrid: Sendable {
         let perPoint = parallelMap(inside.count) { i -> (pion: (Double, Double), mec: Double, divisor: (L: Double, T: Double)?) in
             let n = inside[i]
             let pion = removingPionProduction ? (reference.pionProductionResponses(n.point, nucleus: scaling.nucleus) ?? (0, 0)) : (0, 0)
-            let mec = mesonExchangeInAxial ? 0 : reference.mesonExchangeTransverseResponse(n.point, nucleus: scaling.nucleus) ?? 0
+            let removed = 1 - axialMesonExchange
+            let mec = removed == 0 ? 0 : removed * (reference.mesonExchangeTransverseResponse(n.point, nucleus: scaling.nucleus) ?? 0)
             return (pion, mec, scaling.electromagneticDivisors(q: n.q, omega: n.omega))
         }
         return members.map { responses in

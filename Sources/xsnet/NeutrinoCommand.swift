@@ -55,7 +55,7 @@ struct NeutrinoModelOptions: ParsableArguments {
         if fermiGas { return (try ReducedFunctionGrid(source: .fermiGas, scaling: scaling, step: grid.gridStep), scaling) }
         return (
             try learnedReducedFunctions(
-                model: model, scaling: scaling, keepPionProduction: keepPionProduction, axialWithoutMesonExchange: axial.axialWithoutMesonExchange,
+                model: model, scaling: scaling, keepPionProduction: keepPionProduction, axialMesonExchange: axial.axialMesonExchange,
                 window: widestWindow ?? window.quasielasticWindow, step: grid.gridStep), scaling
         )
     }
@@ -82,17 +82,25 @@ struct NeutrinoModelOptions: ParsableArguments {
 
 /// Which reduced function the axial channels take.
 struct AxialOptions: ParsableArguments {
-    @Flag(
-        help:
-            "Axial channels without the Bosted–Mamyan meson-exchange part of f_T (the transverse enhancement in the vector current only; Bodek, Budd, Christy 2011)."
-    )
-    var axialWithoutMesonExchange = false
+    @Option(
+        help: ArgumentHelp(
+            "The fraction (0…1) of the Bosted–Mamyan meson-exchange part of f_T that the axial channels keep.",
+            discussion:
+                "1 (the default) carries what the electron data show above quasielastic knockout to every channel; 0 leaves the transverse enhancement in the vector current only (Bodek, Budd, Christy 2011). How the axial current sees meson exchange the electron data cannot say; docs/neutrino.md measures the range.",
+            valueName: "fraction"))
+    var axialMesonExchange = 1.0
     @Option(
         help: ArgumentHelp(
             "The reduced function of the axial current's longitudinal-type channels (W⁰⁰, W⁰³, W³³): transverse or longitudinal (SuSAv2's).",
             discussion: "Every transverse channel takes f_T either way; docs/neutrino.md measures both.",
             valueName: "function"))
     var axialLongitudinal: AxialLongitudinalScaling = .transverse
+
+    func validate() throws {
+        guard axialMesonExchange.isFinite, (0...1).contains(axialMesonExchange) else {
+            throw ValidationError("--axial-meson-exchange must be a fraction in 0…1 (got \(axialMesonExchange))")
+        }
+    }
 
     /// The superscaling of `nucleus` with this assignment.
     func scaling(_ nucleus: Nucleus) -> Superscaling { Superscaling(nucleus: nucleus, axialLongitudinal: axialLongitudinal) }
@@ -130,12 +138,12 @@ struct GridOptions: ParsableArguments {
 
 /// The reduced functions of a response-head electron model of the scaling's nucleus.
 func learnedReducedFunctions(
-    model: String, scaling: Superscaling, keepPionProduction: Bool, axialWithoutMesonExchange: Bool, window: Double, step: Double
+    model: String, scaling: Superscaling, keepPionProduction: Bool, axialMesonExchange: Double, window: Double, step: Double
 ) throws -> ReducedFunctionGrid {
     try withElectronModel(model, nucleus: scaling.nucleus) { electron in
         try ReducedFunctionGrid(
             source: .electronModel(
-                electron, removingPionProduction: !keepPionProduction, mesonExchangeInAxial: !axialWithoutMesonExchange, quasielasticWindow: window),
+                electron, removingPionProduction: !keepPionProduction, axialMesonExchange: axialMesonExchange, quasielasticWindow: window),
             scaling: scaling, step: step)
     }
 }
@@ -320,6 +328,8 @@ extension NeutrinoCommand {
             var electron_model: String
             /// The reduced function of the axial longitudinal-type channels: transverse or longitudinal (SuSAv2's).
             var axial_longitudinal: String
+            /// The fraction of the fit's meson-exchange part of f_T kept in the axial channels.
+            var axial_meson_exchange: Double
             var seconds: Double
         }
 
@@ -340,7 +350,7 @@ extension NeutrinoCommand {
             let around = NeutrinoSystematics.windows(around: window.quasielasticWindow)
             let windows = [around.narrow, around.wide]
             let widest = try learnedReducedFunctions(
-                model: model, scaling: scaling, keepPionProduction: false, axialWithoutMesonExchange: axial.axialWithoutMesonExchange,
+                model: model, scaling: scaling, keepPionProduction: false, axialMesonExchange: axial.axialMesonExchange,
                 window: windows[1], step: grid.gridStep)
             let learned = widest.restricted(toWindow: window.quasielasticWindow, scaling: scaling)
             let gas = try ReducedFunctionGrid(source: .fermiGas, scaling: scaling, step: grid.gridStep)
@@ -380,7 +390,8 @@ extension NeutrinoCommand {
                 },
                 quasielastic_window_uncertainty_cm2: abs(scores[6].flux_integrated_cm2 - scores[5].flux_integrated_cm2) / 2,
                 normalization_uncertainty: MiniBooNECCQE.normalizationUncertainty, flux_fraction_left_out: MiniBooNEFold.fluxFractionLeftOut(data),
-                electron_model: model, axial_longitudinal: axial.axialLongitudinal.rawValue, seconds: Date().timeIntervalSince(start))
+                electron_model: model, axial_longitudinal: axial.axialLongitudinal.rawValue,
+                axial_meson_exchange: axial.axialMesonExchange, seconds: Date().timeIntervalSince(start))
             if let figures {
                 let folder = URL(fileURLWithPath: figures)
                 try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
@@ -392,7 +403,7 @@ extension NeutrinoCommand {
             case .json: print(try jsonText(report), terminator: "")
             case .csv, .table:
                 print(
-                    "MiniBooNE CCQE ν_μ on carbon (per neutron), electron model \(model), \(learned.members) members, axial longitudinal channels × f_\(axial.axialLongitudinal == .longitudinal ? "L" : "T")"
+                    "MiniBooNE CCQE ν_μ on carbon (per neutron), electron model \(model), \(learned.members) members, axial longitudinal channels × f_\(axial.axialLongitudinal == .longitudinal ? "L" : "T"), axial meson exchange × \(axial.axialMesonExchange)"
                 )
                 var table = TextTable(header: ["", "data", "xsnet", "RFG M_A=1.03", "RFG M_A=1.35"])
                 func e(_ x: Double?) -> String { x.map { String(format: "%.3e", $0) } ?? "" }

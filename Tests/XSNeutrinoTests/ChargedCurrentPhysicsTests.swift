@@ -166,6 +166,29 @@ struct ChargedCurrentPhysicsTests {
         }
     }
 
+    /// `axialMesonExchange` takes the fraction of the fit's meson-exchange part of R_T into f_A,
+    /// linearly: 1 gives f_A = f_T, 0 removes the whole part, ½ lies halfway; f_L and f_T do not move.
+    /// At a dip-region point (|q| = 0.5 GeV, ω = 0.3 GeV, inside the default window) where that part
+    /// is not zero, with responses large enough that no floor acts.
+    @Test func theAxialChannelsKeepTheAskedFractionOfMesonExchange() throws {
+        let scaling = Superscaling(nucleus: Nucleus(Z: 6, A: 12))
+        let point = [(q: 0.5, omega: 0.3)]
+        let kinematics = try #require(ReducedFunctionGrid.electronKinematics(q: 0.5, omega: 0.3))
+        #expect(kinematics.psiPrime(scaling.fermiGas) < ReducedFunctionGrid.defaultQuasielasticWindow)
+        let mec = try #require(BostedMamyan().mesonExchangeTransverseResponse(kinematics, nucleus: scaling.nucleus))
+        let divisor = try #require(scaling.electromagneticDivisors(q: 0.5, omega: 0.3))
+        #expect(mec > 0)
+        func values(_ fraction: Double) -> (L: Double, T: Double, A: Double) {
+            ReducedFunctionGrid.reducedValues(
+                scaling: scaling, at: point, removingPionProduction: false, axialMesonExchange: fraction,
+                responses: { points in [points.map { _ in (longitudinal: 5, transverse: 100) }] })[0][0]
+        }
+        let all = values(1), none = values(0), half = values(0.5)
+        #expect(all.A == all.T && none.T == all.T && half.T == all.T && none.L == all.L)
+        #expect(abs((all.A - none.A) - mec / divisor.T) < 1e-12 * all.A)
+        #expect(abs(half.A - (all.A + none.A) / 2) < 1e-12 * all.A)
+    }
+
     /// The exact relativistic Fermi gas: the tensor averaged over the occupied nucleons that can
     /// absorb (ω̃, q) into an empty state, against the superscaling factorization with the Fermi
     /// gas' reduced function (which neglects the nucleons' motion transverse to q in the

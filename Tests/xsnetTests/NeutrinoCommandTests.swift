@@ -64,6 +64,10 @@ struct NeutrinoCommandTests {
         let susaIntegral = try #require(susaReport["flux_integrated_cm2"] as? [String: Double])
         #expect(susaIntegral["rfg_ma_1.03"] == integral["rfg_ma_1.03"] && susaIntegral["rfg_ma_1.35"] == integral["rfg_ma_1.35"])
         #expect(abs(susaIntegral["xsnet"]! / integral["xsnet"]! - 1) > 1e-9)
+        // The axial channels' share of meson exchange: recorded, and refused outside 0…1.
+        #expect(report["axial_meson_exchange"] as? Double == 1)
+        let outside = try xsnet(["neutrino", "compare", "miniboone-ccqe", "--model", model, "--axial-meson-exchange", "1.5"] + coarse)
+        #expect(outside.status != 0 && outside.stderr.contains("--axial-meson-exchange must be a fraction in 0…1"), "\(outside.stderr)")
         for name in ["miniboone-double-differential.svg", "miniboone-q2.svg"] {
             #expect(try String(contentsOf: figures.appendingPathComponent(name), encoding: .utf8).contains("MiniBooNE"))
         }
