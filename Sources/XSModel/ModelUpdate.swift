@@ -84,7 +84,8 @@ public enum ModelUpdate {
         let config = Transfer.fineTuningConfig(
             from: model.info.config, epochs: epochs, learningRate: learningRate, seed: seed, keepingPseudoData: true)
         let updated = try Transfer.fineTune(
-            model, sourceName: modelName, data: selected, scenario: .all, blocks: 0, config: config, command: command, progress: progress)
+            model, sourceName: modelName, data: selected, scenario: .all, blocks: 0, config: config, command: command,
+            keepingNormalizations: true, restarting: newKeys, progress: progress)
         updated.info.addedData = ModelInfo.AddedData(added)
         // The spread's calibration was fitted for the model before the update; it is carried over
         // (refit it with `xsnet calibrate` on the updated model's validation part).

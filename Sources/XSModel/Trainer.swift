@@ -254,12 +254,18 @@ public final class Trainer {
         public var input: InputTransform
         public var output: OutputTransform
         public var source: String
+        /// The λ_k the data sets start from (by data-set key; 1 for the others). A model updated
+        /// with new data starts from the λ_k it was fitted with: its network describes the data
+        /// divided by them, and held at 1 until their release the old data sets would pull the
+        /// network away from where it was.
+        public var normalizations: [String: Double]
 
-        public init(network: Network, input: InputTransform, output: OutputTransform, source: String) {
+        public init(network: Network, input: InputTransform, output: OutputTransform, source: String, normalizations: [String: Double] = [:]) {
             self.network = network
             self.input = input
             self.output = output
             self.source = source
+            self.normalizations = normalizations
         }
     }
 
@@ -299,7 +305,7 @@ public final class Trainer {
                 }
             network = Network(spec: config.networkSpec, seed: config.effectiveSeed)
         }
-        lambdas = Dictionary(uniqueKeysWithValues: data.datasetKeys.map { ($0, 1.0) })
+        lambdas = Dictionary(uniqueKeysWithValues: data.datasetKeys.map { ($0, start?.normalizations[$0] ?? 1.0) })
         info = ModelInfo(
             nucleus: data.selection.nucleus, input: input, output: output, normalizations: [], selection: data.selection,
             split: data.split, domain: KinematicDomain(points: trainKinematics), training: nil, config: config)

@@ -24,7 +24,8 @@ public struct TrainingConfig: Codable, Hashable, Sendable {
     public enum NormalizationMode: String, Codable, CaseIterable, Sendable {
         /// λ_k fitted with the network (closed form after each evaluation, from `releaseFraction` on).
         case fit
-        /// λ_k = 1 throughout.
+        /// λ_k held where they start: 1 (an update starts them from its model's fitted λ_k,
+        /// `Trainer.Start.normalizations`).
         case fixed
     }
 

@@ -41,10 +41,13 @@ public enum Transfer {
     /// of an ensemble is fine-tuned on its own bootstrap clone of the training part (the points
     /// drawn with replacement, their values and the data sets' normalizations drawn as in
     /// training: `BootstrapKind.resampledParametric`), so that the band does not collapse on a few
-    /// points that every member would otherwise fit alike.
+    /// points that every member would otherwise fit alike. With `keepingNormalizations` (an update
+    /// on the model's own data) each member's data sets start from the λ_k that member was fitted
+    /// with, except those in `restarting` (new versions of a data set); otherwise from 1.
     public static func fineTune(
         _ source: CrossSectionModel, sourceName: String, data: SelectedData, scenario: Scenario, blocks: Int,
-        config: TrainingConfig, command: String, progress: (Int, Int) -> Void = { _, _ in }
+        config: TrainingConfig, command: String, keepingNormalizations: Bool = false,
+        restarting: Set<String> = [], progress: (Int, Int) -> Void = { _, _ in }
     ) throws -> CrossSectionModel {
         // A model of every nucleus fine-tuned on one starts as its prediction for that nucleus.
         let source = try Nucleus(name: data.selection.nucleus).map { source.info.isAnyTarget ? try source.bound(to: $0) : source } ?? source
@@ -57,7 +60,13 @@ public enum Transfer {
                 memberConfig.replicaCount = source.networks.count
                 memberConfig.bootstrap = .resampledParametric
             }
-            let start = Trainer.Start(network: net, input: source.info.input, output: source.info.output, source: sourceName)
+            let fitted = source.info.members.map { $0[i].normalizations } ?? source.info.normalizations
+            let start = Trainer.Start(
+                network: net, input: source.info.input, output: source.info.output, source: sourceName,
+                normalizations: keepingNormalizations
+                    ? Dictionary(
+                        fitted.filter { !restarting.contains($0.dataset) }.map { ($0.dataset, $0.lambda) }, uniquingKeysWith: { a, _ in a })
+                    : [:])
             let trainer = Trainer(data: data, config: memberConfig, command: command, startingFrom: start)
             shiftToMassScaling(trainer.network, output: source.info.output, factor: massRatio(source, data))
             switch scenario {

@@ -55,6 +55,25 @@ import XSNN
         #expect(tuned.info.config.pseudoPointCount == 0)
     }
 
+    /// An update continues from the λ_k its model was fitted with (its network describes the data
+    /// divided by them), a new version of a data set from 1; fine-tuning to another nucleus
+    /// starts every λ_k at 1. λ_k held (`fixed`) so that the start is what the model keeps.
+    @Test func anUpdateStartsFromTheModelsFittedNormalizations() throws {
+        let carbon = try Self.carbonModel()
+        let fitted = Dictionary(uniqueKeysWithValues: carbon.info.normalizations.map { ($0.dataset, $0.lambda) })
+        #expect(Set(fitted.keys) == ["O'Connell:1987ag", "Whitney:1974hr"] && fitted.values.allSatisfy { abs($0 - 1) > 1e-6 }, "\(fitted)")
+        var config = Transfer.fineTuningConfig(from: carbon.info.config, epochs: 2, seed: 0, keepingPseudoData: true)
+        config.normalization = .fixed
+        func lambdas(keeping: Bool) throws -> [String: Double] {
+            let tuned = try Transfer.fineTune(
+                carbon, sourceName: "c", data: try TrainerTests.tinyData(), scenario: .all, blocks: 0, config: config, command: "t",
+                keepingNormalizations: keeping, restarting: ["Whitney:1974hr"])
+            return Dictionary(uniqueKeysWithValues: tuned.info.normalizations.map { ($0.dataset, $0.lambda) })
+        }
+        #expect(try lambdas(keeping: true) == ["O'Connell:1987ag": fitted["O'Connell:1987ag"]!, "Whitney:1974hr": 1])
+        #expect(try lambdas(keeping: false) == ["O'Connell:1987ag": 1, "Whitney:1974hr": 1])
+    }
+
     @Test func ensembleMembersAreFineTunedOneByOne() throws {
         let carbon = try Self.carbonModel()
         let ensemble = try CrossSectionModel.ensemble([carbon, try Self.carbonModel()])
