@@ -11,9 +11,9 @@ import XSNN
 public enum ModelUpdate {
     /// The default length of an update as a fraction of the model's own epochs. It runs on the
     /// model's data plus the new data sets, so an epoch costs more than one of the training; 15%
-    /// of the epochs took 12% and 16% of a training's time on the two demonstrations of
-    /// docs/update.md (a fifth of the epochs: 18% and 24%) and reached the model trained with the
-    /// new experiment from the start within 0.1 point on it.
+    /// of the epochs took 13–20% of a training's time over carbon's ten experiments and reached
+    /// the model trained with the new experiment from the start within 0.5 point on 6 of them
+    /// (docs/update.md, "Every experiment in turn").
     public static let defaultEpochFraction = 0.15
 
     /// `defaultEpochFraction` of `epochs`, at least 1.
