@@ -147,9 +147,14 @@ public struct SpreadFactor: Codable, Hashable, Sendable {
 /// fitted on validation points drawn at random, and one for everywhere else, fitted on whole
 /// validation spectra held out of training. Either may be missing (its validation kind was not
 /// held out); the other then applies everywhere. How each factor is chosen: `CalibrationRule`.
+/// A model of every nucleus may carry a third factor for a nucleus it was not trained on
+/// (`unseenNucleus`, from the leave-one-nucleus-out study: `acrossNuclei`).
 public struct UncertaintyCalibration: Codable, Hashable, Sendable, CustomStringConvertible {
     public var atMeasuredSettings: SpreadFactor?
     public var elsewhere: SpreadFactor?
+    /// The factor for every point of a nucleus outside the model's training data (an any-target
+    /// model bound to it: `forUnseenNucleus`); nil: such a nucleus takes `elsewhere`.
+    public var unseenNucleus: SpreadFactor? = nil
     /// The training part's (E, θ) settings: where `atMeasuredSettings` applies.
     public var measuredSettings: MeasuredSettings
     /// How the model's test part was chosen (its split method).
@@ -170,7 +175,9 @@ public struct UncertaintyCalibration: Codable, Hashable, Sendable, CustomStringC
         self.rule = rule
     }
 
-    enum CodingKeys: String, CodingKey { case atMeasuredSettings, elsewhere, measuredSettings, validationSplit, rule, crossFittingFolds }
+    enum CodingKeys: String, CodingKey {
+        case atMeasuredSettings, elsewhere, unseenNucleus, measuredSettings, validationSplit, rule, crossFittingFolds
+    }
     /// A calibration with one factor for everywhere may be stored under these keys instead.
     enum SingleFactorKeys: String, CodingKey { case scale, validationPoints, before, after }
 
@@ -190,6 +197,7 @@ public struct UncertaintyCalibration: Codable, Hashable, Sendable, CustomStringC
             elsewhere = try c.decodeIfPresent(SpreadFactor.self, forKey: .elsewhere)
             measuredSettings = try c.decode(MeasuredSettings.self, forKey: .measuredSettings)
             crossFittingFolds = try c.decodeIfPresent(Int.self, forKey: .crossFittingFolds)
+            unseenNucleus = try c.decodeIfPresent(SpreadFactor.self, forKey: .unseenNucleus)
         } else {
             let one = try decoder.container(keyedBy: SingleFactorKeys.self)
             atMeasuredSettings = SpreadFactor(
@@ -230,7 +238,9 @@ public struct UncertaintyCalibration: Codable, Hashable, Sendable, CustomStringC
                     + ($0.fallback.map { " [\($0)]" } ?? "")
             }
         }
-        let parts = [one("at measured (E, θ) settings", atMeasuredSettings), one("elsewhere", elsewhere)].compactMap { $0 }
+        let parts = [
+            one("at measured (E, θ) settings", atMeasuredSettings), one("elsewhere", elsewhere), one("on a nucleus not trained on", unseenNucleus)
+        ].compactMap { $0 }
         let note = atMeasuredSettings == nil || elsewhere == nil ? " (one kind of validation point only: its factor applies everywhere)" : ""
         return "spread calibrated: " + parts.joined(separator: "; ") + note
     }
@@ -261,6 +271,44 @@ public struct UncertaintyCalibration: Codable, Hashable, Sendable, CustomStringC
                 atMeasuredSettings: nil, elsewhere: nil, measuredSettings: MeasuredSettings(points: []), validationSplit: split,
                 rule: CalibrationRule(rawValue: study.rule) ?? .atLeastNominal)
         result.elsewhere = factor
+        return result
+    }
+
+    /// This calibration with the factor for a nucleus the model was not trained on taken from the
+    /// calibration across the nuclei of a leave-one-nucleus-out study (`NucleusStudy.Study.calibration`,
+    /// fitted on ensembles of `studyMembers` members), carried to `members` as `acrossExperiments`
+    /// does. The study's ensembles were each trained without the nucleus they predict; this
+    /// model's unseen nuclei (argon, titanium) are unseen in the same way.
+    public static func acrossNuclei(
+        _ study: GeneralizationStudy.CrossExperimentCalibration, studyMembers: Int, members: Int, studyName: String,
+        keeping existing: UncertaintyCalibration?, split: DataSplit.Method
+    ) -> UncertaintyCalibration {
+        let correction = ensembleSizeCorrection(from: studyMembers, to: members)
+        var factor = SpreadFactor(
+            scale: study.factor * correction, validationPoints: study.points,
+            before: Coverage(oneSigma: study.coverage_1sigma_uncalibrated, twoSigma: study.coverage_2sigma_uncalibrated),
+            after: Coverage(oneSigma: study.coverage_1sigma, twoSigma: study.coverage_2sigma))
+        factor.source = String(
+            format: "across the %d nuclei left out in %@ (%d points, recipe %@, rule %@, %d-member ensembles: c = %.3f, "
+                + "coverage with each nucleus's factor fitted on the others), × %.3f for %d members",
+            study.folds.count, studyName, study.points, study.recipe, study.rule, studyMembers, study.factor, correction, members)
+        var result =
+            existing
+            ?? UncertaintyCalibration(
+                atMeasuredSettings: nil, elsewhere: nil, measuredSettings: MeasuredSettings(points: []), validationSplit: split,
+                rule: CalibrationRule(rawValue: study.rule) ?? .atLeastNominal)
+        result.unseenNucleus = factor
+        return result
+    }
+
+    /// The calibration for a nucleus outside the training data: one factor everywhere, the unseen
+    /// nucleus's if fitted, else the one away from the measured settings (the measured (E, θ)
+    /// settings are other nuclei's, not this one's). nil when there is no such factor.
+    public var forUnseenNucleus: UncertaintyCalibration? {
+        guard let factor = unseenNucleus ?? elsewhere ?? atMeasuredSettings else { return nil }
+        var result = UncertaintyCalibration(
+            atMeasuredSettings: nil, elsewhere: factor, measuredSettings: MeasuredSettings(points: []), validationSplit: validationSplit, rule: rule)
+        result.crossFittingFolds = crossFittingFolds
         return result
     }
 
@@ -299,7 +347,9 @@ public struct UncertaintyCalibration: Codable, Hashable, Sendable, CustomStringC
     /// "spread × 0.45 at measured (E, θ) settings, × 1.15 elsewhere", as the tools print it.
     public var summary: String {
         switch (atMeasuredSettings, elsewhere) {
-        case let (near?, far?): String(format: "spread × %.3f at measured (E, θ) settings, × %.3f elsewhere", near.scale, far.scale)
+        case let (near?, far?):
+            String(format: "spread × %.3f at measured (E, θ) settings, × %.3f elsewhere", near.scale, far.scale)
+                + (unseenNucleus.map { String(format: ", × %.3f on a nucleus not trained on", $0.scale) } ?? "")
         case let (near?, nil): String(format: "spread × %.3f (fitted at measured settings only)", near.scale)
         case let (nil, far?): String(format: "spread × %.3f (fitted away from measured settings only)", far.scale)
         case (nil, nil): "no factor"

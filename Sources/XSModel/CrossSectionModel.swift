@@ -115,6 +115,13 @@ public struct ModelInfo: Codable, Sendable {
         Array(Set(normalizations.compactMap { selection.nucleus(ofKey: $0.dataset) })).sorted()
     }
 
+    /// Whether an any-target model had training points of `nucleus`: among its data sets' nuclei
+    /// and not the nucleus its split held out whole.
+    public func trained(on nucleus: Nucleus) -> Bool {
+        if case .leaveOutNucleus(let name) = selection.splitMethod, name == nucleus.name { return false }
+        return trainedNuclei.contains(nucleus)
+    }
+
     /// The metadata of an any-target model bound to `nucleus`: its inputs describe the nucleus
     /// and the response head's offset carries log A (`OutputTransform.anyTargetLogScale`); the
     /// model then predicts like a model of that nucleus alone.
@@ -123,6 +130,9 @@ public struct ModelInfo: Codable, Sendable {
         info.nucleus = nucleus.name
         info.input = input.bound(to: nucleus)
         info.output = output.shifted(by: output.anyTargetLogScale(nucleus))
+        // A nucleus without training points has no measured setting of its own: its band takes
+        // the factor for an unseen nucleus (`UncertaintyCalibration.forUnseenNucleus`).
+        if isAnyTarget && !trained(on: nucleus) { info.calibration = calibration?.forUnseenNucleus }
         return info
     }
 }

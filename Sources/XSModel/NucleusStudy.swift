@@ -94,12 +94,18 @@ public enum NucleusStudy {
         /// Every recipe's rows.
         public var folds: [NucleusRow]
         public var pooled: [Pooled]
+        /// The spread factor each recipe's ensembles need on a nucleus they were not trained on,
+        /// per calibration rule: `GeneralizationStudy.crossExperimentCalibration` with the held-out
+        /// nuclei as the units (each `folds[].split` a nucleus; its coverage with the factor fitted
+        /// on the other nuclei). nil in a study written before it was computed.
+        public var calibration: [GeneralizationStudy.CrossExperimentCalibration]?
         public var seconds: Double
         public var replica_training_seconds: Double
 
         public init(
             command: String, members: Int, recipes: [String: [String]], reference: String, carbon_model: String, finetune_fraction: Double,
-            finetune_epochs: Int, folds: [NucleusRow], pooled: [Pooled], seconds: Double, replica_training_seconds: Double
+            finetune_epochs: Int, folds: [NucleusRow], pooled: [Pooled], calibration: [GeneralizationStudy.CrossExperimentCalibration] = [],
+            seconds: Double, replica_training_seconds: Double
         ) {
             self.command = command
             self.members = members
@@ -110,6 +116,7 @@ public enum NucleusStudy {
             self.finetune_epochs = finetune_epochs
             self.folds = folds
             self.pooled = pooled
+            self.calibration = calibration
             let best = pooled.min { $0.median_abs_rel_dev < $1.median_abs_rel_dev }?.recipe ?? ""
             default_recipe = best
             nuclei = folds.filter { $0.recipe == best }
@@ -179,6 +186,22 @@ public enum NucleusStudy {
             finetuned_train_points: baselines?.trainPoints, finetuned_points: baselines?.testPoints)
     }
 
+    /// Per recipe and calibration rule, the factor on the ensembles' spread that a nucleus they
+    /// were not trained on needs, each nucleus scored with the factor fitted on the others.
+    public static func crossNucleusCalibrations(
+        _ measured: [(row: NucleusRow, points: GeneralizationStudy.HeldOutPoints)], rules: [CalibrationRule] = CalibrationRule.allCases
+    ) -> [GeneralizationStudy.CrossExperimentCalibration] {
+        var recipes: [String] = []
+        for m in measured where !recipes.contains(m.row.recipe) { recipes.append(m.row.recipe) }
+        return recipes.flatMap { recipe in
+            let nuclei = measured.filter { $0.row.recipe == recipe }.map {
+                GeneralizationStudy.HeldOutExperiment(
+                    split: $0.row.nucleus, deviations: $0.points.deviation, dataErrors: $0.points.dataError, spreads: $0.points.spread)
+            }
+            return rules.compactMap { GeneralizationStudy.crossExperimentCalibration(recipe: recipe, experiments: nuclei, rule: $0) }
+        }
+    }
+
     /// Per recipe: every held-out point of every nucleus pooled, and the nuclei won.
     public static func pooled(_ measured: [(row: NucleusRow, points: GeneralizationStudy.HeldOutPoints)]) -> [Pooled] {
         var order: [String] = []
@@ -223,6 +246,19 @@ public enum NucleusStudy {
             out += "| \(p.recipe) | \(p.nuclei) | \(p.points) | \(pct(p.median_abs_rel_dev)) | \(pct(p.within_10pct)) | \(pct(p.coverage_1sigma)) | "
             out += "\(pct(p.coverage_2sigma)) | \(pct(p.reference_median_abs_rel_dev)) | \(p.nuclei_better_than_reference) of \(p.nuclei) | "
             out += "\(p.nuclei_better_than_mass_scaled_carbon) of \(p.nuclei_with_mass_scaled_carbon) |\n"
+        }
+        if let calibration = s.calibration, !calibration.isEmpty {
+            out += "\n## Calibration across nuclei\n\nThe factor c on the ensembles' spread (s → c·s) fitted on every held-out nucleus's points, "
+            out += "and the pooled coverage with each nucleus scored with the factor fitted on the others (`xsnet calibrate --across-nuclei`).\n\n"
+            out += "| recipe | rule | c (all nuclei) | c per nucleus (from the others) | 1σ / 2σ, members' spread | 1σ / 2σ, calibrated |\n"
+            out += "|---|---|---|---|---|---|\n"
+            for c in calibration {
+                let factors = c.folds.map(\.factor)
+                out += String(
+                    format: "| %@ | %@ | %.3f | %.3f–%.3f | %.1f%% / %.1f%% | %.1f%% / %.1f%% |\n", c.recipe, c.rule, c.factor, factors.min() ?? .nan,
+                    factors.max() ?? .nan, 100 * c.coverage_1sigma_uncalibrated, 100 * c.coverage_2sigma_uncalibrated, 100 * c.coverage_1sigma,
+                    100 * c.coverage_2sigma)
+            }
         }
         out += "\n## Every nucleus\n\n| nucleus | recipe | points | median | members' medians | within 10% | χ²/N | 1σ cov. | 2σ cov. | mean s/σ "
         out += "| Bosted–Mamyan | carbon × A/12 | carbon × fit ratio | fine-tuned carbon (train/test points) |\n"

@@ -35,6 +35,13 @@ struct CalibrateCommand: ParsableCommand {
             by leaving one experiment out (STUDY/study.md, "Calibration across experiments"), carried
             to this ensemble's size. The factor at the measured settings stays as it was.
               xsnet calibrate --model Models/C12-ensemble.xsnet --across-experiments Models/generalization
+
+            With --across-nuclei STUDY a model of every nucleus takes a third factor, for a nucleus it
+            was not trained on (argon, titanium), from a leave-one-nucleus-out study (`xsnet
+            nucleus-study`): the factor its recipe's ensembles needed on the nuclei they were trained
+            without, cross-validated by leaving one nucleus out, carried to this ensemble's size. Its
+            other factors stay as they were.
+              xsnet calibrate --model Models/any-target.xsnet --across-nuclei Models/nucleus-study
             """))
 
     @Option(help: "The model file (ensemble or MC-dropout model).") var model: String
@@ -62,17 +69,33 @@ struct CalibrateCommand: ParsableCommand {
             "Ensembles: take the factor away from the measured settings from this generalization study's calibration across experiments (its folder, with study.json).",
             valueName: "study"))
     var acrossExperiments: String?
-    @Option(help: "With --across-experiments: the study's recipe the model was trained with (default: the model's, read from its training command).")
+    @Option(
+        name: .customLong("across-nuclei"),
+        help: ArgumentHelp(
+            "Any-target ensembles: take the factor for a nucleus not trained on from this leave-one-nucleus-out study (its folder, with study.json).",
+            valueName: "study"))
+    var acrossNuclei: String?
+    @Option(
+        help:
+            "With --across-experiments or --across-nuclei: the study's recipe the model was trained with (default: the model's, read from its training command)."
+    )
     var recipe: String?
     @OptionGroup var prediction: PredictionOptions
     @OptionGroup var source: DataSourceOptions
 
     func validate() throws {
         if let k = folds, k < 2 { throw ValidationError("--folds must be at least 2") }
-        if acrossExperiments != nil && (folds != nil || pointsOut != nil) {
-            throw ValidationError("--across-experiments takes its factor from the study; it fits nothing (no --folds, --points-out)")
+        if acrossExperiments != nil && acrossNuclei != nil {
+            throw ValidationError("--across-experiments and --across-nuclei are two calls: each sets its own factor")
         }
-        if recipe != nil && acrossExperiments == nil { throw ValidationError("--recipe names the study's recipe: give --across-experiments") }
+        if let option = acrossExperiments != nil ? "--across-experiments" : acrossNuclei != nil ? "--across-nuclei" : nil,
+            folds != nil || pointsOut != nil
+        {
+            throw ValidationError("\(option) takes its factor from the study; it fits nothing (no --folds, --points-out)")
+        }
+        if recipe != nil && acrossExperiments == nil && acrossNuclei == nil {
+            throw ValidationError("--recipe names the study's recipe: give --across-experiments or --across-nuclei")
+        }
         if pointsOut != nil && folds == nil {
             throw ValidationError(
                 "--points-out writes the out-of-fold predictions of --folds; for a validation part use `xsnet evaluate --split validation --points-out`"
@@ -84,6 +107,10 @@ struct CalibrateCommand: ParsableCommand {
         let model = try prediction.load(self.model)
         if let acrossExperiments {
             try calibrateAcrossExperiments(model, study: acrossExperiments)
+            return
+        }
+        if let acrossNuclei {
+            try calibrateAcrossNuclei(model, study: acrossNuclei)
             return
         }
         let selected = try model.selectedData(from: try source.load())
@@ -130,6 +157,40 @@ extension CalibrateCommand {
             )
         }
         model.info.calibration = UncertaintyCalibration.acrossExperiments(
+            entry, studyMembers: study.members, members: model.networks.count, studyName: folder, keeping: model.info.calibration,
+            split: model.info.selection.splitMethod)
+        try model.save(URL(fileURLWithPath: out ?? self.model), storage: storage)
+        print("wrote \(out ?? self.model): \(model.info.calibration!)")
+    }
+}
+
+extension CalibrateCommand {
+    func calibrateAcrossNuclei(_ model: CrossSectionModel, study folder: String) throws {
+        guard model.info.isAnyTarget else {
+            throw ValidationError(
+                "--across-nuclei calibrates a model of every nucleus (--nucleus any); \(self.model) is a model of \(model.info.nucleus)")
+        }
+        guard model.networks.count >= 2, model.info.monteCarloSamples == nil else {
+            throw ValidationError("--across-nuclei calibrates an ensemble's spread (model A); \(self.model) is not an ensemble")
+        }
+        let file = URL(fileURLWithPath: folder).appendingPathComponent("study.json")
+        let study: NucleusStudy.Study
+        do {
+            study = try JSONDecoder().decode(NucleusStudy.Study.self, from: Data(contentsOf: file))
+        } catch {
+            throw ValidationError("\(file.path): not a leave-one-nucleus-out study's JSON (\(error.localizedDescription))")
+        }
+        guard let recipe = recipe ?? Self.recipe(of: model) else {
+            throw ValidationError("\(self.model) does not say which recipe trained it: name the study's with --recipe")
+        }
+        let calibration = study.calibration ?? []
+        guard let entry = calibration.first(where: { $0.recipe == recipe && $0.rule == rule.rawValue }) else {
+            let have = calibration.map { "\($0.recipe) (\($0.rule))" }.joined(separator: ", ")
+            throw ValidationError(
+                "\(file.path) has no calibration across nuclei for recipe `\(recipe)` with rule \(rule.rawValue) (it has: \(have.isEmpty ? "none; re-run the study to score it" : have))"
+            )
+        }
+        model.info.calibration = UncertaintyCalibration.acrossNuclei(
             entry, studyMembers: study.members, members: model.networks.count, studyName: folder, keeping: model.info.calibration,
             split: model.info.selection.splitMethod)
         try model.save(URL(fileURLWithPath: out ?? self.model), storage: storage)

@@ -141,7 +141,8 @@ struct NucleusStudyCommand: ParsableCommand {
             command: (["xsnet"] + CommandLine.arguments.dropFirst()).joined(separator: " "), members: members,
             recipes: Dictionary(uniqueKeysWithValues: recipeList.map { ($0.rawValue, ["--preset", $0.rawValue] + trainOptions) }),
             reference: reference.name, carbon_model: carbonModel, finetune_fraction: finetuneFraction, finetune_epochs: finetuneEpochs,
-            folds: measured.map(\.row), pooled: NucleusStudy.pooled(measured), seconds: Benchmark.now() - started,
+            folds: measured.map(\.row), pooled: NucleusStudy.pooled(measured), calibration: NucleusStudy.crossNucleusCalibrations(measured),
+            seconds: Benchmark.now() - started,
             replica_training_seconds: trainingSeconds)
         try AtomicFile.write(try jsonText(study), to: URL(fileURLWithPath: "\(out)/study.json"))
         try AtomicFile.write(NucleusStudy.markdown(study), to: URL(fileURLWithPath: "\(out)/study.md"))

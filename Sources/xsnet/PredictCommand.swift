@@ -69,7 +69,9 @@ struct PredictCommand: ParsableCommand {
             box of the training data are flagged as extrapolation; unphysical points are refused.
             For a model calibrated with two factors, at_measured_setting says which one a point's band
             carries: yes at an (E, θ) setting of its training data, no between spectra, where the band
-            is wider.
+            is wider. A model of every nucleus asked for a nucleus it was not trained on (--nucleus Ar40)
+            gives every point the factor for an unseen nucleus (`xsnet calibrate --across-nuclei`), or
+            the one between spectra, and leaves at_measured_setting empty.
 
               xsnet predict --model Models/C12.xsnet --energy 0.56 --angle 36 --omega 0.02:0.5:0.005
               xsnet predict --model Models/C12.xsnet --input points.csv --format csv --form dcostheta

@@ -44,6 +44,37 @@ import XSTestSupport
         }
         #expect(FileManager.default.fileExists(atPath: out + "/study.md"))
         #expect(FileManager.default.fileExists(atPath: out + "/figures/any-target-kinematic-prior-Ca40.svg"))
+        // The factor on the spread that a nucleus not trained on needs, over the held-out nuclei.
+        let calibrations = try #require(json["calibration"] as? [[String: Any]])
+        let closest = try #require(calibrations.first { $0["rule"] as? String == "closest" }, "\(calibrations)")
+        #expect((closest["folds"] as! [[String: Any]]).map { $0["split"] as! String } == ["O16", "Ca40"])
+        let factor = closest["factor"] as! Double
+        // An ensemble of the fold without Ca40 takes it for the nuclei it was not trained on (Ca40,
+        // Ar40): their spread grows by the factor (2 members, as in the study), their points carry no
+        // measured setting; O16, which it was trained on, keeps the band it had.
+        let ensemble = folder.appendingPathComponent("e.xsnet").path, replicas = out + "/folds/any-target-kinematic-prior/Ca40/replica-"
+        let build = try xsnet(["ensemble", "build", "--out", ensemble, "--data", data, replicas + "0.xsnet", replicas + "1.xsnet"])
+        try #require(build.status == 0, "\(build.stderr)")
+        func spreads(_ nucleus: String) throws -> [(std: Double, measured: Any?)] {
+            let r = try xsnet([
+                "predict", "--model", ensemble, "--nucleus", nucleus, "--energy", "0.56", "--angle", "60", "--omega", "0.1,0.2", "--format", "json"
+            ])
+            return (try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as! [[String: Any]]).map {
+                ($0["sigma_std"] as! Double, $0["at_measured_setting"])
+            }
+        }
+        let before = try ["Ca40", "Ar40", "O16"].map(spreads)
+        let calibrate = try xsnet(["calibrate", "--model", ensemble, "--across-nuclei", out, "--rule", "closest", "--data", data])
+        #expect(calibrate.status == 0 && calibrate.stdout.contains("on a nucleus not trained on"), "\(calibrate.stderr)")
+        let after = try ["Ca40", "Ar40", "O16"].map(spreads)
+        for (n, (b, a)) in zip(before, after).enumerated() {
+            for (x, y) in zip(b, a) {
+                #expect(abs(y.std / x.std - (n < 2 ? factor : 1)) < 1e-9, "nucleus \(n): \(x.std) → \(y.std), factor \(factor)")
+                if n < 2 { #expect(y.measured == nil) }
+            }
+        }
+        let single = try xsnet(["calibrate", "--model", replicas + "0.xsnet", "--across-nuclei", out, "--data", data])
+        #expect(single.status != 0 && single.stderr.contains("not an ensemble"), "\(single.stderr)")
         // Carbon's own baselines do not exist: the keys are there, null.
         let carbon = try xsnet(arguments.map { $0 == "Ca40,O16" ? "C12" : $0 })
         #expect(carbon.status == 0, "\(carbon.stderr)")
