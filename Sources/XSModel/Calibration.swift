@@ -245,42 +245,27 @@ public struct UncertaintyCalibration: Codable, Hashable, Sendable, CustomStringC
         return "spread calibrated: " + parts.joined(separator: "; ") + note
     }
 
-    /// This calibration with the factor away from the measured settings taken from a calibration
-    /// across experiments (`GeneralizationStudy.CrossExperimentCalibration`, fitted on ensembles of
-    /// `studyMembers` members) for an ensemble of `members`: c · c₄(studyMembers)/c₄(members), so
-    /// that the band is the same on average (`ensembleSizeCorrection`). Without a factor at the
-    /// measured settings it applies everywhere. The study's ensembles were trained without each
-    /// experiment in turn; this model was not, so the factor is the study's measurement of how far
-    /// a prediction lies from an experiment it has not seen, carried over by recipe.
-    public static func acrossExperiments(
-        _ study: GeneralizationStudy.CrossExperimentCalibration, studyMembers: Int, members: Int, studyName: String,
-        keeping existing: UncertaintyCalibration?, split: DataSplit.Method
-    ) -> UncertaintyCalibration {
-        let correction = ensembleSizeCorrection(from: studyMembers, to: members)
-        var factor = SpreadFactor(
-            scale: study.factor * correction, validationPoints: study.points,
-            before: Coverage(oneSigma: study.coverage_1sigma_uncalibrated, twoSigma: study.coverage_2sigma_uncalibrated),
-            after: Coverage(oneSigma: study.coverage_1sigma, twoSigma: study.coverage_2sigma))
-        factor.source = String(
-            format: "across the %d experiments left out in %@ (%d points, recipe %@, rule %@, %d-member ensembles: c = %.3f, "
-                + "coverage with each experiment's factor fitted on the others), × %.3f for %d members",
-            study.folds.count, studyName, study.points, study.recipe, study.rule, studyMembers, study.factor, correction, members)
-        var result =
-            existing
-            ?? UncertaintyCalibration(
-                atMeasuredSettings: nil, elsewhere: nil, measuredSettings: MeasuredSettings(points: []), validationSplit: split,
-                rule: CalibrationRule(rawValue: study.rule) ?? .atLeastNominal)
-        result.elsewhere = factor
-        return result
+    /// Which factor a study's calibration sets: the one away from the measured settings (a
+    /// generalization study's left-out experiments) or the one for a nucleus not trained on (a
+    /// leave-one-nucleus-out study's left-out nuclei).
+    public enum StudyUnit: String, Sendable {
+        case experiments
+        case nuclei
+
+        var singular: String { self == .experiments ? "experiment" : "nucleus" }
     }
 
-    /// This calibration with the factor for a nucleus the model was not trained on taken from the
-    /// calibration across the nuclei of a leave-one-nucleus-out study (`NucleusStudy.Study.calibration`,
-    /// fitted on ensembles of `studyMembers` members), carried to `members` as `acrossExperiments`
-    /// does. The study's ensembles were each trained without the nucleus they predict; this
-    /// model's unseen nuclei (argon, titanium) are unseen in the same way.
-    public static func acrossNuclei(
-        _ study: GeneralizationStudy.CrossExperimentCalibration, studyMembers: Int, members: Int, studyName: String,
+    /// This calibration with one factor taken from a study's cross-validated calibration
+    /// (`GeneralizationStudy.CrossExperimentCalibration`, fitted on ensembles of `studyMembers`
+    /// members) for an ensemble of `members`: c · c₄(studyMembers)/c₄(members), so that the band
+    /// is the same on average (`ensembleSizeCorrection`). Across `.experiments` it is the factor
+    /// away from the measured settings (without one at the measured settings it applies
+    /// everywhere); across `.nuclei` the factor for a nucleus the model was not trained on
+    /// (`forUnseenNucleus`). The study's ensembles were trained without each experiment (nucleus)
+    /// in turn; this model was not, so the factor is the study's measurement of how far a
+    /// prediction lies from an experiment (nucleus) it has not seen, carried over by recipe.
+    public static func across(
+        _ unit: StudyUnit, _ study: GeneralizationStudy.CrossExperimentCalibration, studyMembers: Int, members: Int, studyName: String,
         keeping existing: UncertaintyCalibration?, split: DataSplit.Method
     ) -> UncertaintyCalibration {
         let correction = ensembleSizeCorrection(from: studyMembers, to: members)
@@ -289,15 +274,19 @@ public struct UncertaintyCalibration: Codable, Hashable, Sendable, CustomStringC
             before: Coverage(oneSigma: study.coverage_1sigma_uncalibrated, twoSigma: study.coverage_2sigma_uncalibrated),
             after: Coverage(oneSigma: study.coverage_1sigma, twoSigma: study.coverage_2sigma))
         factor.source = String(
-            format: "across the %d nuclei left out in %@ (%d points, recipe %@, rule %@, %d-member ensembles: c = %.3f, "
-                + "coverage with each nucleus's factor fitted on the others), × %.3f for %d members",
-            study.folds.count, studyName, study.points, study.recipe, study.rule, studyMembers, study.factor, correction, members)
+            format: "across the %d %@ left out in %@ (%d points, recipe %@, rule %@, %d-member ensembles: c = %.3f, "
+                + "coverage with each %@'s factor fitted on the others), × %.3f for %d members",
+            study.folds.count, unit.rawValue, studyName, study.points, study.recipe, study.rule, studyMembers, study.factor, unit.singular,
+            correction, members)
         var result =
             existing
             ?? UncertaintyCalibration(
                 atMeasuredSettings: nil, elsewhere: nil, measuredSettings: MeasuredSettings(points: []), validationSplit: split,
                 rule: CalibrationRule(rawValue: study.rule) ?? .atLeastNominal)
-        result.unseenNucleus = factor
+        switch unit {
+        case .experiments: result.elsewhere = factor
+        case .nuclei: result.unseenNucleus = factor
+        }
         return result
     }
 

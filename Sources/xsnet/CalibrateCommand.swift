@@ -133,65 +133,54 @@ extension CalibrateCommand {
         return words[i + 1]
     }
 
+    /// The factor away from the measured settings from a generalization study of the model's nucleus.
     func calibrateAcrossExperiments(_ model: CrossSectionModel, study folder: String) throws {
-        guard model.networks.count >= 2, model.info.monteCarloSamples == nil else {
-            throw ValidationError("--across-experiments calibrates an ensemble's spread (model A); \(self.model) is not an ensemble")
-        }
         let file = URL(fileURLWithPath: folder).appendingPathComponent("study.json")
-        let study: GeneralizationStudy.Study
-        do {
-            study = try JSONDecoder().decode(GeneralizationStudy.Study.self, from: Data(contentsOf: file))
-        } catch {
-            throw ValidationError("\(file.path): not a generalization study's JSON (\(error.localizedDescription))")
-        }
+        let study: GeneralizationStudy.Study = try Self.decodeStudy(file, what: "a generalization study's")
         guard study.nucleus == model.info.nucleus else {
             throw ValidationError("\(file.path) studies \(study.nucleus); \(self.model) is a model of \(model.info.nucleus)")
         }
-        guard let recipe = recipe ?? Self.recipe(of: model) else {
-            throw ValidationError("\(self.model) does not say which recipe trained it: name the study's with --recipe")
-        }
-        guard let entry = study.calibration.first(where: { $0.recipe == recipe && $0.rule == rule.rawValue }) else {
-            let have = study.calibration.map { "\($0.recipe) (\($0.rule))" }.joined(separator: ", ")
-            throw ValidationError(
-                "\(file.path) has no calibration across experiments for recipe `\(recipe)` with rule \(rule.rawValue) (it has: \(have.isEmpty ? "none" : have))"
-            )
-        }
-        model.info.calibration = UncertaintyCalibration.acrossExperiments(
-            entry, studyMembers: study.members, members: model.networks.count, studyName: folder, keeping: model.info.calibration,
-            split: model.info.selection.splitMethod)
-        try model.save(URL(fileURLWithPath: out ?? self.model), storage: storage)
-        print("wrote \(out ?? self.model): \(model.info.calibration!)")
+        try calibrate(model, across: .experiments, study.calibration, studyMembers: study.members, file: file, folder: folder)
     }
-}
 
-extension CalibrateCommand {
+    /// The factor for a nucleus not trained on from a leave-one-nucleus-out study.
     func calibrateAcrossNuclei(_ model: CrossSectionModel, study folder: String) throws {
         guard model.info.isAnyTarget else {
             throw ValidationError(
                 "--across-nuclei calibrates a model of every nucleus (--nucleus any); \(self.model) is a model of \(model.info.nucleus)")
         }
-        guard model.networks.count >= 2, model.info.monteCarloSamples == nil else {
-            throw ValidationError("--across-nuclei calibrates an ensemble's spread (model A); \(self.model) is not an ensemble")
-        }
         let file = URL(fileURLWithPath: folder).appendingPathComponent("study.json")
-        let study: NucleusStudy.Study
+        let study: NucleusStudy.Study = try Self.decodeStudy(file, what: "a leave-one-nucleus-out study's")
+        try calibrate(model, across: .nuclei, study.calibration ?? [], studyMembers: study.members, file: file, folder: folder)
+    }
+
+    static func decodeStudy<T: Decodable>(_ file: URL, what: String) throws -> T {
         do {
-            study = try JSONDecoder().decode(NucleusStudy.Study.self, from: Data(contentsOf: file))
+            return try JSONDecoder().decode(T.self, from: Data(contentsOf: file))
         } catch {
-            throw ValidationError("\(file.path): not a leave-one-nucleus-out study's JSON (\(error.localizedDescription))")
+            throw ValidationError("\(file.path): not \(what) JSON (\(error.localizedDescription))")
+        }
+    }
+
+    /// Sets the study's factor for the model's recipe and `rule` and writes the model.
+    func calibrate(
+        _ model: CrossSectionModel, across unit: UncertaintyCalibration.StudyUnit, _ calibrations: [GeneralizationStudy.CrossExperimentCalibration],
+        studyMembers: Int, file: URL, folder: String
+    ) throws {
+        guard model.networks.count >= 2, model.info.monteCarloSamples == nil else {
+            throw ValidationError("--across-\(unit.rawValue) calibrates an ensemble's spread (model A); \(self.model) is not an ensemble")
         }
         guard let recipe = recipe ?? Self.recipe(of: model) else {
             throw ValidationError("\(self.model) does not say which recipe trained it: name the study's with --recipe")
         }
-        let calibration = study.calibration ?? []
-        guard let entry = calibration.first(where: { $0.recipe == recipe && $0.rule == rule.rawValue }) else {
-            let have = calibration.map { "\($0.recipe) (\($0.rule))" }.joined(separator: ", ")
+        guard let entry = calibrations.first(where: { $0.recipe == recipe && $0.rule == rule.rawValue }) else {
+            let have = calibrations.map { "\($0.recipe) (\($0.rule))" }.joined(separator: ", ")
             throw ValidationError(
-                "\(file.path) has no calibration across nuclei for recipe `\(recipe)` with rule \(rule.rawValue) (it has: \(have.isEmpty ? "none; re-run the study to score it" : have))"
+                "\(file.path) has no calibration across \(unit.rawValue) for recipe `\(recipe)` with rule \(rule.rawValue) (it has: \(have.isEmpty ? "none" : have))"
             )
         }
-        model.info.calibration = UncertaintyCalibration.acrossNuclei(
-            entry, studyMembers: study.members, members: model.networks.count, studyName: folder, keeping: model.info.calibration,
+        model.info.calibration = UncertaintyCalibration.across(
+            unit, entry, studyMembers: studyMembers, members: model.networks.count, studyName: folder, keeping: model.info.calibration,
             split: model.info.selection.splitMethod)
         try model.save(URL(fileURLWithPath: out ?? self.model), storage: storage)
         print("wrote \(out ?? self.model): \(model.info.calibration!)")
