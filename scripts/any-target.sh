@@ -17,6 +17,9 @@ $X ensemble train --nucleus any --replicas 6 --jobs 2 --out runs/any-target-coul
 $X ensemble train --nucleus any --replicas 6 --jobs 2 --out runs/any-target-no-coulomb.xsnet --replica-folder runs/any-target-replicas \
     -- --preset any-target-kinematic-prior --validation-fraction 0.05 --validation-spectra-fraction 0.1
 cp runs/any-target-coulomb.xsnet Models/any-target.xsnet
+# Its band on a nucleus it was not trained on (argon, titanium): the factor the study's held-out nuclei need
+# (docs/uncertainty.md, "Calibration across nuclei"; the study must have been scored by a build that computes it).
+$X calibrate --model Models/any-target.xsnet --across-nuclei Models/nucleus-study --rule closest
 $X card --model Models/any-target.xsnet > Models/any-target.md
 $X evaluate --model Models/any-target.xsnet --format json > docs/any-target/test.json
 for M in Models/any-target.xsnet runs/any-target-no-coulomb.xsnet; do
