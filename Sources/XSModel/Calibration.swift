@@ -148,7 +148,7 @@ public struct SpreadFactor: Codable, Hashable, Sendable {
 /// validation spectra held out of training. Either may be missing (its validation kind was not
 /// held out); the other then applies everywhere. How each factor is chosen: `CalibrationRule`.
 /// A model of every nucleus may carry a third factor for a nucleus it was not trained on
-/// (`unseenNucleus`, from the leave-one-nucleus-out study: `acrossNuclei`).
+/// (`unseenNucleus`, from the leave-one-nucleus-out study: `across(.nuclei, …)`).
 public struct UncertaintyCalibration: Codable, Hashable, Sendable, CustomStringConvertible {
     public var atMeasuredSettings: SpreadFactor?
     public var elsewhere: SpreadFactor?

@@ -86,7 +86,7 @@ struct AxialOptions: ParsableArguments {
         help: ArgumentHelp(
             "The fraction (0…1) of the Bosted–Mamyan meson-exchange part of f_T that the axial channels keep.",
             discussion:
-                "1 (the default) carries what the electron data show above quasielastic knockout to every channel; 0 leaves the transverse enhancement in the vector current only (Bodek, Budd, Christy 2011). How the axial current sees meson exchange the electron data cannot say; docs/neutrino.md measures the range.",
+                "1 (the default) keeps all of it, as the vector channels do; 0 leaves the transverse enhancement in the vector current only (Bodek, Budd, Christy 2011). How the axial current sees meson exchange the electron data cannot say; docs/neutrino.md measures the range.",
             valueName: "fraction"))
     var axialMesonExchange = 1.0
     @Option(
