@@ -255,11 +255,20 @@ public enum GeneralizationStudy {
     public static func crossExperimentCalibrations(
         _ folds: [(fold: Fold, points: HeldOutPoints)], rules: [CalibrationRule] = CalibrationRule.allCases
     ) -> [CrossExperimentCalibration] {
+        crossValidatedCalibrations(
+            folds.filter { $0.fold.family == "leave-out" }.map { (recipe: $0.fold.recipe, unit: $0.fold.split, points: $0.points) }, rules: rules)
+    }
+
+    /// One calibration per recipe (in the order they first come) and rule, each held-out unit (a
+    /// left-out experiment, or nucleus) scored with the factor fitted on the recipe's other units.
+    public static func crossValidatedCalibrations(
+        _ units: [(recipe: String, unit: String, points: HeldOutPoints)], rules: [CalibrationRule] = CalibrationRule.allCases
+    ) -> [CrossExperimentCalibration] {
         var recipes: [String] = []
-        for f in folds where f.fold.family == "leave-out" && !recipes.contains(f.fold.recipe) { recipes.append(f.fold.recipe) }
+        for u in units where !recipes.contains(u.recipe) { recipes.append(u.recipe) }
         return recipes.flatMap { recipe in
-            let experiments = folds.filter { $0.fold.family == "leave-out" && $0.fold.recipe == recipe }.map {
-                HeldOutExperiment(split: $0.fold.split, deviations: $0.points.deviation, dataErrors: $0.points.dataError, spreads: $0.points.spread)
+            let experiments = units.filter { $0.recipe == recipe }.map {
+                HeldOutExperiment(split: $0.unit, deviations: $0.points.deviation, dataErrors: $0.points.dataError, spreads: $0.points.spread)
             }
             return rules.compactMap { crossExperimentCalibration(recipe: recipe, experiments: experiments, rule: $0) }
         }

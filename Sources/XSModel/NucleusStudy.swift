@@ -191,15 +191,8 @@ public enum NucleusStudy {
     public static func crossNucleusCalibrations(
         _ measured: [(row: NucleusRow, points: GeneralizationStudy.HeldOutPoints)], rules: [CalibrationRule] = CalibrationRule.allCases
     ) -> [GeneralizationStudy.CrossExperimentCalibration] {
-        var recipes: [String] = []
-        for m in measured where !recipes.contains(m.row.recipe) { recipes.append(m.row.recipe) }
-        return recipes.flatMap { recipe in
-            let nuclei = measured.filter { $0.row.recipe == recipe }.map {
-                GeneralizationStudy.HeldOutExperiment(
-                    split: $0.row.nucleus, deviations: $0.points.deviation, dataErrors: $0.points.dataError, spreads: $0.points.spread)
-            }
-            return rules.compactMap { GeneralizationStudy.crossExperimentCalibration(recipe: recipe, experiments: nuclei, rule: $0) }
-        }
+        GeneralizationStudy.crossValidatedCalibrations(
+            measured.map { (recipe: $0.row.recipe, unit: $0.row.nucleus, points: $0.points) }, rules: rules)
     }
 
     /// Per recipe: every held-out point of every nucleus pooled, and the nuclei won.
