@@ -36,6 +36,9 @@ public struct DatasetAgreement: Codable, Sendable {
     public var lambda_uncertainty: Double?
     public var lambda_pull: Double?
     public var metrics: AgreementMetrics
+    /// What a model equal to the truth would score on these points against the data as published
+    /// (`AgreementFloor`); nil where the report was made without the data sets' Δλ_k.
+    public var floor: AgreementFloor? = nil
 }
 
 public struct EvaluationReport: Codable, Sendable {
@@ -49,11 +52,18 @@ public struct EvaluationReport: Codable, Sendable {
     public var inside_training_box: AgreementMetrics?
     /// Per nucleus, when the points hold several (an any-target model's); nil otherwise.
     public var nuclei: [NucleusAgreement]? = nil
+    /// What a model equal to the truth would score on these points (`AgreementFloor`): against the
+    /// data as published (each data set's scale drawn from its Δλ_k), and with every scale known
+    /// (the floor of the fitted-λ_k figures). nil until `withFloors` adds them.
+    public var floor: AgreementFloor? = nil
+    public var floor_known_scale: AgreementFloor? = nil
 }
 
 public struct NucleusAgreement: Codable, Sendable {
     public var nucleus: String
     public var metrics: AgreementMetrics
+    /// The floor of the nucleus's points (`AgreementFloor`); nil until `withFloors` adds it.
+    public var floor: AgreementFloor? = nil
 }
 
 public enum Evaluation {
@@ -153,6 +163,30 @@ public enum Evaluation {
             total: total, datasets: datasets,
             extrapolated: outside.isEmpty ? nil : subset(outside), inside_training_box: outside.isEmpty || inside.isEmpty ? nil : subset(inside),
             nuclei: byNucleus.count > 1 ? byNucleus.keys.sorted().map { NucleusAgreement(nucleus: $0.name, metrics: subset(byNucleus[$0]!)) } : nil)
+    }
+
+    /// The report with the floors of its points (`AgreementFloor`), in total and per data set;
+    /// `normalizationUncertainty` gives Δλ_k of a point's data set.
+    public static func withFloors(
+        _ report: EvaluationReport, points: [ScatteringPoint], normalizationUncertainty: (ScatteringPoint) -> Double
+    ) -> EvaluationReport {
+        var uncertainty: [String: Double] = [:]
+        for p in points where uncertainty[p.dataset] == nil { uncertainty[p.dataset] = normalizationUncertainty(p) }
+        func floor(_ subset: [ScatteringPoint], knownScale: Bool) -> AgreementFloor {
+            AgreementFloor.expected(
+                relativeErrors: subset.map { $0.crossSectionError / $0.crossSection }, datasets: subset.map(\.dataset),
+                normalizationUncertainty: uncertainty, knownScale: knownScale)
+        }
+        var out = report
+        out.floor = floor(points, knownScale: false)
+        out.floor_known_scale = floor(points, knownScale: true)
+        for i in out.datasets.indices {
+            out.datasets[i].floor = floor(points.filter { $0.dataset == out.datasets[i].dataset }, knownScale: false)
+        }
+        for i in (out.nuclei ?? []).indices {
+            out.nuclei![i].floor = floor(points.filter { $0.nucleus.name == out.nuclei![i].nucleus }, knownScale: false)
+        }
+        return out
     }
 
     /// One row per point: the data, the prediction with its spread, and the pull

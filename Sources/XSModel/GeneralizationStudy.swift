@@ -42,8 +42,15 @@ public enum GeneralizationStudy {
         var deviation: [Double] = []
         var dataError: [Double] = []
         var spread: [Double] = []
+        /// Δσ/σ as quoted, each point's data set and the data sets' Δλ_k: the floor (`AgreementFloor`).
+        var relativeError: [Double] = []
+        var dataset: [String] = []
+        var normalizationUncertainty: [String: Double] = [:]
 
         mutating func append(_ other: HeldOutPoints) {
+            relativeError += other.relativeError
+            dataset += other.dataset
+            normalizationUncertainty.merge(other.normalizationUncertainty) { a, _ in a }
             relativeDeviation += other.relativeDeviation
             relativeSpread += other.relativeSpread
             referenceRelativeDeviation += other.referenceRelativeDeviation
@@ -59,12 +66,18 @@ public enum GeneralizationStudy {
             // |σ_pred − σ| / √(s² + e²) and ((σ_pred − σ)/e)².
             let standardizedDeviation = deviation.indices.map { abs(deviation[$0]) / Coverage.band(spread: spread[$0], dataError: dataError[$0]) }
             let chi2Terms = deviation.indices.map { pow(deviation[$0] / dataError[$0], 2) }
+            let floor =
+                relativeError.isEmpty
+                ? nil
+                : AgreementFloor.expected(
+                    relativeErrors: relativeError, datasets: dataset, normalizationUncertainty: normalizationUncertainty, knownScale: false)
             return Scores(
                 points: relativeDeviation.count, median_abs_rel_dev: median(relativeDeviation), within_10pct: fraction(relativeDeviation, 0.1),
                 within_20pct: fraction(relativeDeviation, 0.2), chi2_per_point: chi2Terms.reduce(0, +) / n,
                 coverage_1sigma: fraction(standardizedDeviation, 1), coverage_2sigma: fraction(standardizedDeviation, 2),
                 mean_rel_uncertainty: relativeSpread.reduce(0, +) / n,
-                reference_median_abs_rel_dev: reference.map(median), reference_within_10pct: reference.map { fraction($0, 0.1) })
+                reference_median_abs_rel_dev: reference.map(median), reference_within_10pct: reference.map { fraction($0, 0.1) },
+                floor_median_abs_rel_dev: floor?.median_abs_rel_dev, floor_within_10pct: floor?.within_10pct, floor_within_20pct: floor?.within_20pct)
         }
     }
 
@@ -80,6 +93,12 @@ public enum GeneralizationStudy {
         public var mean_rel_uncertainty: Double
         public var reference_median_abs_rel_dev: Double?
         public var reference_within_10pct: Double?
+        /// What a model equal to the truth would score on the same points against the data as
+        /// published (`AgreementFloor`: the quoted errors, each data set's scale drawn from its
+        /// Δλ_k); nil in a study written before it was computed.
+        public var floor_median_abs_rel_dev: Double? = nil
+        public var floor_within_10pct: Double? = nil
+        public var floor_within_20pct: Double? = nil
     }
 
     /// Names and scores in one flat JSON object (`{"split": …, "recipe": …, "points": …, …}`);
@@ -179,8 +198,11 @@ public enum GeneralizationStudy {
         let predictions = try model.checkedPredictions(test)
         var held = HeldOutPoints()
         for (p, q) in zip(test, predictions) {
-            let e = (p.crossSectionError * p.crossSectionError + pow((selected.normalizationUncertainty[p.dataset] ?? 0) * p.crossSection, 2))
-                .squareRoot()
+            let normalization = selected.normalizationUncertainty[p.dataset] ?? 0
+            let e = (p.crossSectionError * p.crossSectionError + pow(normalization * p.crossSection, 2)).squareRoot()
+            held.relativeError.append(p.crossSectionError / p.crossSection)
+            held.dataset.append(p.dataset)
+            held.normalizationUncertainty[p.dataset] = normalization
             held.relativeDeviation.append(abs(q.mean / p.crossSection - 1))
             held.relativeSpread.append(q.standardDeviation / q.mean)
             held.deviation.append(q.mean - p.crossSection)
@@ -348,7 +370,9 @@ public enum GeneralizationStudy {
             : "an ensemble of \(s.members) bootstrap replicas (model A) "
         out += "trained without the held-out region; scores are on the held-out points against the data as published "
         out += "(λ = 1). χ²/N and the coverage use the data's error √(Δσ² + (Δλ_k σ)²) and, for the coverage, the ensemble's spread s "
-        out += "added in quadrature. Default recipe (lowest pooled leave-out median): **\(s.default_recipe)**.\n\n"
+        out += "added in quadrature. \"floor\": the median a model equal to the truth would have on the same points, given their quoted "
+        out += "errors and each data set's scale drawn from its Δλ_k (`AgreementFloor`). "
+        out += "Default recipe (lowest pooled leave-out median): **\(s.default_recipe)**.\n\n"
         out +=
             "Recipes: " + s.recipes.keys.sorted().map { "`\($0)` = `xsnet train \(s.recipes[$0]!.joined(separator: " "))`" }.joined(separator: "; ")
         out += ". Reference: \(s.reference ?? "none")" + ".\n\n"
@@ -356,8 +380,8 @@ public enum GeneralizationStudy {
         out += "The band must widen away from the data: \"s/σ ÷ random\" is the family's mean relative spread over that of the same "
         out += "recipe's random split (points among measured ones); below 1 the band shrinks where the model knows less.\n\n"
         out += "| family | recipe | folds | points | median | within 10% | within 20% | χ²/N | 1σ cov. | 2σ cov. | mean s/σ | s/σ ÷ random "
-        out += "| reference median | reference better in |\n"
-        out += "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n"
+        out += "| reference median | reference better in | floor |\n"
+        out += "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n"
         for f in s.summary {
             let c = f.scores
             let random = s.summary.first { $0.family == "random" && $0.recipe == f.recipe }?.scores.mean_rel_uncertainty
@@ -365,7 +389,7 @@ public enum GeneralizationStudy {
             out += "| \(f.family) | \(f.recipe) | \(f.folds) | \(c.points) | \(pct(c.median_abs_rel_dev)) | \(pct(c.within_10pct)) | "
             out += "\(pct(c.within_20pct)) | \(String(format: "%.3g", c.chi2_per_point)) | \(pct(c.coverage_1sigma)) | \(pct(c.coverage_2sigma)) | "
             out += "\(pct(c.mean_rel_uncertainty)) | \(widening) | \(pct(c.reference_median_abs_rel_dev)) | "
-            out += "\(f.reference_worse_folds.map { "\($0) of \(f.folds)" } ?? "–") |\n"
+            out += "\(f.reference_worse_folds.map { "\($0) of \(f.folds)" } ?? "–") | \(pct(c.floor_median_abs_rel_dev)) |\n"
         }
         if !s.calibration.isEmpty {
             out += "\n## Calibration across experiments\n\n"
@@ -384,15 +408,16 @@ public enum GeneralizationStudy {
         }
         out += "\n## Every fold\n\n"
         out +=
-            "| split | recipe | points | median | members' medians | within 10% | within 20% | χ²/N | 1σ cov. | 2σ cov. | mean s/σ | reference median |\n"
-        out += "|---|---|---|---|---|---|---|---|---|---|---|---|\n"
+            "| split | recipe | points | median | members' medians | within 10% | within 20% | χ²/N | 1σ cov. | 2σ cov. | mean s/σ | reference median "
+        out += "| floor |\n|---|---|---|---|---|---|---|---|---|---|---|---|---|\n"
         for f in s.folds {
             let c = f.scores
             out += "| \(f.split) | \(f.recipe) | \(c.points) | \(pct(c.median_abs_rel_dev)) | "
             out += f.member_median_abs_rel_dev.map { String(format: "%.1f", 100 * $0) }.joined(separator: ", ") + " | "
             out += "\(pct(c.within_10pct)) | \(pct(c.within_20pct)) | \(String(format: "%.3g", c.chi2_per_point)) | "
             out +=
-                "\(pct(c.coverage_1sigma)) | \(pct(c.coverage_2sigma)) | \(pct(c.mean_rel_uncertainty)) | \(pct(c.reference_median_abs_rel_dev)) |\n"
+                "\(pct(c.coverage_1sigma)) | \(pct(c.coverage_2sigma)) | \(pct(c.mean_rel_uncertainty)) | \(pct(c.reference_median_abs_rel_dev)) | "
+            out += "\(pct(c.floor_median_abs_rel_dev)) |\n"
         }
         return out
     }

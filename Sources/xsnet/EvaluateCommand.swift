@@ -15,7 +15,9 @@ struct EvaluateCommand: ParsableCommand {
             each λ_k with its pull (λ_k − 1)/Δλ_k, and, for ensembles and MC-dropout models, the
             uncertainty coverage with its central 68% interval from resampling whole spectra (the
             points of a spectrum err together, so a test part of a few spectra pins the coverage down
-            only loosely, however many points they hold).
+            only loosely, however many points they hold). The floor is what a model equal to the true
+            cross section would score on the same points, given their quoted errors and each data set's
+            Δλ_k (column `floor`: its median against the data as published; docs/reliability.md).
             The split is the one stored in the model file.
 
               xsnet evaluate --model Models/C12.xsnet --split test
@@ -55,14 +57,19 @@ struct EvaluateCommand: ParsableCommand {
         }
         let points: [ScatteringPoint]
         let splitName: String
+        let data = try source.load()
+        // Δλ_k of a point's data set, for the floor (`AgreementFloor`).
+        let normalizationUncertainty: (ScatteringPoint) -> Double
         if source.dataFile != nil {
             if split != nil {
                 throw CommandError("--split picks a part of the model's stored split; with --data every point of the file is evaluated")
             }
-            points = try source.load().points
+            points = data.points
             splitName = "all points of \(source.dataFile!)"
+            normalizationUncertainty = { data.normalizationUncertainty(nucleus: $0.nucleus, dataset: $0.dataset) }
         } else {
-            let selected = try model.selectedData(from: try source.load())
+            let selected = try model.selectedData(from: data)
+            normalizationUncertainty = { selected.normalizationUncertainty[$0.dataset] ?? 0 }
             let indices: [Int] =
                 switch split ?? .test {
                 case .train: selected.split.train
@@ -76,7 +83,9 @@ struct EvaluateCommand: ParsableCommand {
         }
         guard !points.isEmpty else { throw CommandError("the \(splitName) part of this model's split is empty") }
         let predictions = try model.checkedPredictions(points, calibrated: !uncalibrated)
-        let report = Evaluation.report(model: model, points: points, predictions: predictions, splitName: splitName)
+        let report = Evaluation.withFloors(
+            Evaluation.report(model: model, points: points, predictions: predictions, splitName: splitName), points: points,
+            normalizationUncertainty: normalizationUncertainty)
         if let pointsOut {
             try AtomicFile.write(Evaluation.pointsCSV(model: model, points: points, predictions: predictions), to: URL(fileURLWithPath: pointsOut))
         }
@@ -117,7 +126,9 @@ struct EvaluateCommand: ParsableCommand {
         }
         guard !points.isEmpty else { throw CommandError("no \(target.name) points to evaluate on") }
         let predictions = try Evaluation.predictions(reference: reference, points: points)
-        let report = Evaluation.report(referencePoints: points, predictions: predictions, splitName: name)
+        let report = Evaluation.withFloors(
+            Evaluation.report(referencePoints: points, predictions: predictions, splitName: name), points: points,
+            normalizationUncertainty: { data.normalizationUncertainty(nucleus: $0.nucleus, dataset: $0.dataset) })
         if let pointsOut {
             try AtomicFile.write(Evaluation.pointsCSV(points: points, predictions: predictions) { _ in 1 }, to: URL(fileURLWithPath: pointsOut))
         }
@@ -131,29 +142,34 @@ struct EvaluateCommand: ParsableCommand {
             print(try jsonText(report), terminator: "")
         case .table, .csv:
             var table = TextTable(header: [
-                "dataset", "points", "chi2/N", "chi2/N(l=1)", "median|dev|", "median(l)", "<5%", "<10%", "<20%", "lambda", "pull"
+                "dataset", "points", "chi2/N", "chi2/N(l=1)", "median|dev|", "median(l)", "<5%", "<10%", "<20%", "lambda", "pull", "floor"
             ])
-            func row(_ name: String, _ m: AgreementMetrics, _ lambda: String, _ pull: String) -> [String] {
+            func row(_ name: String, _ m: AgreementMetrics, _ lambda: String, _ pull: String, _ floor: AgreementFloor? = nil) -> [String] {
                 [
                     name, "\(m.points)", String(format: "%.2f", m.chi2_per_point), String(format: "%.2f", m.chi2_per_point_lambda1),
                     String(format: "%.2f%%", 100 * m.median_abs_rel_dev), String(format: "%.2f%%", 100 * m.median_abs_rel_dev_fitted_lambda),
                     String(format: "%.1f%%", 100 * m.within_5pct), String(format: "%.1f%%", 100 * m.within_10pct),
                     String(format: "%.1f%%", 100 * m.within_20pct),
-                    lambda, pull
+                    lambda, pull, floor.map { String(format: "%.2f%%", 100 * $0.median_abs_rel_dev) } ?? ""
                 ]
             }
             table.rows = report.datasets.map { d in
-                row(d.dataset, d.metrics, String(format: "%.4f", d.lambda), d.lambda_pull.map { String(format: "%+.2f", $0) } ?? "")
+                row(d.dataset, d.metrics, String(format: "%.4f", d.lambda), d.lambda_pull.map { String(format: "%+.2f", $0) } ?? "", d.floor)
             }
-            table.rows.append(row("total", report.total, "", ""))
+            table.rows.append(row("total", report.total, "", "", report.floor))
             // An any-target model's points: a row per nucleus after the total.
-            for n in report.nuclei ?? [] { table.rows.append(row("nucleus \(n.nucleus)", n.metrics, "", "")) }
+            for n in report.nuclei ?? [] { table.rows.append(row("nucleus \(n.nucleus)", n.metrics, "", "", n.floor)) }
             if format == .csv {
                 print(table.csv(), terminator: "")
             } else {
                 print(title)
                 print(table.rendered(), terminator: "")
                 footer()
+                if let floor = report.floor, let known = report.floor_known_scale {
+                    print(
+                        "floor (a model equal to the truth, given the quoted errors and Δλ_k): \(floor.summary); with every data set's scale known: \(known.summary)"
+                    )
+                }
                 if let out = report.extrapolated {
                     let inside = report.inside_training_box
                     print(

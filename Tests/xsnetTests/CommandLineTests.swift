@@ -113,6 +113,11 @@ func runTool(_ program: String, _ arguments: [String], in folder: URL? = nil) th
         let total = json["total"] as! [String: Any]
         for key in ["points", "chi2_per_point", "median_abs_rel_dev", "within_10pct"] { #expect(total[key] != nil, "total.\(key)") }
         #expect((json["datasets"] as! [Any]).count == 2)
+        // The floor: what the truth would score on the same points, against the data as published
+        // (scales drawn from Δλ_k) above the one with every scale known.
+        let floor = try #require(json["floor"] as? [String: Any]), known = try #require(json["floor_known_scale"] as? [String: Any])
+        #expect((floor["median_abs_rel_dev"] as! Double) > (known["median_abs_rel_dev"] as! Double))
+        #expect((json["datasets"] as! [[String: Any]]).allSatisfy { $0["floor"] is [String: Any] })
 
         let predict = try xsnet(["predict", "--model", model, "--energy", "0.5", "--angle", "60", "--omega", "0.05:0.25:0.05", "--format", "csv"])
         #expect(predict.status == 0, "\(predict.stderr)")
