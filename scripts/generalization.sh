@@ -45,6 +45,10 @@ xsnet train --nucleus C12 --split angle-above:55 --epochs 1500 --threads 1 --out
 
 # The Bosted–Mamyan fit on all carbon points (README, docs/generalization.md).
 xsnet evaluate --model bosted-mamyan --all-data-sets
+# The floor (docs/carbon-model.md, docs/generalization.md): what a model equal to the truth scores on
+# the random test points and on every point the leave-one-data-set-out folds hold out.
+xsnet evaluate --model Models/C12.xsnet --split test
+xsnet evaluate --model bosted-mamyan --nucleus C12
 
 # The paper network (10 × [Dense 300, BatchNorm, ReLU], sigmoid × S) on the way to the preset
 # (docs/generalization.md, "The seed's own network"). The first five were measured with xsnet at

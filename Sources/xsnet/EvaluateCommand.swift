@@ -17,7 +17,7 @@ struct EvaluateCommand: ParsableCommand {
             points of a spectrum err together, so a test part of a few spectra pins the coverage down
             only loosely, however many points they hold). The floor is what a model equal to the true
             cross section would score on the same points, given their quoted errors and each data set's
-            Δλ_k (column `floor`: its median against the data as published; docs/reliability.md).
+            Δλ_k (column `floor`: its median against the data as published; docs/carbon-model.md).
             The split is the one stored in the model file.
 
               xsnet evaluate --model Models/C12.xsnet --split test
