@@ -2,8 +2,8 @@ import Foundation
 import XSCore
 
 /// What a model equal to the true cross section would score against the data: the floor under
-/// the agreement figures (median |σ_pred/σ − 1|, within 10% and 20%), below which a model is
-/// following the data's noise rather than the physics.
+/// the agreement figures (median |σ_pred/σ − 1|, within 10% and 20%) that the data's own quoted
+/// errors set, the scale against which a model's figures and a target read.
 ///
 /// Each measured σ_i = t_i λ_k (1 + e_i z_i): t_i the true cross section, e_i = Δσ_i/σ_i the quoted
 /// relative error, z_i standard normal, and λ_k the scale of the point's data set k, one draw per
