@@ -74,10 +74,16 @@ public enum ModelCard {
         for (name, indices) in [("test", selected.split.test), ("validation", selected.split.validation), ("train", selected.split.train)]
         where !indices.isEmpty {
             let points = indices.map { selected.points[$0] }
-            let report = Evaluation.report(model: model, points: points, predictions: model.predict(points), splitName: name)
+            let report = Evaluation.withFloors(
+                Evaluation.report(model: model, points: points, predictions: model.predict(points), splitName: name), points: points
+            ) { selected.normalizationUncertainty[$0.dataset] ?? 0 }
             out += "\n## Agreement on the \(name) split\n\n"
             out +=
                 "median |σ_pred/σ_data − 1| against the data as published (λ = 1) and with the fitted λ_k; fractions within 5/10/20% against the published data.\n\n"
+            if let floor = report.floor, let known = report.floor_known_scale {
+                out += "The floor, what a model equal to the truth would score on these points given their quoted errors (docs/carbon-model.md): "
+                out += "as published (each data set's scale drawn from its Δλ_k) \(floor.summary); with every scale known \(known.summary).\n\n"
+            }
             if model.hasBand {
                 let t = report.total
                 out += String(
