@@ -37,6 +37,11 @@ public enum GeneralizationStudy {
         var relativeSpread: [Double] = []
         /// |σ_ref/σ − 1| where the reference is defined.
         var referenceRelativeDeviation: [Double] = []
+        /// log(σ_pred/σ) and log(σ_ref/σ) with the points' data sets: the medians with each data
+        /// set's own scale (`scaleFreeMedian`).
+        var logRatio: [Double] = []
+        var referenceLogRatio: [Double] = []
+        var referenceDataset: [String] = []
         /// σ_pred − σ, the data's error e and the ensemble's spread s (nb/sr/GeV): χ²/N, the
         /// coverage and a spread factor (`crossExperimentCalibrations`) are made of them.
         var deviation: [Double] = []
@@ -50,6 +55,9 @@ public enum GeneralizationStudy {
         mutating func append(_ other: HeldOutPoints) {
             relativeError += other.relativeError
             dataset += other.dataset
+            logRatio += other.logRatio
+            referenceLogRatio += other.referenceLogRatio
+            referenceDataset += other.referenceDataset
             normalizationUncertainty.merge(other.normalizationUncertainty) { a, _ in a }
             relativeDeviation += other.relativeDeviation
             relativeSpread += other.relativeSpread
@@ -77,8 +85,24 @@ public enum GeneralizationStudy {
                 coverage_1sigma: fraction(standardizedDeviation, 1), coverage_2sigma: fraction(standardizedDeviation, 2),
                 mean_rel_uncertainty: relativeSpread.reduce(0, +) / n,
                 reference_median_abs_rel_dev: reference.map(median), reference_within_10pct: reference.map { fraction($0, 0.1) },
-                floor_median_abs_rel_dev: floor?.median_abs_rel_dev, floor_within_10pct: floor?.within_10pct, floor_within_20pct: floor?.within_20pct)
+                floor_median_abs_rel_dev: floor?.median_abs_rel_dev, floor_within_10pct: floor?.within_10pct, floor_within_20pct: floor?.within_20pct,
+                own_scale_median_abs_rel_dev: logRatio.isEmpty ? nil : GeneralizationStudy.scaleFreeMedian(logRatios: logRatio, datasets: dataset),
+                reference_own_scale_median_abs_rel_dev: referenceLogRatio.isEmpty
+                    ? nil : GeneralizationStudy.scaleFreeMedian(logRatios: referenceLogRatio, datasets: referenceDataset))
         }
+    }
+
+    /// The median |λ_k σ_pred/σ − 1| with each data set's own scale λ_k = exp(−median_k log(σ_pred/σ)),
+    /// fitted a posteriori on the held-out points themselves: how far the prediction's *shape* is from
+    /// the data, the part of the miss that no normalization explains. Held out, no model can know
+    /// that scale (the study's median uses λ = 1); the difference between the two medians is what the
+    /// experiments' normalizations cost.
+    public static func scaleFreeMedian(logRatios: [Double], datasets: [String]) -> Double {
+        precondition(logRatios.count == datasets.count)
+        var groups: [String: [Double]] = [:]
+        for (r, d) in zip(logRatios, datasets) { groups[d, default: []].append(r) }
+        let offset = groups.mapValues { median($0) }
+        return median(zip(logRatios, datasets).map { r, d in abs(exp(r - offset[d]!) - 1) })
     }
 
     /// The scores of a fold or of a pooled family (names are the JSON keys scripts read).
@@ -99,6 +123,10 @@ public enum GeneralizationStudy {
         public var floor_median_abs_rel_dev: Double? = nil
         public var floor_within_10pct: Double? = nil
         public var floor_within_20pct: Double? = nil
+        /// The medians with each held-out data set's own scale fitted on its held-out points
+        /// (`scaleFreeMedian`), of the model and of the reference; nil in a study written before.
+        public var own_scale_median_abs_rel_dev: Double? = nil
+        public var reference_own_scale_median_abs_rel_dev: Double? = nil
     }
 
     /// Names and scores in one flat JSON object (`{"split": …, "recipe": …, "points": …, …}`);
@@ -204,12 +232,15 @@ public enum GeneralizationStudy {
             held.dataset.append(p.dataset)
             held.normalizationUncertainty[p.dataset] = normalization
             held.relativeDeviation.append(abs(q.mean / p.crossSection - 1))
+            held.logRatio.append(log(q.mean / p.crossSection))
             held.relativeSpread.append(q.standardDeviation / q.mean)
             held.deviation.append(q.mean - p.crossSection)
             held.dataError.append(e)
             held.spread.append(q.standardDeviation)
             if let reference, let r = reference.crossSection(p.kinematics, nucleus: p.nucleus) {
                 held.referenceRelativeDeviation.append(abs(r / p.crossSection - 1))
+                held.referenceLogRatio.append(log(r / p.crossSection))
+                held.referenceDataset.append(p.dataset)
             }
         }
         let memberMedians = model.memberLogCrossSections(test).map { logSigma in
@@ -371,7 +402,9 @@ public enum GeneralizationStudy {
         out += "trained without the held-out region; scores are on the held-out points against the data as published "
         out += "(λ = 1). χ²/N and the coverage use the data's error √(Δσ² + (Δλ_k σ)²) and, for the coverage, the ensemble's spread s "
         out += "added in quadrature. \"floor\": the median a model equal to the truth would have on the same points, given their quoted "
-        out += "errors and each data set's scale drawn from its Δλ_k (`AgreementFloor`). "
+        out += "errors and each data set's scale drawn from its Δλ_k (`AgreementFloor`). \"Own scale\": the median with each held-out data set's "
+        out += "scale fitted a posteriori on its held-out points (exp of minus the median log ratio; what no model can know held out): "
+        out += "the shape's miss, without the normalization's. "
         out += "Default recipe (lowest pooled leave-out median): **\(s.default_recipe)**.\n\n"
         out +=
             "Recipes: " + s.recipes.keys.sorted().map { "`\($0)` = `xsnet train \(s.recipes[$0]!.joined(separator: " "))`" }.joined(separator: "; ")
@@ -380,8 +413,8 @@ public enum GeneralizationStudy {
         out += "The band must widen away from the data: \"s/σ ÷ random\" is the family's mean relative spread over that of the same "
         out += "recipe's random split (points among measured ones); below 1 the band shrinks where the model knows less.\n\n"
         out += "| family | recipe | folds | points | median | within 10% | within 20% | χ²/N | 1σ cov. | 2σ cov. | mean s/σ | s/σ ÷ random "
-        out += "| reference median | reference better in | floor |\n"
-        out += "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n"
+        out += "| reference median | reference better in | floor | median, own scale | reference, own scale |\n"
+        out += "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n"
         for f in s.summary {
             let c = f.scores
             let random = s.summary.first { $0.family == "random" && $0.recipe == f.recipe }?.scores.mean_rel_uncertainty
@@ -389,7 +422,8 @@ public enum GeneralizationStudy {
             out += "| \(f.family) | \(f.recipe) | \(f.folds) | \(c.points) | \(pct(c.median_abs_rel_dev)) | \(pct(c.within_10pct)) | "
             out += "\(pct(c.within_20pct)) | \(String(format: "%.3g", c.chi2_per_point)) | \(pct(c.coverage_1sigma)) | \(pct(c.coverage_2sigma)) | "
             out += "\(pct(c.mean_rel_uncertainty)) | \(widening) | \(pct(c.reference_median_abs_rel_dev)) | "
-            out += "\(f.reference_worse_folds.map { "\($0) of \(f.folds)" } ?? "–") | \(pct(c.floor_median_abs_rel_dev)) |\n"
+            out += "\(f.reference_worse_folds.map { "\($0) of \(f.folds)" } ?? "–") | \(pct(c.floor_median_abs_rel_dev)) | "
+            out += "\(pct(c.own_scale_median_abs_rel_dev)) | \(pct(c.reference_own_scale_median_abs_rel_dev)) |\n"
         }
         if !s.calibration.isEmpty {
             out += "\n## Calibration across experiments\n\n"
@@ -409,7 +443,7 @@ public enum GeneralizationStudy {
         out += "\n## Every fold\n\n"
         out +=
             "| split | recipe | points | median | members' medians | within 10% | within 20% | χ²/N | 1σ cov. | 2σ cov. | mean s/σ | reference median "
-        out += "| floor |\n|---|---|---|---|---|---|---|---|---|---|---|---|---|\n"
+        out += "| floor | median, own scale | reference, own scale |\n|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n"
         for f in s.folds {
             let c = f.scores
             out += "| \(f.split) | \(f.recipe) | \(c.points) | \(pct(c.median_abs_rel_dev)) | "
@@ -417,7 +451,8 @@ public enum GeneralizationStudy {
             out += "\(pct(c.within_10pct)) | \(pct(c.within_20pct)) | \(String(format: "%.3g", c.chi2_per_point)) | "
             out +=
                 "\(pct(c.coverage_1sigma)) | \(pct(c.coverage_2sigma)) | \(pct(c.mean_rel_uncertainty)) | \(pct(c.reference_median_abs_rel_dev)) | "
-            out += "\(pct(c.floor_median_abs_rel_dev)) |\n"
+            out +=
+                "\(pct(c.floor_median_abs_rel_dev)) | \(pct(c.own_scale_median_abs_rel_dev)) | \(pct(c.reference_own_scale_median_abs_rel_dev)) |\n"
         }
         return out
     }

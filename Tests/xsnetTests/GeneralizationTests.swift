@@ -24,7 +24,7 @@ import XSTestSupport
         for fold in folds {
             for key in [
                 "split", "recipe", "points", "median_abs_rel_dev", "within_10pct", "within_20pct", "coverage_1sigma", "coverage_2sigma",
-                "mean_rel_uncertainty", "floor_median_abs_rel_dev"
+                "mean_rel_uncertainty", "floor_median_abs_rel_dev", "own_scale_median_abs_rel_dev", "reference_own_scale_median_abs_rel_dev"
             ] {
                 #expect(fold[key] != nil, "folds[].\(key)")
             }
