@@ -37,12 +37,18 @@ public enum NucleusStudy {
         /// What a model equal to the truth would score on the nucleus's points against the data as
         /// published (`AgreementFloor`); nil in a study written before it was computed.
         public var floor_median_abs_rel_dev: Double? = nil
+        /// The medians with each of the nucleus's data sets at its own scale, fitted on its points
+        /// (`GeneralizationStudy.scaleFreeMedian`), of the model and of Bosted–Mamyan; nil in a study
+        /// written before they were computed.
+        public var own_scale_median_abs_rel_dev: Double? = nil
+        public var reference_own_scale_median_abs_rel_dev: Double? = nil
 
         enum CodingKeys: String, CodingKey {
             case nucleus, recipe, points, median_abs_rel_dev, within_10pct, chi2_per_point, coverage_1sigma, coverage_2sigma
             case mean_rel_uncertainty, member_median_abs_rel_dev, reference_median_abs_rel_dev, reference_within_10pct
             case mass_scaled_carbon_median_abs_rel_dev, reference_scaled_carbon_median_abs_rel_dev, finetuned_median_abs_rel_dev
-            case finetuned_train_points, finetuned_points, floor_median_abs_rel_dev
+            case finetuned_train_points, finetuned_points, floor_median_abs_rel_dev, own_scale_median_abs_rel_dev
+            case reference_own_scale_median_abs_rel_dev
         }
 
         /// Every key, a missing figure as null (scripts read the same keys for every nucleus).
@@ -66,6 +72,8 @@ public enum NucleusStudy {
             try c.encode(finetuned_train_points, forKey: .finetuned_train_points)
             try c.encode(finetuned_points, forKey: .finetuned_points)
             try c.encode(floor_median_abs_rel_dev, forKey: .floor_median_abs_rel_dev)
+            try c.encode(own_scale_median_abs_rel_dev, forKey: .own_scale_median_abs_rel_dev)
+            try c.encode(reference_own_scale_median_abs_rel_dev, forKey: .reference_own_scale_median_abs_rel_dev)
         }
     }
 
@@ -80,6 +88,9 @@ public enum NucleusStudy {
         public var reference_median_abs_rel_dev: Double?
         /// The floor of the pooled points (`AgreementFloor`); nil in a study written before it was computed.
         public var floor_median_abs_rel_dev: Double? = nil
+        /// The pooled medians with each data set at its own scale (model, Bosted–Mamyan).
+        public var own_scale_median_abs_rel_dev: Double? = nil
+        public var reference_own_scale_median_abs_rel_dev: Double? = nil
         /// Nuclei on which the recipe's median is below the Bosted–Mamyan fit's, and below carbon × A/12.
         public var nuclei_better_than_reference: Int
         public var nuclei_better_than_mass_scaled_carbon: Int
@@ -190,7 +201,8 @@ public enum NucleusStudy {
             mass_scaled_carbon_median_abs_rel_dev: baselines?.massScaled, reference_scaled_carbon_median_abs_rel_dev: baselines?.referenceScaled,
             finetuned_median_abs_rel_dev: baselines?.fineTuned,
             finetuned_train_points: baselines?.trainPoints, finetuned_points: baselines?.testPoints,
-            floor_median_abs_rel_dev: s.floor_median_abs_rel_dev)
+            floor_median_abs_rel_dev: s.floor_median_abs_rel_dev, own_scale_median_abs_rel_dev: s.own_scale_median_abs_rel_dev,
+            reference_own_scale_median_abs_rel_dev: s.reference_own_scale_median_abs_rel_dev)
     }
 
     /// Per recipe and calibration rule, the factor on the ensembles' spread that a nucleus they
@@ -215,7 +227,8 @@ public enum NucleusStudy {
             return Pooled(
                 recipe: recipe, nuclei: rows.count, points: s.points, median_abs_rel_dev: s.median_abs_rel_dev, within_10pct: s.within_10pct,
                 coverage_1sigma: s.coverage_1sigma, coverage_2sigma: s.coverage_2sigma, reference_median_abs_rel_dev: s.reference_median_abs_rel_dev,
-                floor_median_abs_rel_dev: s.floor_median_abs_rel_dev,
+                floor_median_abs_rel_dev: s.floor_median_abs_rel_dev, own_scale_median_abs_rel_dev: s.own_scale_median_abs_rel_dev,
+                reference_own_scale_median_abs_rel_dev: s.reference_own_scale_median_abs_rel_dev,
                 nuclei_better_than_reference: rows.filter { r in
                     r.row.reference_median_abs_rel_dev.map { r.row.median_abs_rel_dev < $0 } ?? false
                 }.count,
@@ -233,7 +246,9 @@ public enum NucleusStudy {
         out += "every other nucleus (`--split leave-out-nucleus:<nucleus>`) and predicts every point of the nucleus (ω ≥ 0.02 GeV; for carbon "
         out += "the data sets of Kowal et al. 2024), scored against the data as published (λ = 1; \"floor\": the median a model equal to the "
         out +=
-            "truth would have there, given the quoted errors and each data set's Δλ_k, `AgreementFloor`). Beside it on the same points: \(s.reference); "
+            "truth would have there, given the quoted errors and each data set's Δλ_k, `AgreementFloor`; \"own scales\": the median with "
+        out +=
+            "each data set's scale fitted a posteriori on its points, the shape's miss without the normalization's). Beside it on the same points: \(s.reference); "
         out += "the carbon model `\(s.carbon_model)` × A/12 and × the nuclear ratio of the Bosted–Mamyan fit with Coulomb distortion "
         out += "(σ_BM(nucleus)/σ_BM(C12) at the same kinematics); and that model fine-tuned on \(Int((100 * s.finetune_fraction).rounded()))% of the "
         out +=
@@ -244,11 +259,13 @@ public enum NucleusStudy {
             + s.recipes.keys.sorted().map { "`\($0)` = `xsnet train --nucleus any \(s.recipes[$0]!.joined(separator: " "))`" }
             .joined(separator: "; ") + ".\n\n"
         out += "## Pooled\n\n| recipe | nuclei | points | median | within 10% | 1σ cov. | 2σ cov. | reference median | nuclei better than reference "
-        out += "| better than carbon × A/12 | floor |\n|---|---|---|---|---|---|---|---|---|---|---|\n"
+        out +=
+            "| better than carbon × A/12 | floor | median, own scales | reference, own scales |\n|---|---|---|---|---|---|---|---|---|---|---|---|---|\n"
         for p in s.pooled {
             out += "| \(p.recipe) | \(p.nuclei) | \(p.points) | \(pct(p.median_abs_rel_dev)) | \(pct(p.within_10pct)) | \(pct(p.coverage_1sigma)) | "
             out += "\(pct(p.coverage_2sigma)) | \(pct(p.reference_median_abs_rel_dev)) | \(p.nuclei_better_than_reference) of \(p.nuclei) | "
-            out += "\(p.nuclei_better_than_mass_scaled_carbon) of \(p.nuclei_with_mass_scaled_carbon) | \(pct(p.floor_median_abs_rel_dev)) |\n"
+            out += "\(p.nuclei_better_than_mass_scaled_carbon) of \(p.nuclei_with_mass_scaled_carbon) | \(pct(p.floor_median_abs_rel_dev)) | "
+            out += "\(pct(p.own_scale_median_abs_rel_dev)) | \(pct(p.reference_own_scale_median_abs_rel_dev)) |\n"
         }
         if let calibration = s.calibration, !calibration.isEmpty {
             out += "\n## Calibration across nuclei\n\nThe factor c on the ensembles' spread (s → c·s) fitted on every held-out nucleus's points, "
@@ -264,8 +281,8 @@ public enum NucleusStudy {
             }
         }
         out += "\n## Every nucleus\n\n| nucleus | recipe | points | median | members' medians | within 10% | χ²/N | 1σ cov. | 2σ cov. | mean s/σ "
-        out += "| Bosted–Mamyan | carbon × A/12 | carbon × fit ratio | fine-tuned carbon (train/test points) | floor |\n"
-        out += "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n"
+        out += "| Bosted–Mamyan | carbon × A/12 | carbon × fit ratio | fine-tuned carbon (train/test points) | floor | median, own scales "
+        out += "| Bosted–Mamyan, own scales |\n|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n"
         for r in s.folds {
             out += "| \(r.nucleus) | \(r.recipe) | \(r.points) | \(pct(r.median_abs_rel_dev)) | "
             out += r.member_median_abs_rel_dev.map { String(format: "%.1f", 100 * $0) }.joined(separator: ", ") + " | "
@@ -274,7 +291,8 @@ public enum NucleusStudy {
             out += "\(pct(r.reference_scaled_carbon_median_abs_rel_dev)) | "
             out += "\(pct(r.finetuned_median_abs_rel_dev))"
             if let train = r.finetuned_train_points, let test = r.finetuned_points { out += " (\(train)/\(test))" }
-            out += " | \(pct(r.floor_median_abs_rel_dev)) |\n"
+            out += " | \(pct(r.floor_median_abs_rel_dev)) | \(pct(r.own_scale_median_abs_rel_dev)) | "
+            out += "\(pct(r.reference_own_scale_median_abs_rel_dev)) |\n"
         }
         return out
     }

@@ -36,7 +36,9 @@ import XSTestSupport
         for row in nuclei {
             for key in [
                 "points", "median_abs_rel_dev", "within_10pct", "reference_median_abs_rel_dev", "mass_scaled_carbon_median_abs_rel_dev",
-                "reference_scaled_carbon_median_abs_rel_dev", "finetuned_median_abs_rel_dev", "floor_median_abs_rel_dev"
+                "reference_scaled_carbon_median_abs_rel_dev", "finetuned_median_abs_rel_dev", "floor_median_abs_rel_dev",
+                "own_scale_median_abs_rel_dev",
+                "reference_own_scale_median_abs_rel_dev"
             ] {
                 #expect(row[key] is Double || row[key] is Int, "nuclei[].\(key)")
             }
