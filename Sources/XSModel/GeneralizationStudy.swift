@@ -93,10 +93,11 @@ public enum GeneralizationStudy {
     }
 
     /// The median |λ_k σ_pred/σ − 1| with each data set's own scale λ_k = exp(−median_k log(σ_pred/σ)),
-    /// fitted a posteriori on the held-out points themselves: how far the prediction's *shape* is from
-    /// the data, the part of the miss that no normalization explains. Held out, no model can know
-    /// that scale (the study's median uses λ = 1); the difference between the two medians is what the
-    /// experiments' normalizations cost.
+    /// taken a posteriori from the held-out points themselves so that half of each data set's points
+    /// lie above the scaled prediction and half below: the miss of the prediction's *shape*, with the
+    /// data set's overall offset removed. Held out, no model can know that scale (the study's median
+    /// uses λ = 1). It is not the scale that minimizes the median: where a data set's misses run both
+    /// ways along its points, centring them can raise the median above the one as published.
     public static func scaleFreeMedian(logRatios: [Double], datasets: [String]) -> Double {
         precondition(logRatios.count == datasets.count)
         var groups: [String: [Double]] = [:]
@@ -123,7 +124,7 @@ public enum GeneralizationStudy {
         public var floor_median_abs_rel_dev: Double? = nil
         public var floor_within_10pct: Double? = nil
         public var floor_within_20pct: Double? = nil
-        /// The medians with each held-out data set's own scale fitted on its held-out points
+        /// The medians with each held-out data set's own scale, taken from its held-out points
         /// (`scaleFreeMedian`), of the model and of the reference; nil in a study written before.
         public var own_scale_median_abs_rel_dev: Double? = nil
         public var reference_own_scale_median_abs_rel_dev: Double? = nil
@@ -403,8 +404,8 @@ public enum GeneralizationStudy {
         out += "(λ = 1). χ²/N and the coverage use the data's error √(Δσ² + (Δλ_k σ)²) and, for the coverage, the ensemble's spread s "
         out += "added in quadrature. \"floor\": the median a model equal to the truth would have on the same points, given their quoted "
         out += "errors and each data set's scale drawn from its Δλ_k (`AgreementFloor`). \"Own scale\": the median with each held-out data set's "
-        out += "scale fitted a posteriori on its held-out points (exp of minus the median log ratio; what no model can know held out): "
-        out += "the shape's miss, without the normalization's. "
+        out += "prediction scaled a posteriori so that half of its points lie above and half below (exp of minus the median log ratio; "
+        out += "what no model can know held out): the shape's miss without the data set's overall offset. "
         out += "Default recipe (lowest pooled leave-out median): **\(s.default_recipe)**.\n\n"
         out +=
             "Recipes: " + s.recipes.keys.sorted().map { "`\($0)` = `xsnet train \(s.recipes[$0]!.joined(separator: " "))`" }.joined(separator: "; ")

@@ -37,7 +37,7 @@ public enum NucleusStudy {
         /// What a model equal to the truth would score on the nucleus's points against the data as
         /// published (`AgreementFloor`); nil in a study written before it was computed.
         public var floor_median_abs_rel_dev: Double? = nil
-        /// The medians with each of the nucleus's data sets at its own scale, fitted on its points
+        /// The medians with each of the nucleus's data sets at its own scale, taken from its points
         /// (`GeneralizationStudy.scaleFreeMedian`), of the model and of Bosted–Mamyan; nil in a study
         /// written before they were computed.
         public var own_scale_median_abs_rel_dev: Double? = nil
@@ -247,8 +247,9 @@ public enum NucleusStudy {
         out += "the data sets of Kowal et al. 2024), scored against the data as published (λ = 1; \"floor\": the median a model equal to the "
         out +=
             "truth would have there, given the quoted errors and each data set's Δλ_k, `AgreementFloor`; \"own scales\": the median with "
-        out +=
-            "each data set's scale fitted a posteriori on its points, the shape's miss without the normalization's). Beside it on the same points: \(s.reference); "
+        out += "each data set's prediction scaled a posteriori so that half of its points lie above and half below, the shape's miss "
+        out += "without the data set's overall offset; it can exceed the median as published where a data set's misses run both ways). "
+        out += "Beside it on the same points: \(s.reference); "
         out += "the carbon model `\(s.carbon_model)` × A/12 and × the nuclear ratio of the Bosted–Mamyan fit with Coulomb distortion "
         out += "(σ_BM(nucleus)/σ_BM(C12) at the same kinematics); and that model fine-tuned on \(Int((100 * s.finetune_fraction).rounded()))% of the "
         out +=
