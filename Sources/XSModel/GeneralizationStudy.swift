@@ -233,14 +233,15 @@ public enum GeneralizationStudy {
             held.dataset.append(p.dataset)
             held.normalizationUncertainty[p.dataset] = normalization
             held.relativeDeviation.append(abs(q.mean / p.crossSection - 1))
-            held.logRatio.append(log(q.mean / p.crossSection))
+            // A prediction of exactly zero counts as the smallest positive one (its deviation stays 100%).
+            held.logRatio.append(log(max(q.mean, .leastNormalMagnitude) / p.crossSection))
             held.relativeSpread.append(q.standardDeviation / q.mean)
             held.deviation.append(q.mean - p.crossSection)
             held.dataError.append(e)
             held.spread.append(q.standardDeviation)
             if let reference, let r = reference.crossSection(p.kinematics, nucleus: p.nucleus) {
                 held.referenceRelativeDeviation.append(abs(r / p.crossSection - 1))
-                held.referenceLogRatio.append(log(r / p.crossSection))
+                held.referenceLogRatio.append(log(max(r, .leastNormalMagnitude) / p.crossSection))
                 held.referenceDataset.append(p.dataset)
             }
         }
