@@ -4,9 +4,9 @@ import XSModel
 
 /// The study's median with each held-out data set's own scale (`GeneralizationStudy.scaleFreeMedian`).
 @Suite struct GeneralizationStudyTests {
-    /// Two data sets predicted 10% high and 20% low with the same shape errors (±1%, ±3%): with
-    /// their own scales the miss is the shape's alone, the median of {1%, 3%} about each set's
-    /// middle, whatever the scales were.
+    /// Two data sets predicted 10% high and 20% low with the same shape errors (0, ±1%, ±3%): with
+    /// their own scales the miss is the shape's alone, the median of |0|, |±1%|, |±3%| = 1%,
+    /// whatever the scales were.
     @Test func ownScaleRemovesEachDataSetsNormalization() {
         let shape = [-0.03, -0.01, 0, 0.01, 0.03]
         let a = shape.map { log(1.1) + log(1 + $0) }, b = shape.map { log(0.8) + log(1 + $0) }
