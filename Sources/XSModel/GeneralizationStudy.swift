@@ -33,15 +33,12 @@ public enum GeneralizationStudy {
 
     /// The point-level numbers a fold's scores and its family's pooled scores are made of.
     public struct HeldOutPoints: Sendable {
-        var relativeDeviation: [Double] = []
-        var relativeSpread: [Double] = []
-        /// |σ_ref/σ − 1| where the reference is defined.
-        var referenceRelativeDeviation: [Double] = []
-        /// log(σ_pred/σ) and log(σ_ref/σ) with the points' data sets: the medians with each data
-        /// set's own scale (`scaleFreeMedian`).
-        var logRatio: [Double] = []
-        var referenceLogRatio: [Double] = []
+        /// σ_pred/σ, and σ_ref/σ with its point's data set where the reference is defined: the
+        /// deviations |ratio − 1| and the medians with each data set's own scale (`scaleFreeMedian`).
+        var ratio: [Double] = []
+        var referenceRatio: [Double] = []
         var referenceDataset: [String] = []
+        var relativeSpread: [Double] = []
         /// σ_pred − σ, the data's error e and the ensemble's spread s (nb/sr/GeV): χ²/N, the
         /// coverage and a spread factor (`crossExperimentCalibrations`) are made of them.
         var deviation: [Double] = []
@@ -55,22 +52,23 @@ public enum GeneralizationStudy {
         mutating func append(_ other: HeldOutPoints) {
             relativeError += other.relativeError
             dataset += other.dataset
-            logRatio += other.logRatio
-            referenceLogRatio += other.referenceLogRatio
+            ratio += other.ratio
+            referenceRatio += other.referenceRatio
             referenceDataset += other.referenceDataset
             normalizationUncertainty.merge(other.normalizationUncertainty) { a, _ in a }
-            relativeDeviation += other.relativeDeviation
             relativeSpread += other.relativeSpread
-            referenceRelativeDeviation += other.referenceRelativeDeviation
             deviation += other.deviation
             dataError += other.dataError
             spread += other.spread
         }
 
         var scores: Scores {
-            let n = Double(relativeDeviation.count)
+            let n = Double(ratio.count)
             func fraction(_ v: [Double], _ t: Double) -> Double { Double(v.filter { $0 <= t }.count) / Double(max(v.count, 1)) }
-            let reference = referenceRelativeDeviation.isEmpty ? nil : referenceRelativeDeviation
+            // A prediction of exactly zero counts as the smallest positive one in the logarithm (its deviation stays 100%).
+            func logarithms(_ ratios: [Double]) -> [Double] { ratios.map { log(max($0, .leastNormalMagnitude)) } }
+            let relativeDeviation = ratio.map { abs($0 - 1) }
+            let reference = referenceRatio.isEmpty ? nil : referenceRatio.map { abs($0 - 1) }
             // |σ_pred − σ| / √(s² + e²) and ((σ_pred − σ)/e)².
             let standardizedDeviation = deviation.indices.map { abs(deviation[$0]) / Coverage.band(spread: spread[$0], dataError: dataError[$0]) }
             let chi2Terms = deviation.indices.map { pow(deviation[$0] / dataError[$0], 2) }
@@ -86,9 +84,10 @@ public enum GeneralizationStudy {
                 mean_rel_uncertainty: relativeSpread.reduce(0, +) / n,
                 reference_median_abs_rel_dev: reference.map(median), reference_within_10pct: reference.map { fraction($0, 0.1) },
                 floor_median_abs_rel_dev: floor?.median_abs_rel_dev, floor_within_10pct: floor?.within_10pct, floor_within_20pct: floor?.within_20pct,
-                own_scale_median_abs_rel_dev: logRatio.isEmpty ? nil : GeneralizationStudy.scaleFreeMedian(logRatios: logRatio, datasets: dataset),
-                reference_own_scale_median_abs_rel_dev: referenceLogRatio.isEmpty
-                    ? nil : GeneralizationStudy.scaleFreeMedian(logRatios: referenceLogRatio, datasets: referenceDataset))
+                own_scale_median_abs_rel_dev: ratio.isEmpty
+                    ? nil : GeneralizationStudy.scaleFreeMedian(logRatios: logarithms(ratio), datasets: dataset),
+                reference_own_scale_median_abs_rel_dev: referenceRatio.isEmpty
+                    ? nil : GeneralizationStudy.scaleFreeMedian(logRatios: logarithms(referenceRatio), datasets: referenceDataset))
         }
     }
 
@@ -232,16 +231,13 @@ public enum GeneralizationStudy {
             held.relativeError.append(p.crossSectionError / p.crossSection)
             held.dataset.append(p.dataset)
             held.normalizationUncertainty[p.dataset] = normalization
-            held.relativeDeviation.append(abs(q.mean / p.crossSection - 1))
-            // A prediction of exactly zero counts as the smallest positive one (its deviation stays 100%).
-            held.logRatio.append(log(max(q.mean, .leastNormalMagnitude) / p.crossSection))
+            held.ratio.append(q.mean / p.crossSection)
             held.relativeSpread.append(q.standardDeviation / q.mean)
             held.deviation.append(q.mean - p.crossSection)
             held.dataError.append(e)
             held.spread.append(q.standardDeviation)
             if let reference, let r = reference.crossSection(p.kinematics, nucleus: p.nucleus) {
-                held.referenceRelativeDeviation.append(abs(r / p.crossSection - 1))
-                held.referenceLogRatio.append(log(max(r, .leastNormalMagnitude) / p.crossSection))
+                held.referenceRatio.append(r / p.crossSection)
                 held.referenceDataset.append(p.dataset)
             }
         }

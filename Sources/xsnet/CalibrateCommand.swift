@@ -176,7 +176,7 @@ extension CalibrateCommand {
         guard let entry = calibrations.first(where: { $0.recipe == recipe && $0.rule == rule.rawValue }) else {
             let have = calibrations.map { "\($0.recipe) (\($0.rule))" }.joined(separator: ", ")
             throw ValidationError(
-                "\(file.path) has no calibration across \(unit.rawValue) for recipe `\(recipe)` with rule \(rule.rawValue) (it has: \(have.isEmpty ? "none" : have))"
+                "\(file.path) has no calibration across \(unit.rawValue) for recipe `\(recipe)` with rule \(rule.rawValue) (it has: \(have.isEmpty ? "none; re-run the study to score it" : have))"
             )
         }
         model.info.calibration = UncertaintyCalibration.across(

@@ -55,15 +55,15 @@ struct EvaluateCommand: ParsableCommand {
         if let nucleus, !model.info.isAnyTarget, nucleus.name != model.info.nucleus {
             throw CommandError("\(self.model) is a model of \(model.info.nucleus), not \(nucleus.name); leave out --nucleus")
         }
+        if source.dataFile != nil && split != nil {
+            throw CommandError("--split picks a part of the model's stored split; with --data every point of the file is evaluated")
+        }
         let points: [ScatteringPoint]
         let splitName: String
         let data = try source.load()
         // Δλ_k of a point's data set, for the floor (`AgreementFloor`).
         let normalizationUncertainty: (ScatteringPoint) -> Double
         if source.dataFile != nil {
-            if split != nil {
-                throw CommandError("--split picks a part of the model's stored split; with --data every point of the file is evaluated")
-            }
             points = data.points
             splitName = "all points of \(source.dataFile!)"
             normalizationUncertainty = { data.normalizationUncertainty(nucleus: $0.nucleus, dataset: $0.dataset) }
