@@ -14,3 +14,21 @@ public func temporaryURL(_ name: String) -> URL {
 
 /// The repository's root folder (the tests read the shipped models and curated data from it).
 public let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+/// A folder for fixtures that several tests of one process share (a tiny model trained once),
+/// removed when the process exits: a suite has no teardown for what its static members create.
+public func sharedFixtureFolder() -> URL { SharedFixtures.folder }
+
+private enum SharedFixtures {
+    static let folder: URL = {
+        let url = SharedFixtures.url()
+        try? FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        atexit { try? FileManager.default.removeItem(at: SharedFixtures.url()) }
+        return url
+    }()
+
+    /// One per process, so that parallel test runs do not share it.
+    static func url() -> URL {
+        FileManager.default.temporaryDirectory.appendingPathComponent("xsnet-fixtures-\(ProcessInfo.processInfo.processIdentifier)")
+    }
+}

@@ -374,9 +374,7 @@ func toolExists(_ name: String) -> Bool {
 
     /// One tiny model shared by the plot tests.
     static let model: String = {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("xsnet-plot-\(UUID().uuidString)")
-        try? FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        let path = folder.appendingPathComponent("tiny.xsnet").path
+        let path = sharedFixtureFolder().appendingPathComponent("plot-tiny.xsnet").path
         _ = try? xsnet([
             "train", "--nucleus", "C12", "--datasets", "Whitney:1974hr,Sealock:1989nx", "--depth", "2", "--width", "8",
             "--epochs", "6", "--evaluate-every", "2", "--threads", "1", "--quiet", "--out", path
