@@ -98,3 +98,11 @@ for F in 0.03 0.003; do
   xsnet generalization-study --out runs/gen-s17-floor${F#0.} --recipes responses-pseudodata --members 3 --jobs 2 --splits "$LEAVE_OUT,random" -- --error-floor $F
   python3 scripts/compare-generalization-studies.py runs/gen-s16 runs/gen-s17-floor${F#0.}
 done
+# The pooled leave-out median against the number of replicas per fold: subsets of the 3 replicas of
+# runs/gen-s16, then 6 replicas per fold (replicas 0–2 copied from runs/gen-s16; a replica's seed
+# depends on its index alone, so they are what --members 6 trains first).
+python3 scripts/ensemble-size.py runs/gen-s16 --xsnet .build/release/xsnet
+mkdir -p runs/gen-s17-members6/folds/responses-pseudodata
+cp -r runs/gen-s16/folds/responses-pseudodata/leave-out-* runs/gen-s17-members6/folds/responses-pseudodata/
+xsnet generalization-study --out runs/gen-s17-members6 --recipes responses-pseudodata --members 6 --jobs 2 --splits "$LEAVE_OUT"
+python3 scripts/ensemble-size.py runs/gen-s17-members6 --xsnet .build/release/xsnet
