@@ -20,15 +20,11 @@ public let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComp
 public func sharedFixtureFolder() -> URL { SharedFixtures.folder }
 
 private enum SharedFixtures {
+    /// One per process, so that parallel test runs do not share it.
     static let folder: URL = {
-        let url = SharedFixtures.url()
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("xsnet-fixtures-\(ProcessInfo.processInfo.processIdentifier)")
         try? FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-        atexit { try? FileManager.default.removeItem(at: SharedFixtures.url()) }
+        atexit { try? FileManager.default.removeItem(at: SharedFixtures.folder) }
         return url
     }()
-
-    /// One per process, so that parallel test runs do not share it.
-    static func url() -> URL {
-        FileManager.default.temporaryDirectory.appendingPathComponent("xsnet-fixtures-\(ProcessInfo.processInfo.processIdentifier)")
-    }
 }
