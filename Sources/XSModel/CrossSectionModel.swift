@@ -53,6 +53,9 @@ public struct ModelInfo: Codable, Sendable {
     public var monteCarloSamples: Int? = nil
     /// The spread's calibration factors fitted on the validation part (`xsnet calibrate`); nil: none.
     public var calibration: UncertaintyCalibration? = nil
+    /// A committee with a reference fit away from the training data's settings (`xsnet committee`);
+    /// nil: the networks alone.
+    public var referenceCommittee: ReferenceCommittee? = nil
 
     /// One member of an ensemble.
     public struct MemberRecord: Codable, Sendable {
@@ -386,13 +389,15 @@ public final class CrossSectionModel {
         return inferenceNetworks.map { logCrossSections(born, factors: factors, outputs: $0.predict(features)) }
     }
 
-    /// Predictions with the spread over the members, or over Monte-Carlo dropout passes; with
-    /// `calibrated` (the default) the spread is scaled by the model's calibration factor, if any.
+    /// Predictions with the spread over the members, or over Monte-Carlo dropout passes, moved to
+    /// the committee's mean away from the measured settings if the model has a reference committee;
+    /// with `calibrated` (the default) the spread is scaled by the model's calibration factor, if any.
     public func predict(_ points: [Kinematics], calibrated: Bool = true) -> [CrossSectionPrediction] {
         let born = bornKinematics(points)
         let factors = outputFactors(born.kinematics)
         let perMember = passOutputs(born.kinematics).map { exp(logCrossSections(born, factors: factors, outputs: $0)) }
-        let raw = points.indices.map { i in Self.summarize(perMember.map { $0[i] }, extrapolation: info.domain.isExtrapolation(points[i])) }
+        var raw = points.indices.map { i in Self.summarize(perMember.map { $0[i] }, extrapolation: info.domain.isExtrapolation(points[i])) }
+        if let committee = info.referenceCommittee { raw = committee.applied(to: raw, at: points, nucleus: Nucleus(name: info.nucleus)) }
         guard calibrated, let calibration = info.calibration else { return raw }
         return calibration.applied(to: raw, at: points)
     }
@@ -513,6 +518,7 @@ public final class CrossSectionModel {
         }
         info.monteCarloSamples = nil
         info.calibration = nil
+        info.referenceCommittee = nil
         return CrossSectionModel(networks: replicas.flatMap(\.networks), info: info)
     }
 

@@ -45,6 +45,7 @@ public enum ModelCard {
         if let c = info.calibration {
             out += "| uncertainty calibration | \(c); rule: \(c.rule.description) |\n"
         }
+        if let committee = info.referenceCommittee { out += "| away from the data | \(committee.description) |\n" }
         out +=
             "| network | \(model.networks.count) × \(info.config.depth) × [Dense \(info.config.width)\(info.config.batchNorm ? ", BatchNorm" : ""), \(info.config.activation.rawValue)\(info.config.dropout > 0 ? ", Dropout \(info.config.dropout)" : "")] → \(info.output.outputCount); \(model.networks[0].parameters.count) parameters each |\n"
         out += "| inputs | \(info.input.features.rawValue) |\n"

@@ -90,6 +90,13 @@ public enum ModelUpdate {
         // The spread's calibration was fitted for the model before the update; it is carried over
         // (refit it with `xsnet calibrate` on the updated model's validation part).
         updated.info.calibration = model.info.calibration
+        // The committee with the fit keeps its reference and τ; the new data's settings join the
+        // measured ones, where the model predicts alone.
+        updated.info.referenceCommittee = model.info.referenceCommittee.map {
+            var committee = $0
+            committee.measuredSettings = MeasuredSettings(trainingPartOf: selected)
+            return committee
+        }
         updated.info.fineTunedFrom = nil
         let seconds = Benchmark.now() - started
 

@@ -91,6 +91,7 @@ extension ModelInfo {
                 domain.Q2.upperBound, domain.energyTransferFraction.lowerBound, domain.energyTransferFraction.upperBound
             ], "domain")
         if let calibration { try calibration.validate() }
+        if let referenceCommittee { try referenceCommittee.validate() }
     }
 }
 
@@ -104,14 +105,28 @@ extension UncertaintyCalibration {
         if let k = crossFittingFolds, k < 2 {
             throw ModelFileError.invalid(field: "calibration.crossFittingFolds", why: "is \(k); cross-fitting has at least 2 folds")
         }
-        // `MeasuredSettings.contains` reads (E, θ) pairs sorted by E.
-        for (i, s) in measuredSettings.settings.enumerated() where s.count != 2 || !s.allSatisfy(\.isFinite) {
-            throw ModelFileError.invalid(field: "calibration.measuredSettings.settings[\(i)]", why: "is not a finite (E, θ) pair")
+        try measuredSettings.validate(field: "calibration.measuredSettings")
+    }
+}
+
+extension MeasuredSettings {
+    /// `contains` reads finite (E, θ) pairs sorted by E; `field` names them in the error.
+    func validate(field: String) throws {
+        for (i, s) in settings.enumerated() where s.count != 2 || !s.allSatisfy(\.isFinite) {
+            throw ModelFileError.invalid(field: "\(field).settings[\(i)]", why: "is not a finite (E, θ) pair")
         }
-        if let i = measuredSettings.settings.indices.dropFirst().first(where: {
-            measuredSettings.settings[$0 - 1][0] > measuredSettings.settings[$0][0]
-        }) {
-            throw ModelFileError.invalid(field: "calibration.measuredSettings.settings[\(i)]", why: "is out of order (the settings are sorted by E)")
+        if let i = settings.indices.dropFirst().first(where: { settings[$0 - 1][0] > settings[$0][0] }) {
+            throw ModelFileError.invalid(field: "\(field).settings[\(i)]", why: "is out of order (the settings are sorted by E)")
         }
+    }
+}
+
+extension ReferenceCommittee {
+    func validate() throws {
+        do { _ = try validated() } catch let problem as Problem {
+            let field = if case .unknownReference = problem { "referenceCommittee.reference" } else { "referenceCommittee.referenceRelativeError" }
+            throw ModelFileError.invalid(field: field, why: problem.description)
+        }
+        try measuredSettings.validate(field: "referenceCommittee.measuredSettings")
     }
 }

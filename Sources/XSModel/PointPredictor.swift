@@ -10,17 +10,21 @@ public final class PointPredictor {
     private var features: [Double]
     private var values: [Double]
     private let nucleus: Nucleus?
+    /// The reference of the model's committee, if it has one (`ReferenceCommittee`).
+    private let reference: (any ReferenceModel)?
 
     public init(_ model: CrossSectionModel) {
         self.model = model
         features = Array(repeating: 0, count: model.info.input.features.count)
         values = Array(repeating: 0, count: model.networks.count)
         nucleus = Nucleus(name: model.info.nucleus)
+        reference = model.info.referenceCommittee?.referenceModel
         _ = model.inferenceNetworks
     }
 
     /// Mean and standard deviation over the members of d²σ/dΩdω in nb/sr/GeV (the deterministic
-    /// prediction; the standard deviation carries the model's calibration factor, as `predict` does; MC dropout is a batch feature of `CrossSectionModel.predict`).
+    /// prediction; away from the measured settings the committee's mean if the model has one, and
+    /// the standard deviation carries the model's calibration factor, as `predict` does; MC dropout is a batch feature of `CrossSectionModel.predict`).
     public func predict(beamEnergy: Double, angleDegrees: Double, energyTransfer: Double) -> (mean: Double, standardDeviation: Double) {
         let info = model.info
         let born = BornKinematics(
@@ -40,7 +44,15 @@ public final class PointPredictor {
                 }
             }
         }
-        let (mean, standardDeviation) = values.withUnsafeBufferPointer { CrossSectionModel.meanAndStandardDeviation($0) }
+        var (mean, standardDeviation) = values.withUnsafeBufferPointer { CrossSectionModel.meanAndStandardDeviation($0) }
+        if let committee = info.referenceCommittee, let reference, let nucleus {
+            let f = committee.factor(mean: mean, standardDeviation: standardDeviation, beamEnergy: beamEnergy, angleDegrees: angleDegrees) {
+                reference.crossSection(
+                    Kinematics(beamEnergy: beamEnergy, angleDegrees: angleDegrees, energyTransfer: energyTransfer), nucleus: nucleus)
+            }
+            mean *= f
+            standardDeviation *= f
+        }
         let scale = model.info.calibration?.scale(beamEnergy: beamEnergy, angleDegrees: angleDegrees) ?? 1
         return (mean, scale * standardDeviation)
     }

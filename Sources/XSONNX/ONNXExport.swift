@@ -303,8 +303,19 @@ public enum ONNXExport {
 
     /// NuWro's layout: `DIR/<nucleus>/model_electron_A_<A>_<i>.onnx`, batch 1, input `input`, output
     /// `Identity:0`. Plain: `DIR/<name>_<i>.onnx`, batch N, input `input`, output `output`.
-    public static func write(_ model: CrossSectionModel, to folder: URL, nuwroLayout: Bool, baseName: String) throws -> [URL] {
+    /// A model with a committee with a reference fit (`ReferenceCommittee`) is refused unless
+    /// `withoutCommittee`: its members are graphs, its committee (the fit, weighed by the members'
+    /// spread away from the measured settings) is not, and a reader would silently predict
+    /// otherwise than xsnet away from the data.
+    public static func write(
+        _ model: CrossSectionModel, to folder: URL, nuwroLayout: Bool, baseName: String, withoutCommittee: Bool = false
+    ) throws -> [URL] {
         guard let nucleus = Nucleus(name: model.info.nucleus) else { throw ONNXError.notExportable("unknown nucleus \(model.info.nucleus)") }
+        if model.info.referenceCommittee != nil && !withoutCommittee {
+            throw ONNXError.notExportable(
+                "the model predicts away from its data as a committee with the \(model.info.referenceCommittee!.reference) fit (xsnet committee), which is not an ONNX graph: export its networks alone with --without-committee (they then predict as the model without the committee)"
+            )
+        }
         let dir = nuwroLayout ? folder.appendingPathComponent(nucleus.name) : folder
         // Every graph first: a model that cannot be exported leaves nothing behind, not even the folder.
         let files = try model.networks.indices.map { i in

@@ -21,7 +21,8 @@ struct ExportCommand: ParsableCommand {
                 by S(E, θ). --layout plain writes DIR/<name>_<i>.onnx with input [N, 5] for onnxruntime or PyTorch.
                 A model of every nucleus is exported for one nucleus (--nucleus): its descriptors are constants of the
                 graph. Models built on the Bosted–Mamyan fit (the prior presets, the shipped Models/any-target.xsnet)
-                or trained with Coulomb distortion are not ONNX graphs, and are refused.
+                or trained with Coulomb distortion are not ONNX graphs, and are refused; so is a committee with the
+                fit (xsnet committee), whose networks --without-committee exports alone.
                   xsnet export onnx --model Models/C12-ensemble.xsnet --out nuwro-models --layout nuwro
                   xsnet train --nucleus any --preset any-target --out any.xsnet
                   xsnet export onnx --model any.xsnet --nucleus Ar40 --out nuwro-models
@@ -32,11 +33,17 @@ struct ExportCommand: ParsableCommand {
         @Option(help: "nuwro or plain.") var layout: Layout = .nuwro
         @Option(help: "The nucleus to export an any-target model for (Ar40, …); a model of one nucleus exports its own.")
         var nucleus: Nucleus?
+        @Flag(
+            help:
+                "Export the networks of a model with a committee with the fit (xsnet committee) without it: they predict as the model did before the committee."
+        )
+        var withoutCommittee = false
 
         func run() throws {
             let m = try loadModel(model, nucleus: nucleus)
             let name = URL(fileURLWithPath: model).deletingPathExtension().lastPathComponent
-            let urls = try ONNXExport.write(m, to: URL(fileURLWithPath: out), nuwroLayout: layout == .nuwro, baseName: name)
+            let urls = try ONNXExport.write(
+                m, to: URL(fileURLWithPath: out), nuwroLayout: layout == .nuwro, baseName: name, withoutCommittee: withoutCommittee)
             print("wrote \(urls.count) ONNX file(s): \(urls.first!.path)\(urls.count > 1 ? " …" : "")")
         }
     }

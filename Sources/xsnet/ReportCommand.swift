@@ -122,6 +122,7 @@ struct ReportCommand: ParsableCommand {
             let made = Self.howMade(model)
             body += "<p>\(Self.nucleusLabel(model.info.nucleus)), \(Self.kind(model)); \(made).</p>\n"
             if let c = model.info.calibration { body += "<p>Uncertainty: \(Self.html(c.description)).</p>\n" }
+            if let committee = model.info.referenceCommittee { body += "<p>Away from the data: \(Self.html(committee.description)).</p>\n" }
             body +=
                 "<table><tr><th>split</th><th>points</th><th>χ²/N</th><th>χ²/N (λ=1)</th><th>median |dev|</th><th>median |dev| (λ)</th><th>&lt;10%</th><th>1σ coverage</th><th>2σ coverage</th><th>mean rel. unc.</th></tr>\n"
             for (name, t) in parts {

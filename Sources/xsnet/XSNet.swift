@@ -18,7 +18,8 @@ struct XSNet: AsyncParsableCommand {
         subcommands: [
             DataCommand.self, TrainCommand.self, EvaluateCommand.self, PredictCommand.self, TabulateCommand.self, CardCommand.self,
             EnsembleCommand.self,
-            CalibrateCommand.self, PlotCommand.self, ReportCommand.self, FinetuneCommand.self, TransferStudyCommand.self, ExportCommand.self,
+            CalibrateCommand.self, CommitteeCommand.self, PlotCommand.self, ReportCommand.self, FinetuneCommand.self, TransferStudyCommand.self,
+            ExportCommand.self,
             ImportCommand.self, BenchCommand.self, GeneralizationStudyCommand.self, NucleusStudyCommand.self, UpdateCommand.self, NeutrinoCommand.self
         ])
 }
