@@ -106,3 +106,13 @@ mkdir -p runs/gen-s17-members6/folds/responses-pseudodata
 cp -r runs/gen-s16/folds/responses-pseudodata/leave-out-* runs/gen-s17-members6/folds/responses-pseudodata/
 xsnet generalization-study --out runs/gen-s17-members6 --recipes responses-pseudodata --members 6 --jobs 2 --splits "$LEAVE_OUT"
 python3 scripts/ensemble-size.py runs/gen-s17-members6 --xsnet .build/release/xsnet
+# A committee with the fit away from the measured settings (docs/generalization.md, "A committee with
+# the fit"): the shipped recipe's study re-run (its leave-out folds reproduce runs/gen-s16), the other
+# families, and the committee scored by scripts/reference-blend.py with τ chosen out of sample; the
+# same for the leave-one-nucleus-out study with one replica per nucleus.
+xsnet generalization-study --out runs/gen-s18 --recipes responses-pseudodata --members 3 --jobs 2 --splits "$LEAVE_OUT,random"
+xsnet generalization-study --out runs/gen-s18-other --recipes responses-pseudodata --members 3 --jobs 2 --splits angle-above:55,angle-below:20,energy-above:3.5,interior-spectra
+python3 scripts/reference-blend.py runs/gen-s18 --other runs/gen-s18 --other runs/gen-s18-other --away-from-settings
+python3 scripts/reference-blend.py runs/gen-s18 --other runs/gen-s18    # the committee at every point, measured settings too
+xsnet nucleus-study --out runs/ns-s18 --recipes any-target-kinematic-prior --members 1 --jobs 1 -- --coulomb-distortion true
+python3 scripts/reference-blend.py runs/ns-s18 --nuclei
