@@ -23,6 +23,7 @@ import argparse
 import collections
 import csv
 import glob
+import json
 import math
 import os
 import statistics
@@ -49,7 +50,7 @@ def read_points(path):
     with open(path) as file:
         for row in csv.DictReader(file):
             key = (row["dataset"].split("/")[-1], row["E_GeV"], row["theta_deg"], row["omega_GeV"])
-            points[key].append((float(row["sigma"]), float(row["mean"])))
+            points[key].append((float(row["sigma"]), float(row["mean"]), float(row["sigma_error"])))
     return points
 
 
@@ -60,7 +61,7 @@ def evaluate(scratch, name, arguments):
 
 
 def fold_points(scratch, folder, fit_points):
-    """[(σ measured, [σ of each replica], σ fit, key)] over the fold's held-out points."""
+    """[(σ measured, [σ of each replica], σ fit, key, Δσ)] over the fold's held-out points."""
     replicas = sorted(glob.glob(f"{folder}/replica-*.xsnet"))
     if not replicas:
         raise SystemExit(f"{folder}: no replicas (is the study finished?)")
@@ -71,10 +72,10 @@ def fold_points(scratch, folder, fit_points):
         fits = fit_points.get(key)
         if fits is None or len(fits) != len(values):
             raise SystemExit(f"{name}: the fit has no point {key} (or a different count)")
-        for j, (measured, _) in enumerate(values):
+        for j, (measured, _, error) in enumerate(values):
             if abs(fits[j][0] - measured) > 1e-9 * abs(measured):
                 raise SystemExit(f"{name}: {key} differs between the network's and the fit's points")
-            rows.append((measured, [s[key][j][1] for s in scored], fits[j][1], key))
+            rows.append((measured, [s[key][j][1] for s in scored], fits[j][1], key, error))
     return rows
 
 
@@ -123,14 +124,23 @@ if args.away_from_settings:
     print()
 
 
-def committee(points, weight_of, pure=False):
-    """|σ_c/σ − 1| of every point; `pure`: the weight everywhere (the network or the fit alone)."""
+def committee(points, weight_of, pure=False, band=None):
+    """|σ_c/σ − 1| of every point; `pure`: the weight everywhere (the network or the fit alone).
+    With `band` = (c, Δλ by data set): instead, whether each point lies within 1σ and 2σ of the band
+    √((c s_c)² + e²), e = √(Δσ² + (Δλ_k σ)²) as the study scores coverage, s_c the members' spread
+    moved with the mean (its relative width kept, as `ReferenceCommittee` does)."""
     deviations = []
-    for measured, members, fit, _, *near in points:
+    for measured, members, fit, key, error, *near in points:
         net = sum(members) / len(members)
         spread = statistics.stdev(members) / net if len(members) > 1 else 0.0
         w = 1.0 if near and near[0] and not pure else weight_of(spread)
-        deviations.append(abs(math.exp(w * math.log(net) + (1 - w) * math.log(fit)) / measured - 1))
+        mean = math.exp(w * math.log(net) + (1 - w) * math.log(fit))
+        if band is None:
+            deviations.append(abs(mean / measured - 1))
+        else:
+            c, normalization = band
+            width = math.hypot(c * spread * mean, math.hypot(error, normalization[key[0]] * measured))
+            deviations.append((abs(mean - measured) <= width, abs(mean - measured) <= 2 * width))
     return deviations
 
 
@@ -159,12 +169,15 @@ pooled_rows = [("network", [d for n in names for d in committee(folds[n], networ
                ("fit", [d for n in names for d in committee(folds[n], fit_alone, pure=True)], None)]
 other_rows = {o: [f"{len(others[o]):,}", f"{100 * median(committee(others[o], network_alone, pure=True)):.2f}%",
                   f"{100 * median(committee(others[o], fit_alone, pure=True)):.2f}%"] for o in others}
+chosen = {}
 for rule, grid, make in rules():
     header += f" committee, {rule} (chosen on the others) |"
     everything, wins = [], 0
+    chosen[rule] = {}
     for n in names:
         rest = [p for m in names if m != n for p in folds[m]]
         best = min(grid, key=lambda v: median(committee(rest, make(v))))
+        chosen[rule][n] = make(best)
         deviations = committee(folds[n], make(best))
         everything += deviations
         wins += median(deviations) < fit[n]
@@ -192,3 +205,20 @@ if others:
     print("|" + "---|" * (3 + len(list(rules()))))
     for o, row in other_rows.items():
         print(f"| {o} ({row[0]}) | " + " | ".join(row[1:]) + " |")
+
+if replicas > 1 and not args.nuclei:
+    # Coverage on the left-out experiments: the members' spread alone and × the study's factor across
+    # experiments (rule closest, fitted on all ten folds; study.json), for the network and the committee.
+    with open("Data/datasets.csv") as file:
+        normalization = {r["dataset"]: float(r["norm_uncertainty"]) for r in csv.DictReader(file) if r["nucleus"] == "C12"}
+    with open(f"{args.study}/study.json") as file:
+        factors = [c["factor"] for c in json.load(file).get("calibration", []) if c["recipe"] == recipe and c["rule"] == "closest"]
+    print()
+    print("| left-out experiments: coverage 1σ / 2σ | members' spread | × the study's factor across experiments (closest) |")
+    print("|---|---|---|")
+    for label, weight in [("network", lambda n: network_alone), ("committee, by spread", lambda n: chosen["by spread"][n])]:
+        cells = []
+        for c in [1.0] + factors[:1]:
+            hits = [h for n in names for h in committee(folds[n], weight(n), pure=label == "network", band=(c, normalization))]
+            cells.append(f"{100 * sum(a for a, _ in hits) / len(hits):.1f}% / {100 * sum(b for _, b in hits) / len(hits):.1f}%" + (f" (c = {c:.3f})" if c != 1 else ""))
+        print(f"| {label} | " + " | ".join(cells) + " |")
