@@ -20,6 +20,23 @@ func xsnet(_ arguments: [String], in folder: URL? = nil) throws -> RunResult {
     try runTool(binary.path, arguments, in: folder)
 }
 
+/// Two tiny replicas (Whitney 1974 and Sealock 1989, 2 × 8, 6 epochs) trained into `folder` as
+/// `r0.xsnet`, `r1.xsnet` with `options` added; their paths, and each run for its own checks.
+func tinyReplicas(in folder: URL, _ options: [String] = []) throws -> (paths: [String], runs: [RunResult]) {
+    var paths: [String] = [], runs: [RunResult] = []
+    for i in 0..<2 {
+        let path = folder.appendingPathComponent("r\(i).xsnet").path
+        runs.append(
+            try xsnet(
+                [
+                    "train", "--nucleus", "C12", "--datasets", "Whitney:1974hr,Sealock:1989nx", "--depth", "2", "--width", "8",
+                    "--epochs", "6", "--evaluate-every", "2", "--threads", "1", "--replica", "\(i)", "--of", "2", "--out", path
+                ] + options))
+        paths.append(path)
+    }
+    return (paths, runs)
+}
+
 /// Runs a program (a path, or a name looked up on the PATH) and collects its output.
 func runTool(_ program: String, _ arguments: [String], in folder: URL? = nil) throws -> RunResult {
     let process = Process()
@@ -144,17 +161,10 @@ func runTool(_ program: String, _ arguments: [String], in folder: URL? = nil) th
     @Test func replicasWithAValidationPartBuildACalibratedEnsemble() throws {
         let folder = try temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
-        var replicas: [String] = []
-        for i in 0..<2 {
-            let path = folder.appendingPathComponent("r\(i).xsnet").path
-            let r = try xsnet([
-                "train", "--nucleus", "C12", "--datasets", "Whitney:1974hr,Sealock:1989nx", "--depth", "2", "--width", "8",
-                "--epochs", "6", "--evaluate-every", "2", "--threads", "1", "--replica", "\(i)", "--of", "2",
-                "--validation-fraction", "0.2", "--out", path
-            ])
+        let (replicas, runs) = try tinyReplicas(in: folder, ["--validation-fraction", "0.2"])
+        for r in runs {
             #expect(r.status == 0, "\(r.stderr)")
             #expect(r.stderr.contains("validation"))
-            replicas.append(path)
         }
         let ensemble = folder.appendingPathComponent("e.xsnet").path
         let build = try xsnet(["ensemble", "build", "--out", ensemble] + replicas)

@@ -8,16 +8,8 @@ import XSTestSupport
     @Test func aCommitteeMovesPredictionsAwayFromTheDataOnlyAndCanBeRemoved() throws {
         let folder = try temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
-        var replicas: [String] = []
-        for i in 0..<2 {
-            let path = folder.appendingPathComponent("r\(i).xsnet").path
-            let r = try xsnet([
-                "train", "--nucleus", "C12", "--datasets", "Whitney:1974hr,Sealock:1989nx", "--depth", "2", "--width", "8",
-                "--epochs", "6", "--evaluate-every", "2", "--threads", "1", "--replica", "\(i)", "--of", "2", "--quiet", "--out", path
-            ])
-            #expect(r.status == 0, "\(r.stderr)")
-            replicas.append(path)
-        }
+        let (replicas, runs) = try tinyReplicas(in: folder, ["--quiet"])
+        for r in runs { #expect(r.status == 0, "\(r.stderr)") }
         let ensemble = folder.appendingPathComponent("e.xsnet").path
         #expect(try xsnet(["ensemble", "build", "--out", ensemble] + replicas).status == 0)
         let committee = folder.appendingPathComponent("c.xsnet").path
