@@ -23,7 +23,7 @@ struct ExportCommand: ParsableCommand {
                 graph. Models built on the Bosted–Mamyan fit (the prior presets, the shipped Models/any-target.xsnet)
                 or trained with Coulomb distortion are not ONNX graphs, and are refused; so is a committee with the
                 fit (xsnet committee), whose networks --without-committee exports alone.
-                  xsnet export onnx --model Models/C12-ensemble.xsnet --out nuwro-models --layout nuwro
+                  xsnet export onnx --model Models/C12-ensemble.xsnet --out nuwro-models --layout nuwro --without-committee
                   xsnet train --nucleus any --preset any-target --out any.xsnet
                   xsnet export onnx --model any.xsnet --nucleus Ar40 --out nuwro-models
                 """))

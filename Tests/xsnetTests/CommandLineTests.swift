@@ -66,7 +66,8 @@ func runTool(_ program: String, _ arguments: [String], in folder: URL? = nil) th
         // Greedy wrapping to lines under 80 columns: a prose line is broken only when the next word would
         // not fit. A break anywhere else is a hard break in the source, mid-sentence.
         for command in [
-            "train", "evaluate", "predict", "calibrate", "ensemble", "finetune", "transfer-study", "card", "report", "bench", "data", "plot"
+            "train", "evaluate", "predict", "calibrate", "committee", "ensemble", "finetune", "transfer-study", "card", "report", "bench", "data",
+            "plot"
         ] {
             let r = try xsnet([command, "--help"])
             #expect(r.status == 0, "\(command): \(r.stderr)")

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import XSModel
 import XSTestSupport
 
 /// `xsnet committee`: an ensemble made a committee with the Bosted–Mamyan fit away from its data,
@@ -39,6 +40,18 @@ import XSTestSupport
         #expect(!FileManager.default.fileExists(atPath: folder.appendingPathComponent("onnx").path))
         let networks = try xsnet(["export", "onnx", "--model", committee, "--out", folder.appendingPathComponent("onnx").path, "--without-committee"])
         #expect(networks.status == 0 && networks.stdout.contains("wrote 2 ONNX file(s)"), "\(networks.stderr)")
+
+        // An update keeps the committee, the new data set's settings among the measured ones.
+        let new = folder.appendingPathComponent("oconnell.csv").path
+        #expect(try xsnet(["data", "show", "--nucleus", "C12", "--dataset", "O'Connell:1987ag", "--out", new]).status == 0)
+        let updated = folder.appendingPathComponent("u.xsnet").path
+        let update = try xsnet(["update", "--model", committee, "--data", new, "--epochs", "2", "--out", updated])
+        #expect(update.status == 0, "\(update.stderr)")
+        let before = try #require(try CrossSectionModel.load(URL(fileURLWithPath: committee)).info.referenceCommittee)
+        let after = try #require(try CrossSectionModel.load(URL(fileURLWithPath: updated)).info.referenceCommittee)
+        #expect(after.referenceRelativeError == before.referenceRelativeError)
+        #expect(!before.measuredSettings.contains(beamEnergy: 0.73, angleDegrees: 37.1))
+        #expect(after.measuredSettings.contains(beamEnergy: 0.73, angleDegrees: 37.1))
 
         let removed = try xsnet(["committee", "--model", committee, "--remove"])
         #expect(removed.status == 0, "\(removed.stderr)")
