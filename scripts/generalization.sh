@@ -116,3 +116,5 @@ python3 scripts/reference-blend.py runs/gen-s18 --other runs/gen-s18 --other run
 python3 scripts/reference-blend.py runs/gen-s18 --other runs/gen-s18    # the committee at every point, measured settings too
 xsnet nucleus-study --out runs/ns-s18 --recipes any-target-kinematic-prior --members 1 --jobs 1 -- --coulomb-distortion true
 python3 scripts/reference-blend.py runs/ns-s18 --nuclei
+xsnet nucleus-study --out runs/ns-s18 --recipes any-target-kinematic-prior --members 2 --jobs 2 -- --coulomb-distortion true
+python3 scripts/reference-blend.py runs/ns-s18 --nuclei
