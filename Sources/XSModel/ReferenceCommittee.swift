@@ -94,7 +94,8 @@ public struct ReferenceCommittee: Codable, Hashable, Sendable {
         }
     }
 
-    /// "committee with bosted-mamyan away from the 209 measured (E, θ) settings, τ = 0.066 (…)".
+    /// "committee with bosted-mamyan away from the 57 measured (E, θ) settings: log σ = …, τ = 0.0664 (…)",
+    /// as the command, the card and the report print it.
     public var description: String {
         String(
             format:
