@@ -1,4 +1,5 @@
 import Foundation
+import XSCore
 import XSData
 
 /// A committee of a model and a reference fit away from the model's data (docs/generalization.md,
@@ -83,15 +84,17 @@ public struct ReferenceCommittee: Codable, Hashable, Sendable {
     }
 
     /// `predictions` at `points` (of `nucleus`) with the committee's mean, each multiplied by its
-    /// `factor` (mean, spread and percentiles alike).
+    /// `factor` (mean, spread and percentiles alike). The fit, about 150 µs a point, is evaluated on
+    /// every core; each point is computed alone, so the result does not depend on the order.
     public func applied(to predictions: [CrossSectionPrediction], at points: [Kinematics], nucleus: Nucleus?) -> [CrossSectionPrediction] {
         guard let model = referenceModel, let nucleus else { return predictions }
-        return zip(predictions, points).map { p, k in
-            p.scaled(
-                by: factor(mean: p.mean, standardDeviation: p.standardDeviation, beamEnergy: k.beamEnergy, angleDegrees: k.angleDegrees) {
-                    model.crossSection(k, nucleus: nucleus)
-                })
+        let factors = parallelMap(points.count) { i in
+            let p = predictions[i], k = points[i]
+            return factor(mean: p.mean, standardDeviation: p.standardDeviation, beamEnergy: k.beamEnergy, angleDegrees: k.angleDegrees) {
+                model.crossSection(k, nucleus: nucleus)
+            }
         }
+        return zip(predictions, factors).map { $0.scaled(by: $1) }
     }
 
     /// "committee with bosted-mamyan away from the 57 measured (E, θ) settings: log σ = …, τ = 0.0664 (…)",

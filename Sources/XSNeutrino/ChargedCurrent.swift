@@ -1,4 +1,5 @@
 import Foundation
+import XSCore
 import XSData
 
 /// Inclusive charged-current ν_μ / ν̄_μ cross sections of one nucleus from reduced functions

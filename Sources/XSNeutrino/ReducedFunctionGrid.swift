@@ -1,4 +1,5 @@
 import Foundation
+import XSCore
 import XSData
 import XSModel
 
