@@ -161,12 +161,14 @@ def within(values, limit):
 network_alone, fit_alone = (lambda s: 1.0), (lambda s: 0.0)
 print(f"{args.study}, {recipe}: {len(folds)} held-out folds, {replicas} replicas each; the fit: {args.fit}\n")
 names = list(folds)
-network = {n: median(committee(folds[n], network_alone, pure=True)) for n in names}
-fit = {n: median(committee(folds[n], fit_alone, pure=True)) for n in names}
+network_deviations = {n: committee(folds[n], network_alone, pure=True) for n in names}
+fit_deviations = {n: committee(folds[n], fit_alone, pure=True) for n in names}
+network = {n: median(d) for n, d in network_deviations.items()}
+fit = {n: median(d) for n, d in fit_deviations.items()}
 header = "| held out (points) | network | fit |"
 table = {n: [f"{len(folds[n]):,}", f"{100 * network[n]:.1f}%", f"{100 * fit[n]:.1f}%"] for n in names}
-pooled_rows = [("network", [d for n in names for d in committee(folds[n], network_alone, pure=True)], sum(network[n] < fit[n] for n in names)),
-               ("fit", [d for n in names for d in committee(folds[n], fit_alone, pure=True)], None)]
+pooled_rows = [("network", [d for n in names for d in network_deviations[n]], sum(network[n] < fit[n] for n in names)),
+               ("fit", [d for n in names for d in fit_deviations[n]], None)]
 other_rows = {o: [f"{len(others[o]):,}", f"{100 * median(committee(others[o], network_alone, pure=True)):.2f}%",
                   f"{100 * median(committee(others[o], fit_alone, pure=True)):.2f}%"] for o in others}
 chosen = {}
