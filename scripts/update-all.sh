@@ -4,59 +4,71 @@
 # the same recipe trained with it from the start (one model for all ten). Run from the repository
 # root after `make build` (X overrides the binary; J parallel experiments, default 2):
 # `bash scripts/update-all.sh`. Writes runs/update-all/<set>/ and docs/update/all.md.
+# `ANCHOR=τ bash scripts/update-all.sh` updates the same networks with `--anchor-error τ` and writes
+# runs/update-all/anchor-τ/<set>/ and docs/update/all-anchor-τ.md.
 set -euo pipefail
 X=${X:-.build/release/xsnet}
 J=${J:-2}
-OUT=runs/update-all
+ANCHOR=${ANCHOR:-}
+NETS=runs/update-all
+OUT=$NETS${ANCHOR:+/anchor-$ANCHOR}
+TABLE=docs/update/all${ANCHOR:+-anchor-$ANCHOR}.md
 mkdir -p "$OUT"
 ALL="Arrington:1995hs Arrington:1998ps Bagdasaryan:1988hp Baran:1988tw Barreau:1983ht Day:1993md Fomin:2010ei O'Connell:1987ag Sealock:1989nx Whitney:1974hr"
 ALLCOMMA=$(echo $ALL | tr ' ' ',')
-[ -f "$OUT/from-start.xsnet" ] || $X train --nucleus C12 --preset responses --datasets "$ALLCOMMA" --threads 1 --quiet --out "$OUT/from-start.xsnet"
-[ -f "$OUT/from-start.json" ] || { $X evaluate --model "$OUT/from-start.xsnet" --split all --format json > "$OUT/from-start.json.tmp" && mv "$OUT/from-start.json.tmp" "$OUT/from-start.json"; }
+[ -f "$NETS/from-start.xsnet" ] || $X train --nucleus C12 --preset responses --datasets "$ALLCOMMA" --threads 1 --quiet --out "$NETS/from-start.xsnet"
+[ -f "$NETS/from-start.json" ] || { $X evaluate --model "$NETS/from-start.xsnet" --split all --format json > "$NETS/from-start.json.tmp" && mv "$NETS/from-start.json.tmp" "$NETS/from-start.json"; }
 one() {
   SET=$1
   D="$OUT/${SET/:/-}"
-  mkdir -p "$D"
+  N="$NETS/${SET/:/-}"
+  mkdir -p "$D" "$N"
   [ -f "$D/report.json" ] && return 0
   WITHOUT=$(for d in $ALL; do [ "$d" != "$SET" ] && printf '%s,' "$d"; done | sed 's/,$//')
-  [ -f "$D/without.xsnet" ] || $X train --nucleus C12 --preset responses --datasets "$WITHOUT" --threads 1 --quiet --out "$D/without.xsnet"
+  [ -f "$N/without.xsnet" ] || $X train --nucleus C12 --preset responses --datasets "$WITHOUT" --threads 1 --quiet --out "$N/without.xsnet"
   $X data show --nucleus C12 --dataset "$SET" --out "$D/new.csv"
   head -1 Data/datasets.csv > "$D/new-datasets.csv"
   grep "^$SET,C12," Data/datasets.csv >> "$D/new-datasets.csv"
-  $X update --model "$D/without.xsnet" --data "$D/new.csv" --datasets-file "$D/new-datasets.csv" \
-    --out "$D/updated.xsnet" --format json > "$D/report.json.tmp"
+  $X update --model "$N/without.xsnet" --data "$D/new.csv" --datasets-file "$D/new-datasets.csv" \
+    ${ANCHOR:+--anchor-error "$ANCHOR"} --out "$D/updated.xsnet" --format json > "$D/report.json.tmp"
   mv "$D/report.json.tmp" "$D/report.json"
 }
 export -f one
-export X OUT ALL
+export X OUT NETS ALL ANCHOR
 # The same recipe on the same data with two other seeds: how far trainings differ by chance.
 for SEED in 2 3; do
-  [ -f "$OUT/from-start-seed$SEED.json" ] && continue
-  ( $X train --nucleus C12 --preset responses --datasets "$ALLCOMMA" --seed $SEED --threads 1 --quiet --out "$OUT/from-start-seed$SEED.xsnet" &&
-    $X evaluate --model "$OUT/from-start-seed$SEED.xsnet" --split all --format json > "$OUT/from-start-seed$SEED.json.tmp" &&
-    mv "$OUT/from-start-seed$SEED.json.tmp" "$OUT/from-start-seed$SEED.json" ) &
+  [ -f "$NETS/from-start-seed$SEED.json" ] && continue
+  ( $X train --nucleus C12 --preset responses --datasets "$ALLCOMMA" --seed $SEED --threads 1 --quiet --out "$NETS/from-start-seed$SEED.xsnet" &&
+    $X evaluate --model "$NETS/from-start-seed$SEED.xsnet" --split all --format json > "$NETS/from-start-seed$SEED.json.tmp" &&
+    mv "$NETS/from-start-seed$SEED.json.tmp" "$NETS/from-start-seed$SEED.json" ) &
 done
 wait
 printf '%s\0' $ALL | xargs -0 -P "$J" -I{} bash -c 'one "$1"' _ {}
-python3 - "$OUT" > docs/update/all.md.tmp <<'PY'
+python3 - "$OUT" "$NETS" > "$TABLE.tmp" <<'PY'
 import json, sys
-out = sys.argv[1]
-start = {r["dataset"]: 100 * r["metrics"]["median_abs_rel_dev"] for r in json.load(open(f"{out}/from-start.json"))["datasets"]}
+out, nets = sys.argv[1], sys.argv[2]
+start = {r["dataset"]: 100 * r["metrics"]["median_abs_rel_dev"] for r in json.load(open(f"{nets}/from-start.json"))["datasets"]}
 print("| experiment (points) | before | after | from the start | others: largest \\|after − before\\| | others moved ≥ 0.5 | others: largest \\|before − from the start\\| | time (% of a training) |")
 print("|---|---|---|---|---|---|---|---|")
+moved, close, count = 0, 0, 0
 for name in sorted(start):
     r = json.load(open(f"{out}/{name.replace(':', '-')}/report.json"))
     rows = {d["dataset"]: d for d in r["datasets"]}
     n = rows[name]
     others = [d for k, d in rows.items() if k != name]
     moves = [abs(100 * (d["median_abs_rel_dev_after"] - d["median_abs_rel_dev_before"])) for d in others]
+    moved += sum(m >= 0.5 for m in moves)
+    count += len(moves)
+    close += 100 * n["median_abs_rel_dev_after"] - start[name] < 0.5
     gaps = [abs(100 * d["median_abs_rel_dev_before"] - start[d["dataset"]]) for d in others]
     print(f"| {name} ({n['points']}) | {100 * n['median_abs_rel_dev_before']:.2f}% | {100 * n['median_abs_rel_dev_after']:.2f}% | "
           f"{start[name]:.2f}% | {max(moves):.2f} | {sum(m >= 0.5 for m in moves)} of {len(moves)} | {max(gaps):.2f} | "
           f"{100 * r['seconds_per_member'] / r['original_seconds_per_member']:.0f}% |")
+print(f"\nIn all: the new experiment within 0.5 point of the model trained with it from the start (or below) in {close} of {len(start)}; "
+      f"{moved} of {count} other data sets moved by ≥ 0.5 point.")
 def medians(path):
     return {r["dataset"]: 100 * r["metrics"]["median_abs_rel_dev"] for r in json.load(open(path))["datasets"]}
-seeds = [medians(f"{out}/from-start-seed{s}.json") for s in (2, 3)]
+seeds = [medians(f"{nets}/from-start-seed{s}.json") for s in (2, 3)]
 for s, m in zip((2, 3), seeds):
     d = {k: abs(m[k] - start[k]) for k in start}
     worst = max(d, key=d.get)
@@ -64,5 +76,5 @@ for s, m in zip((2, 3), seeds):
           f"{sum(v >= 0.5 for v in d.values())} of {len(d)} sets differ by ≥ 0.5.", end="")
 print()
 PY
-mv docs/update/all.md.tmp docs/update/all.md
-cat docs/update/all.md
+mv "$TABLE.tmp" "$TABLE"
+cat "$TABLE"

@@ -43,6 +43,9 @@ public enum ModelUpdate {
         public var shift_median_elsewhere: Double
         public var shift_p95_elsewhere: Double
         public var epochs: Int
+        /// The relative error within which each member was held to its own predictions at the old
+        /// data sets' points (`Trainer.anchorToStart`); nil without an anchor.
+        public var anchor_error: Double?
         /// This update's wall time, per member, and the original training's (member 0's record).
         public var seconds: Double
         public var seconds_per_member: Double
@@ -64,12 +67,15 @@ public enum ModelUpdate {
     }
 
     /// The updated model and its report. `base` is the model's data source (the bundled data);
-    /// `new` the delivered data sets (points and Δλ_k rows).
+    /// `new` the delivered data sets (points and Δλ_k rows). With `anchorError` every member is
+    /// held within that relative error of its own predictions at the old data sets' training
+    /// points (`Trainer.anchorToStart`).
     public static func update(
         _ model: CrossSectionModel, modelName: String, base: ScatteringData, new: ScatteringData, epochs: Int, learningRate: Double, seed: UInt64,
-        command: String, progress: (Int, Int) -> Void = { _, _ in }
+        anchorError: Double? = nil, command: String, progress: (Int, Int) -> Void = { _, _ in }
     ) throws -> (model: CrossSectionModel, report: Report) {
         guard !new.points.isEmpty else { throw UpdateError.empty }
+
         let started = Benchmark.now()
         if !model.info.isAnyTarget, let other = new.points.first(where: { $0.nucleus.name != model.info.nucleus }) {
             throw UpdateError.otherNucleus(other.nucleus.name, model: model.info.nucleus)
@@ -85,7 +91,7 @@ public enum ModelUpdate {
             from: model.info.config, epochs: epochs, learningRate: learningRate, seed: seed, keepingPseudoData: true)
         let updated = try Transfer.fineTune(
             model, sourceName: modelName, data: selected, scenario: .all, blocks: 0, config: config, command: command,
-            keepingNormalizations: true, restarting: newKeys, progress: progress)
+            keepingNormalizations: true, restarting: newKeys, anchorError: anchorError, progress: progress)
         updated.info.addedData = ModelInfo.AddedData(added)
         // The spread's calibration was fitted for the model before the update; it is carried over
         // (refit it with `xsnet calibrate` on the updated model's validation part).
@@ -124,7 +130,8 @@ public enum ModelUpdate {
             command: command, model: modelName, new_datasets: newKeys.sorted(), datasets: changes,
             shift_median_at_new_data: median(atNew), shift_p95_at_new_data: p95(atNew),
             shift_median_elsewhere: median(elsewhere),
-            shift_p95_elsewhere: p95(elsewhere), epochs: epochs, seconds: seconds, seconds_per_member: seconds / Double(model.networks.count),
+            shift_p95_elsewhere: p95(elsewhere), epochs: epochs, anchor_error: anchorError, seconds: seconds,
+            seconds_per_member: seconds / Double(model.networks.count),
             original_seconds_per_member: model.info.training?.wallSeconds)
         return (updated, report)
     }
@@ -137,7 +144,9 @@ public enum ModelUpdate {
         if let o = r.original_seconds_per_member, o > 0 {
             out += String(format: "; the original training took %.0f s per member: %.0f%% of it", o, 100 * r.seconds_per_member / o)
         }
-        out += ").\n\n| data set | points | new | χ²/N before | χ²/N after | median before | median after |\n|---|---|---|---|---|---|---|\n"
+        out += ")"
+        if let a = r.anchor_error { out += String(format: ", each member held within %g of its own predictions at the old data sets' points", a) }
+        out += ".\n\n| data set | points | new | χ²/N before | χ²/N after | median before | median after |\n|---|---|---|---|---|---|---|\n"
         for d in r.datasets {
             out += "| \(d.dataset) | \(d.points) | \(d.new ? "yes" : "") | \(String(format: "%.3g", d.chi2_per_point_before)) | "
             out += "\(String(format: "%.3g", d.chi2_per_point_after)) | \(pct(d.median_abs_rel_dev_before)) | \(pct(d.median_abs_rel_dev_after)) |\n"

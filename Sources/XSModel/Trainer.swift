@@ -91,6 +91,10 @@ struct TrainingPoints {
     var datasetOfPoint: [String]
     /// The indices of the pseudo-points (after the data's; empty without them).
     private(set) var pseudoPoints = 0..<0
+    /// log f of the network an update started from at each anchored point (NaN elsewhere; empty
+    /// without an anchor), and the anchor's weight 1/τ² (`Trainer.anchorToStart`).
+    var anchorLogPrediction: [Double] = []
+    var anchorWeight = 0.0
     /// The training points of an epoch (a multiset for the resampling bootstrap).
     var trainingPoints: [Int]
 
@@ -354,6 +358,25 @@ public final class Trainer {
     /// region has no more far enough from the data).
     public var referencePseudoPointCount: Int { points.pseudoPoints.count }
 
+    /// Holds the network near the function it starts from at the training points of the data
+    /// sets not in `excluded` (an update's old data sets): each such point's χ² term gains
+    /// ½ ((log f − log f_start)/τ)², τ = `relativeError`, on the same forward pass (no extra cost).
+    /// A function-space anchor ("learning without forgetting", Li and Hoiem, arXiv:1606.09282):
+    /// continued training without it moves the old data sets' predictions where the new data do
+    /// not ask for it (re-delivering a data set the shipped carbon network already had moved
+    /// Bagdasaryan's median by 1.0 and Sealock's by 1.1 points, docs/update.md). A bootstrap
+    /// member is anchored at the points of its own clone. Call once, before `run`.
+    public func anchorToStart(excluding excluded: Set<String>, relativeError: Double) {
+        precondition(relativeError > 0 && relativeError.isFinite, "the anchor's relative error must be positive")
+        precondition(points.anchorLogPrediction.isEmpty, "anchorToStart is called once, before the run")
+        // The network as it was saved (its batch-norm statistics too): the model before the update.
+        let logF = logPredictions()
+        var anchor = [Double](repeating: .nan, count: logF.count)
+        for i in data.split.train where !excluded.contains(data.points[i].dataset) { anchor[i] = logF[i] }
+        points.anchorLogPrediction = anchor
+        points.anchorWeight = 1 / (relativeError * relativeError)
+    }
+
     /// The cross section point `i` is trained on (a clone value for a bootstrap replica).
     public func trainingCrossSection(_ i: Int) -> Double { points.sigma[i] }
 
@@ -610,12 +633,19 @@ public final class Trainer {
                 let i = order[start + r]
                 let (ratio, d0, d1) = info.output.logRatio(
                     Double(z.data[r * c]), c == 2 ? Double(z.data[r * c + 1]) : 0, points.outputFactors[i])
+                let logF = points.logScale[i] + ratio
                 let term = chi2.pointTerm(
-                    sigma: points.sigma[i], error: points.sigmaError[i], logPrediction: points.logScale[i] + ratio,
+                    sigma: points.sigma[i], error: points.sigmaError[i], logPrediction: logF,
                     lambda: lambdas[points.datasetOfPoint[i]] ?? 1)
+                var dLogF = term.dLogF
                 lossSum += term.value
-                dz.data[r * c] = Float(term.dLogF * d0 * inverseRows)
-                if c == 2 { dz.data[r * c + 1] = Float(term.dLogF * d1 * inverseRows) }
+                if points.anchorWeight > 0, points.anchorLogPrediction[i].isFinite {
+                    let shift = logF - points.anchorLogPrediction[i]
+                    lossSum += 0.5 * points.anchorWeight * shift * shift
+                    dLogF += points.anchorWeight * shift
+                }
+                dz.data[r * c] = Float(dLogF * d0 * inverseRows)
+                if c == 2 { dz.data[r * c + 1] = Float(dLogF * d1 * inverseRows) }
             }
             // 2. zero the gradients, 3. backward, 4. update
             network.parameters.zeroGradients()

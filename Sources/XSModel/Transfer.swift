@@ -43,11 +43,13 @@ public enum Transfer {
     /// training: `BootstrapKind.resampledParametric`), so that the band does not collapse on a few
     /// points that every member would otherwise fit alike. With `keepingNormalizations` (an update
     /// on the model's own data) each member's data sets start from the λ_k that member was fitted
-    /// with, except those in `restarting` (new versions of a data set); otherwise from 1.
+    /// with, except those in `restarting` (new versions of a data set); otherwise from 1. With
+    /// `anchorError` each member is held near its own starting function, within that relative
+    /// error, at the training points of every data set not in `restarting` (`Trainer.anchorToStart`).
     public static func fineTune(
         _ source: CrossSectionModel, sourceName: String, data: SelectedData, scenario: Scenario, blocks: Int,
         config: TrainingConfig, command: String, keepingNormalizations: Bool = false,
-        restarting: Set<String> = [], progress: (Int, Int) -> Void = { _, _ in }
+        restarting: Set<String> = [], anchorError: Double? = nil, progress: (Int, Int) -> Void = { _, _ in }
     ) throws -> CrossSectionModel {
         // A model of every nucleus fine-tuned on one starts as its prediction for that nucleus.
         let source = try Nucleus(name: data.selection.nucleus).map { source.info.isAnyTarget ? try source.bound(to: $0) : source } ?? source
@@ -73,6 +75,8 @@ public enum Transfer {
             case .all: trainer.network.setTrainable(Array(repeating: true, count: net.spec.blocks.count + 1))
             case .lastBlocks: trainer.network.trainOnlyLastBlocks(blocks)
             }
+            // An update holds each member near its own starting function at the old data sets' points.
+            if let anchorError { trainer.anchorToStart(excluding: restarting, relativeError: anchorError) }
             trainer.resetOptimizer()
             _ = try trainer.run()
             members.append(trainer.finishedModel(machine: "", version: ""))

@@ -31,6 +31,10 @@ struct UpdateCommand: ParsableCommand {
     @Option(help: "Epochs of continued training (default: 15% of the model's own; 12–16% of a training's time in docs/update.md).") var epochs: Int?
     @Option(help: "Learning rate of the continued training.") var learningRate: Double = 5e-4
     @Option(help: "Seed of the continued training.") var seed: UInt64 = 0
+    @Option(
+        help: ArgumentHelp(
+            "Hold every member within this relative error of its own predictions at the old data sets' training points (a data point of 1% error weighs as τ = 0.01); the old data sets then move less. Off by default.",
+            valueName: "τ")) var anchorError: Double?
     @Option(help: ArgumentHelp("Also draw the new data with the model before and after (SVG).", valueName: "file")) var figure: String?
     @Option(help: "Output format: markdown or json.") var format: ReportFormat = .markdown
 
@@ -39,6 +43,7 @@ struct UpdateCommand: ParsableCommand {
     func validate() throws {
         if let epochs, epochs < 1 { throw ValidationError("--epochs must be at least 1") }
         if !(learningRate > 0 && learningRate.isFinite) { throw ValidationError("--learning-rate must be a finite number > 0") }
+        if let anchorError, !(anchorError > 0 && anchorError.isFinite) { throw ValidationError("--anchor-error must be a finite number > 0") }
     }
 
     func run() throws {
@@ -50,7 +55,7 @@ struct UpdateCommand: ParsableCommand {
         let started = Date()
         let (updated, report) = try ModelUpdate.update(
             original, modelName: model, base: base, new: new, epochs: epochs, learningRate: learningRate, seed: seed,
-            command: (["xsnet"] + CommandLine.arguments.dropFirst()).joined(separator: " ")
+            anchorError: anchorError, command: (["xsnet"] + CommandLine.arguments.dropFirst()).joined(separator: " ")
         ) { done, total in
             let elapsed = Date().timeIntervalSince(started)
             printError("member \(done)/\(total) updated, \(timeLeft(elapsed: elapsed, done: done, remaining: total - done))")

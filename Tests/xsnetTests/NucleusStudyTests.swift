@@ -185,4 +185,38 @@ import XSTestSupport
         #expect(wrong.status != 0 && wrong.stderr.contains("describes C12 only"))
         #expect(!FileManager.default.fileExists(atPath: folder.appendingPathComponent("w.xsnet").path))
     }
+
+    /// Continued training moves the old data sets even when the new data ask nothing of them
+    /// (re-delivering a data set the shipped network had moved two others by 1 point,
+    /// docs/update.md); `--anchor-error` holds each member near its own predictions there.
+    @Test func theAnchorHoldsTheOldDataSetsWhereTheNewDataAskNothing() throws {
+        let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let model = folder.appendingPathComponent("m.xsnet").path
+        let train = try xsnet([
+            "train", "--nucleus", "C12", "--preset", "responses", "--datasets", "Whitney:1974hr,Sealock:1989nx,O'Connell:1987ag", "--depth", "1",
+            "--width", "8", "--epochs", "60", "--threads", "1", "--quiet", "--out", model
+        ])
+        try #require(train.status == 0, "\(train.stderr)")
+        // A data set the model already has, delivered again: a new version identical to the old.
+        let csv = folder.appendingPathComponent("whitney.csv").path
+        #expect(try xsnet(["data", "show", "--nucleus", "C12", "--dataset", "Whitney:1974hr", "--out", csv]).status == 0)
+        func update(_ extra: [String]) throws -> [String: Any] {
+            let run = try xsnet(
+                [
+                    "update", "--model", model, "--data", csv, "--out", folder.appendingPathComponent("u.xsnet").path, "--epochs", "40",
+                    "--learning-rate", "0.01", "--format", "json"
+                ] + extra)
+            try #require(run.status == 0, "\(run.stderr)")
+            return try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as! [String: Any]
+        }
+        let free = try update([]), anchored = try update(["--anchor-error", "0.01"])
+        #expect(free["anchor_error"] == nil && anchored["anchor_error"] as? Double == 0.01)
+        let moved = free["shift_median_elsewhere"] as! Double, held = anchored["shift_median_elsewhere"] as! Double
+        #expect(moved > 0.01, "the update without an anchor should move the other data sets (moved \(moved))")
+        #expect(held < moved / 3, "anchored \(held) against \(moved) without")
+        let bad = try xsnet(["update", "--model", model, "--data", csv, "--out", folder.appendingPathComponent("b.xsnet").path, "--anchor-error", "0"]
+        )
+        #expect(bad.status != 0 && bad.stderr.contains("--anchor-error must be a finite number > 0"))
+    }
 }
