@@ -20,29 +20,39 @@ public enum FeatureSet: String, Codable, CaseIterable, Sendable {
     /// (q, ω) alone, the same for every nucleus (a correction to a reference that carries the
     /// nucleus: inputs stay in the range they were trained on for a nucleus never seen).
     case kinematic
+    /// The kinematic features followed by the nucleus's descriptors as a code for the nuclei the
+    /// model was trained on, and the training mean of the descriptors (standardized: zeros) for
+    /// any other: R = R_BM exp(NN(q, ω, code)). Trained with the code of a random share of the
+    /// points replaced by that "unknown" code (`TrainingConfig.nucleusCodeDropout`), so that the
+    /// network learns each measured nucleus's own correction and, under the unknown code, the
+    /// correction common to all of them, which is what it gives a nucleus it never saw.
+    case kinematicCoded = "kinematic-coded"
 
     public var count: Int {
         switch self {
         case .reference, .responses, .kinematic: 5
         case .physics: 8
-        case .anyTarget: 5 + NucleusDescriptors.featureCount
+        case .anyTarget, .kinematicCoded: 5 + NucleusDescriptors.featureCount
         }
     }
 
     /// Whether the nucleus is an input (the model holds many nuclei).
-    public var describesNucleus: Bool { self == .anyTarget }
+    public var describesNucleus: Bool { self == .anyTarget || self == .kinematicCoded }
+
+    /// The columns that describe the nucleus (after the five kinematic ones); empty for the sets without.
+    public var nucleusColumns: Range<Int> { describesNucleus ? 5..<count : 0..<0 }
 
     /// Whether the features are functions of (q, ω) (and the nucleus) alone, without the angle:
     /// what the response head needs, whose angle dependence is σ_Mott (v_L R_L + v_T R_T).
     public var isFunctionOfMomentumAndEnergyTransfer: Bool {
         switch self {
-        case .responses, .anyTarget, .kinematic: true
+        case .responses, .anyTarget, .kinematic, .kinematicCoded: true
         case .reference, .physics: false
         }
     }
 
     /// Whether ψ′ takes a Fermi gas stored in the transform (`InputTransform.fermiGas`).
-    var usesStoredFermiGas: Bool { self == .responses || self == .kinematic }
+    var usesStoredFermiGas: Bool { self == .responses || self == .kinematic || self == .kinematicCoded }
 
     /// Raw (unstandardized) features of one point; `fermiGas` is used by `responses` and `kinematic`, and
     /// `target` by `anyTarget` (its ψ′ takes the target's Fermi-gas parameters).
@@ -64,6 +74,11 @@ public enum FeatureSet: String, Codable, CaseIterable, Sendable {
             // An unbound any-target transform has no nucleus: NaN inputs, a refused prediction.
             guard let target else { return Array(repeating: .nan, count: count) }
             return FeatureSet.responses.raw(k, fermiGas: target.fermiGas) + target.features
+        case .kinematicCoded:
+            // The code of an unseen nucleus is set by `InputTransform.raw`, which knows the training mean.
+            let kinematic = FeatureSet.kinematic.raw(k, fermiGas: fermiGas)
+            guard let target else { return kinematic + Array(repeating: .nan, count: NucleusDescriptors.featureCount) }
+            return kinematic + target.features
         }
     }
 }
@@ -79,6 +94,9 @@ public struct InputTransform: Codable, Hashable, Sendable {
     /// The nucleus an any-target transform describes (`bound(to:)`); nil before it is bound, and
     /// for the other feature sets.
     public var target: NucleusDescriptors? = nil
+    /// The nuclei with a code of their own (`kinematic-coded`: those with training points); nil
+    /// for the other feature sets.
+    public var codedNuclei: [String]? = nil
 
     /// Fits the standardization on the training points (mean 0, standard deviation 1); an
     /// any-target set needs each point's nucleus in `nuclei`.
@@ -87,9 +105,10 @@ public struct InputTransform: Codable, Hashable, Sendable {
         self.fermiGas =
             switch features {
             case .responses: fermiGas ?? FermiGasParameters(massNumber: 12)
-            case .kinematic: FermiGasParameters(massNumber: 12)
+            case .kinematic, .kinematicCoded: FermiGasParameters(massNumber: 12)
             case .reference, .physics, .anyTarget: nil
             }
+        if features == .kinematicCoded { codedNuclei = Set((nuclei ?? []).map(\.name)).sorted() }
         let n = features.count
         guard features != .reference, !points.isEmpty else {
             mean = Array(repeating: 0, count: n)
@@ -124,7 +143,25 @@ public struct InputTransform: Codable, Hashable, Sendable {
     }
 
     /// The unstandardized features of one point.
-    public func raw(_ k: Kinematics) -> [Double] { features.raw(k, fermiGas: fermiGas, target: target) }
+    public func raw(_ k: Kinematics) -> [Double] {
+        var r = features.raw(k, fermiGas: fermiGas, target: target)
+        if let code = unseenNucleusCode { for (j, c) in zip(features.nucleusColumns, code) { r[j] = c } }
+        return r
+    }
+
+    /// Whether the bound nucleus has a code of its own (a `kinematic-coded` model trained on it).
+    public var hasOwnCode: Bool {
+        guard features == .kinematicCoded, let target else { return false }
+        return codedNuclei?.contains(target.nucleus.name) ?? false
+    }
+
+    /// The raw nucleus columns a `kinematic-coded` transform bound to a nucleus without a code of
+    /// its own gives: the training mean (standardized, zeros), the code the network learned as
+    /// "a nucleus" in general. nil otherwise.
+    public var unseenNucleusCode: [Double]? {
+        guard features == .kinematicCoded, target != nil, !hasOwnCode else { return nil }
+        return Array(mean[features.nucleusColumns])
+    }
 
     /// This transform for `nucleus`: an any-target set describes it; the response features take
     /// its Fermi-gas parameters for ψ′ (scaling of the first kind, Donnelly and Sick 1999, is what
@@ -132,7 +169,7 @@ public struct InputTransform: Codable, Hashable, Sendable {
     public func bound(to nucleus: Nucleus) -> InputTransform {
         var t = self
         switch features {
-        case .anyTarget: t.target = NucleusDescriptors(nucleus)
+        case .anyTarget, .kinematicCoded: t.target = NucleusDescriptors(nucleus)
         case .responses: t.fermiGas = FermiGasParameters(massNumber: nucleus.A)
         case .reference, .physics, .kinematic: break
         }

@@ -40,14 +40,22 @@ extension ModelInfo {
         }
         // The angle must enter through v_L and v_T alone (see `TrainingConfig.validate`).
         if output.outputCount == 2, !input.features.isFunctionOfMomentumAndEnergyTransfer {
-            throw refuse("input.features", "is \(input.features.rawValue); the response head needs `responses`, `any-target` or `kinematic`")
+            throw refuse(
+                "input.features", "is \(input.features.rawValue); the response head needs `responses`, `any-target`, `kinematic` or `kinematic-coded`"
+            )
         }
         if selection.isAnyTarget && !input.features.isFunctionOfMomentumAndEnergyTransfer {
             throw refuse(
                 "input.features",
-                "is \(input.features.rawValue) for a selection of every nucleus; that needs `any-target`, `responses` or `kinematic`")
+                "is \(input.features.rawValue) for a selection of every nucleus; that needs `any-target`, `responses`, `kinematic` or `kinematic-coded`"
+            )
         }
-        if input.features == .anyTarget {
+        if input.features == .kinematicCoded {
+            guard let coded = input.codedNuclei, !coded.isEmpty, coded.allSatisfy({ Nucleus(name: $0) != nil }) else {
+                throw refuse("input.codedNuclei", "must name the nuclei the `kinematic-coded` features have a code for")
+            }
+        }
+        if input.features.describesNucleus {
             if isAnyTarget {
                 guard input.target == nil else {
                     throw refuse("input.target", "is set in a model of every nucleus; it names the nucleus of a bound one")

@@ -616,6 +616,8 @@ public final class Trainer {
         let chi2 = self.chi2
         var order = points.trainingPoints
         generator.shuffle(&order)
+        let codeDropout = config.nucleusCodeDropout ?? 0
+        let codeColumns = config.features.nucleusColumns
         var lossSum = 0.0
         var start = 0
         while start < order.count {
@@ -623,6 +625,12 @@ public final class Trainer {
             let x = network.inputMatrix(rows: rows)
             points.features.withUnsafeBufferPointer { src in
                 for r in 0..<rows { (x.data + r * f).update(from: src.baseAddress! + order[start + r] * f, count: f) }
+            }
+            // A share of the rows under the unknown nucleus's code (standardized: zeros).
+            if codeDropout > 0 {
+                for r in 0..<rows where generator.uniform() < codeDropout {
+                    for j in codeColumns { x.data[r * f + j] = 0 }
+                }
             }
             // 1. forward
             let z = network.forward(x, mode: .training)

@@ -76,6 +76,9 @@ public struct TrainingConfig: Codable, Hashable, Sendable {
     /// inputs with this standard deviation (`ReferencePseudoData.smoothRandomShift`): the fit's own
     /// error, so that the band keeps the prior's width where only the fit speaks; nil and 0: none.
     public var referencePseudoShapeError: Double? = nil
+    /// The share of training points whose nucleus code (`kinematic-coded` features) is replaced,
+    /// each time it is seen, by the code of an unknown nucleus; nil and 0: none.
+    public var nucleusCodeDropout: Double? = nil
     public var seed: UInt64 = 1
     public var threads = 2
     /// Bootstrap replica I of N (model A of the uncertainty study): trained on a clone data set
@@ -143,7 +146,7 @@ public struct TrainingConfig: Codable, Hashable, Sendable {
         var merged: [String: Any] = try base.jsonFields()
         let known = Set(merged.keys).union([
             "replica", "replicaCount", "coulombDistortion", "referencePseudoPoints", "referencePseudoError", "referencePseudoMinimumDistance",
-            "referencePseudoShapeError"
+            "referencePseudoShapeError", "nucleusCodeDropout"
         ])  // the optional fields are absent when nil
         if let unknown = given.keys.sorted().first(where: { !known.contains($0) }) { throw TrainingConfigError.unknownField(unknown) }
         merged.merge(given) { _, new in new }
@@ -179,11 +182,12 @@ public struct TrainingConfig: Codable, Hashable, Sendable {
         // the angle would let the network undo it.
         try require(
             !output.isResponseHead || features.isFunctionOfMomentumAndEnergyTransfer, "features",
-            "must be `responses`, `any-target` or `kinematic` (functions of q and ω) with the response head")
+            "must be `responses`, `any-target`, `kinematic` or `kinematic-coded` (functions of q and ω) with the response head")
         // The any-target features are functions of (q, ω) and the nucleus: σ/S(E, θ) of the
         // sigmoid and log heads would need the angle.
         try require(
-            !(features == .anyTarget || features == .kinematic) || output.isResponseHead || output.usesReference, "output",
+            !(features == .anyTarget || features == .kinematic || features == .kinematicCoded) || output.isResponseHead || output.usesReference,
+            "output",
             "must be `responses`, `reference` or `reference-responses` with the any-target and kinematic features")
         try require((0...1_000_000).contains(pseudoPointCount), "referencePseudoPoints", "must be in 0…1,000,000")
         if let d = referencePseudoMinimumDistance {
@@ -191,6 +195,9 @@ public struct TrainingConfig: Codable, Hashable, Sendable {
         }
         if let s = referencePseudoShapeError {
             try require(s >= 0 && s <= 10, "referencePseudoShapeError", "must be in 0…10 (a standard deviation of log σ)")
+        }
+        if let p = nucleusCodeDropout {
+            try require((0..<1).contains(p), "nucleusCodeDropout", "must be in [0, 1)")
         }
         if let τ = referencePseudoError {
             try require(τ > 0 && τ <= 10, "referencePseudoError", "must be in (0, 10] (a relative error)")
@@ -317,6 +324,16 @@ public struct TrainingConfig: Codable, Hashable, Sendable {
         return c
     }
 
+    /// `anyTargetKinematicPrior` told which measured nucleus a point belongs to (the
+    /// `kinematic-coded` features): R = R_BM(nucleus) exp(NN(q, ω, code)), a quarter of the points
+    /// seen under the unknown nucleus's code in every epoch, which is the code an unseen nucleus gets.
+    public static var anyTargetCoded: TrainingConfig {
+        var c = TrainingConfig.anyTargetKinematicPrior
+        c.features = .kinematicCoded
+        c.nucleusCodeDropout = 0.25
+        return c
+    }
+
     /// `anyTarget` on the Bosted–Mamyan responses (R = R_BM exp(NN)).
     public static var anyTargetPrior: TrainingConfig {
         var c = TrainingConfig.anyTarget
@@ -330,10 +347,15 @@ public struct TrainingConfig: Codable, Hashable, Sendable {
         if nucleus == DataSelection.anyTarget, !features.isFunctionOfMomentumAndEnergyTransfer {
             throw TrainingConfigError.outOfRange(
                 field: "features",
-                requirement: "must be `any-target`, `responses` or `kinematic` for a model of every nucleus (--preset any-target)")
+                requirement: "must be `any-target`, `responses`, `kinematic` or `kinematic-coded` for a model of every nucleus (--preset any-target)")
         }
-        if nucleus != DataSelection.anyTarget, features == .anyTarget {
-            throw TrainingConfigError.outOfRange(field: "features", requirement: "`any-target` needs the data of every nucleus: --nucleus any")
+        if (nucleusCodeDropout ?? 0) > 0, features != .kinematicCoded {
+            throw TrainingConfigError.outOfRange(
+                field: "nucleusCodeDropout", requirement: "needs the `kinematic-coded` features (--preset any-target-coded)")
+        }
+        if nucleus != DataSelection.anyTarget, features.describesNucleus {
+            throw TrainingConfigError.outOfRange(
+                field: "features", requirement: "`\(features.rawValue)` needs the data of every nucleus: --nucleus any")
         }
         if pseudoPointCount > 0 {
             guard nucleus != DataSelection.anyTarget, (Nucleus(name: nucleus)?.A ?? 0) > 2 else {

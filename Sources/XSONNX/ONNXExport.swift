@@ -182,11 +182,13 @@ public enum ONNXExport {
             let W2 = g.node("Sub", [g.node("Add", [g.node("Mul", [omega, g.scalar("twoM", 2 * M)]), g.scalar("M2", M * M)]), Q2])
             features = g.node(
                 "Concat", [logE, omegaOverE, theta, cosTheta, logQ2, logQ, logX, W2], attributes: [GraphBuilder.intAttribute("axis", 1)])
-        case .responses, .anyTarget, .kinematic:
+        case .responses, .anyTarget, .kinematic, .kinematicCoded:
             // log q, ω/q, ψ′, log Q², W² (`FeatureSet.responses`; ψ′ as `Kinematics.psiPrime`), and
-            // for an any-target model bound to a nucleus its descriptors, constant columns.
+            // for an any-target model bound to a nucleus its descriptors (or, `kinematic-coded` for a
+            // nucleus without a code of its own, the training mean), constant columns.
             let M = PhysicalConstants.nucleonMass
-            let gas = transform.target?.fermiGas ?? transform.fermiGas ?? FermiGasParameters(massNumber: 12)
+            let gas =
+                (transform.features == .anyTarget ? transform.target?.fermiGas : nil) ?? transform.fermiGas ?? FermiGasParameters(massNumber: 12)
             let k = GraphKinematics(&g, input: input)
             let q = g.node("Sqrt", [k.q2])
             let logQ = g.node("Log", [q])
@@ -210,7 +212,7 @@ public enum ONNXExport {
             if let target = transform.target {
                 // A column of ones (N × 1) times the descriptors (1 × 5): the nucleus on every row.
                 let ones = g.node("Add", [g.node("Mul", [logQ, g.scalar("zero", 0)]), one])
-                let d = target.features
+                let d = transform.unseenNucleusCode ?? target.features
                 columns.append(g.node("Mul", [ones, g.constant("nucleus_descriptors", d, shape: [1, d.count])]))
             }
             features = g.node("Concat", columns, attributes: [GraphBuilder.intAttribute("axis", 1)])

@@ -42,7 +42,7 @@ struct NucleusStudyCommand: ParsableCommand {
     @OptionGroup var source: DataSourceOptions
     @Argument(parsing: .postTerminator, help: "Options passed to every `xsnet train`.") var trainOptions: [String] = []
 
-    static let recipeChoices: [TrainCommand.Preset] = [.anyTarget, .anyTargetPrior, .anyTargetScalingPrior, .anyTargetKinematicPrior]
+    static let recipeChoices: [TrainCommand.Preset] = [.anyTarget, .anyTargetPrior, .anyTargetScalingPrior, .anyTargetKinematicPrior, .anyTargetCoded]
 
     var recipeList: [TrainCommand.Preset] { recipes.split(separator: ",").compactMap { TrainCommand.Preset(rawValue: String($0)) } }
 

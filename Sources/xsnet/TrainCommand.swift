@@ -75,9 +75,11 @@ struct TrainCommand: ParsableCommand {
         case anyTargetPrior = "any-target-prior"
         case anyTargetScalingPrior = "any-target-scaling-prior"
         case anyTargetKinematicPrior = "any-target-kinematic-prior"
+        case anyTargetCoded = "any-target-coded"
 
         var config: TrainingConfig {
             switch self {
+            case .anyTargetCoded: .anyTargetCoded
             case .anyTarget: .anyTarget
             case .anyTargetPrior: .anyTargetPrior
             case .anyTargetScalingPrior: .anyTargetScalingPrior
@@ -97,7 +99,7 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "The model file to write.") var out: String
     @Option(
         help:
-            "Starting recipe: fast (the default for one nucleus), responses (the response head), prior (a correction to the Bosted–Mamyan fit), responses-prior (the response head on the fit's responses), responses-pseudodata (the response head trained with pseudo-points of the fit where no data are), paper; for --nucleus any: any-target (the response head with the nucleus as inputs), any-target-prior (the same on the fit's responses), any-target-scaling-prior (one correction to the fit's responses for every nucleus, told only ψ′) or any-target-kinematic-prior (the default: the same as a function of (q, ω) alone; it predicts unseen nuclei best, docs/any-target.md)."
+            "Starting recipe: fast (the default for one nucleus), responses (the response head), prior (a correction to the Bosted–Mamyan fit), responses-prior (the response head on the fit's responses), responses-pseudodata (the response head trained with pseudo-points of the fit where no data are), paper; for --nucleus any: any-target (the response head with the nucleus as inputs), any-target-prior (the same on the fit's responses), any-target-scaling-prior (one correction to the fit's responses for every nucleus, told only ψ′) any-target-kinematic-prior (the default: the same as a function of (q, ω) alone; it predicts unseen nuclei best, docs/any-target.md) or any-target-coded (the same told which measured nucleus a point is, with an unknown nucleus's code for the others)."
     )
     var preset: Preset?
     @Option(help: ArgumentHelp("Hyperparameters as JSON (the `config` object of a model file).", valueName: "file")) var config: String?
@@ -341,7 +343,7 @@ struct FoldOfK: ExpressibleByArgument {
 struct TrainingOptions: ParsableArguments {
     @Option(
         help:
-            "Input features: reference, physics, responses (functions of q and ω, ψ′ with the nucleus's Fermi gas), kinematic (the same with carbon's gas for every nucleus) or any-target (responses and the nucleus's descriptors)."
+            "Input features: reference, physics, responses (functions of q and ω, ψ′ with the nucleus's Fermi gas), kinematic (the same with carbon's gas for every nucleus), any-target (responses and the nucleus's descriptors) or kinematic-coded (kinematic and the descriptors as a code for the nuclei trained on)."
     )
     var features: FeatureSet?
     @Option(
@@ -396,6 +398,11 @@ struct TrainingOptions: ParsableArguments {
             "Each bootstrap replica multiplies its pseudo-points by exp δ, δ a smooth random function of the inputs with this standard deviation (the fit's own error; default 0: none).",
             valueName: "σ"))
     var referencePseudoShapeError: Double?
+    @Option(
+        help: ArgumentHelp(
+            "The share of training points seen under the unknown nucleus's code in each epoch (the kinematic-coded features; any-target-coded: 0.25).",
+            valueName: "p"))
+    var nucleusCodeDropout: Double?
 
     /// Every flag of the group, as typed on the command line.
     static let flags = [
@@ -403,7 +410,7 @@ struct TrainingOptions: ParsableArguments {
         "--optimizer", "--learning-rate", "--weight-decay", "--schedule", "--epochs", "--batch-size", "--gradient-clip",
         "--normalization", "--release-fraction", "--normalization-bound", "--evaluate-every", "--seed", "--threads",
         "--replica", "--of", "--bootstrap", "--coulomb-distortion", "--reference-pseudo-points", "--reference-pseudo-error",
-        "--reference-pseudo-minimum-distance", "--reference-pseudo-shape-error"
+        "--reference-pseudo-minimum-distance", "--reference-pseudo-shape-error", "--nucleus-code-dropout"
     ]
 
     /// The flags' values checked by `TrainingConfig.validate` (one list of ranges for flags,
@@ -442,5 +449,6 @@ struct TrainingOptions: ParsableArguments {
         if let referencePseudoError { c.referencePseudoError = referencePseudoError }
         if let referencePseudoMinimumDistance { c.referencePseudoMinimumDistance = referencePseudoMinimumDistance }
         if let referencePseudoShapeError { c.referencePseudoShapeError = referencePseudoShapeError }
+        if let nucleusCodeDropout { c.nucleusCodeDropout = nucleusCodeDropout }
     }
 }

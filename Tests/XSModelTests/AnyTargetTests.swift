@@ -57,7 +57,7 @@ import XSTestSupport
     }
 
     /// With the nucleus's descriptors as inputs, with its ψ′ alone, and with the kinematics alone.
-    @Test(arguments: [FeatureSet.anyTarget, .responses, .kinematic])
+    @Test(arguments: [FeatureSet.anyTarget, .responses, .kinematic, .kinematicCoded])
     func theBoundModelPredictsWhatTrainingFitted(features: FeatureSet) throws {
         // Training adds log A to each point's factors; a bound model adds it to the offset. Both
         // must give one cross section: the network's outputs on the training features, turned
@@ -98,6 +98,51 @@ import XSTestSupport
         let back = try CrossSectionModel.load(url)
         #expect(back.info.isAnyTarget && back.info.trainedNuclei.map(\.name) == ["C12", "O16", "Ca40", "Pb208"])
         #expect(try back.bound(to: Nucleus(Z: 18, A: 40)).checkedPredictions([k])[0].mean == σAr)
+    }
+
+    /// `kinematic-coded`: a measured nucleus gets its descriptors as a code, any other the
+    /// training mean (standardized zeros), which training shows the network under code dropout.
+    @Test func theCodedFeaturesGiveMeasuredNucleiTheirCodeAndOthersTheUnknownOne() throws {
+        let data = try Self.tinyData()
+        var config = Self.tinyConfig(output: .referenceResponses)
+        config.features = .kinematicCoded
+        config.nucleusCodeDropout = 0.25
+        func train() throws -> CrossSectionModel {
+            let trainer = Trainer(data: data, config: config, command: "test")
+            _ = try trainer.run()
+            return trainer.finishedModel(machine: "test", version: "test")
+        }
+        let model = try train()
+        #expect(model.info.input.codedNuclei == ["C12", "Ca40", "O16", "Pb208"])
+        let k = Kinematics(beamEnergy: 2.222, angleDegrees: 15.54, energyTransfer: 0.6)
+        let carbon = try model.bound(to: Nucleus(Z: 6, A: 12)), argon = try model.bound(to: Nucleus(Z: 18, A: 40))
+        let titanium = try model.bound(to: Nucleus(Z: 22, A: 48))
+        #expect(carbon.info.input.hasOwnCode && !argon.info.input.hasOwnCode)
+        let codeColumns = FeatureSet.kinematicCoded.nucleusColumns
+        let own = carbon.info.input([k]).map(Double.init), unknown = argon.info.input([k]).map(Double.init)
+        #expect(unknown[codeColumns].allSatisfy { $0 == 0 } && titanium.info.input([k])[codeColumns].allSatisfy { $0 == 0 })
+        #expect(own[codeColumns].contains { abs($0) > 0.1 })
+        // The kinematic columns are the same for every nucleus (ψ′ with carbon's Fermi gas).
+        #expect(own[0..<5] == unknown[0..<5])
+        let expected = zip(NucleusDescriptors(Nucleus(Z: 6, A: 12)).features, codeColumns).map { value, j in
+            (value - model.info.input.mean[j]) / model.info.input.scale[j]
+        }
+        for (a, b) in zip(own[codeColumns], expected) { #expect(abs(a - b) < 1e-5) }
+        // Unseen nuclei differ only through the fit (R_BM of each nucleus); a seed gives one model.
+        #expect(try argon.checkedPredictions([k])[0].mean != titanium.checkedPredictions([k])[0].mean)
+        #expect(try train().bound(to: Nucleus(Z: 6, A: 12)).predict([k])[0].mean == carbon.predict([k])[0].mean)
+        let url = temporaryURL("coded.xsnet")
+        defer { try? FileManager.default.removeItem(at: url) }
+        try model.save(url)
+        #expect(try CrossSectionModel.load(url).bound(to: Nucleus(Z: 18, A: 40)).predict([k])[0].mean == argon.predict([k])[0].mean)
+        // The dropout needs the coded features, and a coded model must name its coded nuclei.
+        var wrong = Self.tinyConfig()
+        wrong.nucleusCodeDropout = 0.25
+        #expect(throws: TrainingConfigError.self) { try wrong.check(nucleus: DataSelection.anyTarget) }
+        #expect(throws: TrainingConfigError.self) { try config.check(nucleus: "C12") }
+        var damaged = model.info
+        damaged.input.codedNuclei = nil
+        #expect(throws: ModelFileError.self) { try damaged.validate(networks: model.networks) }
     }
 
     @Test func aModelOfOneNucleusRefusesAnother() throws {

@@ -48,7 +48,22 @@ let onnxRuntimeAvailable: Bool = {
         let a = Trainer(data: nuclei, config: anyTarget, command: "test")
         _ = try a.run()
         let bound = try a.finishedModel(machine: "test", version: "0").bound(to: Nucleus(Z: 6, A: 12))
-        return [shipped, deep, r.finishedModel(machine: "test", version: "0"), bound]
+        // The kinematic features with a nucleus code, bound to carbon: with carbon's own code (a
+        // model trained on it) and with the unknown nucleus's code (one trained without it).
+        var coded = anyTarget
+        coded.features = .kinematicCoded
+        coded.nucleusCodeDropout = 0.25
+        let withCarbon = Trainer(data: nuclei, config: coded, command: "test")
+        _ = try withCarbon.run()
+        let noCarbon = try DataSelection(
+            nucleus: DataSelection.anyTarget, datasets: ["Fe56/Sealock:1989nx", "He4/Sealock:1989nx"], splitSeed: 1
+        ).apply(to: try ScatteringData.bundled())
+        let withoutCarbon = Trainer(data: noCarbon, config: coded, command: "test")
+        _ = try withoutCarbon.run()
+        let ownCode = try withCarbon.finishedModel(machine: "test", version: "0").bound(to: Nucleus(Z: 6, A: 12))
+        let unknownCode = try withoutCarbon.finishedModel(machine: "test", version: "0").bound(to: Nucleus(Z: 6, A: 12))
+        #expect(ownCode.info.input.hasOwnCode && unknownCode.info.input.unseenNucleusCode != nil)
+        return [shipped, deep, r.finishedModel(machine: "test", version: "0"), bound, ownCode, unknownCode]
     }
 
     /// 1,000 random valid points on the carbon data's spectra (E and θ of a random data point, each
