@@ -192,11 +192,14 @@ public enum OutputTransform: Codable, Hashable, Sendable {
     case responses(offset: Double, width: Double)
     /// A correction to the Bosted–Mamyan fit: σ = σ_BM · exp(offset + width · z), offset and width
     /// the mean and standard deviation of log(σ/σ_BM) over the training data (log σ = log σ_ref + NN).
-    case referenceScale(offset: Double, width: Double)
+    /// With a `bound` c the log correction u = offset + width · z enters as c tanh(u/c)
+    /// (`boundedCorrection`): the fit is corrected by at most a factor e^c.
+    case referenceScale(offset: Double, width: Double, bound: Double? = nil)
     /// The response head on the Bosted–Mamyan fit's responses: R_L = R_L^BM exp(offset + width z_L),
     /// R_T = R_T^BM exp(offset + width z_T) (`BostedMamyan.responses`), offset and width the mean
-    /// and spread of log(σ/σ_BM) over the training data.
-    case referenceResponses(offset: Double, width: Double)
+    /// and spread of log(σ/σ_BM) over the training data; each log correction bounded as in
+    /// `referenceScale`.
+    case referenceResponses(offset: Double, width: Double, bound: Double? = nil)
 
     /// How many outputs the network has: 2 for the response head, 1 otherwise.
     public var outputCount: Int {
@@ -213,8 +216,8 @@ public enum OutputTransform: Codable, Hashable, Sendable {
         case .sigmoidScale: nil
         case let .logScale(offset, width): ("logScale", offset, width)
         case let .responses(offset, width): ("responses", offset, width)
-        case let .referenceScale(offset, width): ("referenceScale", offset, width)
-        case let .referenceResponses(offset, width): ("referenceResponses", offset, width)
+        case let .referenceScale(offset, width, _): ("referenceScale", offset, width)
+        case let .referenceResponses(offset, width, _): ("referenceResponses", offset, width)
         }
     }
 
@@ -241,26 +244,57 @@ public enum OutputTransform: Codable, Hashable, Sendable {
             return (-softplus, 1 / (1 + exp(z0)), 0)
         case let .logScale(offset, width):
             return (offset + width * z0, width, 0)
-        case let .referenceScale(offset, width):
+        case let .referenceScale(offset, width, nil):
             return (factors.logReference + offset + width * z0, width, 0)
-        case let .responses(offset, width), let .referenceResponses(offset, width):
-            let uL = factors.logLongitudinal + offset + width * z0
-            let uT = factors.logTransverse + offset + width * z1
-            let m = max(uL, uT)
-            // Both responses zero (u = −∞): σ = 0 exactly, and no gradient flows. (A NaN factor, a
-            // prior undefined at the point, stays NaN: such a prediction is refused, never 0.)
-            if m == -.infinity { return (-.infinity, 0, 0) }
-            let eL = exp(uL - m), eT = exp(uT - m), sum = eL + eT
-            return (m + log(sum), width * eL / sum, width * eT / sum)
+        case let .referenceScale(offset, width, bound):
+            let (u, du) = Self.boundedCorrection(offset + width * z0, bound: bound)
+            return (factors.logReference + u, width * du, 0)
+        case let .responses(offset, width), let .referenceResponses(offset, width, nil):
+            return Self.logSum(
+                factors.logLongitudinal + offset + width * z0, factors.logTransverse + offset + width * z1, dL: width, dT: width)
+        case let .referenceResponses(offset, width, bound):
+            let (u0, du0) = Self.boundedCorrection(offset + width * z0, bound: bound)
+            let (u1, du1) = Self.boundedCorrection(offset + width * z1, bound: bound)
+            return Self.logSum(factors.logLongitudinal + u0, factors.logTransverse + u1, dL: width * du0, dT: width * du1)
         }
+    }
+
+    /// log(e^{u_L} + e^{u_T}) as a log-sum-exp, u = log(σ_Mott v/S) + log R for each response; the
+    /// derivatives are the longitudinal and transverse shares times dL and dT, the derivatives of
+    /// the log responses with respect to the network's outputs.
+    @inline(__always)
+    static func logSum(_ uL: Double, _ uT: Double, dL: Double, dT: Double) -> (value: Double, d0: Double, d1: Double) {
+        let m = max(uL, uT)
+        // Both responses zero (u = −∞): σ = 0 exactly, and no gradient flows. (A NaN factor, a
+        // prior undefined at the point, stays NaN: such a prediction is refused, never 0.)
+        if m == -.infinity { return (-.infinity, 0, 0) }
+        let eL = exp(uL - m), eT = exp(uT - m), sum = eL + eT
+        return (m + log(sum), dL * eL / sum, dT * eT / sum)
+    }
+
+    /// A log correction u to a reference, bounded: c tanh(u/c) and its derivative 1 − tanh²(u/c)
+    /// (u itself and 1 without a bound). Within the data the network's corrections are a few tens
+    /// of percent (u of order 0.1–1, where the two differ by at most 4% of u for c = 3); far outside,
+    /// an unbounded network output can multiply the fit by e^{±100} or overflow (measured: a model
+    /// of every nucleus gave 10¹⁵ nb/sr/GeV at 7.4 GeV, 84°, ω = 3.4 GeV, where the fit gives 10⁻¹⁶).
+    @inline(__always)
+    public static func boundedCorrection(_ u: Double, bound: Double?) -> (value: Double, derivative: Double) {
+        guard let c = bound else { return (u, 1) }
+        let t = tanh(u / c)
+        return (c * t, 1 - t * t)
     }
 
     /// R_L and R_T (GeV⁻¹) from the two outputs of a response head and the point's factors (the
     /// prior's responses); nil for the other heads.
     public func responses(_ z0: Double, _ z1: Double, _ factors: OutputFactors) -> (longitudinal: Double, transverse: Double)? {
         switch self {
-        case let .responses(offset, width), let .referenceResponses(offset, width):
+        case let .responses(offset, width), let .referenceResponses(offset, width, nil):
             return (exp(factors.logPriorLongitudinal + offset + width * z0), exp(factors.logPriorTransverse + offset + width * z1))
+        case let .referenceResponses(offset, width, bound):
+            return (
+                exp(factors.logPriorLongitudinal + Self.boundedCorrection(offset + width * z0, bound: bound).value),
+                exp(factors.logPriorTransverse + Self.boundedCorrection(offset + width * z1, bound: bound).value)
+            )
         case .sigmoidScale, .logScale, .referenceScale: return nil
         }
     }
@@ -270,8 +304,10 @@ public enum OutputTransform: Codable, Hashable, Sendable {
         case .sigmoidScale: "sigmoid × S(E,θ)"
         case .logScale: "exp × S(E,θ)"
         case .responses: "σ_Mott (v_L R_L + v_T R_T), R = exp"
-        case .referenceScale: "exp × Bosted–Mamyan"
-        case .referenceResponses: "σ_Mott (v_L R_L + v_T R_T), R = R_BM exp"
+        case .referenceScale(_, _, nil): "exp × Bosted–Mamyan"
+        case let .referenceScale(_, _, c?): "exp(\(c) tanh(·/\(c))) × Bosted–Mamyan"
+        case .referenceResponses(_, _, nil): "σ_Mott (v_L R_L + v_T R_T), R = R_BM exp"
+        case let .referenceResponses(_, _, c?): "σ_Mott (v_L R_L + v_T R_T), R = R_BM exp(\(c) tanh(·/\(c)))"
         }
     }
 }
@@ -345,8 +381,8 @@ extension OutputTransform {
         case .sigmoidScale: return self
         case let .logScale(offset, width): return .logScale(offset: offset + delta, width: width)
         case let .responses(offset, width): return .responses(offset: offset + delta, width: width)
-        case let .referenceScale(offset, width): return .referenceScale(offset: offset + delta, width: width)
-        case let .referenceResponses(offset, width): return .referenceResponses(offset: offset + delta, width: width)
+        case let .referenceScale(offset, width, bound): return .referenceScale(offset: offset + delta, width: width, bound: bound)
+        case let .referenceResponses(offset, width, bound): return .referenceResponses(offset: offset + delta, width: width, bound: bound)
         }
     }
 

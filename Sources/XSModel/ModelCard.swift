@@ -48,7 +48,14 @@ public enum ModelCard {
         if let committee = info.referenceCommittee { out += "| away from the data | \(committee.description) |\n" }
         out +=
             "| network | \(model.networks.count) × \(info.config.depth) × [Dense \(info.config.width)\(info.config.batchNorm ? ", BatchNorm" : ""), \(info.config.activation.rawValue)\(info.config.dropout > 0 ? ", Dropout \(info.config.dropout)" : "")] → \(info.output.outputCount); \(model.networks[0].parameters.count) parameters each |\n"
-        out += "| inputs | \(info.input.features.rawValue) |\n"
+        out += "| inputs | \(info.input.features.rawValue)"
+        if let coded = info.input.codedNuclei {
+            out += "; a code of their own for \(coded.joined(separator: ", ")), the unknown nucleus's code for any other"
+            if let p = info.config.nucleusCodeDropout, p > 0 {
+                out += String(format: ", under which %.0f%% of the training points were seen", 100 * p)
+            }
+        }
+        out += " |\n"
         out += "| output | \(info.output.name) |\n"
         if info.config.usesCoulombDistortion {
             let potential =

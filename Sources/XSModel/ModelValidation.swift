@@ -35,6 +35,11 @@ extension ModelInfo {
             }
         }
         if let (field, offset, width) = output.standardization { try finite([offset, width], "output.\(field)") }
+        switch output {
+        case let .referenceScale(_, _, c?), let .referenceResponses(_, _, c?):
+            guard c > 0 && c <= 100 else { throw refuse("output.\(output.standardization!.field).bound", "is \(c); must be in (0, 100]") }
+        default: break
+        }
         if output.usesReference, !isAnyTarget, (Nucleus(name: nucleus)?.A ?? 0) <= 2 {
             throw refuse("output.\(output.standardization?.field ?? "")", "needs a nucleus with A > 2, not \(nucleus)")
         }

@@ -304,8 +304,10 @@ public final class Trainer {
                 case .sigmoid: .sigmoidScale
                 case .log: Self.logOutputTransform(data)
                 case .responses: Self.responseOutputTransform(data, perNucleon: config.features.describesNucleus)
-                case .reference: .referenceScale(offset: standardization.offset, width: standardization.width)
-                case .referenceResponses: .referenceResponses(offset: standardization.offset, width: standardization.width)
+                case .reference:
+                    .referenceScale(offset: standardization.offset, width: standardization.width, bound: config.referenceCorrectionBound)
+                case .referenceResponses:
+                    .referenceResponses(offset: standardization.offset, width: standardization.width, bound: config.referenceCorrectionBound)
                 }
             network = Network(spec: config.networkSpec, seed: config.effectiveSeed)
         }

@@ -403,6 +403,11 @@ struct TrainingOptions: ParsableArguments {
             "The share of training points seen under the unknown nucleus's code in each epoch (the kinematic-coded features; any-target-coded: 0.25).",
             valueName: "p"))
     var nucleusCodeDropout: Double?
+    @Option(
+        help: ArgumentHelp(
+            "The reference priors' log correction u enters as c tanh(u/c): the fit corrected by at most a factor e^c (any-target-coded: 3; default: unbounded).",
+            valueName: "c"))
+    var referenceCorrectionBound: Double?
 
     /// Every flag of the group, as typed on the command line.
     static let flags = [
@@ -410,7 +415,8 @@ struct TrainingOptions: ParsableArguments {
         "--optimizer", "--learning-rate", "--weight-decay", "--schedule", "--epochs", "--batch-size", "--gradient-clip",
         "--normalization", "--release-fraction", "--normalization-bound", "--evaluate-every", "--seed", "--threads",
         "--replica", "--of", "--bootstrap", "--coulomb-distortion", "--reference-pseudo-points", "--reference-pseudo-error",
-        "--reference-pseudo-minimum-distance", "--reference-pseudo-shape-error", "--nucleus-code-dropout"
+        "--reference-pseudo-minimum-distance", "--reference-pseudo-shape-error", "--nucleus-code-dropout",
+        "--reference-correction-bound"
     ]
 
     /// The flags' values checked by `TrainingConfig.validate` (one list of ranges for flags,
@@ -450,5 +456,6 @@ struct TrainingOptions: ParsableArguments {
         if let referencePseudoMinimumDistance { c.referencePseudoMinimumDistance = referencePseudoMinimumDistance }
         if let referencePseudoShapeError { c.referencePseudoShapeError = referencePseudoShapeError }
         if let nucleusCodeDropout { c.nucleusCodeDropout = nucleusCodeDropout }
+        if let referenceCorrectionBound { c.referenceCorrectionBound = referenceCorrectionBound }
     }
 }

@@ -107,6 +107,7 @@ import XSTestSupport
         var config = Self.tinyConfig(output: .referenceResponses)
         config.features = .kinematicCoded
         config.nucleusCodeDropout = 0.25
+        config.referenceCorrectionBound = 3
         func train() throws -> CrossSectionModel {
             let trainer = Trainer(data: data, config: config, command: "test")
             _ = try trainer.run()
@@ -131,10 +132,18 @@ import XSTestSupport
         // Unseen nuclei differ only through the fit (R_BM of each nucleus); a seed gives one model.
         #expect(try argon.checkedPredictions([k])[0].mean != titanium.checkedPredictions([k])[0].mean)
         #expect(try train().bound(to: Nucleus(Z: 6, A: 12)).predict([k])[0].mean == carbon.predict([k])[0].mean)
+        // Far outside the data the correction stays within its bound: σ within e^±3 of the fit's.
+        let far = Kinematics(beamEnergy: 7.4, angleDegrees: 84, energyTransfer: 3.36)
+        let fit = try #require(BostedMamyan().crossSection(far, nucleus: Nucleus(Z: 6, A: 12)))
+        #expect(abs(log(try carbon.checkedPredictions([far])[0].mean / fit)) <= 3 + 1e-9)
         let url = temporaryURL("coded.xsnet")
         defer { try? FileManager.default.removeItem(at: url) }
         try model.save(url)
         #expect(try CrossSectionModel.load(url).bound(to: Nucleus(Z: 18, A: 40)).predict([k])[0].mean == argon.predict([k])[0].mean)
+        #expect(
+            ModelCard.markdown(model, path: "coded.xsnet", selected: data).contains(
+                "kinematic-coded; a code of their own for C12, Ca40, O16, Pb208, the unknown nucleus's code for any other, under which 25% of the training points were seen"
+            ))
         // The dropout needs the coded features, and a coded model must name its coded nuclei.
         var wrong = Self.tinyConfig()
         wrong.nucleusCodeDropout = 0.25

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import XSData
 
 @testable import XSModel
 
@@ -52,6 +53,28 @@ import Testing
                 #expect(abs(t.logRatio(z, 0, .none).d0 - numeric) < 1e-6)
             }
         }
+        // The reference heads with a bounded correction: c tanh(u/c), derivatives by finite differences,
+        // and at most a factor e^c from the fit however large the network's output.
+        let k = Kinematics(beamEnergy: 1.2, angleDegrees: 30, energyTransfer: 0.3)
+        let carbon = Nucleus(Z: 6, A: 12)
+        for t in [
+            OutputTransform.referenceScale(offset: 0.2, width: 0.7, bound: 3), .referenceResponses(offset: 0.2, width: 0.7, bound: 3),
+            .referenceResponses(offset: 0.2, width: 0.7)
+        ] {
+            let f = OutputFactors(k, output: t, nucleus: carbon)
+            for (z0, z1) in [(-6.0, 1.0), (0, 0), (0.5, -0.3), (4, 9)] {
+                let h = 1e-6
+                let at = t.logRatio(z0, z1, f)
+                let n0 = (t.logRatio(z0 + h, z1, f).value - t.logRatio(z0 - h, z1, f).value) / (2 * h)
+                let n1 = (t.logRatio(z0, z1 + h, f).value - t.logRatio(z0, z1 - h, f).value) / (2 * h)
+                #expect(abs(at.d0 - n0) < 1e-6 && abs(at.d1 - n1) < 1e-6, "\(t) at (\(z0), \(z1))")
+            }
+        }
+        let bounded = OutputTransform.referenceScale(offset: 0, width: 1, bound: 3)
+        let reference = OutputFactors(k, output: bounded, nucleus: carbon).logReference
+        #expect(abs(bounded.logRatio(1e6, 0, OutputFactors(k, output: bounded, nucleus: carbon)).value - reference - 3) < 1e-12)
+        #expect(OutputTransform.boundedCorrection(0.5, bound: nil) == (0.5, 1))
+        #expect(abs(OutputTransform.boundedCorrection(0.5, bound: 3).value - 0.5) < 0.5 * 0.03)
         // Deep in the sigmoid's tail log σ/S keeps full relative precision: log sigmoid(−40) = −40 − e⁻⁴⁰.
         #expect(abs(OutputTransform.sigmoidScale.logRatio(-40, 0, .none).value + 40) < 1e-12)
         #expect(abs(OutputTransform.sigmoidScale.logRatio(0, 0, .none).value - log(0.5)) < 1e-15)
