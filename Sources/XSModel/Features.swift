@@ -54,8 +54,9 @@ public enum FeatureSet: String, Codable, CaseIterable, Sendable {
     /// Whether ψ′ takes a Fermi gas stored in the transform (`InputTransform.fermiGas`).
     var usesStoredFermiGas: Bool { self == .responses || self == .kinematic || self == .kinematicCoded }
 
-    /// Raw (unstandardized) features of one point; `fermiGas` is used by `responses` and `kinematic`, and
-    /// `target` by `anyTarget` (its ψ′ takes the target's Fermi-gas parameters).
+    /// Raw (unstandardized) features of one point; `fermiGas` is used by `responses`, `kinematic`
+    /// and `kinematic-coded`, and `target` by `anyTarget` (its ψ′ takes the target's Fermi-gas
+    /// parameters) and `kinematic-coded` (its code).
     public func raw(_ k: Kinematics, fermiGas: FermiGasParameters? = nil, target: NucleusDescriptors? = nil) -> [Double] {
         switch self {
         case .reference:
