@@ -42,10 +42,12 @@ $X train --nucleus any --preset any-target-prior --threads 1 --out runs/any/pilo
 cp runs/any/pilot-prior.xsnet Models/any-target-descriptors.xsnet
 $X card --model Models/any-target-descriptors.xsnet > Models/any-target-descriptors.md
 # The kinematic correction told which measured nucleus a point is (docs/any-target.md, "Told which measured
-# nucleus"): one network on the random split, the leave-one-nucleus-out study with one replica per nucleus.
+# nucleus"): one network on the random split, the leave-one-nucleus-out study with two replicas per nucleus
+# (made as --members 1, then --members 2, which keeps the first replicas).
 $X train --nucleus any --preset any-target-coded --coulomb-distortion true --threads 2 --quiet --out runs/s19/any-target-coded-bounded.xsnet
 cp runs/s19/any-target-coded-bounded.xsnet Models/any-target-coded.xsnet
 $X card --model Models/any-target-coded.xsnet > Models/any-target-coded.md
 for N in He3 He4 Li6 C12 O16 Al27 Ca40 Ca48 Fe56 Au197 Pb208 U238; do $X evaluate --model Models/any-target-coded.xsnet --nucleus $N --format json; done
 $X nucleus-study --out runs/ns-coded --recipes any-target-coded --members 1 --jobs 2 -- --coulomb-distortion true
+$X nucleus-study --out runs/ns-coded --recipes any-target-coded --members 2 --jobs 2 -- --coulomb-distortion true
 python3 scripts/compare-nucleus-studies.py Models/nucleus-study runs/ns-coded
