@@ -150,6 +150,10 @@ public struct InputTransform: Codable, Hashable, Sendable {
         return r
     }
 
+    /// The Fermi gas ψ′ is computed with: the bound nucleus's for `any-target` (nil before it is
+    /// bound), the stored one otherwise (carbon's for `kinematic` and `kinematic-coded`).
+    public var psiFermiGas: FermiGasParameters? { features == .anyTarget ? target?.fermiGas : fermiGas }
+
     /// Whether the bound nucleus has a code of its own (a `kinematic-coded` model trained on it).
     public var hasOwnCode: Bool {
         guard features == .kinematicCoded, let target else { return false }
@@ -245,6 +249,8 @@ public enum OutputTransform: Codable, Hashable, Sendable {
             return (-softplus, 1 / (1 + exp(z0)), 0)
         case let .logScale(offset, width):
             return (offset + width * z0, width, 0)
+        // The unbounded heads keep their own order of additions, so that their files predict bit for
+        // bit as before the bound existed.
         case let .referenceScale(offset, width, nil):
             return (factors.logReference + offset + width * z0, width, 0)
         case let .referenceScale(offset, width, bound):

@@ -75,7 +75,6 @@ public enum ModelUpdate {
         anchorError: Double? = nil, command: String, progress: (Int, Int) -> Void = { _, _ in }
     ) throws -> (model: CrossSectionModel, report: Report) {
         guard !new.points.isEmpty else { throw UpdateError.empty }
-
         let started = Benchmark.now()
         if !model.info.isAnyTarget, let other = new.points.first(where: { $0.nucleus.name != model.info.nucleus }) {
             throw UpdateError.otherNucleus(other.nucleus.name, model: model.info.nucleus)

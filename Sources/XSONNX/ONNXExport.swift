@@ -187,8 +187,7 @@ public enum ONNXExport {
             // for an any-target model bound to a nucleus its descriptors (or, `kinematic-coded` for a
             // nucleus without a code of its own, the training mean), constant columns.
             let M = PhysicalConstants.nucleonMass
-            let gas =
-                (transform.features == .anyTarget ? transform.target?.fermiGas : nil) ?? transform.fermiGas ?? FermiGasParameters(massNumber: 12)
+            let gas = transform.psiFermiGas ?? FermiGasParameters(massNumber: 12)
             let k = GraphKinematics(&g, input: input)
             let q = g.node("Sqrt", [k.q2])
             let logQ = g.node("Log", [q])

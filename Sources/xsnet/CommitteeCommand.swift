@@ -53,7 +53,7 @@ struct CommitteeCommand: ParsableCommand {
             print("wrote \(written): the networks alone")
             return
         }
-        if model.info.isAnyTarget || model.info.describesNucleus { throw CommandError("\(self.model): \(ReferenceCommittee.Problem.anyTarget)") }
+        if model.info.describesNucleus { throw CommandError("\(self.model): \(ReferenceCommittee.Problem.anyTarget)") }
         guard model.networks.count > 1 else { throw CommandError("\(self.model): \(ReferenceCommittee.Problem.notEnsemble)") }
         let selected = try model.selectedData(from: try dataSource.load())
         let committee = try ReferenceCommittee(
