@@ -16,6 +16,14 @@ public enum ModelUpdate {
     /// (docs/update.md, "Every experiment in turn").
     public static let defaultEpochFraction = 0.15
 
+    /// The default anchor of an update (`Trainer.anchorToStart`): each member held within 1% of its
+    /// own predictions at the old data sets' points, let go within ℓ = 0.2 in (q, ω) of the new data
+    /// (`AnchorRelease`). Over carbon's ten experiments it brought as many new experiments within 0.5
+    /// point of the model trained with them from the start as no anchor (6 of 10) and moved 9 of the
+    /// 90 other data sets by ≥ 0.5 point against 25 (docs/update.md, "Holding the old data sets").
+    public static let defaultAnchorError = 0.01
+    public static let defaultAnchorRelease = 0.2
+
     /// `defaultEpochFraction` of `epochs`, at least 1.
     public static func defaultEpochs(forModelEpochs epochs: Int) -> Int { max(Int((Double(epochs) * defaultEpochFraction).rounded()), 1) }
 
@@ -30,6 +38,11 @@ public enum ModelUpdate {
         public var chi2_per_point_after: Double
         public var median_abs_rel_dev_before: Double
         public var median_abs_rel_dev_after: Double
+        /// The same median against the data divided by the model's fitted λ_k, and that λ_k after
+        /// (where a new data set's normalization absorbs what the network does not move).
+        public var median_abs_rel_dev_fitted_lambda_before: Double
+        public var median_abs_rel_dev_fitted_lambda_after: Double
+        public var lambda_after: Double
     }
 
     public struct Report: Codable, Sendable {
@@ -46,6 +59,8 @@ public enum ModelUpdate {
         /// The relative error within which each member was held to its own predictions at the old
         /// data sets' points (`Trainer.anchorToStart`); nil without an anchor.
         public var anchor_error: Double?
+        /// ℓ of the anchor's release near the new data (`AnchorRelease`); nil where it holds everywhere.
+        public var anchor_release: Double?
         /// This update's wall time, per member, and the original training's (member 0's record).
         public var seconds: Double
         public var seconds_per_member: Double
@@ -69,10 +84,11 @@ public enum ModelUpdate {
     /// The updated model and its report. `base` is the model's data source (the bundled data);
     /// `new` the delivered data sets (points and Δλ_k rows). With `anchorError` every member is
     /// held within that relative error of its own predictions at the old data sets' training
-    /// points (`Trainer.anchorToStart`).
+    /// points (`Trainer.anchorToStart`), except within `anchorReleaseRadius` in (q, ω) of the new
+    /// points (`AnchorRelease`; nil or 0: held everywhere).
     public static func update(
         _ model: CrossSectionModel, modelName: String, base: ScatteringData, new: ScatteringData, epochs: Int, learningRate: Double, seed: UInt64,
-        anchorError: Double? = nil, command: String, progress: (Int, Int) -> Void = { _, _ in }
+        anchorError: Double? = nil, anchorReleaseRadius: Double? = nil, command: String, progress: (Int, Int) -> Void = { _, _ in }
     ) throws -> (model: CrossSectionModel, report: Report) {
         guard !new.points.isEmpty else { throw UpdateError.empty }
         let started = Benchmark.now()
@@ -90,7 +106,8 @@ public enum ModelUpdate {
             from: model.info.config, epochs: epochs, learningRate: learningRate, seed: seed, keepingPseudoData: true)
         let updated = try Transfer.fineTune(
             model, sourceName: modelName, data: selected, scenario: .all, blocks: 0, config: config, command: command,
-            keepingNormalizations: true, restarting: newKeys, anchorError: anchorError, progress: progress)
+            keepingNormalizations: true, restarting: newKeys, anchorError: anchorError,
+            anchorRelease: anchorReleaseRadius.flatMap { $0 > 0 ? AnchorRelease(radius: $0, near: new.points) : nil }, progress: progress)
         updated.info.addedData = ModelInfo.AddedData(added)
         // The spread's calibration was fitted for the model before the update; it is carried over
         // (refit it with `xsnet calibrate` on the updated model's validation part).
@@ -114,7 +131,9 @@ public enum ModelUpdate {
             return DatasetChange(
                 dataset: after.dataset, points: after.metrics.points, new: newKeys.contains(after.dataset),
                 chi2_per_point_before: b.metrics.chi2_per_point, chi2_per_point_after: after.metrics.chi2_per_point,
-                median_abs_rel_dev_before: b.metrics.median_abs_rel_dev, median_abs_rel_dev_after: after.metrics.median_abs_rel_dev)
+                median_abs_rel_dev_before: b.metrics.median_abs_rel_dev, median_abs_rel_dev_after: after.metrics.median_abs_rel_dev,
+                median_abs_rel_dev_fitted_lambda_before: b.metrics.median_abs_rel_dev_fitted_lambda,
+                median_abs_rel_dev_fitted_lambda_after: after.metrics.median_abs_rel_dev_fitted_lambda, lambda_after: after.lambda)
         }
         var atNew: [Double] = [], elsewhere: [Double] = []
         for (i, p) in points.enumerated() {
@@ -129,7 +148,8 @@ public enum ModelUpdate {
             command: command, model: modelName, new_datasets: newKeys.sorted(), datasets: changes,
             shift_median_at_new_data: median(atNew), shift_p95_at_new_data: p95(atNew),
             shift_median_elsewhere: median(elsewhere),
-            shift_p95_elsewhere: p95(elsewhere), epochs: epochs, anchor_error: anchorError, seconds: seconds,
+            shift_p95_elsewhere: p95(elsewhere), epochs: epochs, anchor_error: anchorError,
+            anchor_release: anchorError == nil ? nil : anchorReleaseRadius.flatMap { $0 > 0 ? $0 : nil }, seconds: seconds,
             seconds_per_member: seconds / Double(model.networks.count),
             original_seconds_per_member: model.info.training?.wallSeconds)
         return (updated, report)
@@ -145,10 +165,13 @@ public enum ModelUpdate {
         }
         out += ")"
         if let a = r.anchor_error { out += String(format: ", each member held within %g of its own predictions at the old data sets' points", a) }
-        out += ".\n\n| data set | points | new | χ²/N before | χ²/N after | median before | median after |\n|---|---|---|---|---|---|---|\n"
+        if let l = r.anchor_release { out += String(format: " (let go within ℓ = %g in (q, ω) of the new data)", l) }
+        out += ".\n\n| data set | points | new | χ²/N before | χ²/N after | median before | median after | λ_k after | median after, data ÷ λ_k |\n"
+        out += "|---|---|---|---|---|---|---|---|---|\n"
         for d in r.datasets {
             out += "| \(d.dataset) | \(d.points) | \(d.new ? "yes" : "") | \(String(format: "%.3g", d.chi2_per_point_before)) | "
-            out += "\(String(format: "%.3g", d.chi2_per_point_after)) | \(pct(d.median_abs_rel_dev_before)) | \(pct(d.median_abs_rel_dev_after)) |\n"
+            out += "\(String(format: "%.3g", d.chi2_per_point_after)) | \(pct(d.median_abs_rel_dev_before)) | \(pct(d.median_abs_rel_dev_after)) | "
+            out += "\(String(format: "%.4f", d.lambda_after)) | \(pct(d.median_abs_rel_dev_fitted_lambda_after)) |\n"
         }
         out += "\nHow far the predictions moved, |σ_after/σ_before − 1|: at the new data's points median \(pct(r.shift_median_at_new_data)), "
         out += "95th percentile \(pct(r.shift_p95_at_new_data)); at every other point median \(pct(r.shift_median_elsewhere)), "

@@ -92,9 +92,10 @@ struct TrainingPoints {
     /// The indices of the pseudo-points (after the data's; empty without them).
     private(set) var pseudoPoints = 0..<0
     /// log f of the network an update started from at each anchored point (NaN elsewhere; empty
-    /// without an anchor), and the anchor's weight 1/τ² (`Trainer.anchorToStart`).
+    /// without an anchor), and each point's anchor weight w/τ² (`Trainer.anchorToStart`; 0 where
+    /// the point is not anchored).
     var anchorLogPrediction: [Double] = []
-    var anchorWeight = 0.0
+    var anchorWeight: [Double] = []
     /// The training points of an epoch (a multiset for the resampling bootstrap).
     var trainingPoints: [Int]
 
@@ -368,16 +369,24 @@ public final class Trainer {
     /// not ask for it (re-delivering a data set the shipped carbon network already had moved
     /// Bagdasaryan's median by 1.0 and Sealock's by 1.1 points, docs/update.md). A bootstrap
     /// member is anchored at the points of its own clone. Call once, before `run`.
-    public func anchorToStart(excluding excluded: Set<String>, relativeError: Double) {
+    public func anchorToStart(excluding excluded: Set<String>, relativeError: Double, release: AnchorRelease? = nil) {
         precondition(relativeError > 0 && relativeError.isFinite, "the anchor's relative error must be positive")
         precondition(points.anchorLogPrediction.isEmpty, "anchorToStart is called once, before the run")
         // The network as it was saved (its batch-norm statistics too): the model before the update.
         let logF = logPredictions()
         var anchor = [Double](repeating: .nan, count: logF.count)
-        for i in data.split.train where !excluded.contains(data.points[i].dataset) { anchor[i] = logF[i] }
+        var weight = [Double](repeating: 0, count: logF.count)
+        let released = release.map { r in data.points.map { r.heldShare($0.kinematics) } }
+        for i in data.split.train where !excluded.contains(data.points[i].dataset) {
+            anchor[i] = logF[i]
+            weight[i] = (released?[i] ?? 1) / (relativeError * relativeError)
+        }
         points.anchorLogPrediction = anchor
-        points.anchorWeight = 1 / (relativeError * relativeError)
+        points.anchorWeight = weight
     }
+
+    /// The anchor's weight w/τ² on point `i`'s log prediction (0 where it is not anchored).
+    func anchorWeight(ofPoint i: Int) -> Double { points.anchorWeight.isEmpty ? 0 : points.anchorWeight[i] }
 
     /// The cross section point `i` is trained on (a clone value for a bootstrap replica).
     public func trainingCrossSection(_ i: Int) -> Double { points.sigma[i] }
@@ -649,10 +658,10 @@ public final class Trainer {
                     lambda: lambdas[points.datasetOfPoint[i]] ?? 1)
                 var dLogF = term.dLogF
                 lossSum += term.value
-                if points.anchorWeight > 0, points.anchorLogPrediction[i].isFinite {
+                if !points.anchorWeight.isEmpty, points.anchorWeight[i] > 0 {
                     let shift = logF - points.anchorLogPrediction[i]
-                    lossSum += 0.5 * points.anchorWeight * shift * shift
-                    dLogF += points.anchorWeight * shift
+                    lossSum += 0.5 * points.anchorWeight[i] * shift * shift
+                    dLogF += points.anchorWeight[i] * shift
                 }
                 dz.data[r * c] = Float(dLogF * d0 * inverseRows)
                 if c == 2 { dz.data[r * c + 1] = Float(dLogF * d1 * inverseRows) }

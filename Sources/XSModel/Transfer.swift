@@ -49,7 +49,7 @@ public enum Transfer {
     public static func fineTune(
         _ source: CrossSectionModel, sourceName: String, data: SelectedData, scenario: Scenario, blocks: Int,
         config: TrainingConfig, command: String, keepingNormalizations: Bool = false,
-        restarting: Set<String> = [], anchorError: Double? = nil, progress: (Int, Int) -> Void = { _, _ in }
+        restarting: Set<String> = [], anchorError: Double? = nil, anchorRelease: AnchorRelease? = nil, progress: (Int, Int) -> Void = { _, _ in }
     ) throws -> CrossSectionModel {
         // A model of every nucleus fine-tuned on one starts as its prediction for that nucleus.
         let source = try Nucleus(name: data.selection.nucleus).map { source.info.isAnyTarget ? try source.bound(to: $0) : source } ?? source
@@ -76,7 +76,7 @@ public enum Transfer {
             case .lastBlocks: trainer.network.trainOnlyLastBlocks(blocks)
             }
             // An update holds each member near its own starting function at the old data sets' points.
-            if let anchorError { trainer.anchorToStart(excluding: restarting, relativeError: anchorError) }
+            if let anchorError { trainer.anchorToStart(excluding: restarting, relativeError: anchorError, release: anchorRelease) }
             trainer.resetOptimizer()
             _ = try trainer.run()
             members.append(trainer.finishedModel(machine: "", version: ""))

@@ -19,6 +19,11 @@ struct UpdateCommand: ParsableCommand {
             deviation before and after, and how far the predictions moved at the new data's points and
             elsewhere (Markdown, or --format json); --figure draws the new data with the model before and after.
 
+            Continued training also moves the old data sets where the new data ask nothing of them, so each
+            member is held near its own predictions at the old data sets' points (--anchor-error), except near
+            the new data in (q, ω), where the responses they measure are the ones the old points depend on
+            (--anchor-release); --no-anchor trains without it (docs/update.md).
+
               xsnet data show --nucleus C12 --dataset Sealock:1989nx --out sealock.csv
               xsnet update --model without-sealock.xsnet --data sealock.csv --out updated.xsnet --figure update.svg
             """))
@@ -33,8 +38,13 @@ struct UpdateCommand: ParsableCommand {
     @Option(help: "Seed of the continued training.") var seed: UInt64 = 0
     @Option(
         help: ArgumentHelp(
-            "Hold every member within this relative error of its own predictions at the old data sets' training points (a data point of 1% error weighs as τ = 0.01); the old data sets then move less. Off by default.",
+            "Hold every member within this relative error of its own predictions at the old data sets' training points (a data point of 1% error weighs as τ = 0.01), so that the old data sets move less (default \(ModelUpdate.defaultAnchorError)).",
             valueName: "τ")) var anchorError: Double?
+    @Option(
+        help: ArgumentHelp(
+            "Let the anchor go near the new data: an old point at relative distance d = √(Δq² + Δω²)/q from the nearest new point keeps the share 1 − exp(−d²/2ℓ²) of it; 0 holds everywhere (default \(ModelUpdate.defaultAnchorRelease)).",
+            valueName: "ℓ")) var anchorRelease: Double?
+    @Flag(help: "Continue training without any anchor (the old data sets then move most).") var noAnchor = false
     @Option(help: ArgumentHelp("Also draw the new data with the model before and after (SVG).", valueName: "file")) var figure: String?
     @Option(help: "Output format: markdown or json.") var format: ReportFormat = .markdown
 
@@ -44,6 +54,12 @@ struct UpdateCommand: ParsableCommand {
         if let epochs, epochs < 1 { throw ValidationError("--epochs must be at least 1") }
         if !(learningRate > 0 && learningRate.isFinite) { throw ValidationError("--learning-rate must be a finite number > 0") }
         if let anchorError, !(anchorError > 0 && anchorError.isFinite) { throw ValidationError("--anchor-error must be a finite number > 0") }
+        if let anchorRelease, !(anchorRelease >= 0 && anchorRelease.isFinite) {
+            throw ValidationError("--anchor-release must be a finite number ≥ 0")
+        }
+        if noAnchor, anchorError != nil || anchorRelease != nil {
+            throw ValidationError("--no-anchor trains without the anchor that --anchor-error and --anchor-release shape: give one or the other")
+        }
     }
 
     func run() throws {
@@ -55,7 +71,9 @@ struct UpdateCommand: ParsableCommand {
         let started = Date()
         let (updated, report) = try ModelUpdate.update(
             original, modelName: model, base: base, new: new, epochs: epochs, learningRate: learningRate, seed: seed,
-            anchorError: anchorError, command: (["xsnet"] + CommandLine.arguments.dropFirst()).joined(separator: " ")
+            anchorError: noAnchor ? nil : anchorError ?? ModelUpdate.defaultAnchorError,
+            anchorReleaseRadius: noAnchor ? nil : anchorRelease ?? ModelUpdate.defaultAnchorRelease,
+            command: (["xsnet"] + CommandLine.arguments.dropFirst()).joined(separator: " ")
         ) { done, total in
             let elapsed = Date().timeIntervalSince(started)
             printError("member \(done)/\(total) updated, \(timeLeft(elapsed: elapsed, done: done, remaining: total - done))")

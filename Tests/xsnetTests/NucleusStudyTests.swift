@@ -210,13 +210,24 @@ import XSTestSupport
             try #require(run.status == 0, "\(run.stderr)")
             return try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as! [String: Any]
         }
-        let free = try update([]), anchored = try update(["--anchor-error", "0.01"])
-        #expect(free["anchor_error"] == nil && anchored["anchor_error"] as? Double == 0.01)
+        let free = try update(["--no-anchor"]), anchored = try update(["--anchor-error", "0.01", "--anchor-release", "0"])
+        #expect(free["anchor_error"] == nil && free["anchor_release"] == nil)
+        #expect(anchored["anchor_error"] as? Double == 0.01 && anchored["anchor_release"] == nil)
+        // The default anchor lets go near the new data (here the re-delivered Whitney's own region).
+        let byDefault = try update([])
+        #expect(byDefault["anchor_error"] as? Double == 0.01 && byDefault["anchor_release"] as? Double == 0.2)
         let moved = free["shift_median_elsewhere"] as! Double, held = anchored["shift_median_elsewhere"] as! Double
         #expect(moved > 0.01, "the update without an anchor should move the other data sets (moved \(moved))")
         #expect(held < moved / 3, "anchored \(held) against \(moved) without")
         let bad = try xsnet(["update", "--model", model, "--data", csv, "--out", folder.appendingPathComponent("b.xsnet").path, "--anchor-error", "0"]
         )
         #expect(bad.status != 0 && bad.stderr.contains("--anchor-error must be a finite number > 0"))
+        let both = try xsnet(
+            [
+                "update", "--model", model, "--data", csv, "--out", folder.appendingPathComponent("b.xsnet").path, "--no-anchor", "--anchor-error",
+                "0.01"
+            ])
+        #expect(both.status != 0 && both.stderr.contains("give one or the other"))
+        #expect(!FileManager.default.fileExists(atPath: folder.appendingPathComponent("b.xsnet").path))
     }
 }

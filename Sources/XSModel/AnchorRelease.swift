@@ -1,0 +1,32 @@
+import Foundation
+import XSData
+
+/// Where an update's anchor lets go: near the new data in (q, ω), where the responses the new data
+/// measure are the ones the old points there depend on (one-photon exchange: σ = σ_Mott [v_L R_L(q, ω)
+/// + v_T R_T(q, ω)]). An old point at relative distance d = √(Δq² + Δω²)/q from the nearest new point
+/// keeps the share 1 − exp(−d²/2ℓ²) of its anchor: none on top of the new data, nearly all of it a
+/// few ℓ away.
+public struct AnchorRelease: Sendable {
+    /// ℓ, the relative distance in (q, ω) over which the anchor returns.
+    public var radius: Double
+    /// (q, ω) of each new point, in GeV.
+    public var newPoints: [(q: Double, omega: Double)]
+
+    public init(radius: Double, near points: [ScatteringPoint]) {
+        precondition(radius > 0 && radius.isFinite, "the anchor's release radius must be positive")
+        self.radius = radius
+        newPoints = points.map { ($0.kinematics.momentumTransfer, $0.energyTransfer) }
+    }
+
+    /// The share of its anchor an old point at `kinematics` keeps, in [0, 1).
+    public func heldShare(_ kinematics: Kinematics) -> Double {
+        let q = kinematics.momentumTransfer, omega = kinematics.energyTransfer
+        var nearest = Double.infinity
+        for p in newPoints {
+            let dq = p.q - q, dw = p.omega - omega
+            nearest = min(nearest, dq * dq + dw * dw)
+        }
+        let d2 = nearest / (q * q)
+        return 1 - exp(-d2 / (2 * radius * radius))
+    }
+}
