@@ -9,7 +9,7 @@ import XSData
     @Test func theHeldShareGrowsWithTheRelativeDistanceInQAndOmega() {
         let new = XSDataPoint.make(nucleus: XSDataNucleus.carbon, sigma: 1, error: 0.1, dataset: "new", E: 1, theta: 30, omega: 0.2)
         let release = AnchorRelease(radius: 0.1, near: [new])
-        #expect(release.heldShare(new.kinematics) == 0)
+        #expect(release.heldShare(new) == 0)
         // A point at the same q and ω' = ω + ℓ q: d = ℓ, so it keeps 1 − exp(−1/2) of its anchor.
         let q = new.kinematics.momentumTransfer
         var moved = new
@@ -17,9 +17,13 @@ import XSData
         // q moves with ω at fixed E and θ; the share is computed from the point's own (q, ω).
         let k = moved.kinematics, dq = k.momentumTransfer - q, dw = 0.1 * q
         let d = (dq * dq + dw * dw).squareRoot() / k.momentumTransfer
-        #expect(abs(release.heldShare(k) - (1 - exp(-d * d / 0.02))) < 1e-12)
+        #expect(abs(release.heldShare(moved) - (1 - exp(-d * d / 0.02))) < 1e-12)
         let far = XSDataPoint.make(nucleus: XSDataNucleus.carbon, sigma: 1, error: 0.1, dataset: "old", E: 4, theta: 60, omega: 1)
-        #expect(release.heldShare(far.kinematics) > 1 - 1e-9)
+        #expect(release.heldShare(far) > 1 - 1e-9)
+        // Another nucleus at the very same kinematics keeps its whole anchor.
+        var iron = new
+        iron.nucleus = Nucleus(Z: 26, A: 56)
+        #expect(release.heldShare(iron) == 1)
     }
 
     /// Anchored points on top of a new point carry no anchor, the others 1/τ² times their share.
@@ -35,9 +39,9 @@ import XSData
             if !train.contains(i) || data.points[i].dataset == "Whitney:1974hr" {
                 #expect(w == 0)
             } else {
-                #expect(abs(w - release.heldShare(data.points[i].kinematics) * 100) < 1e-9)
+                #expect(abs(w - release.heldShare(data.points[i]) * 100) < 1e-9)
             }
         }
-        #expect(whitney.allSatisfy { release.heldShare(data.points[$0].kinematics) == 0 })
+        #expect(whitney.allSatisfy { release.heldShare(data.points[$0]) == 0 })
     }
 }
