@@ -61,6 +61,9 @@ public enum ModelUpdate {
         public var anchor_error: Double?
         /// ℓ of the anchor's release near the new data (`AnchorRelease`); nil where it holds everywhere.
         public var anchor_release: Double?
+        /// Delivered points, and those of them the model's ω cut removed, per new data set.
+        public var new_points_delivered: Int
+        public var new_points_removed_by_cut: [String: Int]
         /// This update's wall time, per member, and the original training's (member 0's record).
         public var seconds: Double
         public var seconds_per_member: Double
@@ -70,12 +73,15 @@ public enum ModelUpdate {
     public enum UpdateError: Error, CustomStringConvertible, LocalizedError {
         case otherNucleus(String, model: String)
         case empty
+        case heldOutBySplit(split: String, count: Int, of: Int)
 
         public var description: String {
             switch self {
             case let .otherNucleus(n, model):
                 "the new data hold \(n) points; the model describes \(model) only (update an any-target model with other nuclei)"
             case .empty: "the new data hold no points"
+            case let .heldOutBySplit(split, count, total):
+                "the model's split \(split) holds out \(count) of the \(total) delivered points (after the ω cut), so the update would not train on them; update a model trained without those data (--datasets) and a random or spectra split"
             }
         }
         public var errorDescription: String? { description }
@@ -102,6 +108,13 @@ public enum ModelUpdate {
         let newKeys = Set(new.points.map(selection.key))
         selection.datasets = Array(Set(before.datasetKeys).union(newKeys)).sorted()
         let selected = try selection.apply(to: base.replacing(with: added))
+        // A split that holds out a region by rule (leave-out:<set>, leave-out-nucleus:<N>, angle-above:θ,
+        // …) keeps its region out of the training part: delivered points there would be ignored.
+        if selection.splitMethod.holdsOutByRule {
+            let delivered = selected.points.filter { newKeys.contains(selection.key($0)) }
+            let held = delivered.filter(selection.splitMethod.holdsOut).count
+            if held > 0 { throw UpdateError.heldOutBySplit(split: selection.splitMethod.rawValue, count: held, of: delivered.count) }
+        }
         let config = Transfer.fineTuningConfig(
             from: model.info.config, epochs: epochs, learningRate: learningRate, seed: seed, keepingPseudoData: true)
         let updated = try Transfer.fineTune(
@@ -149,7 +162,10 @@ public enum ModelUpdate {
             shift_median_at_new_data: median(atNew), shift_p95_at_new_data: p95(atNew),
             shift_median_elsewhere: median(elsewhere),
             shift_p95_elsewhere: p95(elsewhere), epochs: epochs, anchor_error: anchorError,
-            anchor_release: anchorError == nil ? nil : anchorReleaseRadius.flatMap { $0 > 0 ? $0 : nil }, seconds: seconds,
+            anchor_release: anchorError == nil ? nil : anchorReleaseRadius.flatMap { $0 > 0 ? $0 : nil },
+            new_points_delivered: new.points.count,
+            new_points_removed_by_cut: selected.removedByCut.filter { newKeys.contains($0.key) && $0.value > 0 },
+            seconds: seconds,
             seconds_per_member: seconds / Double(model.networks.count),
             original_seconds_per_member: model.info.training?.wallSeconds)
         return (updated, report)
@@ -166,7 +182,13 @@ public enum ModelUpdate {
         out += ")"
         if let a = r.anchor_error { out += String(format: ", each member held within %g of its own predictions at the old data sets' points", a) }
         if let l = r.anchor_release { out += String(format: " (let go within ℓ = %g in (q, ω) of the new data)", l) }
-        out += ".\n\n| data set | points | new | χ²/N before | χ²/N after | median before | median after | λ_k after | median after, data ÷ λ_k |\n"
+        out += "."
+        let cut = r.new_points_removed_by_cut.values.reduce(0, +)
+        if cut > 0 {
+            out += " The model's ω cut removed \(cut) of the \(r.new_points_delivered) delivered points ("
+            out += r.new_points_removed_by_cut.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ") + ")."
+        }
+        out += "\n\n| data set | points | new | χ²/N before | χ²/N after | median before | median after | λ_k after | median after, data ÷ λ_k |\n"
         out += "|---|---|---|---|---|---|---|---|---|\n"
         for d in r.datasets {
             out += "| \(d.dataset) | \(d.points) | \(d.new ? "yes" : "") | \(String(format: "%.3g", d.chi2_per_point_before)) | "

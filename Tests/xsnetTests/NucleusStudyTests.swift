@@ -165,6 +165,11 @@ import XSTestSupport
         let rows = report["datasets"] as! [[String: Any]]
         let new = try #require(rows.first { $0["dataset"] as? String == "O'Connell:1987ag" })
         #expect(new["new"] as? Bool == true && new["points"] as? Int == 52)
+        // The two delivered points below the model's ω cut are counted, not dropped silently.
+        #expect(report["new_points_delivered"] as? Int == 54)
+        #expect(report["new_points_removed_by_cut"] as? [String: Int] == ["O'Connell:1987ag": 2])
+        let text = try xsnet(["update", "--model", model, "--data", csv, "--out", updated, "--epochs", "2"])
+        #expect(text.stdout.contains("The model's ω cut removed 2 of the 54 delivered points (O'Connell:1987ag 2)"), "\(text.stdout)")
         #expect((new["median_abs_rel_dev_after"] as! Double) < (new["median_abs_rel_dev_before"] as! Double))
         #expect(report["shift_median_elsewhere"] is Double && report["seconds"] is Double)
         let svg = try String(contentsOfFile: figure, encoding: .utf8)
@@ -184,6 +189,24 @@ import XSTestSupport
         let wrong = try xsnet(["update", "--model", model, "--data", iron, "--out", folder.appendingPathComponent("w.xsnet").path])
         #expect(wrong.status != 0 && wrong.stderr.contains("describes C12 only"))
         #expect(!FileManager.default.fileExists(atPath: folder.appendingPathComponent("w.xsnet").path))
+    }
+
+    /// A model whose split holds a region out by rule would not train on delivered points there:
+    /// the update refuses instead of ignoring them.
+    @Test func anUpdateRefusesDataItsModelsSplitHoldsOut() throws {
+        let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let model = folder.appendingPathComponent("m.xsnet").path, updated = folder.appendingPathComponent("u.xsnet").path
+        let train = try xsnet([
+            "train", "--nucleus", "C12", "--preset", "responses", "--datasets", "Whitney:1974hr,O'Connell:1987ag", "--split",
+            "leave-out:O'Connell:1987ag", "--depth", "1", "--width", "8", "--epochs", "10", "--threads", "1", "--quiet", "--out", model
+        ])
+        try #require(train.status == 0, "\(train.stderr)")
+        let csv = folder.appendingPathComponent("oconnell.csv").path
+        #expect(try xsnet(["data", "show", "--nucleus", "C12", "--dataset", "O'Connell:1987ag", "--out", csv]).status == 0)
+        let run = try xsnet(["update", "--model", model, "--data", csv, "--out", updated, "--epochs", "2"])
+        #expect(run.status != 0 && run.stderr.contains("split leave-out:O'Connell:1987ag holds out 52 of the 52 delivered points"), "\(run.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: updated))
     }
 
     /// Continued training moves the old data sets even when the new data ask nothing of them
