@@ -20,10 +20,12 @@ import XSData
         #expect(abs(release.heldShare(moved) - (1 - exp(-d * d / 0.02))) < 1e-12)
         let far = XSDataPoint.make(nucleus: XSDataNucleus.carbon, sigma: 1, error: 0.1, dataset: "old", E: 4, theta: 60, omega: 1)
         #expect(release.heldShare(far) > 1 - 1e-9)
-        // Another nucleus at the very same kinematics keeps its whole anchor.
+        // Another nucleus at the very same kinematics keeps its whole anchor, unless the network
+        // cannot tell nuclei apart.
         var iron = new
         iron.nucleus = Nucleus(Z: 26, A: 56)
         #expect(release.heldShare(iron) == 1)
+        #expect(AnchorRelease(radius: 0.1, near: [new], acrossNuclei: true).heldShare(iron) == 0)
     }
 
     /// Anchored points on top of a new point carry no anchor, the others 1/τ² times their share.

@@ -100,6 +100,31 @@ import XSTestSupport
         #expect(try back.bound(to: Nucleus(Z: 18, A: 40)).checkedPredictions([k])[0].mean == σAr)
     }
 
+    /// A nucleus delivered to a `kinematic-coded` model gets a code of its own in the update (under
+    /// the unknown nucleus's code the update could not tell it from the rest; docs/update.md).
+    @Test func anUpdateGivesADeliveredNucleusItsOwnCode() throws {
+        let bundled = try ScatteringData.bundled()
+        let data = try DataSelection(
+            nucleus: DataSelection.anyTarget, datasets: Self.datasets.filter { !$0.hasPrefix("Ca40/") }, splitSeed: 3
+        ).apply(to: bundled)
+        var config = Self.tinyConfig(epochs: 4, output: .referenceResponses)
+        config.features = .kinematicCoded
+        config.referenceCorrectionBound = 3
+        let trainer = Trainer(data: data, config: config, command: "test")
+        _ = try trainer.run()
+        let model = trainer.finishedModel(machine: "test", version: "test")
+        #expect(model.info.input.codedNuclei == ["C12", "O16", "Pb208"])
+        let isCalcium = { (p: ScatteringPoint) in p.nucleus.name == "Ca40" && p.dataset == "Whitney:1974hr" }
+        let new = ScatteringData(
+            points: bundled.points.filter(isCalcium),
+            datasets: bundled.datasets.filter { $0.nucleus.name == "Ca40" && $0.key == "Whitney:1974hr" })
+        let (updated, _) = try ModelUpdate.update(
+            model, modelName: "m", base: bundled, new: new, epochs: 2, learningRate: 5e-4, seed: 0, command: "test")
+        #expect(updated.info.input.codedNuclei == ["C12", "Ca40", "O16", "Pb208"])
+        #expect(try updated.bound(to: Nucleus(Z: 20, A: 40)).info.input.hasOwnCode)
+        #expect(model.info.input.codedNuclei == ["C12", "O16", "Pb208"])  // the model updated from is left as it was
+    }
+
     /// `kinematic-coded`: a measured nucleus gets its descriptors as a code, any other the
     /// training mean (standardized zeros), which training shows the network under code dropout.
     @Test func theCodedFeaturesGiveMeasuredNucleiTheirCodeAndOthersTheUnknownOne() throws {
