@@ -45,7 +45,8 @@ public enum Transfer {
     /// on the model's own data) each member's data sets start from the λ_k that member was fitted
     /// with, except those in `restarting` (new versions of a data set); otherwise from 1. With
     /// `anchorError` each member is held near its own starting function, within that relative
-    /// error, at the training points of every data set not in `restarting` (`Trainer.anchorToStart`).
+    /// error, at the training points of every data set not in `restarting` (`Trainer.anchorToStart`),
+    /// less so near the points `anchorRelease` names.
     public static func fineTune(
         _ source: CrossSectionModel, sourceName: String, data: SelectedData, scenario: Scenario, blocks: Int,
         config: TrainingConfig, command: String, keepingNormalizations: Bool = false,

@@ -42,7 +42,7 @@ struct UpdateCommand: ParsableCommand {
             valueName: "τ")) var anchorError: Double?
     @Option(
         help: ArgumentHelp(
-            "Let the anchor go near the new data: an old point at relative distance d = √(Δq² + Δω²)/q from the nearest new point of its nucleus keeps the share 1 − exp(−d²/2ℓ²) of it; 0 holds everywhere (default \(ModelUpdate.defaultAnchorRelease)).",
+            "Let the anchor go near the new data: an old point at relative distance d = √(Δq² + Δω²)/q from the nearest new point (of its own nucleus, for a model told the nucleus) keeps the share 1 − exp(−d²/2ℓ²) of it; 0 holds everywhere (default \(ModelUpdate.defaultAnchorRelease)).",
             valueName: "ℓ")) var anchorRelease: Double?
     @Flag(help: "Continue training without any anchor (the old data sets then move most).") var noAnchor = false
     @Option(help: ArgumentHelp("Also draw the new data with the model before and after (SVG).", valueName: "file")) var figure: String?
