@@ -15,27 +15,27 @@ public struct AnchorRelease: Sendable {
     public var radius: Double
     /// Whether new points of every nucleus release an old point (a network that does not see the nucleus).
     public var acrossNuclei: Bool
-    /// (q, ω) of each new point in GeV, by nucleus, and all of them.
+    /// (q, ω) of each new point in GeV, by nucleus.
     public var newPoints: [Nucleus: [(q: Double, omega: Double)]]
-    public var everyNewPoint: [(q: Double, omega: Double)]
 
     public init(radius: Double, near points: [ScatteringPoint], acrossNuclei: Bool = false) {
         precondition(radius > 0 && radius.isFinite, "the anchor's release radius must be positive")
         self.radius = radius
         self.acrossNuclei = acrossNuclei
-        everyNewPoint = points.map { ($0.kinematics.momentumTransfer, $0.energyTransfer) }
         newPoints = Dictionary(grouping: points, by: \.nucleus).mapValues { $0.map { ($0.kinematics.momentumTransfer, $0.energyTransfer) } }
     }
 
     /// The share of its anchor an old point keeps, in [0, 1].
     public func heldShare(_ point: ScatteringPoint) -> Double {
-        let near = acrossNuclei ? everyNewPoint : newPoints[point.nucleus] ?? []
-        guard !near.isEmpty else { return 1 }
+        let groups = acrossNuclei ? Array(newPoints.values) : newPoints[point.nucleus].map { [$0] } ?? []
+        guard !groups.isEmpty else { return 1 }
         let q = point.kinematics.momentumTransfer, omega = point.energyTransfer
         var nearest = Double.infinity
-        for p in near {
-            let dq = p.q - q, dw = p.omega - omega
-            nearest = min(nearest, dq * dq + dw * dw)
+        for group in groups {
+            for p in group {
+                let dq = p.q - q, dw = p.omega - omega
+                nearest = min(nearest, dq * dq + dw * dw)
+            }
         }
         let d2 = nearest / (q * q)
         return 1 - exp(-d2 / (2 * radius * radius))

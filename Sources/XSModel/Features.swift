@@ -284,6 +284,10 @@ public enum OutputTransform: Codable, Hashable, Sendable {
     /// of percent (u of order 0.1–1, where the two differ by at most 4% of u for c = 3); far outside,
     /// an unbounded network output can multiply the fit by e^{±100} or overflow (measured: a model
     /// of every nucleus gave 10¹⁵ nb/sr/GeV at 7.4 GeV, 84°, ω = 3.4 GeV, where the fit gives 10⁻¹⁶).
+    /// The largest bound c a model file or a training config may give (a factor e^100 is no bound
+    /// worth the name; beyond it exp overflows).
+    public static let largestCorrectionBound = 100.0
+
     @inline(__always)
     public static func boundedCorrection(_ u: Double, bound: Double?) -> (value: Double, derivative: Double) {
         guard let c = bound else { return (u, 1) }

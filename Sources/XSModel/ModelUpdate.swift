@@ -110,19 +110,21 @@ public enum ModelUpdate {
         let selected = try selection.apply(to: base.replacing(with: added))
         // A split that holds out a region by rule (leave-out:<set>, leave-out-nucleus:<N>, angle-above:θ,
         // …) keeps its region out of the training part: delivered points there would be ignored.
-        if selection.splitMethod.holdsOutByRule {
-            let delivered = selected.points.filter { newKeys.contains(selection.key($0)) }
-            let held = delivered.filter(selection.splitMethod.holdsOut).count
-            if held > 0 { throw UpdateError.heldOutBySplit(split: selection.splitMethod.rawValue, count: held, of: delivered.count) }
-        }
+        let delivered = selected.points.filter { newKeys.contains(selection.key($0)) }
+        let held = delivered.filter(selection.splitMethod.holdsOut).count
+        if held > 0 { throw UpdateError.heldOutBySplit(split: selection.splitMethod.rawValue, count: held, of: delivered.count) }
+        // The anchor lets go near the new points (ℓ nil or 0: it holds everywhere).
+        let release =
+            anchorError == nil
+            ? nil
+            : anchorReleaseRadius.flatMap {
+                $0 > 0 ? AnchorRelease(radius: $0, near: new.points, acrossNuclei: !model.info.input.features.describesNucleus) : nil
+            }
         let config = Transfer.fineTuningConfig(
             from: model.info.config, epochs: epochs, learningRate: learningRate, seed: seed, keepingPseudoData: true)
         let updated = try Transfer.fineTune(
             codingNewNuclei(model, new.points), sourceName: modelName, data: selected, scenario: .all, blocks: 0, config: config, command: command,
-            keepingNormalizations: true, restarting: newKeys, anchorError: anchorError,
-            anchorRelease: anchorReleaseRadius.flatMap {
-                $0 > 0 ? AnchorRelease(radius: $0, near: new.points, acrossNuclei: !model.info.input.features.describesNucleus) : nil
-            }, progress: progress)
+            keepingNormalizations: true, restarting: newKeys, anchorError: anchorError, anchorRelease: release, progress: progress)
         updated.info.addedData = ModelInfo.AddedData(added)
         // The spread's calibration was fitted for the model before the update; it is carried over
         // (refit it with `xsnet calibrate` on the updated model's validation part).
@@ -164,7 +166,7 @@ public enum ModelUpdate {
             shift_median_at_new_data: median(atNew), shift_p95_at_new_data: p95(atNew),
             shift_median_elsewhere: median(elsewhere),
             shift_p95_elsewhere: p95(elsewhere), epochs: epochs, anchor_error: anchorError,
-            anchor_release: anchorError == nil ? nil : anchorReleaseRadius.flatMap { $0 > 0 ? $0 : nil },
+            anchor_release: release?.radius,
             new_points_delivered: new.points.count,
             new_points_removed_by_cut: selected.removedByCut.filter { newKeys.contains($0.key) && $0.value > 0 },
             seconds: seconds,

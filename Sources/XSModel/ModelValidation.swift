@@ -37,7 +37,10 @@ extension ModelInfo {
         if let (field, offset, width) = output.standardization { try finite([offset, width], "output.\(field)") }
         switch output {
         case let .referenceScale(_, _, c?), let .referenceResponses(_, _, c?):
-            guard c > 0 && c <= 100 else { throw refuse("output.\(output.standardization!.field).bound", "is \(c); must be in (0, 100]") }
+            guard c > 0 && c <= OutputTransform.largestCorrectionBound else {
+                throw refuse(
+                    "output.\(output.standardization!.field).bound", "is \(c); must be in (0, \(Int(OutputTransform.largestCorrectionBound))]")
+            }
         default: break
         }
         if output.usesReference, !isAnyTarget, (Nucleus(name: nucleus)?.A ?? 0) <= 2 {

@@ -376,10 +376,9 @@ public final class Trainer {
         let logF = logPredictions()
         var anchor = [Double](repeating: .nan, count: logF.count)
         var weight = [Double](repeating: 0, count: logF.count)
-        let released = release.map { r in data.points.map(r.heldShare) }
         for i in data.split.train where !excluded.contains(data.points[i].dataset) {
             anchor[i] = logF[i]
-            weight[i] = (released?[i] ?? 1) / (relativeError * relativeError)
+            weight[i] = (release?.heldShare(data.points[i]) ?? 1) / (relativeError * relativeError)
         }
         points.anchorLogPrediction = anchor
         points.anchorWeight = weight

@@ -200,7 +200,8 @@ public struct TrainingConfig: Codable, Hashable, Sendable {
             try require(s >= 0 && s <= 10, "referencePseudoShapeError", "must be in 0…10 (a standard deviation of log σ)")
         }
         if let c = referenceCorrectionBound {
-            try require(c > 0 && c <= 100, "referenceCorrectionBound", "must be in (0, 100] (a log factor)")
+            let largest = OutputTransform.largestCorrectionBound
+            try require(c > 0 && c <= largest, "referenceCorrectionBound", "must be in (0, \(Int(largest))] (a log factor)")
         }
         if let p = nucleusCodeDropout {
             try require((0..<1).contains(p), "nucleusCodeDropout", "must be in [0, 1)")

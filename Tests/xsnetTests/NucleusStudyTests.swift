@@ -168,7 +168,7 @@ import XSTestSupport
         // The two delivered points below the model's ω cut are counted, not dropped silently.
         #expect(report["new_points_delivered"] as? Int == 54)
         #expect(report["new_points_removed_by_cut"] as? [String: Int] == ["O'Connell:1987ag": 2])
-        let text = try xsnet(["update", "--model", model, "--data", csv, "--out", updated, "--epochs", "2"])
+        let text = try xsnet(["update", "--model", model, "--data", csv, "--out", folder.appendingPathComponent("t.xsnet").path, "--epochs", "2"])
         #expect(text.stdout.contains("The model's ω cut removed 2 of the 54 delivered points (O'Connell:1987ag 2)"), "\(text.stdout)")
         #expect((new["median_abs_rel_dev_after"] as! Double) < (new["median_abs_rel_dev_before"] as! Double))
         #expect(report["shift_median_elsewhere"] is Double && report["seconds"] is Double)
