@@ -18,6 +18,11 @@ public struct KinematicDomain: Codable, Hashable, Sendable {
         energyTransferFraction = range { $0.energyTransfer / $0.beamEnergy }
     }
 
+    /// The eight bounds, lower and upper of E, θ, Q² and ω/E (what a model file's check reads).
+    public var bounds: [Double] {
+        [energy, angle, Q2, energyTransferFraction].flatMap { [$0.lowerBound, $0.upperBound] }
+    }
+
     /// Whether a point lies outside the box the training data span in E, θ, Q² and ω/E.
     public func isExtrapolation(_ k: Kinematics) -> Bool {
         !(energy.contains(k.beamEnergy) && angle.contains(k.angleDegrees) && Q2.contains(k.Q2)

@@ -36,6 +36,12 @@ public struct ModelInfo: Codable, Sendable {
     public var selection: DataSelection
     public var split: DataSplit
     public var domain: KinematicDomain
+    /// For a model of every nucleus: the box of each nucleus's training points, by nucleus name.
+    /// Bound to a nucleus (`bound(to:)`), the model flags what lies outside that nucleus's data,
+    /// not outside the union of all nuclei's (¹⁶O and ²⁰⁸Pb were measured below 1.5 GeV, ³He and ²⁷Al up to 14.7 GeV).
+    /// nil for a model of one nucleus, and in files written before it was recorded (the union
+    /// then stands for every nucleus).
+    public var nucleusDomains: [String: KinematicDomain]? = nil
     public var training: TrainingRecord?
     /// The hyperparameters it was trained with (the loss among them: `config.chi2`,
     /// `config.relativeErrorFloor`).
@@ -118,6 +124,29 @@ public struct ModelInfo: Codable, Sendable {
         Array(Set(normalizations.compactMap { selection.nucleus(ofKey: $0.dataset) })).sorted()
     }
 
+    /// The box of each nucleus's training points (`nucleusDomains`) for a selection of every
+    /// nucleus; nil for a selection of one.
+    public static func nucleusDomains(_ data: SelectedData) -> [String: KinematicDomain]? {
+        guard data.selection.isAnyTarget else { return nil }
+        return Dictionary(grouping: data.split.train) { data.points[$0].nucleus.name }
+            .mapValues { KinematicDomain(points: $0.map { data.points[$0].kinematics }) }
+    }
+
+    /// Whether this is a model of every nucleus bound to a nucleus it has no training points of
+    /// (argon): each of its predictions is an extrapolation, wherever the kinematics.
+    public var predictsUnmeasuredNucleus: Bool {
+        guard selection.isAnyTarget, !isAnyTarget, let bound = Nucleus(name: nucleus) else { return false }
+        return !trained(on: bound)
+    }
+
+    /// Which points lie outside the training data: outside the box of the training points (of the
+    /// nucleus the model is bound to, where the file records it), or anywhere for a nucleus the
+    /// model has no training points of.
+    public func extrapolationFlags(_ points: [Kinematics]) -> [Bool] {
+        let unmeasured = predictsUnmeasuredNucleus
+        return points.map { unmeasured || domain.isExtrapolation($0) }
+    }
+
     /// Whether an any-target model had training points of `nucleus`: among its data sets' nuclei
     /// and not the nucleus its split held out whole.
     public func trained(on nucleus: Nucleus) -> Bool {
@@ -133,6 +162,7 @@ public struct ModelInfo: Codable, Sendable {
         info.nucleus = nucleus.name
         info.input = input.bound(to: nucleus)
         info.output = output.shifted(by: output.anyTargetLogScale(nucleus))
+        if let own = nucleusDomains?[nucleus.name] { info.domain = own }
         // A nucleus without training points has no measured setting of its own: its band takes
         // the factor for an unseen nucleus (`UncertaintyCalibration.forUnseenNucleus`).
         if isAnyTarget && !trained(on: nucleus) { info.calibration = calibration?.forUnseenNucleus }
@@ -159,11 +189,14 @@ public struct CrossSectionPrediction: Equatable, Sendable {
             extrapolation: extrapolation)
     }
 
-    /// The spread multiplied by `c`: σ → cσ and each percentile p → mean + c(p − mean).
+    /// The spread multiplied by `c`: σ → cσ and each percentile p → mean + c(p − mean), the lower
+    /// one no lower than 0. A cross section is not negative; a calibration factor of 7 on a spread
+    /// of 20% would otherwise put the 16th percentile at −40% of the mean (the any-target model
+    /// for ¹⁶O at 0.15 GeV, 20°).
     public func scalingSpread(by c: Double) -> CrossSectionPrediction {
         guard c != 1 else { return self }
         return CrossSectionPrediction(
-            mean: mean, standardDeviation: c * standardDeviation, percentile16: mean + c * (percentile16 - mean),
+            mean: mean, standardDeviation: c * standardDeviation, percentile16: max(0, mean + c * (percentile16 - mean)),
             percentile84: mean + c * (percentile84 - mean), extrapolation: extrapolation)
     }
 }
@@ -316,18 +349,40 @@ public final class CrossSectionModel {
     /// The last check of a file read: every member predicts a finite cross section at the centre
     /// and the two corners of its own training box (`info.domain`). Finite, in-range weights can
     /// still overflow (a 3e38 weight, a scale of 1e-300); such a file is damaged, and is refused
-    /// when it is opened rather than at its first prediction. A model of every nucleus is checked
-    /// bound to each of its nuclei at the centre only: its box is the union of all nuclei's, whose
-    /// corners combine extremes no nucleus was measured at (0.1 GeV at 8°).
-    public func checkedAtItsOwnKinematics(corners checkCorners: Bool = true) throws -> CrossSectionModel {
+    /// when it is opened rather than at its first prediction.
+    public func checkedAtItsOwnKinematics() throws -> CrossSectionModel {
+        if info.isAnyTarget && info.trainedNuclei.isEmpty {
+            throw ModelFileError.invalid(
+                field: "normalizations", why: "name no nucleus; a model of every nucleus lists `<nucleus>/<data set>` keys")
+        }
+        if let overflow = try overflowInsideItsOwnBox() {
+            throw ModelFileError.invalid(field: "members[\(overflow.member)]", why: "\(overflow): its weights are damaged")
+        }
+        return self
+    }
+
+    /// A member's non-finite prediction inside its own training box (`checkedAtItsOwnKinematics`).
+    public struct OverflowInsideBox: CustomStringConvertible, Sendable {
+        public var member: Int
+        public var nucleus: String
+        public var crossSection: Double
+        public var point: Kinematics
+        public var description: String {
+            "predicts \(crossSection) for \(nucleus) at E = \(point.beamEnergy) GeV, θ = \(point.angleDegrees)°, ω = \(point.energyTransfer) GeV, inside its own training box"
+        }
+    }
+
+    /// The first member prediction that is not finite at the centre and the two corners of the
+    /// training box; nil if there is none. A model of every nucleus is checked bound to each of
+    /// its nuclei at the centre of that nucleus's box only: the corners of a box spanning several
+    /// experiments combine extremes none was measured at (0.1 GeV at 8°). Throws if a nucleus it
+    /// names cannot be bound.
+    public func overflowInsideItsOwnBox(corners checkCorners: Bool = true) throws -> OverflowInsideBox? {
         if info.isAnyTarget {
-            let nuclei = info.trainedNuclei
-            guard !nuclei.isEmpty else {
-                throw ModelFileError.invalid(
-                    field: "normalizations", why: "name no nucleus; a model of every nucleus lists `<nucleus>/<data set>` keys")
+            for nucleus in info.trainedNuclei {
+                if let overflow = try bound(to: nucleus).overflowInsideItsOwnBox(corners: false) { return overflow }
             }
-            for nucleus in nuclei { _ = try bound(to: nucleus).checkedAtItsOwnKinematics(corners: false) }
-            return self
+            return nil
         }
         let d = info.domain
         let corners: [(Double, Double, Double)] =
@@ -348,15 +403,10 @@ public final class CrossSectionModel {
         }
         for (member, logSigma) in memberLogCrossSections(points).enumerated() {
             if let i = logSigma.indices.first(where: { !(logSigma[$0].isFinite && exp(logSigma[$0]).isFinite) }) {
-                let k = points[i]
-                throw ModelFileError.invalid(
-                    field: "members[\(member)]",
-                    why:
-                        "predicts \(exp(logSigma[i])) at E = \(k.beamEnergy) GeV, θ = \(k.angleDegrees)°, ω = \(k.energyTransfer) GeV, inside its own training box: its weights are damaged"
-                )
+                return OverflowInsideBox(member: member, nucleus: info.nucleus, crossSection: exp(logSigma[i]), point: points[i])
             }
         }
-        return self
+        return nil
     }
 
     public func save(_ url: URL, storage: ModelFile.Storage = .float32) throws {
@@ -396,7 +446,8 @@ public final class CrossSectionModel {
         let born = bornKinematics(points)
         let factors = outputFactors(born.kinematics)
         let perMember = passOutputs(born.kinematics).map { exp(logCrossSections(born, factors: factors, outputs: $0)) }
-        var raw = points.indices.map { i in Self.summarize(perMember.map { $0[i] }, extrapolation: info.domain.isExtrapolation(points[i])) }
+        let outside = info.extrapolationFlags(points)
+        var raw = points.indices.map { i in Self.summarize(perMember.map { $0[i] }, extrapolation: outside[i]) }
         if let committee = info.referenceCommittee { raw = committee.applied(to: raw, at: points, nucleus: Nucleus(name: info.nucleus)) }
         guard calibrated, let calibration = info.calibration else { return raw }
         return calibration.applied(to: raw, at: points)
@@ -417,11 +468,11 @@ public final class CrossSectionModel {
     /// calibration factors are fitted to σ). Throws for the other heads, which have none.
     public func responses(_ points: [Kinematics]) throws -> [ResponsePrediction] {
         let perMember = try memberResponses(points)
+        let outside = info.extrapolationFlags(points)
         return points.indices.map { i in
-            let extrapolation = info.domain.isExtrapolation(points[i])
-            return ResponsePrediction(
-                longitudinal: Self.summarize(perMember.map { $0[i].longitudinal }, extrapolation: extrapolation),
-                transverse: Self.summarize(perMember.map { $0[i].transverse }, extrapolation: extrapolation))
+            ResponsePrediction(
+                longitudinal: Self.summarize(perMember.map { $0[i].longitudinal }, extrapolation: outside[i]),
+                transverse: Self.summarize(perMember.map { $0[i].transverse }, extrapolation: outside[i]))
         }
     }
 

@@ -101,11 +101,11 @@ extension ModelInfo {
         do { try selection.validate() } catch SelectionError.outOfRange(let field, let requirement) {
             throw refuse("selection.\(field)", requirement)
         }
-        try finite(
-            [
-                domain.energy.lowerBound, domain.energy.upperBound, domain.angle.lowerBound, domain.angle.upperBound, domain.Q2.lowerBound,
-                domain.Q2.upperBound, domain.energyTransferFraction.lowerBound, domain.energyTransferFraction.upperBound
-            ], "domain")
+        try finite(domain.bounds, "domain")
+        for (name, box) in (nucleusDomains ?? [:]).sorted(by: { $0.key < $1.key }) {
+            guard Nucleus(name: name) != nil else { throw refuse("nucleusDomains", "names \"\(name)\", not a nucleus (C12, Ar40, …)") }
+            try finite(box.bounds, "nucleusDomains.\(name)")
+        }
         if let calibration { try calibration.validate() }
         if let referenceCommittee { try referenceCommittee.validate() }
     }

@@ -316,6 +316,7 @@ public final class Trainer {
         info = ModelInfo(
             nucleus: data.selection.nucleus, input: input, output: output, normalizations: [], selection: data.selection,
             split: data.split, domain: KinematicDomain(points: trainKinematics), training: nil, config: config)
+        info.nucleusDomains = ModelInfo.nucleusDomains(data)
         info.fineTunedFrom = start?.source
         points = TrainingPoints(data, input: input, output: output, config: config)
         generator = SeededGenerator(seed: config.effectiveSeed).derived(1)

@@ -280,7 +280,9 @@ struct PredictCommand: ParsableCommand {
         }
         print(table.rendered(), terminator: "")
         let flagged = rows.filter(\.extrapolation).count
-        if flagged > 0 {
+        if model.info.predictsUnmeasuredNucleus {
+            printError("the model has no training points of \(model.info.nucleus): every prediction is an extrapolation in the nucleus")
+        } else if flagged > 0 {
             printError("\(flagged) of \(rows.count) points lie outside the training data's kinematic range (extrapolation)")
         }
         if let c = model.info.calibration {

@@ -221,9 +221,9 @@ struct TrainCommand: ParsableCommand {
         try calibrate(model, data: trainer.data)
         // A file that `load` would refuse is not written: the trained network itself overflows
         // inside its own box (the checkpoint stays, the run is not lost).
-        do { _ = try model.checkedAtItsOwnKinematics() } catch let ModelFileError.invalid(_, why) {
+        if let overflow = try model.overflowInsideItsOwnBox() {
             throw CommandError(
-                "\(out) not written: the trained model \(why.replacingOccurrences(of: ": its weights are damaged", with: "")), so it could not be opened; the checkpoint \(checkpointURL.path) is kept (a reference prior stays finite with --reference-correction-bound 3)"
+                "\(out) not written: the trained model \(overflow), so it could not be opened; the checkpoint \(checkpointURL.path) is kept (a reference prior stays finite with --reference-correction-bound 3)"
             )
         }
         try model.save(URL(fileURLWithPath: out))

@@ -100,6 +100,55 @@ import XSTestSupport
         #expect(try back.bound(to: Nucleus(Z: 18, A: 40)).checkedPredictions([k])[0].mean == σAr)
     }
 
+    /// Bound to a nucleus, the model flags what lies outside that nucleus's own training points (the
+    /// union of all nuclei's box let ¹⁶O at 5 GeV pass as measured kinematics: it was measured at
+    /// 0.7–1.5 GeV), and every point of a nucleus it has no training points of.
+    @Test func eachNucleusIsFlaggedOutsideItsOwnDataAndAnUnmeasuredOneEverywhere() throws {
+        let (model, data) = try Self.trainedModel()
+        let boxes = try #require(model.info.nucleusDomains)
+        #expect(boxes.keys.sorted() == ["C12", "Ca40", "O16", "Pb208"])
+        let carbonTraining = data.split.train.filter { data.points[$0].nucleus.name == "C12" }.map { data.points[$0].kinematics }
+        #expect(boxes["C12"] == KinematicDomain(points: carbonTraining))
+        // A carbon training point outside oxygen's box, inside the union of all.
+        let carbon = try model.bound(to: Nucleus(Z: 6, A: 12)), oxygen = try model.bound(to: Nucleus(Z: 8, A: 16))
+        let k = try #require(carbonTraining.first { oxygen.info.domain.isExtrapolation($0) })
+        #expect(!model.info.domain.isExtrapolation(k))
+        #expect(try carbon.checkedPredictions([k])[0].extrapolation == false)
+        #expect(try oxygen.checkedPredictions([k])[0].extrapolation == true)
+        #expect(try oxygen.responses([k])[0].transverse.extrapolation == true)
+        // Argon has no training points: every prediction is an extrapolation.
+        let argon = try model.bound(to: Nucleus(Z: 18, A: 40))
+        #expect(argon.info.predictsUnmeasuredNucleus && !carbon.info.predictsUnmeasuredNucleus)
+        #expect(try argon.checkedPredictions([k]).allSatisfy(\.extrapolation))
+        // The file keeps the boxes; one written without them flags against the union, as before.
+        let url = temporaryURL("any-boxes.xsnet")
+        defer { try? FileManager.default.removeItem(at: url) }
+        try model.save(url)
+        #expect(try CrossSectionModel.load(url).info.nucleusDomains == boxes)
+        model.info.nucleusDomains = nil
+        #expect(try model.bound(to: Nucleus(Z: 8, A: 16)).checkedPredictions([k])[0].extrapolation == false)
+    }
+
+    /// A network that overflows inside its own box (here: inputs scaled by 10³⁰⁰) is found at the
+    /// centre of the first nucleus's box, which `xsnet train` reports before writing nothing, and
+    /// its file is refused when opened.
+    @Test func aModelThatOverflowsInsideItsOwnBoxIsFoundAndItsFileRefused() throws {
+        let (model, _) = try Self.trainedModel()
+        #expect(try model.overflowInsideItsOwnBox() == nil)
+        model.info.input.scale = model.info.input.scale.map { _ in 1e-300 }
+        let overflow = try #require(try model.overflowInsideItsOwnBox())
+        #expect(overflow.member == 0 && overflow.nucleus == "C12" && !overflow.crossSection.isFinite)
+        #expect(model.info.nucleusDomains?["C12"]?.isExtrapolation(overflow.point) == false)
+        let url = temporaryURL("overflowing.xsnet")
+        defer { try? FileManager.default.removeItem(at: url) }
+        try model.save(url)
+        #expect {
+            try CrossSectionModel.load(url)
+        } throws: { error in
+            "\(error)".contains("members[0]") && "\(error)".contains("for C12 at E =") && "\(error)".contains("its weights are damaged")
+        }
+    }
+
     /// A nucleus delivered to a `kinematic-coded` model gets a code of its own in the update (under
     /// the unknown nucleus's code the update could not tell it from the rest; docs/update.md).
     @Test func anUpdateGivesADeliveredNucleusItsOwnCode() throws {

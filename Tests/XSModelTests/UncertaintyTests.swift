@@ -111,6 +111,15 @@ import XSNN
         #expect(Coverage.of(deviations: [4.9, -9.9, 10.1, 0], dataErrors: [4, 4, 4, 4], spreads: [3, 3, 3, 3], scale: 0).oneSigma == 0.25)
     }
 
+    @Test func aScaledBandKeepsItsLowerPercentileAtOrAboveZero() {
+        let p = CrossSectionPrediction(mean: 1, standardDeviation: 0.2, percentile16: 0.8, percentile84: 1.25, extrapolation: false)
+        let twice = p.scalingSpread(by: 2)
+        #expect(abs(twice.percentile16 - 0.6) < 1e-12 && abs(twice.percentile84 - 1.5) < 1e-12 && abs(twice.standardDeviation - 0.4) < 1e-12)
+        // × 7: 1 − 7 × 0.2 = −0.4, which no cross section is; the upper percentile and σ scale as asked.
+        let wide = p.scalingSpread(by: 7)
+        #expect(wide.percentile16 == 0 && abs(wide.percentile84 - 2.75) < 1e-12 && abs(wide.standardDeviation - 1.4) < 1e-12)
+    }
+
     @Test func calibrationRecoversTheFactorByWhichTheSpreadIsOff() throws {
         // Deviations drawn with twice the stated spread (and negligible data errors): c ≈ 2.
         var rng = SeededGenerator(seed: 5)

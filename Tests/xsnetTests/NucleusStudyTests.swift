@@ -92,6 +92,10 @@ import XSTestSupport
         #expect(argon.status == 0, "\(argon.stderr)")
         let rows = try JSONSerialization.jsonObject(with: Data(argon.stdout.utf8)) as! [[String: Any]]
         #expect(rows.count == 2 && rows.allSatisfy { ($0["sigma"] as! Double) > 0 })
+        // No argon data: every prediction is flagged, and the table says why.
+        #expect(rows.allSatisfy { $0["extrapolation"] as! Bool })
+        let argonTable = try xsnet(["predict", "--model", model, "--nucleus", "Ar40", "--energy", "2.222", "--angle", "15.54", "--omega", "0.3"])
+        #expect(argonTable.status == 0 && argonTable.stderr.contains("no training points of Ar40"), "\(argonTable.stderr)")
         let unnamed = try xsnet(["predict", "--model", model, "--energy", "2.222", "--angle", "15.54", "--omega", "0.3"])
         #expect(unnamed.status != 0 && unnamed.stderr.contains("--nucleus"))
         let evaluate = try xsnet(["evaluate", "--model", model, "--data", data, "--format", "json"])

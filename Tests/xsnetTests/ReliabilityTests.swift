@@ -82,6 +82,14 @@ import XSTestSupport
                         Self.set(&json, ["metadata", "input", "mean"], Array(mean.dropLast()))
                     })
             ))
+        // A nucleus's box under a name that is no nucleus.
+        cases.append(
+            (
+                "nucleusDomains",
+                try Self.edited(
+                    "Models/C12.xsnet",
+                    header: { json in Self.set(&json, ["metadata", "nucleusDomains"], ["Xx99": Self.get(json, ["metadata", "domain"])]) })
+            ))
         // Two tensors at one offset.
         cases.append(
             (
