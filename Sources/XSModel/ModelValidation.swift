@@ -107,7 +107,12 @@ extension ModelInfo {
             try finite(box.bounds, "nucleusDomains.\(name)")
         }
         if let calibration { try calibration.validate() }
-        if let referenceCommittee { try referenceCommittee.validate() }
+        if let referenceCommittee {
+            try referenceCommittee.validate()
+            if let problem = ReferenceCommittee.problem(forModel: self, networks: networks.count) {
+                throw refuse("referenceCommittee", problem.description)
+            }
+        }
     }
 }
 

@@ -54,6 +54,14 @@ public struct ReferenceCommittee: Codable, Hashable, Sendable {
         public var errorDescription: String? { description }
     }
 
+    /// Why a model cannot carry a committee, if it cannot: the network's weight needs the spread of
+    /// an ensemble's members (model A), and the committee was measured for a model of one nucleus.
+    public static func problem(forModel info: ModelInfo, networks: Int) -> Problem? {
+        if info.describesNucleus { return .anyTarget }
+        if networks < 2 || info.monteCarloSamples != nil { return .notEnsemble }
+        return nil
+    }
+
     /// Checks the stored values (what a file read must hold before the committee predicts).
     public func validated() throws -> ReferenceCommittee {
         guard referenceModel != nil else { throw Problem.unknownReference(reference) }

@@ -53,8 +53,9 @@ struct CommitteeCommand: ParsableCommand {
             print("wrote \(written): the networks alone")
             return
         }
-        if model.info.describesNucleus { throw CommandError("\(self.model): \(ReferenceCommittee.Problem.anyTarget)") }
-        guard model.networks.count > 1 else { throw CommandError("\(self.model): \(ReferenceCommittee.Problem.notEnsemble)") }
+        if let problem = ReferenceCommittee.problem(forModel: model.info, networks: model.networks.count) {
+            throw CommandError("\(self.model): \(problem)")
+        }
         let selected = try model.selectedData(from: try dataSource.load())
         let committee = try ReferenceCommittee(
             reference: reference, referenceRelativeError: relativeError!, measuredSettings: MeasuredSettings(trainingPartOf: selected),

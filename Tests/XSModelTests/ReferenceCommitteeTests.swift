@@ -99,5 +99,14 @@ import XSTestSupport
                 return f == field
             }
         }
+        // A committee weighs the network by its members' spread: a file with one on one network is refused.
+        var single = ensemble.info
+        single.members = nil
+        #expect {
+            try single.validate(networks: Array(ensemble.networks.prefix(1)))
+        } throws: { error in
+            guard case ModelFileError.invalid(let f, let why) = error else { return false }
+            return f == "referenceCommittee" && why == ReferenceCommittee.Problem.notEnsemble.description
+        }
     }
 }
