@@ -567,6 +567,9 @@ func toolExists(_ name: String) -> Bool {
         let b = try xsnet(["tabulate", "--model", Self.ensemble] + grid + ["--out", csv])
         let csvText = try String(contentsOfFile: csv, encoding: .utf8)
         #expect(b.status == 0 && csvText.split(separator: "\n").count == 22)
+        // The command counts the flagged points the table holds.
+        let flagged = csvText.split(separator: "\n").filter { $0.hasSuffix(",true") }.count
+        #expect(a.stdout.contains("; \(flagged) flagged as extrapolation"), "\(a.stdout)")
         // NumPy reads the grid; σ and its band at E = 0.56 GeV, cos θ = 0.9 are predict's.
         let read = try runTool(
             "python3",
