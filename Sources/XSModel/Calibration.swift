@@ -91,14 +91,33 @@ public struct MeasuredSettings: Codable, Hashable, Sendable {
     /// A point is at a setting when E agrees within 0.5% and θ within 0.1°.
     public static let energyTolerance = 0.005, angleTolerance = 0.1
 
+    /// For a model of every nucleus, each nucleus's own settings, sorted as `settings` (which holds
+    /// all nuclei's): a nucleus is at a measured setting where it was measured, not where another
+    /// nucleus was. nil for a model of one nucleus, and in files written before it was recorded.
+    public var byNucleus: [String: [[Double]]]? = nil
+
     public init(points: [Kinematics]) {
         let pairs = Set(points.map { [$0.beamEnergy, $0.angleDegrees] })
         settings = pairs.sorted { ($0[0], $0[1]) < ($1[0], $1[1]) }
     }
 
-    /// The settings of `selected`'s training part: where a model trained on it has seen data.
+    /// The settings of `selected`'s training part: where a model trained on it has seen data (for
+    /// a selection of every nucleus, also by nucleus).
     public init(trainingPartOf selected: SelectedData) {
         self.init(points: selected.split.train.map { selected.points[$0].kinematics })
+        if selected.selection.isAnyTarget {
+            byNucleus = Dictionary(grouping: selected.split.train) { selected.points[$0].nucleus.name }
+                .mapValues { MeasuredSettings(points: $0.map { selected.points[$0].kinematics }).settings }
+        }
+    }
+
+    /// The settings of one nucleus (none for a nucleus without training points) where they are
+    /// recorded by nucleus; all of them otherwise.
+    public func of(_ nucleus: String) -> MeasuredSettings {
+        guard let byNucleus else { return self }
+        var own = MeasuredSettings(points: [])
+        own.settings = byNucleus[nucleus] ?? []
+        return own
     }
 
     public func contains(beamEnergy E: Double, angleDegrees θ: Double) -> Bool {
@@ -388,13 +407,17 @@ public struct UncertaintyCalibration: Codable, Hashable, Sendable, CustomStringC
         }
 
         /// Predictions of held-out points, each marked by whether it lies at one of `measured`.
+        /// A point of a model of every nucleus is judged by its own nucleus's settings.
         public static func of(_ points: [ScatteringPoint], _ predictions: [CrossSectionPrediction], trainedAt measured: MeasuredSettings)
             -> [HeldOutPrediction]
         {
-            zip(points, predictions).map { point, prediction in
-                HeldOutPrediction(
+            var byNucleus: [String: MeasuredSettings] = [:]
+            return zip(points, predictions).map { point, prediction in
+                let name = point.nucleus.name
+                if byNucleus[name] == nil { byNucleus[name] = measured.of(name) }
+                return HeldOutPrediction(
                     point: point, prediction: prediction,
-                    atMeasuredSetting: measured.contains(beamEnergy: point.beamEnergy, angleDegrees: point.angleDegrees))
+                    atMeasuredSetting: byNucleus[name]!.contains(beamEnergy: point.beamEnergy, angleDegrees: point.angleDegrees))
             }
         }
     }

@@ -164,8 +164,13 @@ public struct ModelInfo: Codable, Sendable {
         info.output = output.shifted(by: output.anyTargetLogScale(nucleus))
         if let own = nucleusDomains?[nucleus.name] { info.domain = own }
         // A nucleus without training points has no measured setting of its own: its band takes
-        // the factor for an unseen nucleus (`UncertaintyCalibration.forUnseenNucleus`).
-        if isAnyTarget && !trained(on: nucleus) { info.calibration = calibration?.forUnseenNucleus }
+        // the factor for an unseen nucleus (`UncertaintyCalibration.forUnseenNucleus`). A trained
+        // one is at a measured setting where it was measured itself.
+        if isAnyTarget && !trained(on: nucleus) {
+            info.calibration = calibration?.forUnseenNucleus
+        } else if let settings = calibration?.measuredSettings {
+            info.calibration?.measuredSettings = settings.of(nucleus.name)
+        }
         return info
     }
 }

@@ -133,11 +133,21 @@ extension UncertaintyCalibration {
 extension MeasuredSettings {
     /// `contains` reads finite (E, θ) pairs sorted by E; `field` names them in the error.
     func validate(field: String) throws {
+        try Self.validate(settings, field: "\(field).settings")
+        for (nucleus, own) in (byNucleus ?? [:]).sorted(by: { $0.key < $1.key }) {
+            guard Nucleus(name: nucleus) != nil else {
+                throw ModelFileError.invalid(field: "\(field).byNucleus", why: "names \"\(nucleus)\", not a nucleus (C12, Ar40, …)")
+            }
+            try Self.validate(own, field: "\(field).byNucleus.\(nucleus)")
+        }
+    }
+
+    private static func validate(_ settings: [[Double]], field: String) throws {
         for (i, s) in settings.enumerated() where s.count != 2 || !s.allSatisfy(\.isFinite) {
-            throw ModelFileError.invalid(field: "\(field).settings[\(i)]", why: "is not a finite (E, θ) pair")
+            throw ModelFileError.invalid(field: "\(field)[\(i)]", why: "is not a finite (E, θ) pair")
         }
         if let i = settings.indices.dropFirst().first(where: { settings[$0 - 1][0] > settings[$0][0] }) {
-            throw ModelFileError.invalid(field: "\(field).settings[\(i)]", why: "is out of order (the settings are sorted by E)")
+            throw ModelFileError.invalid(field: "\(field)[\(i)]", why: "is out of order (the settings are sorted by E)")
         }
     }
 }

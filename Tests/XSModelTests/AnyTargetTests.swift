@@ -129,6 +129,42 @@ import XSTestSupport
         #expect(try model.bound(to: Nucleus(Z: 8, A: 16)).checkedPredictions([k])[0].extrapolation == false)
     }
 
+    /// A model of every nucleus puts a nucleus at a measured setting only where that nucleus was
+    /// measured, in calibrating and in predicting (before, a setting of any nucleus counted).
+    @Test func aNucleusIsAtAMeasuredSettingOnlyWhereItWasMeasured() throws {
+        let (model, data) = try Self.trainedModel()
+        let measured = MeasuredSettings(trainingPartOf: data)
+        #expect(measured.byNucleus?.keys.sorted() == ["C12", "Ca40", "O16", "Pb208"])
+        // Carbon's points here are Whitney 1974's; oxygen's are O'Connell 1987's, at other settings.
+        let carbon = try #require(data.split.train.map { data.points[$0] }.first { $0.nucleus.name == "C12" })
+        #expect(measured.contains(beamEnergy: carbon.beamEnergy, angleDegrees: carbon.angleDegrees))
+        #expect(measured.of("C12").contains(beamEnergy: carbon.beamEnergy, angleDegrees: carbon.angleDegrees))
+        #expect(!measured.of("O16").contains(beamEnergy: carbon.beamEnergy, angleDegrees: carbon.angleDegrees))
+        #expect(measured.of("Ar40").settings.isEmpty && MeasuredSettings(points: [carbon.kinematics]).of("O16").settings.count == 1)
+        // An oxygen point at carbon's setting is held out "elsewhere" for the fit of the factors.
+        var oxygen = carbon
+        oxygen.nucleus = Nucleus(Z: 8, A: 16)
+        let prediction = CrossSectionPrediction(mean: 1, standardDeviation: 0.1, percentile16: 0.9, percentile84: 1.1, extrapolation: false)
+        let heldOut = UncertaintyCalibration.HeldOutPrediction.of([carbon, oxygen], [prediction, prediction], trainedAt: measured)
+        #expect(heldOut.map(\.atMeasuredSetting) == [true, false])
+        // Bound, each nucleus's band takes the factor of its own settings.
+        let near = SpreadFactor(
+            scale: 1, validationPoints: 30, before: Coverage(oneSigma: 0.7, twoSigma: 0.95), after: Coverage(oneSigma: 0.7, twoSigma: 0.95))
+        var far = near
+        far.scale = 3
+        model.info.calibration = UncertaintyCalibration(
+            atMeasuredSettings: near, elsewhere: far, measuredSettings: measured, validationSplit: .random, rule: .atLeastNominal)
+        let asCarbon = try model.bound(to: Nucleus(Z: 6, A: 12)).info.calibration
+        let asOxygen = try model.bound(to: Nucleus(Z: 8, A: 16)).info.calibration
+        #expect(asCarbon?.atMeasuredSetting(beamEnergy: carbon.beamEnergy, angleDegrees: carbon.angleDegrees) == true)
+        #expect(asOxygen?.atMeasuredSetting(beamEnergy: carbon.beamEnergy, angleDegrees: carbon.angleDegrees) == false)
+        #expect(asOxygen?.scale(beamEnergy: carbon.beamEnergy, angleDegrees: carbon.angleDegrees) == 3)
+        let url = temporaryURL("any-settings.xsnet")
+        defer { try? FileManager.default.removeItem(at: url) }
+        try model.save(url)
+        #expect(try CrossSectionModel.load(url).info.calibration?.measuredSettings == measured)
+    }
+
     /// A network that overflows inside its own box (here: inputs scaled by 10³⁰⁰) is found at the
     /// centre of the first nucleus's box, which `xsnet train` reports before writing nothing, and
     /// its file is refused when opened.
