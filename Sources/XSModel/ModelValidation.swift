@@ -103,7 +103,7 @@ extension ModelInfo {
         }
         try finite(domain.bounds, "domain")
         for (name, box) in (nucleusDomains ?? [:]).sorted(by: { $0.key < $1.key }) {
-            guard Nucleus(name: name) != nil else { throw refuse("nucleusDomains", "names \"\(name)\", not a nucleus (C12, Ar40, …)") }
+            try ModelFileError.checkNucleusKey(name, field: "nucleusDomains")
             try finite(box.bounds, "nucleusDomains.\(name)")
         }
         if let calibration { try calibration.validate() }
@@ -130,14 +130,20 @@ extension UncertaintyCalibration {
     }
 }
 
+extension ModelFileError {
+    /// A key of a by-nucleus table (`nucleusDomains`, `byNucleus`) must name a nucleus.
+    static func checkNucleusKey(_ key: String, field: String) throws {
+        guard Nucleus(name: key) == nil else { return }
+        throw ModelFileError.invalid(field: field, why: "names \"\(key)\", not a nucleus (C12, Ar40, …)")
+    }
+}
+
 extension MeasuredSettings {
     /// `contains` reads finite (E, θ) pairs sorted by E; `field` names them in the error.
     func validate(field: String) throws {
         try Self.validate(settings, field: "\(field).settings")
         for (nucleus, own) in (byNucleus ?? [:]).sorted(by: { $0.key < $1.key }) {
-            guard Nucleus(name: nucleus) != nil else {
-                throw ModelFileError.invalid(field: "\(field).byNucleus", why: "names \"\(nucleus)\", not a nucleus (C12, Ar40, …)")
-            }
+            try ModelFileError.checkNucleusKey(nucleus, field: "\(field).byNucleus")
             try Self.validate(own, field: "\(field).byNucleus.\(nucleus)")
         }
     }

@@ -163,6 +163,13 @@ import XSTestSupport
         defer { try? FileManager.default.removeItem(at: url) }
         try model.save(url)
         #expect(try CrossSectionModel.load(url).info.calibration?.measuredSettings == measured)
+        // A file whose settings name no nucleus is refused.
+        var misnamed = measured
+        misnamed.byNucleus?["Xx99"] = []
+        #expect(throws: ModelFileError.invalid(field: "calibration.measuredSettings.byNucleus", why: "names \"Xx99\", not a nucleus (C12, Ar40, …)"))
+        {
+            try misnamed.validate(field: "calibration.measuredSettings")
+        }
     }
 
     /// A network that overflows inside its own box (here: inputs scaled by 10³⁰⁰) is found at the
