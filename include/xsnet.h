@@ -49,9 +49,10 @@ int xsnet_predict_batch(xsnet_model *model, size_t n, const double *energy_GeV, 
                         const double *omega_GeV, double *mean, double *sd);
 
 /* n points with the whole band, as `xsnet predict` reports it: mean, standard deviation, 16th and
- * 84th percentiles over the members or Monte-Carlo passes (calibrated), and 1 where a point lies
- * outside the kinematic box of the training data (extrapolation), else 0. Any output but mean may
- * be NULL. A model without a band (one network) gives sd 0 and p16 = p84 = mean. */
+ * 84th percentiles over the members or Monte-Carlo passes (calibrated; p16 is never below 0), and 1
+ * where a point lies outside the kinematic box of the training data (of the nucleus opened, for a
+ * model of every nucleus; every point of a nucleus it has no data of), else 0. Any output but mean
+ * may be NULL. A model without a band (one network) gives sd 0 and p16 = p84 = mean. */
 int xsnet_predict_band(xsnet_model *model, size_t n, const double *energy_GeV, const double *theta_deg,
                        const double *omega_GeV, double *mean, double *sd, double *p16, double *p84, int *extrapolation);
 /* 1 when the model has a band (an ensemble, or Monte-Carlo dropout), 0 for one network. */

@@ -136,9 +136,10 @@ class Model(_Handle):
         """d²σ/dΩdω in nb/sr/GeV at the broadcast arrays of E (GeV), θ (deg), ω (GeV).
 
         Returns a dict of arrays of the broadcast shape: "mean", "sigma" (the calibrated standard
-        deviation over members or passes), "p16", "p84", and "extrapolation" (True outside the
-        kinematic box of the training data). For a model without a band (one network) "sigma",
-        "p16" and "p84" are NaN. `nucleus`, if given, must be the model's: a single-nucleus model
+        deviation over members or passes), "p16" (never below 0), "p84", and "extrapolation" (True
+        outside the kinematic box of the training data: of the nucleus asked for, for a model of
+        every nucleus, and everywhere for a nucleus it has no data of). For a model without a band
+        (one network) "sigma", "p16" and "p84" are NaN. `nucleus`, if given, must be the model's: a single-nucleus model
         does not predict another nucleus. An unphysical point (ω ≥ E, θ outside (0, 180), …)
         raises XsnetError naming it.
         """
