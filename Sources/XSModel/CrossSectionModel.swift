@@ -147,6 +147,14 @@ public struct ModelInfo: Codable, Sendable {
         return points.map { unmeasured || domain.isExtrapolation($0) }
     }
 
+    /// Whether the response functions at (|q|, ω) (GeV) lie outside the training data: no electron
+    /// kinematics inside the box (the nucleus's own, for a model of every nucleus) transfers them
+    /// (`KinematicDomain.covers`), or the model has no training points of its nucleus. What a
+    /// neutrino prediction reads the learned responses at.
+    public func isResponseExtrapolation(momentumTransfer q: Double, energyTransfer ω: Double) -> Bool {
+        predictsUnmeasuredNucleus || !domain.covers(momentumTransfer: q, energyTransfer: ω)
+    }
+
     /// Whether an any-target model had training points of `nucleus`: among its data sets' nuclei
     /// and not the nucleus its split held out whole.
     public func trained(on nucleus: Nucleus) -> Bool {

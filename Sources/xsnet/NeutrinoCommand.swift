@@ -213,6 +213,9 @@ extension NeutrinoCommand {
             var per_nucleon_d2sigma_dTdcos: Double
             /// With --systematics: d²σ/dT_μ dcosθ_μ of each named variation (cm²/GeV per nucleus).
             var d2sigma_dTdcos_variations: [String: Double]?
+            /// Whether the electron responses are read at a (|q|, ω) outside the electron model's
+            /// training data (`ModelInfo.isResponseExtrapolation`); nil for the Fermi gas.
+            var extrapolation: Bool?
         }
 
         func validate() throws {
@@ -230,6 +233,7 @@ extension NeutrinoCommand {
         func run() throws {
             let (model, variations, _) = try options.chargedCurrentModel(
                 probe: probe == .numu ? .numu : .numubar, nucleus: nucleus, systematics: systematics)
+            let electron = options.fermiGas ? nil : try withElectronModel(options.model, nucleus: nucleus) { $0.info }
             var rows: [Row] = []
             for E in energy.values {
                 for T in muonEnergy.values {
@@ -251,7 +255,9 @@ extension NeutrinoCommand {
                                         uniqueKeysWithValues: variations.map { v in
                                             let values = v.model.doubleDifferential(k)
                                             return (v.name, 2 * .pi * values.reduce(0, +) / Double(values.count))
-                                        }) : nil)
+                                        }) : nil,
+                                extrapolation: electron?.isResponseExtrapolation(
+                                    momentumTransfer: k.momentumTransfer, energyTransfer: k.energyTransfer))
                         )
                     }
                 }
@@ -260,7 +266,8 @@ extension NeutrinoCommand {
             case .json: print(try jsonText(rows), terminator: "")
             case .csv, .table:
                 var table = TextTable(
-                    header: ["E_nu", "T_mu", "theta_mu", "q", "omega", "Q2", "d2s/dTdcos", "std", "d2s/dOdw", "per_nucleon"] + variations.map(\.name))
+                    header: ["E_nu", "T_mu", "theta_mu", "q", "omega", "Q2", "d2s/dTdcos", "std", "d2s/dOdw", "per_nucleon"] + variations.map(\.name)
+                        + (electron == nil ? [] : ["extrapolation"]))
                 table.rows = rows.map { r in
                     [r.E_nu_GeV, r.T_mu_GeV, r.theta_mu_deg, r.q_GeV, r.omega_GeV, r.Q2_GeV2].map { String(format: "%.4g", $0) }
                         + ([r.d2sigma_dTdcos_cm2_per_GeV, r.d2sigma_dTdcos_std, r.d2sigma_dOmega_domega_cm2_per_sr_GeV, r.per_nucleon_d2sigma_dTdcos]
@@ -268,8 +275,20 @@ extension NeutrinoCommand {
                         .map {
                             String(format: "%.4e", $0)
                         }
+                        + (r.extrapolation.map { [format == .csv ? "\($0)" : ($0 ? "yes" : "no")] } ?? [])
                 }
                 print(format == .csv ? table.csv() : table.rendered(), terminator: "")
+            }
+            if let electron {
+                let flagged = rows.filter { $0.extrapolation == true }.count
+                if electron.predictsUnmeasuredNucleus {
+                    printError(
+                        "the electron model has no training points of \(electron.nucleus): every prediction is an extrapolation in the nucleus")
+                } else if flagged > 0 {
+                    printError(
+                        "\(flagged) of \(rows.count) points read the electron responses at a (|q|, ω) no electron kinematics of the training data's box reaches (extrapolation)"
+                    )
+                }
             }
         }
     }

@@ -56,6 +56,42 @@ import Testing
         #expect(Kinematics.unphysicalReason(beamEnergy: .nan, angleDegrees: 30, energyTransfer: 0.2)?.contains("non-finite") == true)
     }
 
+    /// `covers(momentumTransfer:energyTransfer:)` against a scan of beam energies: (q, ω) is covered
+    /// exactly when some E in the box, with its angle from Q² = q² − ω², lies inside the box.
+    @Test func aBoxCoversTheMomentumAndEnergyTransfersOfItsOwnKinematics() {
+        let box = KinematicDomain(points: [
+            Kinematics(beamEnergy: 0.5, angleDegrees: 36, energyTransfer: 0.1),
+            Kinematics(beamEnergy: 2.0, angleDegrees: 15, energyTransfer: 0.9),
+            Kinematics(beamEnergy: 1.2, angleDegrees: 60, energyTransfer: 0.4)
+        ])
+        func scanned(_ q: Double, _ ω: Double) -> Bool {
+            let Q2 = q * q - ω * ω
+            guard Q2 > 0 else { return false }
+            return stride(from: ω + 1e-6, through: 3.0, by: 1e-4).contains { E in
+                let s2 = Q2 / (4 * E * (E - ω))
+                guard s2 <= 1 else { return false }
+                let θ = 2 * asin(s2.squareRoot()) * 180 / .pi
+                return !box.isExtrapolation(Kinematics(beamEnergy: E, angleDegrees: θ, energyTransfer: ω))
+            }
+        }
+        // Each point's own (q, ω) is covered; a grid of others agrees with the scan (away from its edges).
+        for k in [(0.5, 36.0, 0.1), (2.0, 15.0, 0.9), (1.2, 60.0, 0.4)] {
+            let p = Kinematics(beamEnergy: k.0, angleDegrees: k.1, energyTransfer: k.2)
+            #expect(box.covers(momentumTransfer: (p.Q2 + k.2 * k.2).squareRoot(), energyTransfer: k.2))
+        }
+        var agree = 0, covered = 0
+        for q in stride(from: 0.05, through: 2.0, by: 0.0913) {
+            for ω in stride(from: 0.01, through: 1.5, by: 0.0671) where ω < q {
+                let c = box.covers(momentumTransfer: q, energyTransfer: ω)
+                #expect(c == scanned(q, ω), "q = \(q), ω = \(ω)")
+                agree += c == scanned(q, ω) ? 1 : 0
+                covered += c ? 1 : 0
+            }
+        }
+        #expect(covered > 10 && agree > 150)
+        #expect(!box.covers(momentumTransfer: 0.1, energyTransfer: 0.2))  // time-like
+    }
+
     @Test func nucleusNames() {
         #expect(Nucleus(name: "C12") == Nucleus(Z: 6, A: 12))
         #expect(Nucleus(name: "12C") == Nucleus(Z: 6, A: 12))

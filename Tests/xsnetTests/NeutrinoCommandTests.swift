@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import XSModel
 import XSTestSupport
 
 /// `xsnet neutrino` end to end on a tiny response-head model and a coarse grid and fold (the
@@ -115,6 +116,14 @@ struct NeutrinoCommandTests {
             ] + coarse)
         let variationRows = try #require(
             try JSONSerialization.jsonObject(with: Data(withVariations.stdout.utf8)) as? [[String: Any]], "\(withVariations.stderr)")
+        // Each point says whether the electron responses are read inside the electron data's box (the
+        // model's own check at the row's (|q|, ω)); the Fermi gas has no electron data to say it of.
+        let info = try CrossSectionModel.load(URL(fileURLWithPath: model)).info
+        for row in variationRows {
+            let q = row["q_GeV"] as! Double, ω = row["omega_GeV"] as! Double
+            #expect(row["extrapolation"] as? Bool == info.isResponseExtrapolation(momentumTransfer: q, energyTransfer: ω))
+        }
+        #expect(rows.allSatisfy { $0["extrapolation"] == nil })
         for (option, value, name) in [
             ("--axial-mass", "0.93", "axial_mass_down"), ("--axial-mass", "1.13", "axial_mass_up"), ("--quasielastic-window", "1.5", "window_narrow"),
             ("--quasielastic-window", "2.5", "window_wide")
