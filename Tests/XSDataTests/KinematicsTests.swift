@@ -74,7 +74,7 @@ import Testing
                 return !box.isExtrapolation(Kinematics(beamEnergy: E, angleDegrees: θ, energyTransfer: ω))
             }
         }
-        // Each point's own (q, ω) is covered; a grid of others agrees with the scan (away from its edges).
+        // Each point's own (q, ω) is covered; on a grid of others the check agrees with the scan.
         for k in [(0.5, 36.0, 0.1), (2.0, 15.0, 0.9), (1.2, 60.0, 0.4)] {
             let p = Kinematics(beamEnergy: k.0, angleDegrees: k.1, energyTransfer: k.2)
             #expect(box.covers(momentumTransfer: (p.Q2 + k.2 * k.2).squareRoot(), energyTransfer: k.2))

@@ -173,7 +173,7 @@ import XSTestSupport
     }
 
     /// A network that overflows inside its own box (here: inputs scaled by 10³⁰⁰) is found at the
-    /// centre of the first nucleus's box, which `xsnet train` reports before writing nothing, and
+    /// centre of the first nucleus's box (what `xsnet train` reports instead of writing the file), and
     /// its file is refused when opened.
     @Test func aModelThatOverflowsInsideItsOwnBoxIsFoundAndItsFileRefused() throws {
         let (model, _) = try Self.trainedModel()
