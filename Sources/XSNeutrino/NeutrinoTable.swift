@@ -23,6 +23,9 @@ public struct NeutrinoTable: Sendable {
     /// Each variation's members' mean, in the layout of `mean`, with its name and description.
     public var variations: [(name: String, description: String, mean: [Double])] = []
     public var skippedUnphysical = 0
+    /// 1 where the electron responses are read at a (|q|, ω) outside the electron model's training
+    /// data (`flagExtrapolation`), else 0 (also where no muon can be made); nil for the Fermi gas.
+    public var extrapolation: [UInt8]? = nil
     public let probe: LeptonProbe
 
     public var shape: [Int] { [energies.count, cosThetas.count, muonEnergies.count] }
@@ -43,18 +46,38 @@ public struct NeutrinoTable: Sendable {
         skippedUnphysical = mean.filter(\.isNaN).count
     }
 
+    /// Flags each physical point whose (|q|, ω) `isOutside` says the electron data do not reach
+    /// (`ModelInfo.isResponseExtrapolation` of the electron model); returns how many.
+    @discardableResult
+    public mutating func flagExtrapolation(
+        model: ChargedCurrentModel, _ isOutside: (_ momentumTransfer: Double, _ energyTransfer: Double) -> Bool
+    ) -> Int {
+        var flags = [UInt8](repeating: 0, count: mean.count)
+        for (i, E) in energies.enumerated() {
+            for (j, c) in cosThetas.enumerated() {
+                for (k, T) in muonEnergies.enumerated() {
+                    let index = (i * cosThetas.count + j) * muonEnergies.count + k
+                    guard !mean[index].isNaN, let point = model.kinematics(energy: E, kineticEnergy: T, cosTheta: c) else { continue }
+                    flags[index] = isOutside(point.momentumTransfer, point.energyTransfer) ? 1 : 0
+                }
+            }
+        }
+        extrapolation = flags
+        return flags.reduce(0) { $0 + Int($1) }
+    }
+
     /// One row per physical point: E_nu_GeV, cos_theta_mu, T_mu_GeV, the mean and spread (cm²/GeV per
-    /// nucleus), then a column d2sigma_dTdcos_<name> per variation.
+    /// nucleus), then a column d2sigma_dTdcos_<name> per variation, and `extrapolation` when flagged.
     public func csv() -> String {
         var out = "E_nu_GeV,cos_theta_mu,T_mu_GeV,d2sigma_dTdcos_cm2_per_GeV,d2sigma_dTdcos_std"
-        out += variations.map { ",d2sigma_dTdcos_\($0.name)" }.joined() + "\n"
+        out += variations.map { ",d2sigma_dTdcos_\($0.name)" }.joined() + (extrapolation == nil ? "" : ",extrapolation") + "\n"
         for (i, E) in energies.enumerated() {
             for (j, c) in cosThetas.enumerated() {
                 for (k, T) in muonEnergies.enumerated() {
                     let index = (i * cosThetas.count + j) * muonEnergies.count + k
                     guard !mean[index].isNaN else { continue }
                     out += "\(E),\(c),\(T),\(mean[index]),\(standardDeviation[index])"
-                    out += variations.map { ",\($0.mean[index])" }.joined() + "\n"
+                    out += variations.map { ",\($0.mean[index])" }.joined() + (extrapolation.map { ",\($0[index] == 1)" } ?? "") + "\n"
                 }
             }
         }
@@ -70,6 +93,7 @@ public struct NeutrinoTable: Sendable {
         archive.add("sigma", float64: mean, shape: shape)
         archive.add("sigma_std", float64: standardDeviation, shape: shape)
         for v in variations { archive.add("sigma_\(v.name)", float64: v.mean, shape: shape) }
+        if let extrapolation { archive.add("extrapolation", uint8: extrapolation, shape: shape) }
         if !variations.isEmpty {
             archive.add("variations", string: variations.map { "sigma_\($0.name): \($0.description)" }.joined(separator: "; "))
         }

@@ -498,14 +498,25 @@ extension NeutrinoCommand {
         func run() throws {
             let (model, variations, window) = try options.chargedCurrentModel(
                 probe: probe == .numu ? .numu : .numubar, nucleus: nucleus, systematics: systematics)
-            let table = NeutrinoTable(
+            var table = NeutrinoTable(
                 model: model, energies: energy.values, cosThetas: cosTheta.values, muonEnergies: muonEnergy.values, variations: variations)
+            var flagged = ""
+            if !options.fermiGas {
+                let electron = try withElectronModel(options.model, nucleus: nucleus) { $0.info }
+                let count = table.flagExtrapolation(model: model) { electron.isResponseExtrapolation(momentumTransfer: $0, energyTransfer: $1) }
+                flagged =
+                    electron.predictsUnmeasuredNucleus
+                    ? "; every one an extrapolation: the electron model has no training points of \(electron.nucleus)"
+                    : "; \(count) flagged as extrapolation (electron responses read outside the electron data's box)"
+            }
             let source = options.fermiGas ? "relativistic Fermi gas" : options.model
             let data =
                 out.hasSuffix(".npz")
                 ? table.npz(nucleus: nucleus.name, model: source, axialMass: options.axialMass, quasielasticWindow: window) : Data(table.csv().utf8)
             try AtomicFile.write(data, to: URL(fileURLWithPath: out))
-            print("wrote \(out): \(table.shape.map(String.init).joined(separator: " × ")) points, \(table.skippedUnphysical) unphysical (NaN)")
+            print(
+                "wrote \(out): \(table.shape.map(String.init).joined(separator: " × ")) points, \(table.skippedUnphysical) unphysical (NaN)\(flagged)"
+            )
         }
     }
 

@@ -124,6 +124,11 @@ struct NeutrinoCommandTests {
             #expect(row["extrapolation"] as? Bool == info.isResponseExtrapolation(momentumTransfer: q, energyTransfer: ω))
         }
         #expect(rows.allSatisfy { $0["extrapolation"] == nil })
+        // The table carries the same flags, point by point, and counts them.
+        let flagColumn = try #require(tableRows[0].firstIndex(of: "extrapolation"), "\(tableRows[0])")
+        #expect(tableRows.dropFirst().map { $0[flagColumn] } == variationRows.map { "\($0["extrapolation"] as! Bool)" })
+        let tableFlagged = variationRows.filter { $0["extrapolation"] as! Bool }.count
+        #expect(tabulated.stdout.contains("; \(tableFlagged) flagged as extrapolation"), "\(tabulated.stdout)")
         for (option, value, name) in [
             ("--axial-mass", "0.93", "axial_mass_down"), ("--axial-mass", "1.13", "axial_mass_up"), ("--quasielastic-window", "1.5", "window_narrow"),
             ("--quasielastic-window", "2.5", "window_wide")
