@@ -139,9 +139,9 @@ class Model(_Handle):
         deviation over members or passes), "p16" (never below 0), "p84", and "extrapolation" (True
         outside the kinematic box of the training data: of the nucleus asked for, for a model of
         every nucleus, and everywhere for a nucleus it has no data of). For a model without a band
-        (one network) "sigma", "p16" and "p84" are NaN. `nucleus`, if given, must be the model's: a single-nucleus model
-        does not predict another nucleus. An unphysical point (ω ≥ E, θ outside (0, 180), …)
-        raises XsnetError naming it.
+        (one network) "sigma", "p16" and "p84" are NaN. `nucleus`, if given, must be the model's:
+        a single-nucleus model does not predict another nucleus. An unphysical point (ω ≥ E, θ
+        outside (0, 180), …) raises XsnetError naming it.
         """
         if nucleus is not None and nucleus != self.nucleus:
             raise ValueError(f"this model is for {self.nucleus}, not {nucleus}")
