@@ -114,12 +114,10 @@ public enum ModelUpdate {
         let held = delivered.filter(selection.splitMethod.holdsOut).count
         if held > 0 { throw UpdateError.heldOutBySplit(split: selection.splitMethod.rawValue, count: held, of: delivered.count) }
         // The anchor lets go near the new points (ℓ nil or 0: it holds everywhere).
-        let release =
-            anchorError == nil
-            ? nil
-            : anchorReleaseRadius.flatMap {
-                $0 > 0 ? AnchorRelease(radius: $0, near: new.points, acrossNuclei: !model.info.input.features.describesNucleus) : nil
-            }
+        var release: AnchorRelease? = nil
+        if anchorError != nil, let radius = anchorReleaseRadius, radius > 0 {
+            release = AnchorRelease(radius: radius, near: new.points, acrossNuclei: !model.info.input.features.describesNucleus)
+        }
         let config = Transfer.fineTuningConfig(
             from: model.info.config, epochs: epochs, learningRate: learningRate, seed: seed, keepingPseudoData: true)
         let updated = try Transfer.fineTune(

@@ -49,34 +49,36 @@ struct NeutrinoModelOptions: ParsableArguments {
 
     /// The reduced functions of `nucleus`: the Fermi gas', or the electron model's within the
     /// quasielastic window, tabulated to `widestWindow` instead when given (for variations that
-    /// widen it; `restricted(toWindow:)` gives the asked window from that grid).
-    func reducedFunctions(nucleus: Nucleus, tabulatedTo widestWindow: Double? = nil) throws -> (grid: ReducedFunctionGrid, scaling: Superscaling) {
+    /// widen it; `restricted(toWindow:)` gives the asked window from that grid), with the electron
+    /// model's metadata as it was bound to the nucleus (nil for the Fermi gas).
+    func reducedFunctions(nucleus: Nucleus, tabulatedTo widestWindow: Double? = nil) throws -> (
+        grid: ReducedFunctionGrid, scaling: Superscaling, electron: ModelInfo?
+    ) {
         let scaling = axial.scaling(nucleus)
-        if fermiGas { return (try ReducedFunctionGrid(source: .fermiGas, scaling: scaling, step: grid.gridStep), scaling) }
-        return (
-            try learnedReducedFunctions(
-                model: model, scaling: scaling, keepPionProduction: keepPionProduction, axialMesonExchange: axial.axialMesonExchange,
-                window: widestWindow ?? window.quasielasticWindow, step: grid.gridStep), scaling
-        )
+        if fermiGas { return (try ReducedFunctionGrid(source: .fermiGas, scaling: scaling, step: grid.gridStep), scaling, nil) }
+        let learned = try learnedReducedFunctions(
+            model: model, scaling: scaling, keepPionProduction: keepPionProduction, axialMesonExchange: axial.axialMesonExchange,
+            window: widestWindow ?? window.quasielasticWindow, step: grid.gridStep)
+        return (learned.grid, scaling, learned.electron)
     }
 
     /// The charged-current model of `probe` on `nucleus` and, with `systematics`, its named
     /// variations (`NeutrinoSystematics`; the learned grid tabulated once to the wider window and
     /// the others masked from it, so the model is the same with and without them). `window` is the
-    /// quasielastic window used (nil for the Fermi gas).
+    /// quasielastic window used and `electron` the electron model's metadata (both nil for the Fermi gas).
     func chargedCurrentModel(probe: LeptonProbe, nucleus: Nucleus, systematics: Bool) throws -> (
-        model: ChargedCurrentModel, variations: [NeutrinoTable.Variation], window: Double?
+        model: ChargedCurrentModel, variations: [NeutrinoTable.Variation], window: Double?, electron: ModelInfo?
     ) {
         let window = fermiGas ? nil : self.window.quasielasticWindow
         let wideWindow = systematics ? window.map { NeutrinoSystematics.windows(around: $0).wide } : nil
-        let (wide, scaling) = try reducedFunctions(nucleus: nucleus, tabulatedTo: wideWindow)
+        let (wide, scaling, electron) = try reducedFunctions(nucleus: nucleus, tabulatedTo: wideWindow)
         let grid = window.map { wide.restricted(toWindow: $0, scaling: scaling) } ?? wide
         let model = ChargedCurrentModel(probe: probe, scaling: scaling, reduced: grid, axialMass: axialMass)
         let variations =
             systematics
             ? NeutrinoSystematics.variations(
                 probe: probe, scaling: scaling, central: grid, wide: wide, window: window, axialMass: axialMass) : []
-        return (model, variations, window)
+        return (model, variations, window, electron)
     }
 }
 
@@ -136,15 +138,17 @@ struct GridOptions: ParsableArguments {
     }
 }
 
-/// The reduced functions of a response-head electron model of the scaling's nucleus.
+/// The reduced functions of a response-head electron model of the scaling's nucleus, and the
+/// model's metadata bound to that nucleus (what its extrapolation flags read).
 func learnedReducedFunctions(
     model: String, scaling: Superscaling, keepPionProduction: Bool, axialMesonExchange: Double, window: Double, step: Double
-) throws -> ReducedFunctionGrid {
+) throws -> (grid: ReducedFunctionGrid, electron: ModelInfo) {
     try withElectronModel(model, nucleus: scaling.nucleus) { electron in
-        try ReducedFunctionGrid(
+        let grid = try ReducedFunctionGrid(
             source: .electronModel(
                 electron, removingPionProduction: !keepPionProduction, axialMesonExchange: axialMesonExchange, quasielasticWindow: window),
             scaling: scaling, step: step)
+        return (grid, electron.info)
     }
 }
 
@@ -231,9 +235,8 @@ extension NeutrinoCommand {
         }
 
         func run() throws {
-            let (model, variations, _) = try options.chargedCurrentModel(
+            let (model, variations, _, electron) = try options.chargedCurrentModel(
                 probe: probe == .numu ? .numu : .numubar, nucleus: nucleus, systematics: systematics)
-            let electron = options.fermiGas ? nil : try withElectronModel(options.model, nucleus: nucleus) { $0.info }
             var rows: [Row] = []
             for E in energy.values {
                 for T in muonEnergy.values {
@@ -370,7 +373,8 @@ extension NeutrinoCommand {
             let windows = [around.narrow, around.wide]
             let widest = try learnedReducedFunctions(
                 model: model, scaling: scaling, keepPionProduction: false, axialMesonExchange: axial.axialMesonExchange,
-                window: windows[1], step: grid.gridStep)
+                window: windows[1], step: grid.gridStep
+            ).grid
             let learned = widest.restricted(toWindow: window.quasielasticWindow, scaling: scaling)
             let gas = try ReducedFunctionGrid(source: .fermiGas, scaling: scaling, step: grid.gridStep)
             printError(
@@ -496,13 +500,12 @@ extension NeutrinoCommand {
         }
 
         func run() throws {
-            let (model, variations, window) = try options.chargedCurrentModel(
+            let (model, variations, window, electron) = try options.chargedCurrentModel(
                 probe: probe == .numu ? .numu : .numubar, nucleus: nucleus, systematics: systematics)
             var table = NeutrinoTable(
                 model: model, energies: energy.values, cosThetas: cosTheta.values, muonEnergies: muonEnergy.values, variations: variations)
             var flagged = ""
-            if !options.fermiGas {
-                let electron = try withElectronModel(options.model, nucleus: nucleus) { $0.info }
+            if let electron {
                 let count = table.flagExtrapolation(model: model) { electron.isResponseExtrapolation(momentumTransfer: $0, energyTransfer: $1) }
                 flagged =
                     electron.predictsUnmeasuredNucleus
