@@ -90,6 +90,13 @@ int xsnet_neutrino_predict(xsnet_neutrino *model, double energy_GeV, double muon
  * call (XSNET_ERROR_UNPHYSICAL, the point named) and writes nothing; at most 50,000,000 points. */
 int xsnet_neutrino_predict_many(xsnet_neutrino *model, size_t n, const double *energy_GeV, const double *muon_kinetic_GeV,
                                 const double *cos_theta_mu, double *mean, double *sd);
+/* extrapolation[i] = 1 where the electron responses are read at a (|q|, ω) that no kinematics inside
+ * the electron model's training box transfers (every point, for a nucleus the model has no data of),
+ * as the `extrapolation` column of `xsnet neutrino predict`; 0 inside, where no muon of that energy
+ * can be made, and everywhere for the Fermi gas. Points are checked as by xsnet_neutrino_predict_many;
+ * nothing is written on an error. */
+int xsnet_neutrino_extrapolation(xsnet_neutrino *model, size_t n, const double *energy_GeV, const double *muon_kinetic_GeV,
+                                 const double *cos_theta_mu, int *extrapolation);
 /* Closes a neutrino model (NULL ignored; closing twice is an error, not a crash). */
 void xsnet_neutrino_close(xsnet_neutrino *model);
 

@@ -8,7 +8,13 @@ import XSNeutrino
 
 final class NeutrinoHandle {
     let model: ChargedCurrentModel
-    init(_ model: ChargedCurrentModel) { self.model = model }
+    /// The electron model's metadata, bound to the target (nil for the Fermi gas): where its
+    /// training data reach (`ModelInfo.isResponseExtrapolation`).
+    let electron: ModelInfo?
+    init(_ model: ChargedCurrentModel, electron: ModelInfo?) {
+        self.model = model
+        self.electron = electron
+    }
 }
 
 let OpenNeutrinoHandles = HandleRegistry<NeutrinoHandle>(noun: "neutrino model", opener: "xsnet_neutrino_open")
@@ -68,6 +74,7 @@ func openNeutrinoModel(
     let scaling = Superscaling(nucleus: target)
     do {
         let grid: ReducedFunctionGrid
+        var electronInfo: ModelInfo? = nil
         if let electronModel {
             let path = String(cString: electronModel)
             let model: CrossSectionModel
@@ -77,6 +84,7 @@ func openNeutrinoModel(
             }
             // A model of every nucleus is bound to the target (a model of one nucleus is refused by the grid for another).
             let electron = (try? model.bound(to: scaling.nucleus)) ?? model
+            electronInfo = electron.info
             do {
                 grid = try ReducedFunctionGrid(
                     source: .electronModel(electron, removingPionProduction: true, quasielasticWindow: window), scaling: scaling, step: step)
@@ -90,7 +98,7 @@ func openNeutrinoModel(
             grid = try ReducedFunctionGrid(source: .fermiGas, scaling: scaling, step: step)
         }
         let model = ChargedCurrentModel(probe: probe == 14 ? .numu : .numubar, scaling: scaling, reduced: grid, axialMass: axialMass)
-        out.pointee = OpenNeutrinoHandles.register(NeutrinoHandle(model))
+        out.pointee = OpenNeutrinoHandles.register(NeutrinoHandle(model, electron: electronInfo))
         return XSNET_OK
     } catch {
         setLastError("\(function): \(error)")
@@ -174,6 +182,41 @@ public func xsnet_neutrino_predict_many(
     for i in 0..<count {
         mean[i] = values.mean[i]
         sd?[i] = values.standardDeviation[i]
+    }
+    return XSNET_OK
+}
+
+/// 1 where the electron responses are read at a (|q|, ω) outside the electron model's training
+/// data, as the `extrapolation` column of `xsnet neutrino predict` (`ModelInfo.isResponseExtrapolation`);
+/// 0 inside, where no muon of that energy can be made, and everywhere for the Fermi gas. Every
+/// point is checked first, as by `xsnet_neutrino_predict_many`; nothing is written on an error.
+@_cdecl("xsnet_neutrino_extrapolation")
+public func xsnet_neutrino_extrapolation(
+    _ handle: OpaquePointer?, _ count: Int, _ energy: UnsafePointer<Double>?, _ muonEnergy: UnsafePointer<Double>?,
+    _ cosTheta: UnsafePointer<Double>?, _ extrapolation: UnsafeMutablePointer<Int32>?
+) -> Int32 {
+    let call = "xsnet_neutrino_extrapolation"
+    guard let energy, let muonEnergy, let cosTheta, let extrapolation else {
+        setLastError("\(call): null argument")
+        return XSNET_ERROR_ARGUMENT
+    }
+    guard let h = OpenNeutrinoHandles.handle(handle, call) else { return XSNET_ERROR_ARGUMENT }
+    guard (0...maximumNeutrinoPoints).contains(count) else {
+        setLastError("\(call): n = \(UInt(bitPattern: count)) points; at most \(maximumNeutrinoPoints) per call")
+        return XSNET_ERROR_ARGUMENT
+    }
+    for i in 0..<count {
+        if let why = neutrinoPointProblem(energy: energy[i], muonEnergy: muonEnergy[i], cosTheta: cosTheta[i]) {
+            setLastError("\(call): point \(i) is unphysical \(why)")
+            return XSNET_ERROR_UNPHYSICAL
+        }
+    }
+    for i in 0..<count {
+        let point = h.model.kinematics(energy: energy[i], kineticEnergy: muonEnergy[i], cosTheta: cosTheta[i])
+        let outside = point.map {
+            h.electron?.isResponseExtrapolation(momentumTransfer: $0.momentumTransfer, energyTransfer: $0.energyTransfer) ?? false
+        }
+        extrapolation[i] = outside == true ? 1 : 0
     }
     return XSNET_OK
 }

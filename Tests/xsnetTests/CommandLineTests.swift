@@ -766,6 +766,10 @@ func toolExists(_ name: String) -> Bool {
             except xsnet.XsnetError as e: print("XsnetError:", e)
             try: xsnet.NeutrinoModel(None, "C12", "numu", 1.03, 0.1, 4.0)
             except xsnet.XsnetError as e: print("XsnetError:", e)
+            f = nu.predict(0.8, 0.6, np.cos(np.radians([0.0, 5.0, 25.84])))["extrapolation"]
+            print(*[int(x) for x in list(r["extrapolation"]) + list(f)])
+            g = xsnet.NeutrinoModel(None, "C12", "numu", 1.03, 0.1).predict(0.8, 0.6, 1.0)["extrapolation"]
+            print(int(g))
             """
         let ensemble = repositoryRoot.appendingPathComponent("Models/C12-ensemble.xsnet").path
         let neutrino = try runTool(venv + "/bin/python", ["-c", neutrinoScript, ensemble], in: folder)
@@ -776,7 +780,7 @@ func toolExists(_ name: String) -> Bool {
             "0.5,0.6", "--muon-angle", "\(acos(0.9) * 180 / .pi)", "--format", "json"
         ])
         let rows = try #require(try JSONSerialization.jsonObject(with: Data(cli.stdout.utf8)) as? [[String: Any]], "\(cli.stderr)")
-        #expect(printed.count == 5 && rows.count == 2, "\(neutrino.stdout)")
+        #expect(printed.count == 7 && rows.count == 2, "\(neutrino.stdout)")
         for (j, row) in rows.enumerated() {
             #expect(abs(Double(printed[j][0])! / (row["d2sigma_dTdcos_cm2_per_GeV"] as! Double) - 1) < 1e-9, "mean at row \(j)")
             #expect(abs(Double(printed[j][1])! / (row["d2sigma_dTdcos_std"] as! Double) - 1) < 1e-6, "spread at row \(j)")
@@ -785,5 +789,16 @@ func toolExists(_ name: String) -> Bool {
             printed[2] == ["nan", "nan"]
                 && printed[3].joined(separator: " ").hasPrefix("XsnetError: xsnet_neutrino_predict_many: point 1 is unphysical (E_nu=5.0"))
         #expect(printed[4].joined(separator: " ") == "XsnetError: xsnet_neutrino_open_window: quasielastic window 4.0 is outside 0.5…3 (or 0 for 2)")
+        // The extrapolation flags are the command's: the two muons of the first call, a point where
+        // none can be made (0), and the most forward muons (flagged below the data's smallest Q²);
+        // the Fermi gas learned nothing and flags nothing.
+        let forward = try xsnet([
+            "neutrino", "predict", "--model", ensemble, "--grid-step", "0.1", "--energy", "0.8", "--muon-energy", "0.6", "--muon-angle",
+            "0,5,25.84", "--format", "json"
+        ])
+        let forwardRows = try #require(try JSONSerialization.jsonObject(with: Data(forward.stdout.utf8)) as? [[String: Any]], "\(forward.stderr)")
+        let expectedFlags = (rows + forwardRows).map { ($0["extrapolation"] as? Bool) == true ? "1" : "0" }
+        #expect(printed[5] == Array(expectedFlags.prefix(2)) + ["0"] + expectedFlags.suffix(3), "\(printed[5]) vs \(expectedFlags)")
+        #expect(expectedFlags == ["0", "0", "1", "1", "0"] && printed[6] == ["0"], "\(expectedFlags) \(printed[6])")
     }
 }

@@ -214,13 +214,16 @@ extension NeutrinoCommandTests {
                 m, s = d(), d(); print(lib.xsnet_neutrino_predict(h, 0.9, T, 0.9, ctypes.byref(m), ctypes.byref(s)), repr(m.value))
             m = d(); print(lib.xsnet_neutrino_predict(h, 0.9, 0.85, 0.9, ctypes.byref(m), None), lib.xsnet_last_error().decode())
             g = ctypes.c_void_p(); print(lib.xsnet_neutrino_open(None, b"C12", 12, 1.03, 0, ctypes.byref(g)), lib.xsnet_last_error().decode())
+            A = d * 2; f = (ctypes.c_int * 2)(7, 7)
+            print(lib.xsnet_neutrino_extrapolation(h, ctypes.c_size_t(2), A(0.9, 5.0), A(0.6, 0.6), A(0.9, 0.9), f), list(f), lib.xsnet_last_error().decode())
+            print(lib.xsnet_neutrino_extrapolation(h, ctypes.c_size_t(2), A(0.9, 0.9), A(0.6, 0.85), A(1.0, 0.9), f), list(f))
             lib.xsnet_neutrino_close(h); lib.xsnet_neutrino_close(h)
             print(lib.xsnet_neutrino_predict(h, 0.9, 0.6, 0.9, ctypes.byref(m), None), lib.xsnet_last_error().decode())
             """
         let run = try runTool("python3", ["-c", script, CAPITests.library.path])
         #expect(run.status == 0, "\(run.stderr)")
         let lines = run.stdout.split(separator: "\n").map(String.init)
-        #expect(lines.count == 6, "\(run.stdout)")
+        #expect(lines.count == 8, "\(run.stdout)")
         #expect(lines[0] == "0")
         for (line, value) in zip(lines[1...2], expected) {
             let parts = line.split(separator: " ")
@@ -228,6 +231,9 @@ extension NeutrinoCommandTests {
         }
         #expect(lines[3].hasPrefix("2 ") && lines[3].contains("T_mu + m_mu < E_nu"))
         #expect(lines[4].hasPrefix("3 ") && lines[4].contains("probe 12"))
-        #expect(lines[5].hasPrefix("3 ") && lines[5].contains("not an open neutrino model"))
+        // The Fermi gas flags nothing; an unphysical point refuses the call and writes nothing.
+        #expect(lines[5].hasPrefix("2 [7, 7] xsnet_neutrino_extrapolation: point 1 is unphysical (E_nu=5.0"), "\(lines[5])")
+        #expect(lines[6] == "0 [0, 0]", "\(lines[6])")
+        #expect(lines[7].hasPrefix("3 ") && lines[7].contains("not an open neutrino model"))
     }
 }

@@ -15,6 +15,7 @@ Charged-current neutrino cross sections from the learned electron responses (doc
     nu = xsnet.NeutrinoModel("Models/C12-ensemble.xsnet", nucleus="C12", probe="numu")
     r = nu.predict(energy=0.8, muon_kinetic_energy=np.linspace(0.1, 0.7, 61), cos_theta=0.9)
     r["mean"], r["sigma"]      # d²σ/dT_μ dcosθ_μ per nucleus, cm²/GeV; NaN where no muon can be made
+    r["extrapolation"]         # True where the electron data do not reach the (|q|, ω) read
 """
 import ctypes
 import os
@@ -63,6 +64,9 @@ def _load_library():
     lib.xsnet_neutrino_open_window.restype = ctypes.c_int
     lib.xsnet_neutrino_predict_many.argtypes = [ctypes.c_void_p, ctypes.c_size_t, double_p, double_p, double_p, double_p, double_p]
     lib.xsnet_neutrino_predict_many.restype = ctypes.c_int
+    lib.xsnet_neutrino_extrapolation.argtypes = [ctypes.c_void_p, ctypes.c_size_t, double_p, double_p, double_p,
+                                                 ctypes.POINTER(ctypes.c_int)]
+    lib.xsnet_neutrino_extrapolation.restype = ctypes.c_int
     lib.xsnet_neutrino_close.argtypes = [ctypes.c_void_p]
     lib.xsnet_neutrino_close.restype = None
     return lib
@@ -193,9 +197,11 @@ class NeutrinoModel(_Handle):
 
     def predict(self, energy, muon_kinetic_energy, cos_theta):
         """d²σ/dT_μ dcosθ_μ per nucleus in cm²/GeV at the broadcast arrays of E_ν (GeV, up to 3),
-        T_μ (GeV) and cos θ_μ: a dict of arrays "mean" (over the electron model's members) and
-        "sigma" (their spread; 0 for the Fermi gas). Points where no muon of that energy can be
-        made (T_μ + m_μ ≥ E_ν) are NaN, as in `xsnet neutrino tabulate`; E_ν outside (0, 3] GeV,
+        T_μ (GeV) and cos θ_μ: a dict of arrays "mean" (over the electron model's members),
+        "sigma" (their spread; 0 for the Fermi gas) and "extrapolation" (True where the electron
+        responses are read at a (|q|, ω) outside the electron model's training data, as the column
+        of `xsnet neutrino predict`; False for the Fermi gas). Points where no muon of that energy can be
+        made (T_μ + m_μ ≥ E_ν) are NaN (and False), as in `xsnet neutrino tabulate`; E_ν outside (0, 3] GeV,
         T_μ < 0, |cos θ_μ| > 1 or NaN raise XsnetError naming the first such point.
         Per nucleon: divide by the neutrons (numu) or protons (numubar)."""
         e, t, c = np.broadcast_arrays(np.asarray(energy, dtype=np.float64), np.asarray(muon_kinetic_energy, dtype=np.float64),
@@ -206,5 +212,7 @@ class NeutrinoModel(_Handle):
         p = _pointer
         if _lib.xsnet_neutrino_predict_many(self._handle, e.size, p(e), p(t), p(c), p(mean), p(sigma)) != 0:
             raise _error("xsnet_neutrino_predict_many")
-        mean, sigma = mean.reshape(shape), sigma.reshape(shape)
-        return {"mean": mean, "sigma": sigma}
+        flags = np.empty(e.size, dtype=np.intc)
+        if _lib.xsnet_neutrino_extrapolation(self._handle, e.size, p(e), p(t), p(c), flags.ctypes.data_as(ctypes.POINTER(ctypes.c_int))) != 0:
+            raise _error("xsnet_neutrino_extrapolation")
+        return {"mean": mean.reshape(shape), "sigma": sigma.reshape(shape), "extrapolation": flags.astype(bool).reshape(shape)}
