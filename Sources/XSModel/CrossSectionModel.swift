@@ -139,6 +139,12 @@ public struct ModelInfo: Codable, Sendable {
         return !trained(on: bound)
     }
 
+    /// Why every prediction is an extrapolation, as the commands say it after "the model has"
+    /// (nil when the model has training points of its nucleus).
+    public var unmeasuredNucleusReason: String? {
+        predictsUnmeasuredNucleus ? "no training points of \(nucleus): every prediction is an extrapolation in the nucleus" : nil
+    }
+
     /// Which points lie outside the training data: outside the box of the training points (of the
     /// nucleus the model is bound to, where the file records it), or anywhere for a nucleus the
     /// model has no training points of.

@@ -284,9 +284,8 @@ extension NeutrinoCommand {
             }
             if let electron {
                 let flagged = rows.filter { $0.extrapolation == true }.count
-                if electron.predictsUnmeasuredNucleus {
-                    printError(
-                        "the electron model has no training points of \(electron.nucleus): every prediction is an extrapolation in the nucleus")
+                if let reason = electron.unmeasuredNucleusReason {
+                    printError("the electron model has \(reason)")
                 } else if flagged > 0 {
                     printError(
                         "\(flagged) of \(rows.count) points read the electron responses at a (|q|, ω) no electron kinematics of the training data's box reaches (extrapolation)"
@@ -508,9 +507,8 @@ extension NeutrinoCommand {
             if let electron {
                 let count = table.flagExtrapolation(model: model) { electron.isResponseExtrapolation(momentumTransfer: $0, energyTransfer: $1) }
                 flagged =
-                    electron.predictsUnmeasuredNucleus
-                    ? "; every one an extrapolation: the electron model has no training points of \(electron.nucleus)"
-                    : "; \(count) flagged as extrapolation (electron responses read outside the electron data's box)"
+                    electron.unmeasuredNucleusReason.map { "; the electron model has \($0)" }
+                    ?? "; \(count) flagged as extrapolation (electron responses read outside the electron data's box)"
             }
             let source = options.fermiGas ? "relativistic Fermi gas" : options.model
             let data =

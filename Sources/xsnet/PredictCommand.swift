@@ -280,8 +280,8 @@ struct PredictCommand: ParsableCommand {
         }
         print(table.rendered(), terminator: "")
         let flagged = rows.filter(\.extrapolation).count
-        if model.info.predictsUnmeasuredNucleus {
-            printError("the model has no training points of \(model.info.nucleus): every prediction is an extrapolation in the nucleus")
+        if let reason = model.info.unmeasuredNucleusReason {
+            printError("the model has \(reason)")
         } else if flagged > 0 {
             printError("\(flagged) of \(rows.count) points lie outside the training data's kinematic range (extrapolation)")
         }

@@ -64,9 +64,8 @@ struct TabulateCommand: ParsableCommand {
         // Skipped points carry no flag; what a generator reads outside the training data is said here.
         let flagged = table.extrapolation.filter { $0 == 1 }.count
         let outside =
-            m.info.predictsUnmeasuredNucleus
-            ? "every one an extrapolation: the model has no training points of \(m.info.nucleus)"
-            : "\(flagged) flagged as extrapolation (outside the training data's kinematic box)"
+            m.info.unmeasuredNucleusReason.map { "the model has \($0)" }
+            ?? "\(flagged) flagged as extrapolation (outside the training data's kinematic box)"
         print("wrote \(out): \(points - table.skippedUnphysical) points of \(points) (\(table.skippedUnphysical) with ω ≥ E skipped); \(outside)")
     }
 }
