@@ -692,6 +692,49 @@ func toolExists(_ name: String) -> Bool {
         #expect(missing.status == 1 && missing.stderr.contains("/nonexistent.xsnet"))
     }
 
+    /// The neutrino example (examples/cpp/xsnet_neutrino_example.cpp) prints `xsnet neutrino
+    /// predict`'s numbers and flags: a muon inside the electron data, a forward one read below the
+    /// carbon data's smallest Q² (flagged), and one no neutrino of 0.8 GeV can make (NaN).
+    @Test(.enabled(if: toolExists("c++"), "skipped: no C++ compiler (c++) on this machine"))
+    func cppNeutrinoExampleAgreesWithTheCommandLine() throws {
+        #expect(FileManager.default.fileExists(atPath: Self.library.path), "build the C library first: swift build --product XSNetC (make test does)")
+        let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let exe = folder.appendingPathComponent("xsnet_neutrino_example").path
+        let compile = try runTool(
+            "c++",
+            [
+                "-std=c++17", "-Wall", "-Werror", "-I", repositoryRoot.appendingPathComponent("include").path,
+                repositoryRoot.appendingPathComponent("examples/cpp/xsnet_neutrino_example.cpp").path,
+                "-L", Self.library.deletingLastPathComponent().path, "-lXSNetC",
+                "-Wl,-rpath,\(Self.library.deletingLastPathComponent().path)", "-o", exe
+            ])
+        #expect(compile.status == 0, "the C++ example does not compile: \(compile.stderr)")
+        let ensemble = repositoryRoot.appendingPathComponent("Models/C12-ensemble.xsnet").path
+        // (cos θ_μ, T_μ, the flag expected): inside the data; forward, below the data's smallest Q².
+        for (cosTheta, muonEnergy, flag) in [(0.9, 0.5, "0"), (1.0, 0.6, "1")] {
+            let run = try runTool(exe, [ensemble, "C12", "0.8", "\(cosTheta)", "\(muonEnergy)", "0.75"])
+            #expect(run.status == 0, "\(run.stdout)\(run.stderr)")
+            let lines = run.stdout.split(separator: "\n").map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
+            let cli = try xsnet([
+                "neutrino", "predict", "--model", ensemble, "--grid-step", "0.05", "--energy", "0.8", "--muon-energy", "\(muonEnergy)",
+                "--muon-angle", "\(acos(cosTheta) * 180 / .pi)", "--format", "json"
+            ])
+            let rows = try #require(try JSONSerialization.jsonObject(with: Data(cli.stdout.utf8)) as? [[String: Any]], "\(cli.stderr)")
+            #expect(lines.count == 4 && rows.count == 1, "\(run.stdout)")
+            guard lines.count == 4, let row = rows.first else { continue }
+            #expect(abs(Double(lines[1][1])! / (row["d2sigma_dTdcos_cm2_per_GeV"] as! Double) - 1) < 1e-9, "\(lines[1])")
+            #expect(abs(Double(lines[1][2])! / (row["d2sigma_dTdcos_std"] as! Double) - 1) < 1e-6, "\(lines[1])")
+            #expect(lines[1][3] == flag && (row["extrapolation"] as? Bool) == (flag == "1"), "\(lines[1]) \(row)")
+            // No muon of 0.75 GeV from a 0.8 GeV neutrino: NaN, not flagged.
+            #expect(lines[2][1] == "nan" && lines[2][3] == "0", "\(lines[2])")
+            #expect(lines[3].joined(separator: ",").hasPrefix("unphysical,2,xsnet_neutrino_predict: unphysical point (E_nu=5.0"), "\(lines[3])")
+        }
+        // The Fermi gas flags nothing.
+        let gas = try runTool(exe, ["rfg", "C12", "0.8", "1", "0.6"])
+        #expect(gas.status == 0 && gas.stdout.split(separator: "\n")[1].hasSuffix(",0"), "\(gas.stdout)\(gas.stderr)")
+    }
+
     /// `pip install ./python` into a fresh virtual environment (NumPy from the system), then a
     /// five-line script: its numbers are `xsnet predict`'s, for a model with a band and without.
     @Test(
