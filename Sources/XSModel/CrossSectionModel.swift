@@ -391,17 +391,15 @@ public final class CrossSectionModel {
         }
     }
 
-    /// The first member prediction that is not finite at the centre and the two corners of the
-    /// training box; nil if there is none. A model of every nucleus is checked bound to each of
-    /// its nuclei at the centre of that nucleus's box only: the corners of a box spanning several
-    /// experiments combine extremes none was measured at (0.1 GeV at 8°). Throws if a nucleus it
-    /// names cannot be bound.
-    public func overflowInsideItsOwnBox(corners checkCorners: Bool = true) throws -> OverflowInsideBox? {
+    /// Where a model is looked at for overflow (`overflowInsideItsOwnBox`): the centre and, with
+    /// `corners`, the two extreme corners of its training box. A model of every nucleus is looked
+    /// at bound to each nucleus it has training points of, at the centre of that nucleus's box
+    /// only: the corners of a box spanning several experiments combine extremes none was measured
+    /// at (0.1 GeV at 8°), and a nucleus it holds out (`leave-out-nucleus:`) has no box of its own.
+    /// Throws if a nucleus it names cannot be bound.
+    public func overflowProbes(corners checkCorners: Bool = true) throws -> [(model: CrossSectionModel, points: [Kinematics])] {
         if info.isAnyTarget {
-            for nucleus in info.trainedNuclei {
-                if let overflow = try bound(to: nucleus).overflowInsideItsOwnBox(corners: false) { return overflow }
-            }
-            return nil
+            return try info.trainedNuclei.filter(info.trained(on:)).flatMap { try bound(to: $0).overflowProbes(corners: false) }
         }
         let d = info.domain
         let corners: [(Double, Double, Double)] =
@@ -420,9 +418,17 @@ public final class CrossSectionModel {
             Kinematics.unphysicalReason(beamEnergy: E, angleDegrees: θ, energyTransfer: fraction * E) == nil
                 ? Kinematics(beamEnergy: E, angleDegrees: θ, energyTransfer: fraction * E) : nil
         }
-        for (member, logSigma) in memberLogCrossSections(points).enumerated() {
-            if let i = logSigma.indices.first(where: { !(logSigma[$0].isFinite && exp(logSigma[$0]).isFinite) }) {
-                return OverflowInsideBox(member: member, nucleus: info.nucleus, crossSection: exp(logSigma[i]), point: points[i])
+        return [(self, points)]
+    }
+
+    /// The first member prediction that is not finite at the model's `overflowProbes`; nil if
+    /// there is none.
+    public func overflowInsideItsOwnBox(corners checkCorners: Bool = true) throws -> OverflowInsideBox? {
+        for (model, points) in try overflowProbes(corners: checkCorners) {
+            for (member, logSigma) in model.memberLogCrossSections(points).enumerated() {
+                if let i = logSigma.indices.first(where: { !(logSigma[$0].isFinite && exp(logSigma[$0]).isFinite) }) {
+                    return OverflowInsideBox(member: member, nucleus: model.info.nucleus, crossSection: exp(logSigma[i]), point: points[i])
+                }
             }
         }
         return nil

@@ -192,6 +192,30 @@ import XSTestSupport
         }
     }
 
+    /// A model trained without one nucleus is looked at for overflow only where it has data: each
+    /// trained nucleus at the centre of its own box. The held-out nucleus has no box; it was looked
+    /// at, at the centre of the box of every nucleus together, where nothing was measured (a
+    /// replica of the leave-one-nucleus-out study without ¹²C, `xsnet nucleus-study --out runs/ns-s22
+    /// --members 4 -- --coulomb-distortion true`, was refused for its prediction at 7.4 GeV, 84°).
+    @Test func aModelTrainedWithoutANucleusIsCheckedForOverflowOnlyOnTheNucleiItHasDataOf() throws {
+        let data = try Self.tinyData(split: .leaveOutNucleus("Ca40"))
+        let trainer = Trainer(data: data, config: Self.tinyConfig(epochs: 2), command: "test")
+        _ = try trainer.run()
+        let model = trainer.finishedModel(machine: "test", version: "test")
+        let probes = try model.overflowProbes()
+        #expect(probes.map(\.model.info.nucleus).sorted() == ["C12", "O16", "Pb208"])
+        for probe in probes {
+            let own = try #require(model.info.nucleusDomains?[probe.model.info.nucleus])
+            #expect(probe.points.count == 1 && probe.points.allSatisfy { !own.isExtrapolation($0) }, "\(probe.model.info.nucleus)")
+        }
+        // A model of one nucleus is looked at in the centre and the two corners of its box.
+        let carbonTrainer = Trainer(data: try TrainerTests.tinyData(), config: TrainerTests.tinyConfig(epochs: 2), command: "test")
+        _ = try carbonTrainer.run()
+        let carbon = carbonTrainer.finishedModel(machine: "test", version: "test")
+        let single = try carbon.overflowProbes()
+        #expect(single.count == 1 && single[0].points.count == 3 && single[0].points.allSatisfy { !carbon.info.domain.isExtrapolation($0) })
+    }
+
     /// A nucleus delivered to a `kinematic-coded` model gets a code of its own in the update (under
     /// the unknown nucleus's code the update could not tell it from the rest; docs/update.md).
     @Test func anUpdateGivesADeliveredNucleusItsOwnCode() throws {
