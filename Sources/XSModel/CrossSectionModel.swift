@@ -119,7 +119,8 @@ public struct ModelInfo: Codable, Sendable {
     /// fine-tuned from such a model with the nucleus among its inputs).
     public var describesNucleus: Bool { selection.isAnyTarget || input.features.describesNucleus }
 
-    /// The nuclei an any-target model was trained on (sorted by A), from its data-set keys.
+    /// The nuclei an any-target model's data-set keys name (sorted by A): those it was trained on
+    /// and a nucleus its split holds out whole (`trained(on:)` tells them apart).
     public var trainedNuclei: [Nucleus] {
         Array(Set(normalizations.compactMap { selection.nucleus(ofKey: $0.dataset) })).sorted()
     }

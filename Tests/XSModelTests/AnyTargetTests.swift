@@ -208,6 +208,8 @@ import XSTestSupport
             let own = try #require(model.info.nucleusDomains?[probe.model.info.nucleus])
             #expect(probe.points.count == 1 && probe.points.allSatisfy { !own.isExtrapolation($0) }, "\(probe.model.info.nucleus)")
         }
+        // Its card lists the nuclei it was trained on, not the one held out.
+        #expect(ModelCard.markdown(model, path: "held.xsnet", selected: data).contains("in the data (C12, O16, Pb208)"))
         // A model of one nucleus is looked at in the centre and the two corners of its box.
         let carbonTrainer = Trainer(data: try TrainerTests.tinyData(), config: TrainerTests.tinyConfig(epochs: 2), command: "test")
         _ = try carbonTrainer.run()
