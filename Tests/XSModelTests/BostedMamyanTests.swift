@@ -97,6 +97,33 @@ extension BostedMamyanTests {
 }
 
 extension BostedMamyanTests {
+    /// Where the fit's cross section is clamped at 0 (argon at 6.1 GeV, 145°, ω = 5.601–5.604 GeV,
+    /// where its inelastic part is negative and outweighs the quasielastic one) its responses are
+    /// zero, not undefined, and a model of every nucleus on them predicts σ = 0 there. They were nil, and the
+    /// shipped `Models/any-target.xsnet` refused those points (`xsnet predict --model
+    /// Models/any-target.xsnet --nucleus Ar40 --energy 6.1 --angle 145 --omega 5.61`: "the model gives nan").
+    @Test func whereTheFitVanishesItsResponsesAreZeroAndAModelOnThemPredictsZero() throws {
+        let fit = BostedMamyan(), argon = Nucleus(Z: 18, A: 40)
+        let points = (0...3).map { Kinematics(beamEnergy: 6.1, angleDegrees: 145, energyTransfer: 5.601 + 0.001 * Double($0)) }
+        for k in points {
+            #expect(fit.crossSection(k, nucleus: argon) == 0)
+            let r = try #require(fit.responses(k, nucleus: argon), "\(k.energyTransfer)")
+            #expect(r.longitudinal == 0 && r.transverse == 0)
+        }
+        // Beside them the fit is positive, and so are its responses.
+        let beside = Kinematics(beamEnergy: 6.1, angleDegrees: 145, energyTransfer: 5.62)
+        #expect(try #require(fit.responses(beside, nucleus: argon)).transverse > 0)
+        let data = try AnyTargetTests.tinyData()
+        var config = AnyTargetTests.tinyConfig(epochs: 2, output: .referenceResponses)
+        config.features = .kinematic
+        let trainer = Trainer(data: data, config: config, command: "test")
+        _ = try trainer.run()
+        let model = try trainer.finishedModel(machine: "test", version: "test").bound(to: argon)
+        let predictions = model.predict(points + [beside])
+        #expect(predictions.prefix(4).allSatisfy { $0.mean == 0 && $0.standardDeviation == 0 }, "\(predictions.map(\.mean))")
+        #expect(predictions[4].mean > 0 && predictions[4].mean.isFinite)
+    }
+
     /// The fit's responses give back its cross section through one-photon exchange, and a
     /// response head on them whose network outputs 0 predicts the fit itself.
     @Test func theResponseHeadOnTheFitsResponses() throws {
