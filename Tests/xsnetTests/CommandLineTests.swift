@@ -659,21 +659,28 @@ func toolExists(_ name: String) -> Bool {
 @Suite struct CAPITests {
     static let library = binary.deletingLastPathComponent().appendingPathComponent("libXSNetC.so")
 
-    @Test(.enabled(if: toolExists("c++"), "skipped: no C++ compiler (c++) on this machine"))
-    func cppExampleAgreesWithTheCommandLine() throws {
-        #expect(FileManager.default.fileExists(atPath: Self.library.path), "build the C library first: swift build --product XSNetC (make test does)")
-        let folder = try temporaryFolder()
-        defer { try? FileManager.default.removeItem(at: folder) }
-        let exe = folder.appendingPathComponent("xsnet_example").path
+    /// examples/cpp/`name`.cpp compiled against include/xsnet.h and the built C library, warnings as
+    /// errors, into `folder`; the executable's path.
+    static func compiledExample(_ name: String, in folder: URL) throws -> String {
+        #expect(FileManager.default.fileExists(atPath: library.path), "build the C library first: swift build --product XSNetC (make test does)")
+        let exe = folder.appendingPathComponent(name).path
         let compile = try runTool(
             "c++",
             [
                 "-std=c++17", "-Wall", "-Werror", "-I", repositoryRoot.appendingPathComponent("include").path,
-                repositoryRoot.appendingPathComponent("examples/cpp/xsnet_example.cpp").path,
-                "-L", Self.library.deletingLastPathComponent().path, "-lXSNetC",
-                "-Wl,-rpath,\(Self.library.deletingLastPathComponent().path)", "-o", exe
+                repositoryRoot.appendingPathComponent("examples/cpp/\(name).cpp").path,
+                "-L", library.deletingLastPathComponent().path, "-lXSNetC",
+                "-Wl,-rpath,\(library.deletingLastPathComponent().path)", "-o", exe
             ])
         #expect(compile.status == 0, "the C++ example does not compile: \(compile.stderr)")
+        return exe
+    }
+
+    @Test(.enabled(if: toolExists("c++"), "skipped: no C++ compiler (c++) on this machine"))
+    func cppExampleAgreesWithTheCommandLine() throws {
+        let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let exe = try Self.compiledExample("xsnet_example", in: folder)
         let model = PlotCommandTests.model
         let run = try runTool(exe, [model, "0.5", "60", "0.05", "0.1", "0.2"])
         let text = run.stdout
@@ -697,19 +704,9 @@ func toolExists(_ name: String) -> Bool {
     /// carbon data's smallest Q² (flagged), and one no neutrino of 0.8 GeV can make (NaN).
     @Test(.enabled(if: toolExists("c++"), "skipped: no C++ compiler (c++) on this machine"))
     func cppNeutrinoExampleAgreesWithTheCommandLine() throws {
-        #expect(FileManager.default.fileExists(atPath: Self.library.path), "build the C library first: swift build --product XSNetC (make test does)")
         let folder = try temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
-        let exe = folder.appendingPathComponent("xsnet_neutrino_example").path
-        let compile = try runTool(
-            "c++",
-            [
-                "-std=c++17", "-Wall", "-Werror", "-I", repositoryRoot.appendingPathComponent("include").path,
-                repositoryRoot.appendingPathComponent("examples/cpp/xsnet_neutrino_example.cpp").path,
-                "-L", Self.library.deletingLastPathComponent().path, "-lXSNetC",
-                "-Wl,-rpath,\(Self.library.deletingLastPathComponent().path)", "-o", exe
-            ])
-        #expect(compile.status == 0, "the C++ example does not compile: \(compile.stderr)")
+        let exe = try Self.compiledExample("xsnet_neutrino_example", in: folder)
         let ensemble = repositoryRoot.appendingPathComponent("Models/C12-ensemble.xsnet").path
         // (cos θ_μ, T_μ, the flag expected): inside the data; forward, below the data's smallest Q².
         for (cosTheta, muonEnergy, flag) in [(0.9, 0.5, "0"), (1.0, 0.6, "1")] {
