@@ -56,10 +56,10 @@ public struct BostedMamyan: ReferenceModel {
     /// The fit's response functions (GeV⁻¹): R_T = 2W₁ and R_L = (q²/Q²)² W₂ − (q²/Q²) W₁, so that
     /// σ_Mott (v_L R_L + v_T R_T) = σ_Mott (W₂ + 2W₁ tan²(θ/2)). The fit does not constrain R_L to be
     /// positive (its R = σ_L/σ_T is fitted per part); R_L is floored at 10⁻³ R_T so that its
-    /// logarithm exists (the response-head prior). Both are zero where the fit's cross section is
-    /// (`crossSection` clamps it at 0 where its inelastic part, negative below W² ≈ 0.4 GeV² at large
-    /// Q², outweighs the quasielastic one: argon at 6.1 GeV, 145°, ω = 5.601–5.604 GeV), so that a
-    /// model on them predicts 0 there too. nil for A ≤ 2 or where R_T ≤ 0 otherwise.
+    /// logarithm exists (the response-head prior). Both are zero where `crossSection` clamps the
+    /// fit's σ at 0 (its inelastic part, negative below W² ≈ 0.4 GeV² at large Q², outweighs the
+    /// quasielastic one: argon at 6.1 GeV, 145°, ω = 5.601–5.604 GeV), so that a model on them
+    /// predicts 0 there too. nil for A ≤ 2 or where R_T ≤ 0 otherwise.
     public func responses(_ k: Kinematics, nucleus: Nucleus) -> (longitudinal: Double, transverse: Double)? {
         guard let (F1, F2) = Self.structureFunctions(k, nucleus: nucleus) else { return nil }
         let W1 = F1 / Self.protonMass, W2 = F2 / k.energyTransfer
