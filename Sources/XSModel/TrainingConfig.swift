@@ -325,6 +325,9 @@ public struct TrainingConfig: Codable, Hashable, Sendable {
     /// One correction to the Bosted–Mamyan responses for every nucleus as a function of the
     /// kinematics alone, R = R_BM(nucleus) exp(NN(q, ω)) (the `kinematic` features): the fit carries
     /// everything that tells one nucleus from another, the network what the fit misses everywhere.
+    /// The correction is unbounded here, as the leave-one-nucleus-out study measured it; the shipped
+    /// `Models/any-target.xsnet` adds `--reference-correction-bound 3`, without which the network
+    /// overflowed far from the data (5 × 10¹⁶⁰ nb/sr/GeV for argon at 4.6 GeV, 145°; docs/any-target.md).
     public static var anyTargetKinematicPrior: TrainingConfig {
         var c = TrainingConfig.anyTargetPrior
         c.features = .kinematic
