@@ -119,10 +119,17 @@ public struct ModelInfo: Codable, Sendable {
     /// fine-tuned from such a model with the nucleus among its inputs).
     public var describesNucleus: Bool { selection.isAnyTarget || input.features.describesNucleus }
 
-    /// The nuclei an any-target model's data-set keys name (sorted by A): those it was trained on
-    /// and a nucleus its split holds out whole (`trained(on:)` tells them apart).
-    public var trainedNuclei: [Nucleus] {
+    /// The nuclei an any-target model's data-set keys name (sorted by A), a nucleus its split holds
+    /// out whole among them.
+    public var keyedNuclei: [Nucleus] {
         Array(Set(normalizations.compactMap { selection.nucleus(ofKey: $0.dataset) })).sorted()
+    }
+
+    /// The nuclei an any-target model has training points of (sorted by A): its keys' nuclei but
+    /// the one its split holds out whole.
+    public var trainedNuclei: [Nucleus] {
+        guard case .leaveOutNucleus(let held) = selection.splitMethod else { return keyedNuclei }
+        return keyedNuclei.filter { $0.name != held }
     }
 
     /// The box of each nucleus's training points (`nucleusDomains`) for a selection of every
@@ -162,12 +169,8 @@ public struct ModelInfo: Codable, Sendable {
         predictsUnmeasuredNucleus || !domain.covers(momentumTransfer: q, energyTransfer: ω)
     }
 
-    /// Whether an any-target model had training points of `nucleus`: among its data sets' nuclei
-    /// and not the nucleus its split held out whole.
-    public func trained(on nucleus: Nucleus) -> Bool {
-        if case .leaveOutNucleus(let name) = selection.splitMethod, name == nucleus.name { return false }
-        return trainedNuclei.contains(nucleus)
-    }
+    /// Whether an any-target model had training points of `nucleus` (`trainedNuclei`).
+    public func trained(on nucleus: Nucleus) -> Bool { trainedNuclei.contains(nucleus) }
 
     /// The metadata of an any-target model bound to `nucleus`: its inputs describe the nucleus
     /// and the response head's offset carries log A (`OutputTransform.anyTargetLogScale`); the
@@ -371,7 +374,7 @@ public final class CrossSectionModel {
     /// still overflow (a 3e38 weight, a scale of 1e-300); such a file is damaged, and is refused
     /// when it is opened rather than at its first prediction.
     public func checkedAtItsOwnKinematics() throws -> CrossSectionModel {
-        if info.isAnyTarget && info.trainedNuclei.isEmpty {
+        if info.isAnyTarget && info.keyedNuclei.isEmpty {
             throw ModelFileError.invalid(
                 field: "normalizations", why: "name no nucleus; a model of every nucleus lists `<nucleus>/<data set>` keys")
         }
@@ -400,7 +403,7 @@ public final class CrossSectionModel {
     /// Throws if a nucleus it names cannot be bound.
     public func overflowProbes(corners checkCorners: Bool = true) throws -> [(model: CrossSectionModel, points: [Kinematics])] {
         if info.isAnyTarget {
-            return try info.trainedNuclei.filter(info.trained(on:)).flatMap { try bound(to: $0).overflowProbes(corners: false) }
+            return try info.trainedNuclei.flatMap { try bound(to: $0).overflowProbes(corners: false) }
         }
         let d = info.domain
         let corners: [(Double, Double, Double)] =

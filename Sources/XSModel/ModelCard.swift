@@ -34,7 +34,7 @@ public enum ModelCard {
         if let source = info.fineTunedFrom { out += "| fine-tuned from | \(source) |\n" }
         out +=
             info.isAnyTarget
-            ? "| nucleus | any: one model of every nucleus with A ≥ 3 in the data (\(info.trainedNuclei.filter(info.trained(on:)).map(\.name).joined(separator: ", "))), asked for one with --nucleus |\n"
+            ? "| nucleus | any: one model of every nucleus with A ≥ 3 in the data (\(info.trainedNuclei.map(\.name).joined(separator: ", "))), asked for one with --nucleus |\n"
             : "| nucleus | \(info.nucleus) |\n"
         out += "| data sets | \(selected.datasetKeys.joined(separator: ", ")) |\n"
         out +=
