@@ -149,6 +149,25 @@ public func xsnet_neutrino_predict(
 /// The most points one `xsnet_neutrino_predict_many` call takes (as `xsnet neutrino tabulate`).
 let maximumNeutrinoPoints = 50_000_000
 
+/// The error code of `call` for n points it cannot take, the last error set: more than
+/// `maximumNeutrinoPoints`, or a point that is no point to predict at (the first one named); nil
+/// when every point can be taken.
+func neutrinoPointsProblem(
+    _ call: String, _ count: Int, _ energy: UnsafePointer<Double>, _ muonEnergy: UnsafePointer<Double>, _ cosTheta: UnsafePointer<Double>
+) -> Int32? {
+    guard (0...maximumNeutrinoPoints).contains(count) else {
+        setLastError("\(call): n = \(UInt(bitPattern: count)) points; at most \(maximumNeutrinoPoints) per call")
+        return XSNET_ERROR_ARGUMENT
+    }
+    for i in 0..<count {
+        if let why = neutrinoPointProblem(energy: energy[i], muonEnergy: muonEnergy[i], cosTheta: cosTheta[i]) {
+            setLastError("\(call): point \(i) is unphysical \(why)")
+            return XSNET_ERROR_UNPHYSICAL
+        }
+    }
+    return nil
+}
+
 /// `xsnet_neutrino_predict` at n points at once, on every core: NaN (mean and sd) where no muon of
 /// that energy can be made (T_μ + m_μ ≥ E_ν), as in `xsnet neutrino tabulate`; every point checked
 /// before any is predicted (the first bad one named), outputs written only when all are finite.
@@ -160,19 +179,10 @@ public func xsnet_neutrino_predict_many(
     let call = "xsnet_neutrino_predict_many"
     guard let energy, let muonEnergy, let cosTheta, let mean else { setLastError("\(call): null argument"); return XSNET_ERROR_ARGUMENT }
     guard let h = OpenNeutrinoHandles.handle(handle, call) else { return XSNET_ERROR_ARGUMENT }
-    guard (0...maximumNeutrinoPoints).contains(count) else {
-        setLastError("\(call): n = \(UInt(bitPattern: count)) points; at most \(maximumNeutrinoPoints) per call")
-        return XSNET_ERROR_ARGUMENT
-    }
+    if let code = neutrinoPointsProblem(call, count, energy, muonEnergy, cosTheta) { return code }
     let E = Array(UnsafeBufferPointer(start: energy, count: count))
     let T = Array(UnsafeBufferPointer(start: muonEnergy, count: count))
     let c = Array(UnsafeBufferPointer(start: cosTheta, count: count))
-    for i in 0..<count {
-        if let why = neutrinoPointProblem(energy: E[i], muonEnergy: T[i], cosTheta: c[i]) {
-            setLastError("\(call): point \(i) is unphysical \(why)")
-            return XSNET_ERROR_UNPHYSICAL
-        }
-    }
     let values = h.model.muonDistributions(count: count) { (E[$0], T[$0], c[$0]) }
     let m = h.model.probe.outgoingMass
     for i in 0..<count where T[i] + m < E[i] && !(values.mean[i].isFinite && values.standardDeviation[i].isFinite) {
@@ -201,16 +211,7 @@ public func xsnet_neutrino_extrapolation(
         return XSNET_ERROR_ARGUMENT
     }
     guard let h = OpenNeutrinoHandles.handle(handle, call) else { return XSNET_ERROR_ARGUMENT }
-    guard (0...maximumNeutrinoPoints).contains(count) else {
-        setLastError("\(call): n = \(UInt(bitPattern: count)) points; at most \(maximumNeutrinoPoints) per call")
-        return XSNET_ERROR_ARGUMENT
-    }
-    for i in 0..<count {
-        if let why = neutrinoPointProblem(energy: energy[i], muonEnergy: muonEnergy[i], cosTheta: cosTheta[i]) {
-            setLastError("\(call): point \(i) is unphysical \(why)")
-            return XSNET_ERROR_UNPHYSICAL
-        }
-    }
+    if let code = neutrinoPointsProblem(call, count, energy, muonEnergy, cosTheta) { return code }
     for i in 0..<count {
         let point = h.model.kinematics(energy: energy[i], kineticEnergy: muonEnergy[i], cosTheta: cosTheta[i])
         let outside = point.map {
