@@ -114,7 +114,7 @@ xsnet generalization-study --out runs/gen-s18 --recipes responses-pseudodata --m
 xsnet generalization-study --out runs/gen-s18-other --recipes responses-pseudodata --members 3 --jobs 2 --splits angle-above:55,angle-below:20,energy-above:3.5,interior-spectra
 python3 scripts/reference-blend.py runs/gen-s18 --other runs/gen-s18 --other runs/gen-s18-other --away-from-settings
 python3 scripts/reference-blend.py runs/gen-s18 --other runs/gen-s18    # the committee at every point, measured settings too
-xsnet nucleus-study --out runs/ns-s18 --recipes any-target-kinematic-prior --members 1 --jobs 1 -- --coulomb-distortion true
+xsnet nucleus-study --out runs/ns-s18 --recipes any-target-kinematic-prior --members 1 --jobs 1 -- --coulomb-distortion true --reference-correction-bound none
 python3 scripts/reference-blend.py runs/ns-s18 --nuclei
-xsnet nucleus-study --out runs/ns-s18 --recipes any-target-kinematic-prior --members 2 --jobs 2 -- --coulomb-distortion true
+xsnet nucleus-study --out runs/ns-s18 --recipes any-target-kinematic-prior --members 2 --jobs 2 -- --coulomb-distortion true --reference-correction-bound none
 python3 scripts/reference-blend.py runs/ns-s18 --nuclei

@@ -325,25 +325,25 @@ public struct TrainingConfig: Codable, Hashable, Sendable {
     /// One correction to the Bosted–Mamyan responses for every nucleus as a function of the
     /// kinematics alone, R = R_BM(nucleus) exp(NN(q, ω)) (the `kinematic` features): the fit carries
     /// everything that tells one nucleus from another, the network what the fit misses everywhere.
-    /// The correction is unbounded here, as the leave-one-nucleus-out study measured it; the shipped
-    /// `Models/any-target.xsnet` adds `--reference-correction-bound 3`, without which the network
-    /// overflowed far from the data (5 × 10¹⁶⁰ nb/sr/GeV for argon at 4.6 GeV, 145°; docs/any-target.md).
+    /// The correction is bounded to a factor e³ (c tanh(u/c), c = 3): unbounded, the network
+    /// overflowed far from the data (5 × 10¹⁶⁰ nb/sr/GeV for argon at 4.6 GeV, 145°, where the fit
+    /// gives 10⁻²⁰; docs/any-target.md, "Far from the data").
     public static var anyTargetKinematicPrior: TrainingConfig {
         var c = TrainingConfig.anyTargetPrior
         c.features = .kinematic
+        c.referenceCorrectionBound = 3
         return c
     }
 
     /// `anyTargetKinematicPrior` told which measured nucleus a point belongs to (the
     /// `kinematic-coded` features): R = R_BM(nucleus) exp(NN(q, ω, code)), a quarter of the points
     /// seen under the unknown nucleus's code in every epoch, which is the code an unseen nucleus gets;
-    /// the correction bounded to a factor e³ (far outside the data a coded network otherwise
-    /// overflowed: 10¹⁵ nb/sr/GeV at 7.4 GeV, 84°, ω = 3.4 GeV, where the fit gives 10⁻¹⁶).
+    /// the correction bounded to a factor e³ as there (far outside the data a coded network
+    /// unbounded gave 10¹⁵ nb/sr/GeV at 7.4 GeV, 84°, ω = 3.4 GeV, where the fit gives 10⁻¹⁶).
     public static var anyTargetCoded: TrainingConfig {
         var c = TrainingConfig.anyTargetKinematicPrior
         c.features = .kinematicCoded
         c.nucleusCodeDropout = 0.25
-        c.referenceCorrectionBound = 3
         return c
     }
 

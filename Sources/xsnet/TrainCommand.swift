@@ -412,9 +412,32 @@ struct TrainingOptions: ParsableArguments {
     var nucleusCodeDropout: Double?
     @Option(
         help: ArgumentHelp(
-            "The reference priors' log correction u enters as c tanh(u/c): the fit corrected by at most a factor e^c (any-target-coded: 3; default: unbounded).",
-            valueName: "c"))
-    var referenceCorrectionBound: Double?
+            "The reference priors' log correction u enters as c tanh(u/c): the fit corrected by at most a factor e^c, or `none` for an unbounded correction (any-target-kinematic-prior and any-target-coded: 3; the other presets: none).",
+            valueName: "c|none"))
+    var referenceCorrectionBound: CorrectionBound?
+
+    /// `--reference-correction-bound` as typed: a log factor, or `none` to lift a preset's bound.
+    enum CorrectionBound: ExpressibleByArgument, Equatable {
+        case unbounded
+        case logFactor(Double)
+
+        init?(argument: String) {
+            if argument == "none" {
+                self = .unbounded
+            } else if let c = Double(argument) {
+                self = .logFactor(c)
+            } else {
+                return nil
+            }
+        }
+
+        var value: Double? {
+            switch self {
+            case .unbounded: nil
+            case .logFactor(let c): c
+            }
+        }
+    }
 
     /// Every flag of the group, as typed on the command line.
     static let flags = [
@@ -463,6 +486,6 @@ struct TrainingOptions: ParsableArguments {
         if let referencePseudoMinimumDistance { c.referencePseudoMinimumDistance = referencePseudoMinimumDistance }
         if let referencePseudoShapeError { c.referencePseudoShapeError = referencePseudoShapeError }
         if let nucleusCodeDropout { c.nucleusCodeDropout = nucleusCodeDropout }
-        if let referenceCorrectionBound { c.referenceCorrectionBound = referenceCorrectionBound }
+        if let referenceCorrectionBound { c.referenceCorrectionBound = referenceCorrectionBound.value }
     }
 }

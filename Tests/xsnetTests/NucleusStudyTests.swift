@@ -152,6 +152,30 @@ import XSTestSupport
         let bad = try xsnet(["nucleus-study", "--out", out, "--recipes", "fast"])
         #expect(bad.status != 0 && bad.stderr.contains("not a recipe for every nucleus"))
     }
+
+    /// The default recipe of a model of every nucleus bounds its correction to the fit to a factor
+    /// e³: unbounded, the shipped model gave 5 × 10¹⁶⁰ nb/sr/GeV for argon at 4.6 GeV, 145°, and a
+    /// generator's grid was refused. `--reference-correction-bound none` trains the unbounded recipe
+    /// that the older studies measured.
+    @Test func theDefaultModelOfEveryNucleusBoundsItsCorrectionUnlessToldNone() throws {
+        let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let data = try Self.smallData(folder)
+        func trainedBound(_ extra: [String]) throws -> Double? {
+            let out = folder.appendingPathComponent("m\(extra.count).xsnet").path
+            let run = try xsnet(
+                ["train", "--nucleus", "any", "--data", data, "--out", out, "--epochs", "2", "--depth", "1", "--width", "8", "--quiet"] + extra)
+            try #require(run.status == 0, "\(run.stderr)")
+            return try CrossSectionModel.load(URL(fileURLWithPath: out)).info.config.referenceCorrectionBound
+        }
+        #expect(try trainedBound([]) == 3)
+        #expect(try trainedBound(["--reference-correction-bound", "none"]) == nil)
+        #expect(try trainedBound(["--reference-correction-bound", "10"]) == 10)
+        let bad = try xsnet([
+            "train", "--nucleus", "any", "--out", folder.appendingPathComponent("x.xsnet").path, "--reference-correction-bound", "huge"
+        ])
+        #expect(bad.status != 0 && bad.stderr.contains("--reference-correction-bound"), "\(bad.stderr)")
+    }
 }
 
 /// New data in, model updated: a tiny carbon model trained without one experiment learns it.
