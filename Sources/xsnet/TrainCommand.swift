@@ -39,7 +39,7 @@ func machineDescription() -> String {
 struct TrainCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "train",
-        abstract: "Train a cross-section model on one nucleus's data.",
+        abstract: "Train a cross-section model on one nucleus's data, or on every nucleus's (--nucleus any).",
         discussion: helpText(
             """
             The default is a fast recipe (standardized physics inputs, log-space χ², 4 × 128 SiLU network);
@@ -52,8 +52,8 @@ struct TrainCommand: ParsableCommand {
             pseudo-data (relative error 0.15) where no data are: the fit as a prior;
             --preset paper gives the reference network and loss of Kowal et al. (2024);
             --nucleus any trains one model for every nucleus with A ≥ 3 (by default one correction to the
-            Bosted–Mamyan responses of each nucleus, --preset any-target-kinematic-prior; `predict --nucleus
-            Ar40` asks it for any nucleus). Every
+            Bosted–Mamyan responses of each nucleus, at most a factor e³, --preset any-target-kinematic-prior;
+            `predict --nucleus Ar40` asks it for any nucleus). Every
             hyperparameter has a flag; --config FILE reads them from JSON (flags override it).
             It checkpoints every --checkpoint-every epochs and on Ctrl-C or SIGTERM (Slurm, kill); --resume continues exactly.
 
