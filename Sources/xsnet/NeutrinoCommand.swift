@@ -138,6 +138,15 @@ struct GridOptions: ParsableArguments {
     }
 }
 
+/// What a neutrino band is, said where the electron model's own band is calibrated: the spread of
+/// the members' neutrino predictions, without the electron model's factor. Which of its factors
+/// (fitted on electron settings) neutrino kinematics need is not measured (docs/neutrino.md).
+func uncalibratedBandNote(_ electron: ModelInfo?) -> String? {
+    guard let calibration = electron?.calibration else { return nil }
+    return "d2sigma_dTdcos_std is the spread of the electron model's members, not widened by its calibration (\(calibration.summary)): "
+        + "it understates the uncertainty the electron data show (docs/neutrino.md)"
+}
+
 /// The reduced functions of a response-head electron model of the scaling's nucleus, and the
 /// model's metadata bound to that nucleus (what its extrapolation flags read).
 func learnedReducedFunctions(
@@ -292,6 +301,7 @@ extension NeutrinoCommand {
                     )
                 }
             }
+            if let note = uncalibratedBandNote(electron) { printError(note) }
         }
     }
 
@@ -518,6 +528,7 @@ extension NeutrinoCommand {
             print(
                 "wrote \(out): \(table.shape.map(String.init).joined(separator: " × ")) points, \(table.skippedUnphysical) unphysical (NaN)\(flagged)"
             )
+            if let note = uncalibratedBandNote(electron) { printError(note) }
         }
     }
 

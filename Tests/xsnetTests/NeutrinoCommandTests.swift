@@ -6,6 +6,21 @@ import XSTestSupport
 /// `xsnet neutrino` end to end on a tiny response-head model and a coarse grid and fold (the
 /// figures of the shipped ensemble are measured in docs/neutrino.md with the defaults).
 struct NeutrinoCommandTests {
+    /// The neutrino band is the spread of the electron members' neutrino predictions: the factor of
+    /// a calibrated electron model is not carried over, and predict and tabulate say so.
+    @Test func aCalibratedElectronModelsNeutrinoBandSaysItCarriesNoFactor() throws {
+        let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let model = repositoryRoot.appendingPathComponent("Models/C12-ensemble.xsnet").path
+        let summary = try #require(CrossSectionModel.load(URL(fileURLWithPath: model)).info.calibration?.summary)
+        let point = ["--model", model, "--energy", "0.8", "--muon-energy", "0.5", "--grid-step", "0.1"]
+        let predict = try xsnet(["neutrino", "predict", "--muon-angle", "30"] + point)
+        #expect(predict.status == 0 && predict.stderr.contains("not widened by its calibration (\(summary))"), "\(predict.stderr)")
+        let table = try xsnet(
+            ["neutrino", "tabulate", "--cos-theta", "0.9", "--out", folder.appendingPathComponent("t.csv").path] + point)
+        #expect(table.status == 0 && table.stderr.contains("not widened by its calibration (\(summary))"), "\(table.stderr)")
+    }
+
     @Test func predictAndCompareWriteWhatScriptsReadAndRefuseWhatTheyCannotDo() throws {
         let folder = try temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
@@ -129,6 +144,7 @@ struct NeutrinoCommandTests {
         #expect(tableRows.dropFirst().map { $0[flagColumn] } == variationRows.map { "\($0["extrapolation"] as! Bool)" })
         let tableFlagged = variationRows.filter { $0["extrapolation"] as! Bool }.count
         #expect(tabulated.stdout.contains("; \(tableFlagged) flagged as extrapolation"), "\(tabulated.stdout)")
+        #expect(!tabulated.stderr.contains("not widened"), "an uncalibrated model's band has no factor to leave out")
         for (option, value, name) in [
             ("--axial-mass", "0.93", "axial_mass_down"), ("--axial-mass", "1.13", "axial_mass_up"), ("--quasielastic-window", "1.5", "window_narrow"),
             ("--quasielastic-window", "2.5", "window_wide")
