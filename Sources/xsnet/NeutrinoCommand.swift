@@ -143,7 +143,7 @@ struct GridOptions: ParsableArguments {
 /// (fitted on electron settings) neutrino kinematics need is not measured (docs/neutrino.md).
 func uncalibratedBandNote(_ electron: ModelInfo?) -> String? {
     guard let calibration = electron?.calibration else { return nil }
-    return "d2sigma_dTdcos_std is the spread of the electron model's members, not widened by its calibration (\(calibration.summary)): "
+    return "the neutrino band is the spread of the electron model's members, not widened by its calibration (\(calibration.summary)): "
         + "it understates the uncertainty the electron data show (docs/neutrino.md)"
 }
 
@@ -380,10 +380,12 @@ extension NeutrinoCommand {
             // Tabulated once with the widest window; the narrower ones are the same nodes masked.
             let around = NeutrinoSystematics.windows(around: window.quasielasticWindow)
             let windows = [around.narrow, around.wide]
-            let widest = try learnedReducedFunctions(
+            let tabulated = try learnedReducedFunctions(
                 model: model, scaling: scaling, keepPionProduction: false, axialMesonExchange: axial.axialMesonExchange,
                 window: windows[1], step: grid.gridStep
-            ).grid
+            )
+            let widest = tabulated.grid
+            if let note = uncalibratedBandNote(tabulated.electron) { printError(note) }
             let learned = widest.restricted(toWindow: window.quasielasticWindow, scaling: scaling)
             let gas = try ReducedFunctionGrid(source: .fermiGas, scaling: scaling, step: grid.gridStep)
             printError(

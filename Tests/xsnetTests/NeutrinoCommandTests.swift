@@ -7,7 +7,7 @@ import XSTestSupport
 /// figures of the shipped ensemble are measured in docs/neutrino.md with the defaults).
 struct NeutrinoCommandTests {
     /// The neutrino band is the spread of the electron members' neutrino predictions: the factor of
-    /// a calibrated electron model is not carried over, and predict and tabulate say so.
+    /// a calibrated electron model is not carried over, and predict, tabulate and compare say so.
     @Test func aCalibratedElectronModelsNeutrinoBandSaysItCarriesNoFactor() throws {
         let folder = try temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
@@ -19,6 +19,8 @@ struct NeutrinoCommandTests {
         let table = try xsnet(
             ["neutrino", "tabulate", "--cos-theta", "0.9", "--out", folder.appendingPathComponent("t.csv").path] + point)
         #expect(table.status == 0 && table.stderr.contains("not widened by its calibration (\(summary))"), "\(table.stderr)")
+        let compare = try xsnet(["neutrino", "compare", "miniboone-ccqe", "--model", model, "--grid-step", "0.1", "--cell", "0.1"])
+        #expect(compare.status == 0 && compare.stderr.contains("not widened by its calibration (\(summary))"), "\(compare.stderr)")
     }
 
     @Test func predictAndCompareWriteWhatScriptsReadAndRefuseWhatTheyCannotDo() throws {
