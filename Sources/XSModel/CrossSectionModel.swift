@@ -166,7 +166,14 @@ public struct ModelInfo: Codable, Sendable {
     /// (`KinematicDomain.covers`), or the model has no training points of its nucleus. What a
     /// neutrino prediction reads the learned responses at.
     public func isResponseExtrapolation(momentumTransfer q: Double, energyTransfer ω: Double) -> Bool {
-        predictsUnmeasuredNucleus || !domain.covers(momentumTransfer: q, energyTransfer: ω)
+        responseExtrapolation(q, ω)
+    }
+
+    /// `isResponseExtrapolation` for many points: whether the model has training points of its
+    /// nucleus is found once here (`trainedNuclei` reads every data-set key), not at every point.
+    public var responseExtrapolation: (_ momentumTransfer: Double, _ energyTransfer: Double) -> Bool {
+        let unmeasured = predictsUnmeasuredNucleus, domain = domain
+        return { q, ω in unmeasured || !domain.covers(momentumTransfer: q, energyTransfer: ω) }
     }
 
     /// Whether an any-target model had training points of `nucleus` (`trainedNuclei`).

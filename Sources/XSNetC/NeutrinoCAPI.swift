@@ -212,11 +212,10 @@ public func xsnet_neutrino_extrapolation(
     }
     guard let h = OpenNeutrinoHandles.handle(handle, call) else { return XSNET_ERROR_ARGUMENT }
     if let code = neutrinoPointsProblem(call, count, energy, muonEnergy, cosTheta) { return code }
+    let isOutsideElectronData = h.electron?.responseExtrapolation
     for i in 0..<count {
         let point = h.model.kinematics(energy: energy[i], kineticEnergy: muonEnergy[i], cosTheta: cosTheta[i])
-        let outside = point.map {
-            h.electron?.isResponseExtrapolation(momentumTransfer: $0.momentumTransfer, energyTransfer: $0.energyTransfer) ?? false
-        }
+        let outside = point.map { isOutsideElectronData?($0.momentumTransfer, $0.energyTransfer) ?? false }
         extrapolation[i] = outside == true ? 1 : 0
     }
     return XSNET_OK

@@ -246,6 +246,7 @@ extension NeutrinoCommand {
         func run() throws {
             let (model, variations, _, electron) = try options.chargedCurrentModel(
                 probe: probe == .numu ? .numu : .numubar, nucleus: nucleus, systematics: systematics)
+            let isOutsideElectronData = electron?.responseExtrapolation
             var rows: [Row] = []
             for E in energy.values {
                 for T in muonEnergy.values {
@@ -268,8 +269,7 @@ extension NeutrinoCommand {
                                             let values = v.model.doubleDifferential(k)
                                             return (v.name, 2 * .pi * values.reduce(0, +) / Double(values.count))
                                         }) : nil,
-                                extrapolation: electron?.isResponseExtrapolation(
-                                    momentumTransfer: k.momentumTransfer, energyTransfer: k.energyTransfer))
+                                extrapolation: isOutsideElectronData?(k.momentumTransfer, k.energyTransfer))
                         )
                     }
                 }
@@ -517,7 +517,7 @@ extension NeutrinoCommand {
                 model: model, energies: energy.values, cosThetas: cosTheta.values, muonEnergies: muonEnergy.values, variations: variations)
             var flagged = ""
             if let electron {
-                let count = table.flagExtrapolation(model: model) { electron.isResponseExtrapolation(momentumTransfer: $0, energyTransfer: $1) }
+                let count = table.flagExtrapolation(model: model, electron.responseExtrapolation)
                 flagged =
                     electron.unmeasuredNucleusReason.map { "; the electron model has \($0)" }
                     ?? "; \(count) flagged as extrapolation (electron responses read outside the electron data's box)"
