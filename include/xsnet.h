@@ -80,7 +80,8 @@ int xsnet_neutrino_open(const char *electron_model, const char *nucleus, int pro
 int xsnet_neutrino_open_window(const char *electron_model, const char *nucleus, int probe, double axial_mass_GeV,
                                double grid_step_GeV, double quasielastic_window, xsnet_neutrino **model);
 /* One point: neutrino energy (0 < E ≤ 3 GeV), muon kinetic energy and cos θ_μ. mean: the average over
- * the electron model's members; sd: their spread (may be NULL). XSNET_ERROR_UNPHYSICAL where no muon
+ * the electron model's members; sd: their spread times the electron model's calibration factor away
+ * from the measured settings (docs/neutrino.md; may be NULL). XSNET_ERROR_UNPHYSICAL where no muon
  * of that energy can be made. */
 int xsnet_neutrino_predict(xsnet_neutrino *model, double energy_GeV, double muon_kinetic_GeV, double cos_theta_mu, double *mean,
                            double *sd);

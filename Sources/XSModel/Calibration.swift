@@ -334,6 +334,11 @@ public struct UncertaintyCalibration: Codable, Hashable, Sendable, CustomStringC
         return c4(n) / c4(m)
     }
 
+    /// The factor for a prediction at no measured (E, θ) setting: the one fitted away from them,
+    /// else the only one (1 without a factor). What a neutrino point takes: no electron was
+    /// measured at its kinematics (`ReducedFunctionGrid`).
+    public var awayFromMeasuredSettings: Double { (elsewhere ?? atMeasuredSettings)?.scale ?? 1 }
+
     /// Which of two factors a point gets: true at a measured (E, θ) setting, false elsewhere; nil
     /// when the calibration has one factor only (it then applies everywhere).
     public func atMeasuredSetting(beamEnergy E: Double, angleDegrees θ: Double) -> Bool? {

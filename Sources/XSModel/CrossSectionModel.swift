@@ -500,15 +500,18 @@ public final class CrossSectionModel {
     }
 
     /// The two response functions of a response-head model at each point, R_L and R_T in GeV⁻¹,
-    /// each with its spread over the members or Monte-Carlo passes (not calibrated: the
-    /// calibration factors are fitted to σ). Throws for the other heads, which have none.
+    /// each with its spread over the members or Monte-Carlo passes, calibrated as σ is: the spread
+    /// and percentiles × the point's factor about the same mean (σ = σ_Mott (v_L R_L + v_T R_T) is
+    /// linear in them, so members moved away from their mean by c give σ's calibrated band).
+    /// Throws for the other heads, which have none.
     public func responses(_ points: [Kinematics]) throws -> [ResponsePrediction] {
         let perMember = try memberResponses(points)
         let outside = info.extrapolationFlags(points)
         return points.indices.map { i in
-            ResponsePrediction(
-                longitudinal: Self.summarize(perMember.map { $0[i].longitudinal }, extrapolation: outside[i]),
-                transverse: Self.summarize(perMember.map { $0[i].transverse }, extrapolation: outside[i]))
+            let c = info.calibration?.scale(beamEnergy: points[i].beamEnergy, angleDegrees: points[i].angleDegrees) ?? 1
+            return ResponsePrediction(
+                longitudinal: Self.summarize(perMember.map { $0[i].longitudinal }, extrapolation: outside[i]).scalingSpread(by: c),
+                transverse: Self.summarize(perMember.map { $0[i].transverse }, extrapolation: outside[i]).scalingSpread(by: c))
         }
     }
 

@@ -58,11 +58,19 @@ public struct ChargedCurrentModel: Sendable {
 
     /// d²σ/dΩdE′ of each member at the lepton kinematics (cm²/sr/GeV for neutrinos, nb/sr/GeV for
     /// electrons, per nucleus); `lepton`, the kinematics' lepton factors, when already at hand.
+    /// Each member's σ is floored at zero, then moved away from the members' mean by the grid's
+    /// `spreadFactor` (σ̄ + c (σ_m − σ̄)): the mean stays the members' own and the spread is c times
+    /// theirs, here and in everything summed from it (the flux fold). A widened member may fall
+    /// below zero where the spread is large; only the mean and spread are reported.
     public func doubleDifferential(_ k: LeptonKinematics, lepton: LeptonFactors? = nil) -> [Double] {
         let lepton = lepton ?? LeptonFactors(probe: probe, kinematics: k)
-        return tensors(q: k.momentumTransfer, omega: k.energyTransfer).map {
+        let members = tensors(q: k.momentumTransfer, omega: k.energyTransfer).map {
             max(0, InclusiveCrossSection.doubleDifferential(probe: probe, kinematics: k, factors: lepton, tensor: $0))
         }
+        let c = reduced.spreadFactor
+        guard c != 1, members.count > 1 else { return members }
+        let mean = members.reduce(0, +) / Double(members.count)
+        return members.map { mean + c * ($0 - mean) }
     }
 
     /// The lepton kinematics of a muon (or electron) of kinetic energy T at cos θ; nil where it

@@ -83,7 +83,7 @@ public enum MiniBooNEFold {
                     let q2Bin = q2Edges.count > 1 && Q2 >= q2Edges[0] && Q2 < q2Edges[q2Edges.count - 1] ? q2Edges.lastIndex { $0 <= Q2 } : nil
                     for (mi, model) in models.enumerated() {
                         let scale = 2 * Double.pi / Double(model.targetNucleons) * weight * area
-                        for (member, sigma) in model.doubleDifferential(k, lepton: lepton).enumerated() where sigma > 0 {
+                        for (member, sigma) in model.doubleDifferential(k, lepton: lepton).enumerated() where sigma != 0 {
                             let value = scale * sigma
                             if let table { sums[mi][member][table] += value }
                             if let q2Bin { sums[mi][member][nd + q2Bin] += value }

@@ -27,6 +27,8 @@ public struct NeutrinoTable: Sendable {
     /// data (`flagExtrapolation`), else 0 (also where no muon can be made); nil for the Fermi gas.
     public var extrapolation: [UInt8]? = nil
     public let probe: LeptonProbe
+    /// The factor the electron model's members were widened by (`ReducedFunctionGrid.spreadFactor`).
+    public let bandFactor: Double
 
     public var shape: [Int] { [energies.count, cosThetas.count, muonEnergies.count] }
 
@@ -35,6 +37,7 @@ public struct NeutrinoTable: Sendable {
         self.cosThetas = cosThetas
         self.muonEnergies = muonEnergies
         probe = model.probe
+        bandFactor = model.reduced.spreadFactor
         // Point (i · cos θ count + j) · T count + k is (E_i, T_k, cos θ_j): C order.
         let nc = cosThetas.count, nt = muonEnergies.count
         let point: @Sendable (Int) -> (energy: Double, muonKineticEnergy: Double, cosTheta: Double) = { [energies, cosThetas, muonEnergies] n in
@@ -92,6 +95,11 @@ public struct NeutrinoTable: Sendable {
         archive.add("T_mu_GeV", float64: muonEnergies, shape: [muonEnergies.count])
         archive.add("sigma", float64: mean, shape: shape)
         archive.add("sigma_std", float64: standardDeviation, shape: shape)
+        archive.add(
+            "sigma_std_band_factor",
+            string:
+                "\(bandFactor) (the electron model's members moved away from their mean by its calibration factor away from the measured settings; 1: their own spread)"
+        )
         for v in variations { archive.add("sigma_\(v.name)", float64: v.mean, shape: shape) }
         if let extrapolation { archive.add("extrapolation", uint8: extrapolation, shape: shape) }
         if !variations.isEmpty {

@@ -35,6 +35,10 @@ public struct ReducedFunctionGrid: Sendable {
     /// The upper end in ψ′ of the quasielastic window the learned functions were tabulated with
     /// (nil for the Fermi gas, whose f vanishes beyond ψ = 1 by itself).
     public let quasielasticWindow: Double?
+    /// The factor each member's cross section is moved away from the members' mean by
+    /// (`ChargedCurrentModel.doubleDifferential`): the electron model's `bandFactor(of:)`, 1 for
+    /// the Fermi gas and an uncalibrated electron model. The members' f stay their own.
+    public let spreadFactor: Double
 
     public var members: Int { longitudinal.count }
 
@@ -98,8 +102,10 @@ public struct ReducedFunctionGrid: Sendable {
             transverse = [f]
             axial = [f]
             quasielasticWindow = nil
+            spreadFactor = 1
         case .electronModel(let model, let removingPionProduction, let axialMesonExchange, let window):
             quasielasticWindow = window
+            spreadFactor = Self.bandFactor(of: model)
             let values = try Self.learnedValues(
                 model: model, scaling: scaling, at: nodes.map { ($0.q, $0.omega) }, removingPionProduction: removingPionProduction,
                 axialMesonExchange: axialMesonExchange, quasielasticWindow: window)
@@ -130,6 +136,7 @@ public struct ReducedFunctionGrid: Sendable {
         self.transverse = transverse
         self.axial = axial
         self.quasielasticWindow = quasielasticWindow
+        spreadFactor = grid.spreadFactor
     }
 
     /// The learned grid with a narrower quasielastic window: every node beyond ψ′ = `window` set
@@ -186,6 +193,17 @@ public struct ReducedFunctionGrid: Sendable {
         return try reducedValues(
             scaling: scaling, at: points, removingPionProduction: removingPionProduction, axialMesonExchange: axialMesonExchange,
             quasielasticWindow: quasielasticWindow, responses: model.memberResponses)
+    }
+
+    /// The factor a neutrino band takes from the electron model: its calibration's factor away from
+    /// the measured settings (`UncertaintyCalibration.awayFromMeasuredSettings`; for an any-target
+    /// model bound to a nucleus it was not trained on, the unseen nucleus's). The calibration is
+    /// fitted to electron σ at held-out points; no electron was measured at a neutrino's
+    /// kinematics, and the reduced functions at a (|q|, ω) node serve every angle that reaches it,
+    /// so the factor for points between the measured settings is the one that applies. 1 without
+    /// a calibration.
+    public static func bandFactor(of model: CrossSectionModel) -> Double {
+        model.info.calibration?.awayFromMeasuredSettings ?? 1
     }
 
     /// (f_L, f_T, f_A) at space-like (|q|, ω) points from electromagnetic responses, one set per

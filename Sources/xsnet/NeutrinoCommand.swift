@@ -29,7 +29,7 @@ struct NeutrinoCommand: ParsableCommand {
 
 /// The electron model (or the Fermi gas) and the neutrino options shared by predict and compare.
 struct NeutrinoModelOptions: ParsableArguments {
-    @Option(help: "A response-head electron model (model A or B; its members give the band).")
+    @Option(help: "A response-head electron model (model A or B; its members, widened by its calibration factor, give the band).")
     var model = "Models/C12-ensemble.xsnet"
     @Option(help: "The axial mass M_A of the dipole axial form factor (GeV).")
     var axialMass = 1.03
@@ -138,13 +138,13 @@ struct GridOptions: ParsableArguments {
     }
 }
 
-/// What a neutrino band is, said where the electron model's own band is calibrated: the spread of
-/// the members' neutrino predictions, without the electron model's factor. Which of its factors
-/// (fitted on electron settings) neutrino kinematics need is not measured (docs/neutrino.md).
-func uncalibratedBandNote(_ electron: ModelInfo?) -> String? {
-    guard let calibration = electron?.calibration else { return nil }
-    return "the neutrino band is the spread of the electron model's members, not widened by its calibration (\(calibration.summary)): "
-        + "it understates the uncertainty the electron data show (docs/neutrino.md)"
+/// What a neutrino band is, said where the electron model's band is calibrated: the spread of its
+/// members widened by its factor away from the measured settings (`ReducedFunctionGrid.bandFactor(of:)`).
+func bandNote(_ factor: Double, of band: String = "the neutrino band is") -> String? {
+    guard factor != 1 else { return nil }
+    return String(
+        format: "%@ the spread of the electron model's members × %.3f, its calibration factor away from the measured "
+            + "electron settings (no electron was measured at a neutrino's kinematics; docs/neutrino.md)", band, factor)
 }
 
 /// The reduced functions of a response-head electron model of the scaling's nucleus, and the
@@ -301,7 +301,7 @@ extension NeutrinoCommand {
                     )
                 }
             }
-            if let note = uncalibratedBandNote(electron) { printError(note) }
+            if let note = bandNote(model.reduced.spreadFactor) { printError(note) }
         }
     }
 
@@ -311,7 +311,7 @@ extension NeutrinoCommand {
             discussion: helpText(
                 """
                 Predicts the MiniBooNE CCQE tables (PRD 81, 092005 (2010), bundled by `xsnet neutrino import`)
-                with the electron model (its members give the band; M_A ± 0.1 GeV and the quasielastic window
+                with the electron model (its members, widened by its calibration factor, give the band; M_A ± 0.1 GeV and the quasielastic window
                 ψ′ ± 0.5 separate contributions, the window's variants with their own scores) and with the
                 relativistic Fermi gas at M_A = 1.03 and 1.35 GeV, and reports: the
                 flux-integrated σ per neutron against the Q²_QE table's integral; χ²/N of the dσ/dQ²_QE
@@ -326,7 +326,8 @@ extension NeutrinoCommand {
         enum Measurement: String, ExpressibleByArgument, CaseIterable { case minibooneCcqe = "miniboone-ccqe" }
 
         @Argument(help: "The measurement: miniboone-ccqe.") var measurement: Measurement
-        @Option(help: "A response-head carbon model (its members give the band).") var model = "Models/C12-ensemble.xsnet"
+        @Option(help: "A response-head carbon model (its members, widened by its calibration factor, give the band).") var model =
+            "Models/C12-ensemble.xsnet"
         @Option(help: "Output format: table or json.") var format: OutputFormat = .table
         @Option(help: "Folder to write the figures into (SVG).") var figures: String?
         @Option(help: "The fold's cell in T_μ (GeV) and cos θ_μ: 0.1 divided by a whole number (coarser is faster, less exact).")
@@ -357,6 +358,9 @@ extension NeutrinoCommand {
             var normalization_uncertainty: Double
             var flux_fraction_left_out: Double
             var electron_model: String
+            /// The factor the electron model's members are moved away from their mean by, so that
+            /// the xsnet band is theirs × it (its calibration away from the measured settings; 1 without one).
+            var band_factor: Double
             /// The reduced function of the axial longitudinal-type channels: transverse or longitudinal (SuSAv2's).
             var axial_longitudinal: String
             /// The fraction of the fit's meson-exchange part of f_T kept in the axial channels.
@@ -385,7 +389,7 @@ extension NeutrinoCommand {
                 window: windows[1], step: grid.gridStep
             )
             let widest = tabulated.grid
-            if let note = uncalibratedBandNote(tabulated.electron) { printError(note) }
+            if let note = bandNote(widest.spreadFactor) { printError(note) }
             let learned = widest.restricted(toWindow: window.quasielasticWindow, scaling: scaling)
             let gas = try ReducedFunctionGrid(source: .fermiGas, scaling: scaling, step: grid.gridStep)
             printError(
@@ -424,7 +428,7 @@ extension NeutrinoCommand {
                 },
                 quasielastic_window_uncertainty_cm2: abs(scores[6].flux_integrated_cm2 - scores[5].flux_integrated_cm2) / 2,
                 normalization_uncertainty: MiniBooNECCQE.normalizationUncertainty, flux_fraction_left_out: MiniBooNEFold.fluxFractionLeftOut(data),
-                electron_model: model, axial_longitudinal: axial.axialLongitudinal.rawValue,
+                electron_model: model, band_factor: learned.spreadFactor, axial_longitudinal: axial.axialLongitudinal.rawValue,
                 axial_meson_exchange: axial.axialMesonExchange, seconds: Date().timeIntervalSince(start))
             if let figures {
                 let folder = URL(fileURLWithPath: figures)
@@ -461,8 +465,8 @@ extension NeutrinoCommand {
                 print(
                     String(
                         format:
-                            "xsnet band (members): ±%.2e cm²; M_A ± 0.1 GeV: ±%.2e cm²; window ψ′ ± %.1f: ±%.2e cm²; data normalization ±%.1f%%; flux above %.0f GeV left out: %.2f%%; %.0f s",
-                        scores[0].flux_integrated_spread_cm2, report.axial_mass_uncertainty_cm2, NeutrinoSystematics.windowStep,
+                            "xsnet band (members × %.3f): ±%.2e cm²; M_A ± 0.1 GeV: ±%.2e cm²; window ψ′ ± %.1f: ±%.2e cm²; data normalization ±%.1f%%; flux above %.0f GeV left out: %.2f%%; %.0f s",
+                        learned.spreadFactor, scores[0].flux_integrated_spread_cm2, report.axial_mass_uncertainty_cm2, NeutrinoSystematics.windowStep,
                         report.quasielastic_window_uncertainty_cm2, 100 * MiniBooNECCQE.normalizationUncertainty, MiniBooNEFold.maximumEnergy,
                         100 * report.flux_fraction_left_out, report.seconds))
             }
@@ -530,7 +534,7 @@ extension NeutrinoCommand {
             print(
                 "wrote \(out): \(table.shape.map(String.init).joined(separator: " × ")) points, \(table.skippedUnphysical) unphysical (NaN)\(flagged)"
             )
-            if let note = uncalibratedBandNote(electron) { printError(note) }
+            if let note = bandNote(model.reduced.spreadFactor) { printError(note) }
         }
     }
 
@@ -540,7 +544,8 @@ extension NeutrinoCommand {
             discussion: helpText(
                 """
                 At each (|q|, ω) of --q × --omega: ψ′ (the nucleus's Fermi gas), the electron model's f_L and f_T
-                (mean and spread over its members: f = (R − R_π)/(Λ ΣU), the pion production removed unless
+                (mean and spread over its members, the spread × its calibration factor away from the measured
+                settings as the neutrino band's: f = (R − R_π)/(Λ ΣU), the pion production removed unless
                 --keep-pion-production, zero outside the quasielastic window ω > E_s, ψ′ ≤ 2 or --quasielastic-window) and the relativistic
                 Fermi gas' f (there f_L = f_T). The neutrino's transverse and axial channels take f_T, its vector
                 longitudinal ones f_L (docs/neutrino.md); --model bosted-mamyan gives the fit's own f_L and f_T.
@@ -551,7 +556,10 @@ extension NeutrinoCommand {
         @Option(help: "Momentum transfers |q| (GeV): a value, a list or start:stop:step.") var q: ValueList
         @Option(help: "Energy transfers ω (GeV).") var omega: ValueList
         @Option(help: "The target nucleus: the electron model's, or any for an any-target model.") var nucleus: Nucleus = Nucleus(Z: 6, A: 12)
-        @Option(help: "A response-head electron model (its members give the spread), or bosted-mamyan (the fit's responses).")
+        @Option(
+            help:
+                "A response-head electron model (its members, widened by its calibration factor, give the spread), or bosted-mamyan (the fit's responses)."
+        )
         var model = "Models/C12-ensemble.xsnet"
         @Flag(help: "Keep the electron responses' pion-production part (default: removed, as the neutrino route does).")
         var keepPionProduction = false
@@ -577,6 +585,8 @@ extension NeutrinoCommand {
             let scaling = Superscaling(nucleus: nucleus)
             let points = q.values.flatMap { x in omega.values.map { (q: x, omega: $0) } }
             let members: [[(L: Double, T: Double, A: Double)]]
+            // The spread as the neutrino band takes it (`ChargedCurrentModel.doubleDifferential`).
+            var spreadFactor = 1.0
             if model == "bosted-mamyan" {
                 // The fit's own responses, one "member" (zero where it is not defined).
                 let fit = BostedMamyan(), target = nucleus
@@ -587,7 +597,8 @@ extension NeutrinoCommand {
                 }
             } else {
                 members = try withElectronModel(model, nucleus: nucleus) { electron in
-                    try ReducedFunctionGrid.learnedValues(
+                    spreadFactor = ReducedFunctionGrid.bandFactor(of: electron)
+                    return try ReducedFunctionGrid.learnedValues(
                         model: electron, scaling: scaling, at: points, removingPionProduction: !keepPionProduction,
                         quasielasticWindow: window.quasielasticWindow)
                 }
@@ -597,8 +608,8 @@ extension NeutrinoCommand {
                 let meanL = fL.reduce(0, +) / Double(fL.count), meanT = fT.reduce(0, +) / Double(fT.count)
                 let psi = ReducedFunctionGrid.electronKinematics(q: p.q, omega: p.omega)?.psiPrime(scaling.fermiGas)
                 return Row(
-                    q_GeV: p.q, omega_GeV: p.omega, psi_prime: psi, f_L: meanL, f_L_std: sampleStandardDeviation(fL), f_T: meanT,
-                    f_T_std: sampleStandardDeviation(fT), f_T_over_f_L: meanL > 0 ? meanT / meanL : nil,
+                    q_GeV: p.q, omega_GeV: p.omega, psi_prime: psi, f_L: meanL, f_L_std: spreadFactor * sampleStandardDeviation(fL), f_T: meanT,
+                    f_T_std: spreadFactor * sampleStandardDeviation(fT), f_T_over_f_L: meanL > 0 ? meanT / meanL : nil,
                     f_fermi_gas: scaling.fermiGasReducedFunction(q: p.q, omega: p.omega))
             }
             switch format {
@@ -612,6 +623,7 @@ extension NeutrinoCommand {
                 }
                 print(format == .csv ? table.csv() : table.rendered(), terminator: "")
             }
+            if let note = bandNote(spreadFactor, of: "f_L_std and f_T_std are") { printError(note) }
         }
     }
 }

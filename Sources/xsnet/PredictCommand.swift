@@ -78,7 +78,7 @@ struct PredictCommand: ParsableCommand {
 
             With --responses (a response-head model) each point also gets |q| and the two response
             functions R_L(q, ω), R_T(q, ω) in 1/GeV with their bands (spread over the members or MC-dropout
-            passes, not calibrated): σ = σ_Mott (v_L R_L + v_T R_T).
+            passes, × the point's calibration factor as σ's): σ = σ_Mott (v_L R_L + v_T R_T).
 
               xsnet train --nucleus C12 --preset responses --out c12-responses.xsnet
               xsnet predict --model c12-responses.xsnet --energy 0.56 --angle 36 --omega 0.02:0.5:0.02 --responses --format csv

@@ -111,6 +111,29 @@ import XSTestSupport
         }
     }
 
+    /// R_L and R_T carry the calibration as σ does (σ is linear in them): at each point their band
+    /// is the members' own × that point's factor, about the same mean. Checked on the shipped
+    /// carbon ensemble at a measured setting (Barreau's 0.56 GeV, 36°) and between settings.
+    @Test func theResponsesBandCarriesEachPointsCalibrationFactor() throws {
+        let model = try CrossSectionModel.load(repositoryRoot.appendingPathComponent("Models/C12-ensemble.xsnet"))
+        let calibration = try #require(model.info.calibration)
+        var info = model.info
+        info.calibration = nil
+        let own = CrossSectionModel(networks: model.networks, info: info)
+        let points = [
+            Kinematics(beamEnergy: 0.56, angleDegrees: 36, energyTransfer: 0.1), Kinematics(beamEnergy: 1.1, angleDegrees: 50, energyTransfer: 0.3)
+        ]
+        let factors = points.map { calibration.scale(beamEnergy: $0.beamEnergy, angleDegrees: $0.angleDegrees) }
+        #expect(factors[0] != factors[1], "one point at a measured setting, one between: \(factors)")
+        for (i, (calibrated, members)) in zip(try model.responses(points), try own.responses(points)).enumerated() {
+            for (a, b) in [(calibrated.longitudinal, members.longitudinal), (calibrated.transverse, members.transverse)] {
+                #expect(a.mean == b.mean)
+                #expect(abs(a.standardDeviation / b.standardDeviation - factors[i]) < 1e-12)
+                #expect(abs((a.percentile84 - a.mean) / (b.percentile84 - b.mean) - factors[i]) < 1e-9)
+            }
+        }
+    }
+
     @Test func theResponseHeadNeedsFeaturesOfQAndOmegaAlone() {
         var c = TrainingConfig.responses
         c.features = .physics  // holds the angle: the network could undo v_L, v_T

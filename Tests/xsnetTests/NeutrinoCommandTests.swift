@@ -8,19 +8,27 @@ import XSTestSupport
 struct NeutrinoCommandTests {
     /// The neutrino band is the spread of the electron members' neutrino predictions: the factor of
     /// a calibrated electron model is not carried over, and predict, tabulate and compare say so.
-    @Test func aCalibratedElectronModelsNeutrinoBandSaysItCarriesNoFactor() throws {
+    @Test func aCalibratedElectronModelsNeutrinoBandSaysWhichFactorItCarries() throws {
         let folder = try temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
         let model = repositoryRoot.appendingPathComponent("Models/C12-ensemble.xsnet").path
-        let summary = try #require(CrossSectionModel.load(URL(fileURLWithPath: model)).info.calibration?.summary)
+        let factor = try #require(CrossSectionModel.load(URL(fileURLWithPath: model)).info.calibration).awayFromMeasuredSettings
+        let note = String(format: "the neutrino band is the spread of the electron model's members × %.3f", factor)
         let point = ["--model", model, "--energy", "0.8", "--muon-energy", "0.5", "--grid-step", "0.1"]
         let predict = try xsnet(["neutrino", "predict", "--muon-angle", "30"] + point)
-        #expect(predict.status == 0 && predict.stderr.contains("not widened by its calibration (\(summary))"), "\(predict.stderr)")
-        let table = try xsnet(
-            ["neutrino", "tabulate", "--cos-theta", "0.9", "--out", folder.appendingPathComponent("t.csv").path] + point)
-        #expect(table.status == 0 && table.stderr.contains("not widened by its calibration (\(summary))"), "\(table.stderr)")
-        let compare = try xsnet(["neutrino", "compare", "miniboone-ccqe", "--model", model, "--grid-step", "0.1", "--cell", "0.1"])
-        #expect(compare.status == 0 && compare.stderr.contains("not widened by its calibration (\(summary))"), "\(compare.stderr)")
+        #expect(predict.status == 0 && predict.stderr.contains(note), "\(predict.stderr)")
+        let npz = folder.appendingPathComponent("t.npz")
+        let table = try xsnet(["neutrino", "tabulate", "--cos-theta", "0.9", "--out", npz.path] + point)
+        #expect(table.status == 0 && table.stderr.contains(note), "\(table.stderr)")
+        // The entry's name is ASCII in the archive, its value NumPy's UTF-32 string.
+        let archive = try Data(contentsOf: npz)
+        let value = try #require("\(factor) (the electron model's members".data(using: .utf32LittleEndian))
+        #expect(archive.range(of: Data("sigma_std_band_factor.npy".utf8)) != nil && archive.range(of: value) != nil)
+        let compare = try xsnet(
+            ["neutrino", "compare", "miniboone-ccqe", "--model", model, "--grid-step", "0.1", "--cell", "0.1", "--format", "json"])
+        #expect(compare.status == 0 && compare.stderr.contains(note), "\(compare.stderr)")
+        let report = try JSONSerialization.jsonObject(with: Data(compare.stdout.utf8)) as! [String: Any]
+        #expect(report["band_factor"] as? Double == factor)
     }
 
     @Test func predictAndCompareWriteWhatScriptsReadAndRefuseWhatTheyCannotDo() throws {

@@ -198,7 +198,8 @@ class NeutrinoModel(_Handle):
     def predict(self, energy, muon_kinetic_energy, cos_theta):
         """d²σ/dT_μ dcosθ_μ per nucleus in cm²/GeV at the broadcast arrays of E_ν (GeV, up to 3),
         T_μ (GeV) and cos θ_μ: a dict of arrays "mean" (over the electron model's members),
-        "sigma" (their spread; 0 for the Fermi gas) and "extrapolation" (True where the electron
+        "sigma" (their spread times the electron model's calibration factor away from the measured
+        settings, docs/neutrino.md; 0 for the Fermi gas) and "extrapolation" (True where the electron
         responses are read at a (|q|, ω) outside the electron model's training data, as the column
         of `xsnet neutrino predict`; False for the Fermi gas). Points where no muon of that energy can be
         made (T_μ + m_μ ≥ E_ν) are NaN (and False), as in `xsnet neutrino tabulate`; E_ν outside (0, 3] GeV,
