@@ -32,6 +32,35 @@ public struct CrossSectionTable {
         model: CrossSectionModel, energies: [Double], angles: [Double], angleAxis: AngleAxis, energyTransfers: [Double],
         progress: (Int, Int) -> Void = { _, _ in }
     ) throws {
+        try self.init(
+            energies: energies, angles: angles, angleAxis: angleAxis, energyTransfers: energyTransfers, progress: progress,
+            predictions: { try model.checkedPredictions($0) })
+    }
+
+    /// The grid from a physics reference (`ReferenceModel`, e.g. the Bosted–Mamyan fit) for
+    /// `nucleus`: its σ with no band (spread 0, percentiles at σ) and no point flagged, as
+    /// `xsnet predict --model bosted-mamyan` prints it. A point where the reference gives no
+    /// finite σ stops it, naming the point; a nucleus it does not cover is refused first.
+    public init(
+        reference: any ReferenceModel, nucleus: Nucleus, energies: [Double], angles: [Double], angleAxis: AngleAxis,
+        energyTransfers: [Double], progress: (Int, Int) -> Void = { _, _ in }
+    ) throws {
+        guard nucleus.A > 2 else { throw PredictionError.referenceUndefined(reference.name, nucleus.name) }
+        try self.init(
+            energies: energies, angles: angles, angleAxis: angleAxis, energyTransfers: energyTransfers, progress: progress,
+            predictions: { points in
+                let values = parallelMap(points.count) { reference.crossSection(points[$0], nucleus: nucleus) }
+                return try zip(points, values).enumerated().map { i, pair in
+                    guard let σ = pair.1, σ.isFinite else { throw PredictionError.nonFinite(index: i, point: pair.0, mean: pair.1 ?? .nan) }
+                    return CrossSectionPrediction(mean: σ, standardDeviation: 0, percentile16: σ, percentile84: σ, extrapolation: false)
+                }
+            })
+    }
+
+    private init(
+        energies: [Double], angles: [Double], angleAxis: AngleAxis, energyTransfers: [Double], progress: (Int, Int) -> Void,
+        predictions: ([Kinematics]) throws -> [CrossSectionPrediction]
+    ) throws {
         self.energies = energies
         self.angles = angles
         self.angleAxis = angleAxis
@@ -58,7 +87,7 @@ public struct CrossSectionTable {
             }
             for start in stride(from: 0, to: points.count, by: CrossSectionModel.maximumPointsPerCall) {
                 let part = start..<min(start + CrossSectionModel.maximumPointsPerCall, points.count)
-                for (index, p) in zip(indices[part], try model.checkedPredictions(Array(points[part]))) {
+                for (index, p) in zip(indices[part], try predictions(Array(points[part]))) {
                     mean[index] = p.mean
                     standardDeviation[index] = p.standardDeviation
                     percentile16[index] = p.percentile16

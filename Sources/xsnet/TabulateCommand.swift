@@ -17,9 +17,14 @@ struct TabulateCommand: ParsableCommand {
             strings: numpy.load reads it, and ROOT through uproot or PyROOT with NumPy.
               xsnet tabulate --model Models/C12-ensemble.xsnet --energy 0.2:2:0.1 --cos-theta -0.9:0.9:0.1 --omega 0.005:2:0.005 --out c12.npz
               xsnet tabulate --model Models/C12.xsnet --energy 0.56 --angle 36 --omega 0.02:0.5:0.01 --out c12.csv
+
+            --model bosted-mamyan (or bosted-mamyan+coulomb) tabulates the Bosted–Mamyan fit for --nucleus (any
+            with A > 2, default C12) in the same layout: no band (sigma_std 0), nothing flagged.
+
+              xsnet tabulate --model bosted-mamyan --nucleus Ar40 --energy 0.5:3:0.5 --angle 5:175:10 --omega 0.01:2:0.01 --out ar40-bm.npz
             """))
 
-    @Option(help: "The model file.") var model: String
+    @Option(help: "The model file, or a reference model by name: \(ReferenceModels.names).") var model: String
     @Option(help: "Beam energies E in GeV.") var energy: ValueList
     @Option(help: "Scattering angles θ in degrees (or give --cos-theta).") var angle: ValueList?
     @Option(help: "cos θ values instead of --angle.") var cosTheta: ValueList?
@@ -43,29 +48,42 @@ struct TabulateCommand: ParsableCommand {
     }
 
     func run() throws {
-        let m = try prediction.load(model, nucleus: nucleus)
         let started = Date()
-        let table = try CrossSectionTable(
-            model: m, energies: energy.values, angles: (angle ?? cosTheta)!.values, angleAxis: angle == nil ? .cosTheta : .theta,
-            energyTransfers: omega.values
-        ) { done, total in
-            let elapsed = Date().timeIntervalSince(started)
-            printError(
-                "E \(done)/\(total) done, \(timeLeft(elapsed: elapsed, done: done, remaining: total - done))"
-            )
+        let angles = (angle ?? cosTheta)!.values, axis: CrossSectionTable.AngleAxis = angle == nil ? .cosTheta : .theta
+        func progress(done: Int, total: Int) {
+            printError("E \(done)/\(total) done, \(timeLeft(elapsed: Date().timeIntervalSince(started), done: done, remaining: total - done))")
+        }
+        let table: CrossSectionTable, target: String, outside: String
+        if let reference = ReferenceModels.named(model) {
+            if prediction.mcSamples != nil || prediction.mcProbability != nil {
+                throw CommandError("--mc-samples/--mc-probability are for a model trained with --dropout; \(reference.name) is a fit")
+            }
+            let nucleus = nucleus ?? Nucleus(Z: 6, A: 12)
+            do {
+                table = try CrossSectionTable(
+                    reference: reference, nucleus: nucleus, energies: energy.values, angles: angles, angleAxis: axis,
+                    energyTransfers: omega.values, progress: progress)
+            } catch let error as PredictionError { throw CommandError(error.description) }
+            target = nucleus.name
+            outside = "\(reference.name) fit: no band, nothing flagged"
+        } else {
+            let m = try prediction.load(model, nucleus: nucleus)
+            table = try CrossSectionTable(
+                model: m, energies: energy.values, angles: angles, angleAxis: axis, energyTransfers: omega.values, progress: progress)
+            target = m.info.nucleus
+            // Skipped points carry no flag; what a generator reads outside the training data is said here.
+            let flagged = table.extrapolation.filter { $0 == 1 }.count
+            outside =
+                m.info.unmeasuredNucleusReason.map { "the model has \($0)" }
+                ?? "\(flagged) flagged as extrapolation (outside the training data's kinematic box)"
         }
         let url = URL(fileURLWithPath: out)
         if out.hasSuffix(".npz") {
-            try AtomicFile.write(table.npz(nucleus: m.info.nucleus, model: URL(fileURLWithPath: model).lastPathComponent), to: url)
+            try AtomicFile.write(table.npz(nucleus: target, model: URL(fileURLWithPath: model).lastPathComponent), to: url)
         } else {
             try AtomicFile.write(table.csv(), to: url)
         }
         let points = table.mean.count
-        // Skipped points carry no flag; what a generator reads outside the training data is said here.
-        let flagged = table.extrapolation.filter { $0 == 1 }.count
-        let outside =
-            m.info.unmeasuredNucleusReason.map { "the model has \($0)" }
-            ?? "\(flagged) flagged as extrapolation (outside the training data's kinematic box)"
         print("wrote \(out): \(points - table.skippedUnphysical) points of \(points) (\(table.skippedUnphysical) with ω ≥ E skipped); \(outside)")
     }
 }

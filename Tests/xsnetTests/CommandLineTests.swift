@@ -594,6 +594,35 @@ func toolExists(_ name: String) -> Bool {
         }
     }
 
+    /// The physics reference tabulates as a model file does (issue 14: usable wherever a model
+    /// file is): predict's numbers, no band, nothing flagged; a nucleus it does not cover is refused.
+    @Test func theBostedMamyanFitTabulatesWhatPredictGives() throws {
+        let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let csv = folder.appendingPathComponent("bm.csv").path
+        let grid = ["--energy", "0.56,2.222", "--angle", "15.54,36", "--omega", "0.1:0.5:0.2"]
+        let table = try xsnet(["tabulate", "--model", "bosted-mamyan", "--nucleus", "Ar40"] + grid + ["--out", csv])
+        #expect(table.status == 0 && table.stdout.contains("12 points of 12 (0 with ω ≥ E skipped)"), "\(table.stdout)\(table.stderr)")
+        let rows = try String(contentsOfFile: csv, encoding: .utf8).split(separator: "\n").dropFirst().map { $0.split(separator: ",") }
+        #expect(rows.count == 12)
+        for row in rows {
+            let predict = try xsnet([
+                "predict", "--model", "bosted-mamyan", "--nucleus", "Ar40", "--energy", String(row[0]), "--angle", String(row[1]), "--omega",
+                String(row[2]), "--format", "json"
+            ])
+            let value = try #require(
+                (try JSONSerialization.jsonObject(with: Data(predict.stdout.utf8)) as? [[String: Any]])?.first?["sigma"] as? Double)
+            // (JSON text to Double may differ from the CSV's in the last bit.)
+            #expect(
+                abs(Double(row[3])! / value - 1) < 1e-14 && Double(row[4]) == 0 && row[5] == row[3] && row[6] == row[3] && row[7] == "false", "\(row)"
+            )
+        }
+        let written = try String(contentsOfFile: csv, encoding: .utf8)
+        let deuteron = try xsnet(["tabulate", "--model", "bosted-mamyan", "--nucleus", "H2"] + grid + ["--out", csv])
+        #expect(deuteron.status == 1 && deuteron.stderr.contains("not defined for H2"), "\(deuteron.stderr)")
+        #expect(try String(contentsOfFile: csv, encoding: .utf8) == written, "a refused table leaves the file as it was")
+    }
+
     @Test func mismatchedInputIsAClearError() throws {
         let folder = try temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
