@@ -15,8 +15,9 @@ OUT=runs/update-nucleus/$N$SUFFIX
 DOCS=docs/update/nucleus-$N$SUFFIX
 mkdir -p "$OUT" "$DOCS"
 RECIPE=(--nucleus any --preset "$PRESET" --coulomb-distortion true --threads 1 --quiet)
-# docs/update.md measured the kinematic recipe unbounded, before its default bound of e³.
-if [ "$PRESET" = any-target-kinematic-prior ]; then RECIPE+=(--reference-correction-bound none); fi
+# docs/update.md measured the kinematic recipe and the descriptors one unbounded, before their
+# default bounds of e³ and e¹⁰.
+case "$PRESET" in any-target-kinematic-prior | any-target-prior) RECIPE+=(--reference-correction-bound none) ;; esac
 # The data sets of the shipped any-target model (the default selection of `--nucleus any`: carbon's
 # as in Kowal et al. 2024, no ²H or ³H), and those without the nucleus.
 ALL=$($X card --model Models/any-target.xsnet | grep '^| data sets' | sed 's/| data sets | //; s/ |$//; s/, /,/g')

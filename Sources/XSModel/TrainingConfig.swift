@@ -82,6 +82,13 @@ public struct TrainingConfig: Codable, Hashable, Sendable {
     /// The reference priors' log correction u enters as c tanh(u/c) with this c: the fit is
     /// corrected by at most a factor e^c (`OutputTransform.boundedCorrection`); nil: unbounded.
     public var referenceCorrectionBound: Double? = nil
+    /// The bound of the reference presets' correction (`prior`, `responses-prior`,
+    /// `any-target-prior`, `any-target-scaling-prior`; the kinematic ones take 3): 10, a factor of
+    /// e¹⁰ ≈ 22,000 either way. Put in after a carbon network of `responses-prior`, unbounded, gave
+    /// 9.5 × 10²²⁴ nb/sr/GeV at 14.6 GeV, 175°, ω = 0.01 GeV, where the fit gives 10⁻³⁹; a bound
+    /// of 3 cost that recipe 0.7 point on carbon's random test split, 10 nothing beyond the seed
+    /// scatter (docs/generalization.md, "Far from the data").
+    public static let defaultReferenceCorrectionBound = 10.0
     public var seed: UInt64 = 1
     public var threads = 2
     /// Bootstrap replica I of N (model A of the uncertainty study): trained on a clone data set
@@ -285,17 +292,21 @@ public struct TrainingConfig: Codable, Hashable, Sendable {
         return c
     }
 
-    /// The fast recipe learning a correction to the Bosted–Mamyan fit: σ = σ_BM · exp(a + b · NN).
+    /// The fast recipe learning a correction to the Bosted–Mamyan fit: σ = σ_BM · exp(a + b · NN),
+    /// the correction bounded (`defaultReferenceCorrectionBound`).
     public static var prior: TrainingConfig {
         var c = TrainingConfig()
         c.output = .reference
+        c.referenceCorrectionBound = defaultReferenceCorrectionBound
         return c
     }
 
-    /// The response head on the Bosted–Mamyan responses (R = R_BM exp(NN)), trained as `responses`.
+    /// The response head on the Bosted–Mamyan responses (R = R_BM exp(NN)), trained as `responses`,
+    /// each correction bounded (`defaultReferenceCorrectionBound`).
     public static var responsesPrior: TrainingConfig {
         var c = TrainingConfig.responses
         c.output = .referenceResponses
+        c.referenceCorrectionBound = defaultReferenceCorrectionBound
         return c
     }
 
@@ -347,10 +358,12 @@ public struct TrainingConfig: Codable, Hashable, Sendable {
         return c
     }
 
-    /// `anyTarget` on the Bosted–Mamyan responses (R = R_BM exp(NN)).
+    /// `anyTarget` on the Bosted–Mamyan responses (R = R_BM exp(NN)), each correction bounded
+    /// (`defaultReferenceCorrectionBound`).
     public static var anyTargetPrior: TrainingConfig {
         var c = TrainingConfig.anyTarget
         c.output = .referenceResponses
+        c.referenceCorrectionBound = defaultReferenceCorrectionBound
         return c
     }
 

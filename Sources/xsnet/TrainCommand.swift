@@ -412,7 +412,7 @@ struct TrainingOptions: ParsableArguments {
     var nucleusCodeDropout: Double?
     @Option(
         help: ArgumentHelp(
-            "The reference priors' log correction u enters as c tanh(u/c): the fit corrected by at most a factor e^c, or `none` for an unbounded correction (any-target-kinematic-prior and any-target-coded: 3; the other presets: none).",
+            "The reference priors' log correction u enters as c tanh(u/c): the fit corrected by at most a factor e^c, or `none` for an unbounded correction (any-target-kinematic-prior and any-target-coded: 3; prior, responses-prior, any-target-prior, any-target-scaling-prior: 10).",
             valueName: "c|none"))
     var referenceCorrectionBound: CorrectionBound?
 

@@ -109,6 +109,29 @@ import XSTestSupport
         #expect(throws: TrainingError.self) { try third.reconfigure(wider) }
     }
 
+    /// Every recipe that learns a correction to the fit bounds it by default: unbounded, a carbon
+    /// network of `--preset responses-prior` gave 9.5 × 10²²⁴ nb/sr/GeV at 14.6 GeV, 175°, ω = 0.01
+    /// GeV, where the fit gives 10⁻³⁹ (docs/generalization.md, "Far from the data"). The recipes
+    /// without a reference have nothing to bound.
+    @Test func everyPresetCorrectingTheFitBoundsTheCorrection() {
+        let presets: [(String, TrainingConfig)] = [
+            ("fast", .fast), ("responses", .responses), ("prior", .prior), ("paper", .paper), ("responses-prior", .responsesPrior),
+            ("responses-pseudodata", .responsesPseudoData), ("any-target", .anyTarget), ("any-target-prior", .anyTargetPrior),
+            ("any-target-scaling-prior", .anyTargetScalingPrior), ("any-target-kinematic-prior", .anyTargetKinematicPrior),
+            ("any-target-coded", .anyTargetCoded)
+        ]
+        for (name, config) in presets {
+            if config.output.usesReference {
+                #expect(config.referenceCorrectionBound != nil, "--preset \(name) learns an unbounded correction to the fit")
+            } else {
+                #expect(config.referenceCorrectionBound == nil, "--preset \(name) has no correction to bound")
+            }
+        }
+        for config in [TrainingConfig.prior, .responsesPrior, .anyTargetPrior, .anyTargetScalingPrior] {
+            #expect(config.referenceCorrectionBound == TrainingConfig.defaultReferenceCorrectionBound)
+        }
+    }
+
     @Test func aPartialConfigurationIsLaidOverTheDefaults() throws {
         let c = try TrainingConfig.decode(json: Data(#"{"width": 64, "learningRate": 0.01}"#.utf8), over: .paper)
         var expected = TrainingConfig.paper

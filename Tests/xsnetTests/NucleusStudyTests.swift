@@ -171,6 +171,14 @@ import XSTestSupport
         #expect(try trainedBound([]) == 3)
         #expect(try trainedBound(["--reference-correction-bound", "none"]) == nil)
         #expect(try trainedBound(["--reference-correction-bound", "10"]) == 10)
+        #expect(try trainedBound(["--preset", "any-target-prior"]) == TrainingConfig.defaultReferenceCorrectionBound)
+        let carbon = folder.appendingPathComponent("prior.xsnet").path
+        let prior = try xsnet([
+            "train", "--nucleus", "C12", "--preset", "prior", "--datasets", "Barreau:1983ht", "--out", carbon, "--epochs", "2", "--depth", "1",
+            "--width", "8", "--quiet"
+        ])
+        try #require(prior.status == 0, "\(prior.stderr)")
+        #expect(try CrossSectionModel.load(URL(fileURLWithPath: carbon)).info.config.referenceCorrectionBound == 10)
         let bad = try xsnet([
             "train", "--nucleus", "any", "--out", folder.appendingPathComponent("x.xsnet").path, "--reference-correction-bound", "huge"
         ])
