@@ -86,6 +86,7 @@ let package = Package(
         .testTarget(name: "XSFuzzTests", dependencies: ["XSCore", "XSFuzz"]),
         // Runs the built binary and checks its output and exit codes.
         .testTarget(
-            name: "xsnetTests", dependencies: ["xsnet", "XSCore", "XSData", "XSNN", "XSModel", "XSONNX", "XSNetC", "XSFuzz", "XSTestSupport"])
+            name: "xsnetTests",
+            dependencies: ["xsnet", "XSCore", "XSData", "XSNN", "XSModel", "XSNeutrino", "XSONNX", "XSNetC", "XSFuzz", "XSTestSupport"])
     ]
 )

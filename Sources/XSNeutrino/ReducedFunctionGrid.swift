@@ -55,6 +55,11 @@ public struct ReducedFunctionGrid: Sendable {
         case electronModel(
             CrossSectionModel, removingPionProduction: Bool, axialMesonExchange: Double = 1,
             quasielasticWindow: Double = ReducedFunctionGrid.defaultQuasielasticWindow)
+        /// The Bosted–Mamyan fit's responses of the scaling's nucleus, one member, through the same
+        /// route as an electron model (`fitValues`): the reference the learned responses are
+        /// compared with, carried to neutrinos.
+        case bostedMamyan(
+            removingPionProduction: Bool, axialMesonExchange: Double = 1, quasielasticWindow: Double = ReducedFunctionGrid.defaultQuasielasticWindow)
     }
 
     /// The default upper end in ψ′ of the quasielastic window of a learned reduced function.
@@ -106,25 +111,39 @@ public struct ReducedFunctionGrid: Sendable {
         case .electronModel(let model, let removingPionProduction, let axialMesonExchange, let window):
             quasielasticWindow = window
             spreadFactor = Self.bandFactor(of: model)
-            let values = try Self.learnedValues(
-                model: model, scaling: scaling, at: nodes.map { ($0.q, $0.omega) }, removingPionProduction: removingPionProduction,
-                axialMesonExchange: axialMesonExchange, quasielasticWindow: window)
-            var fL: [[Double]] = [], fT: [[Double]] = [], fA: [[Double]] = []
-            for member in values {
-                var l = [Double](repeating: 0, count: size), t = l, a = l
-                for (n, f) in zip(nodes, member) {
-                    l[n.index] = f.L
-                    t[n.index] = f.T
-                    a[n.index] = f.A
-                }
-                fL.append(l)
-                fT.append(t)
-                fA.append(a)
-            }
-            longitudinal = fL
-            transverse = fT
-            axial = fA
+            (longitudinal, transverse, axial) = Self.tabulated(
+                try Self.learnedValues(
+                    model: model, scaling: scaling, at: nodes.map { ($0.q, $0.omega) }, removingPionProduction: removingPionProduction,
+                    axialMesonExchange: axialMesonExchange, quasielasticWindow: window),
+                at: nodes.map(\.index), size: size)
+        case .bostedMamyan(let removingPionProduction, let axialMesonExchange, let window):
+            quasielasticWindow = window
+            spreadFactor = 1
+            (longitudinal, transverse, axial) = Self.tabulated(
+                Self.fitValues(
+                    scaling: scaling, at: nodes.map { ($0.q, $0.omega) }, removingPionProduction: removingPionProduction,
+                    axialMesonExchange: axialMesonExchange, quasielasticWindow: window),
+                at: nodes.map(\.index), size: size)
         }
+    }
+
+    /// Each member's values laid out on the grid's nodes (zero at the others).
+    private static func tabulated(_ values: [[(L: Double, T: Double, A: Double)]], at nodes: [Int], size: Int) -> (
+        [[Double]], [[Double]], [[Double]]
+    ) {
+        var fL: [[Double]] = [], fT: [[Double]] = [], fA: [[Double]] = []
+        for member in values {
+            var l = [Double](repeating: 0, count: size), t = l, a = l
+            for (node, f) in zip(nodes, member) {
+                l[node] = f.L
+                t[node] = f.T
+                a[node] = f.A
+            }
+            fL.append(l)
+            fT.append(t)
+            fA.append(a)
+        }
+        return (fL, fT, fA)
     }
 
     private init(like grid: ReducedFunctionGrid, longitudinal: [[Double]], transverse: [[Double]], axial: [[Double]], quasielasticWindow: Double?) {
@@ -193,6 +212,19 @@ public struct ReducedFunctionGrid: Sendable {
         return try reducedValues(
             scaling: scaling, at: points, removingPionProduction: removingPionProduction, axialMesonExchange: axialMesonExchange,
             quasielasticWindow: quasielasticWindow, responses: model.memberResponses)
+    }
+
+    /// (f_L, f_T, f_A) at space-like (|q|, ω) points from the Bosted–Mamyan fit's responses of the
+    /// scaling's nucleus (`reducedValues`; zero where the fit is not defined), one member.
+    public static func fitValues(
+        scaling: Superscaling, at points: [(q: Double, omega: Double)], removingPionProduction: Bool, axialMesonExchange: Double = 1,
+        quasielasticWindow: Double = defaultQuasielasticWindow
+    ) -> [[(L: Double, T: Double, A: Double)]] {
+        let fit = BostedMamyan(), nucleus = scaling.nucleus
+        return reducedValues(
+            scaling: scaling, at: points, removingPionProduction: removingPionProduction, axialMesonExchange: axialMesonExchange,
+            quasielasticWindow: quasielasticWindow
+        ) { ks in [ks.map { fit.responses($0, nucleus: nucleus) ?? (0, 0) }] }
     }
 
     /// The factor a neutrino band takes from the electron model: its calibration's factor away from

@@ -29,7 +29,10 @@ struct NeutrinoCommand: ParsableCommand {
 
 /// The electron model (or the Fermi gas) and the neutrino options shared by predict and compare.
 struct NeutrinoModelOptions: ParsableArguments {
-    @Option(help: "A response-head electron model (model A or B; its members, widened by its calibration factor, give the band).")
+    @Option(
+        help:
+            "A response-head electron model (model A or B; its members, widened by its calibration factor, give the band), or bosted-mamyan (the fit's responses through the same route; no band)."
+    )
     var model = "Models/C12-ensemble.xsnet"
     @Option(help: "The axial mass M_A of the dipole axial form factor (GeV).")
     var axialMass = 1.03
@@ -147,12 +150,22 @@ func bandNote(_ factor: Double, of band: String = "the neutrino band is") -> Str
             + "electron settings (no electron was measured at a neutrino's kinematics; docs/neutrino.md)", band, factor)
 }
 
+/// The name `--model` takes for the Bosted–Mamyan fit's responses in the neutrino route.
+let bostedMamyanName = "bosted-mamyan"
+
 /// The reduced functions of a response-head electron model of the scaling's nucleus, and the
-/// model's metadata bound to that nucleus (what its extrapolation flags read).
+/// model's metadata bound to that nucleus (what its extrapolation flags read); for `bosted-mamyan`,
+/// the fit's (one member, no metadata, nothing flagged).
 func learnedReducedFunctions(
     model: String, scaling: Superscaling, keepPionProduction: Bool, axialMesonExchange: Double, window: Double, step: Double
-) throws -> (grid: ReducedFunctionGrid, electron: ModelInfo) {
-    try withElectronModel(model, nucleus: scaling.nucleus) { electron in
+) throws -> (grid: ReducedFunctionGrid, electron: ModelInfo?) {
+    if model == bostedMamyanName {
+        guard scaling.nucleus.A > 2 else { throw CommandError("the Bosted–Mamyan fit covers nuclei with A > 2, not \(scaling.nucleus.name)") }
+        let source = ReducedFunctionGrid.Source.bostedMamyan(
+            removingPionProduction: !keepPionProduction, axialMesonExchange: axialMesonExchange, quasielasticWindow: window)
+        return (try ReducedFunctionGrid(source: source, scaling: scaling, step: step), nil)
+    }
+    return try withElectronModel(model, nucleus: scaling.nucleus) { electron in
         let grid = try ReducedFunctionGrid(
             source: .electronModel(
                 electron, removingPionProduction: !keepPionProduction, axialMesonExchange: axialMesonExchange, quasielasticWindow: window),
@@ -326,8 +339,11 @@ extension NeutrinoCommand {
         enum Measurement: String, ExpressibleByArgument, CaseIterable { case minibooneCcqe = "miniboone-ccqe" }
 
         @Argument(help: "The measurement: miniboone-ccqe.") var measurement: Measurement
-        @Option(help: "A response-head carbon model (its members, widened by its calibration factor, give the band).") var model =
-            "Models/C12-ensemble.xsnet"
+        @Option(
+            help:
+                "A response-head carbon model (its members, widened by its calibration factor, give the band), or bosted-mamyan (the fit's responses through the same route; no band)."
+        )
+        var model = "Models/C12-ensemble.xsnet"
         @Option(help: "Output format: table or json.") var format: OutputFormat = .table
         @Option(help: "Folder to write the figures into (SVG).") var figures: String?
         @Option(help: "The fold's cell in T_μ (GeV) and cos θ_μ: 0.1 divided by a whole number (coarser is faster, less exact).")
@@ -393,7 +409,7 @@ extension NeutrinoCommand {
             let learned = widest.restricted(toWindow: window.quasielasticWindow, scaling: scaling)
             let gas = try ReducedFunctionGrid(source: .fermiGas, scaling: scaling, step: grid.gridStep)
             printError(
-                "reduced functions tabulated (\(learned.members) members, \(learned.momentumCount) × \(learned.energyCount) grid) in \(Int(Date().timeIntervalSince(start))) s; folding with the flux…"
+                "reduced functions tabulated (\(learned.members) member\(learned.members == 1 ? "" : "s"), \(learned.momentumCount) × \(learned.energyCount) grid) in \(Int(Date().timeIntervalSince(start))) s; folding with the flux…"
             )
             let names = ["xsnet", "rfg_ma_1.03", "rfg_ma_1.35"]
             // The named variations, each the members' mean: M_A down and up (3, 4), the window narrowed and widened (5, 6).
@@ -587,14 +603,10 @@ extension NeutrinoCommand {
             let members: [[(L: Double, T: Double, A: Double)]]
             // The spread as the neutrino band takes it (`ChargedCurrentModel.doubleDifferential`).
             var spreadFactor = 1.0
-            if model == "bosted-mamyan" {
+            if model == bostedMamyanName {
                 // The fit's own responses, one "member" (zero where it is not defined).
-                let fit = BostedMamyan(), target = nucleus
-                members = ReducedFunctionGrid.reducedValues(
-                    scaling: scaling, at: points, removingPionProduction: !keepPionProduction, quasielasticWindow: window.quasielasticWindow
-                ) { ks in
-                    [ks.map { fit.responses($0, nucleus: target) ?? (0, 0) }]
-                }
+                members = ReducedFunctionGrid.fitValues(
+                    scaling: scaling, at: points, removingPionProduction: !keepPionProduction, quasielasticWindow: window.quasielasticWindow)
             } else {
                 members = try withElectronModel(model, nucleus: nucleus) { electron in
                     spreadFactor = ReducedFunctionGrid.bandFactor(of: electron)

@@ -56,3 +56,21 @@ import XSTestSupport
         #expect(abs(widened.spread / members.spread - c) < 1e-9)
     }
 }
+
+/// The Bosted–Mamyan fit's responses through the neutrino route (`--model bosted-mamyan`): one
+/// member, no band, its grid holding at each node what `fitValues` gives there.
+@Suite struct FitReducedFunctionTests {
+    @Test func theFitsGridHoldsItsReducedFunctionsAtTheNodes() throws {
+        let scaling = Superscaling(nucleus: Nucleus(Z: 6, A: 12))
+        let grid = try ReducedFunctionGrid(source: .bostedMamyan(removingPionProduction: true), scaling: scaling, step: 0.05)
+        #expect(grid.members == 1 && grid.spreadFactor == 1 && grid.quasielasticWindow == ReducedFunctionGrid.defaultQuasielasticWindow)
+        let nodes = [(q: 0.3, omega: 0.075), (q: 0.5, omega: 0.15), (q: 0.8, omega: 0.325), (q: 1.0, omega: 0.45)]
+        let direct = ReducedFunctionGrid.fitValues(scaling: scaling, at: nodes, removingPionProduction: true)[0]
+        for (node, f) in zip(nodes, direct) {
+            let cell = try #require(grid.cell(q: node.q, omega: node.omega))
+            let g = grid.value(member: 0, in: cell)
+            #expect(f.L > 0 && f.T > 0)
+            #expect(abs(g.L / f.L - 1) < 1e-9 && abs(g.T / f.T - 1) < 1e-9 && abs(g.A / f.A - 1) < 1e-9, "at \(node)")
+        }
+    }
+}

@@ -1,13 +1,16 @@
 import Foundation
 import Testing
+import XSData
 import XSModel
+import XSNeutrino
 import XSTestSupport
 
 /// `xsnet neutrino` end to end on a tiny response-head model and a coarse grid and fold (the
 /// figures of the shipped ensemble are measured in docs/neutrino.md with the defaults).
 struct NeutrinoCommandTests {
-    /// The neutrino band is the spread of the electron members' neutrino predictions: the factor of
-    /// a calibrated electron model is not carried over, and predict, tabulate and compare say so.
+    /// The neutrino band is the spread of the electron members' neutrino predictions times the
+    /// electron model's factor away from the measured settings; predict, tabulate and compare say
+    /// which, the table and the JSON record it.
     @Test func aCalibratedElectronModelsNeutrinoBandSaysWhichFactorItCarries() throws {
         let folder = try temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
@@ -29,6 +32,28 @@ struct NeutrinoCommandTests {
         #expect(compare.status == 0 && compare.stderr.contains(note), "\(compare.stderr)")
         let report = try JSONSerialization.jsonObject(with: Data(compare.stdout.utf8)) as! [String: Any]
         #expect(report["band_factor"] as? Double == factor)
+    }
+
+    /// `--model bosted-mamyan`: the fit's responses through the same route, one member, no band,
+    /// nothing flagged; the numbers of its grid folded by the library.
+    @Test func theFitsResponsesGoThroughTheNeutrinoRoute() throws {
+        let predict = try xsnet([
+            "neutrino", "predict", "--model", "bosted-mamyan", "--energy", "0.8", "--muon-energy", "0.5", "--muon-angle", "30", "--grid-step", "0.1",
+            "--format", "json"
+        ])
+        #expect(predict.status == 0, "\(predict.stderr)")
+        let row = try #require((try JSONSerialization.jsonObject(with: Data(predict.stdout.utf8)) as? [[String: Any]])?.first)
+        let scaling = Superscaling(nucleus: Nucleus(Z: 6, A: 12))
+        let grid = try ReducedFunctionGrid(source: .bostedMamyan(removingPionProduction: true), scaling: scaling, step: 0.1)
+        let expected = ChargedCurrentModel(probe: .numu, scaling: scaling, reduced: grid)
+            .muonDistribution(energy: 0.8, muonKineticEnergy: 0.5, cosTheta: cos(30 * Double.pi / 180))
+        #expect(expected.count == 1 && expected[0] > 0)
+        #expect(abs((row["d2sigma_dTdcos_cm2_per_GeV"] as! Double) / expected[0] - 1) < 1e-12)
+        #expect(row["d2sigma_dTdcos_std"] as? Double == 0 && row["extrapolation"] == nil, "\(row)")
+        let deuteron = try xsnet([
+            "neutrino", "predict", "--model", "bosted-mamyan", "--nucleus", "H2", "--energy", "0.8", "--muon-energy", "0.5", "--muon-angle", "30"
+        ])
+        #expect(deuteron.status == 1 && deuteron.stderr.contains("A > 2"), "\(deuteron.stderr)")
     }
 
     @Test func predictAndCompareWriteWhatScriptsReadAndRefuseWhatTheyCannotDo() throws {
