@@ -3,10 +3,14 @@ import XSNeutrino
 import XSPlot
 
 /// The MiniBooNE comparison's figures: the double-differential table as slices in cos θ_μ
-/// (data with the 10.7% normalization as error bars, xsnet with its members' ±1σ band, the two
-/// Fermi-gas curves dashed) and dσ/dQ²_QE with the shape errors.
+/// (data with the 10.7% normalization as error bars, xsnet with its ±1σ band (the members' spread
+/// × the electron model's factor, `ReducedFunctionGrid.spreadFactor`), the two Fermi-gas curves
+/// dashed) and dσ/dQ²_QE with the shape errors. `label` names the model's curve (the fit's
+/// responses through the same route are drawn as xsnet's are).
 public enum NeutrinoFigures {
-    public static func miniboone(data: MiniBooNECCQE, xsnet: FluxFoldedPrediction, fermiGas: [FluxFoldedPrediction]) throws -> [(String, String)] {
+    public static func miniboone(
+        data: MiniBooNECCQE, xsnet: FluxFoldedPrediction, label: String = "xsnet", fermiGas: [FluxFoldedPrediction]
+    ) throws -> [(String, String)] {
         func meanAndSpread(_ rows: [[Double]]) -> (mean: [Double], spread: [Double]) {
             (FluxFoldedPrediction.memberMean(rows), FluxFoldedPrediction.memberSpread(rows))
         }
@@ -23,9 +27,9 @@ public enum NeutrinoFigures {
             let scale = 1e39
             var series: [Series] = [
                 .band(
-                    label: "xsnet ±1σ", x: x, lower: idx.map { scale * max(table.mean[$0] - table.spread[$0], 0) },
+                    label: "\(label) ±1σ", x: x, lower: idx.map { scale * max(table.mean[$0] - table.spread[$0], 0) },
                     upper: idx.map { scale * (table.mean[$0] + table.spread[$0]) }, color: .blue),
-                .line(label: "xsnet", x: x, y: idx.map { scale * table.mean[$0] }, color: .blue, dashed: false)
+                .line(label: label, x: x, y: idx.map { scale * table.mean[$0] }, color: .blue, dashed: false)
             ]
             for (g, values) in gasTables.enumerated() {
                 series.append(.line(label: gasLabels[g], x: x, y: idx.map { scale * values[$0] }, color: gasColors[g], dashed: true))
@@ -46,9 +50,9 @@ public enum NeutrinoFigures {
         let scale = 1e38
         var series: [Series] = [
             .band(
-                label: "xsnet ±1σ", x: x, lower: q2.mean.indices.map { scale * max(q2.mean[$0] - q2.spread[$0], 0) },
+                label: "\(label) ±1σ", x: x, lower: q2.mean.indices.map { scale * max(q2.mean[$0] - q2.spread[$0], 0) },
                 upper: q2.mean.indices.map { scale * (q2.mean[$0] + q2.spread[$0]) }, color: .blue),
-            .line(label: "xsnet", x: x, y: q2.mean.map { scale * $0 }, color: .blue, dashed: false)
+            .line(label: label, x: x, y: q2.mean.map { scale * $0 }, color: .blue, dashed: false)
         ]
         for (g, gas) in fermiGas.enumerated() {
             series.append(.line(label: gasLabels[g], x: x, y: meanAndSpread(gas.q2).mean.map { scale * $0 }, color: gasColors[g], dashed: true))

@@ -449,7 +449,10 @@ extension NeutrinoCommand {
             if let figures {
                 let folder = URL(fileURLWithPath: figures)
                 try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-                for (name, svg) in try NeutrinoFigures.miniboone(data: data, xsnet: folded[0], fermiGas: [folded[1], folded[2]]) {
+                for (name, svg) in try NeutrinoFigures.miniboone(
+                    data: data, xsnet: folded[0], label: model == bostedMamyanName ? "Bosted–Mamyan responses" : "xsnet",
+                    fermiGas: [folded[1], folded[2]])
+                {
                     try AtomicFile.write(svg, to: folder.appendingPathComponent(name))
                 }
             }
