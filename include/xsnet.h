@@ -68,8 +68,8 @@ const char *xsnet_last_error(void);
  * `xsnet neutrino predict` computes them. */
 typedef struct xsnet_neutrino xsnet_neutrino;
 
-/* electron_model: a response-head model file of `nucleus` (e.g. "C12"), or NULL for the relativistic
- * Fermi gas; probe: 14 (numu) or -14 (numubar); axial_mass_GeV: M_A of the dipole axial form factor
+/* electron_model: a response-head model file of `nucleus` (e.g. "C12"), "bosted-mamyan" for the
+ * Bosted–Mamyan fit's responses (one member, sd 0), or NULL for the relativistic Fermi gas; probe: 14 (numu) or -14 (numubar); axial_mass_GeV: M_A of the dipole axial form factor
  * (1.03 by default in xsnet); grid_step_GeV: the step in |q| of the reduced functions' grid (0 for
  * 0.01). Tabulating a 20-member model takes some 25 s at the default step. */
 int xsnet_neutrino_open(const char *electron_model, const char *nucleus, int probe, double axial_mass_GeV, double grid_step_GeV,

@@ -75,7 +75,14 @@ func openNeutrinoModel(
     do {
         let grid: ReducedFunctionGrid
         var electronInfo: ModelInfo? = nil
-        if let electronModel {
+        if let electronModel, String(cString: electronModel) == ReducedFunctionGrid.fitName {
+            guard target.A > 2 else {
+                setLastError("\(function): the Bosted–Mamyan fit covers nuclei with A > 2, not \(target.name)")
+                return XSNET_ERROR_ARGUMENT
+            }
+            grid = try ReducedFunctionGrid(
+                source: .bostedMamyan(removingPionProduction: true, quasielasticWindow: window), scaling: scaling, step: step)
+        } else if let electronModel {
             let path = String(cString: electronModel)
             let model: CrossSectionModel
             do { model = try CrossSectionModel.load(URL(fileURLWithPath: path)) } catch {

@@ -62,6 +62,10 @@ public struct ReducedFunctionGrid: Sendable {
             removingPionProduction: Bool, axialMesonExchange: Double = 1, quasielasticWindow: Double = ReducedFunctionGrid.defaultQuasielasticWindow)
     }
 
+    /// The name that stands for `Source.bostedMamyan` where an electron model file is asked for
+    /// (the command line's `--model`, the C API's `electron_model`).
+    public static let fitName = "bosted-mamyan"
+
     /// The default upper end in ψ′ of the quasielastic window of a learned reduced function.
     /// Beyond ψ′ ≈ 2 the electron responses are pion production and the tail of meson exchange,
     /// not single-nucleon knockout, and at ω → |q| (Q² → 0, where no electron data constrain the

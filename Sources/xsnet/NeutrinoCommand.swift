@@ -150,16 +150,13 @@ func bandNote(_ factor: Double, of band: String = "the neutrino band is") -> Str
             + "electron settings (no electron was measured at a neutrino's kinematics; docs/neutrino.md)", band, factor)
 }
 
-/// The name `--model` takes for the Bosted–Mamyan fit's responses in the neutrino route.
-let bostedMamyanName = "bosted-mamyan"
-
 /// The reduced functions of a response-head electron model of the scaling's nucleus, and the
 /// model's metadata bound to that nucleus (what its extrapolation flags read); for `bosted-mamyan`,
 /// the fit's (one member, no metadata, nothing flagged).
 func learnedReducedFunctions(
     model: String, scaling: Superscaling, keepPionProduction: Bool, axialMesonExchange: Double, window: Double, step: Double
 ) throws -> (grid: ReducedFunctionGrid, electron: ModelInfo?) {
-    if model == bostedMamyanName {
+    if model == ReducedFunctionGrid.fitName {
         guard scaling.nucleus.A > 2 else { throw CommandError("the Bosted–Mamyan fit covers nuclei with A > 2, not \(scaling.nucleus.name)") }
         let source = ReducedFunctionGrid.Source.bostedMamyan(
             removingPionProduction: !keepPionProduction, axialMesonExchange: axialMesonExchange, quasielasticWindow: window)
@@ -450,7 +447,7 @@ extension NeutrinoCommand {
                 let folder = URL(fileURLWithPath: figures)
                 try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
                 for (name, svg) in try NeutrinoFigures.miniboone(
-                    data: data, xsnet: folded[0], label: model == bostedMamyanName ? "Bosted–Mamyan responses" : "xsnet",
+                    data: data, xsnet: folded[0], label: model == ReducedFunctionGrid.fitName ? "Bosted–Mamyan responses" : "xsnet",
                     fermiGas: [folded[1], folded[2]])
                 {
                     try AtomicFile.write(svg, to: folder.appendingPathComponent(name))
@@ -606,7 +603,8 @@ extension NeutrinoCommand {
             let members: [[(L: Double, T: Double, A: Double)]]
             // The spread as the neutrino band takes it (`ChargedCurrentModel.doubleDifferential`).
             var spreadFactor = 1.0
-            if model == bostedMamyanName {
+            if model == ReducedFunctionGrid.fitName {
+                guard nucleus.A > 2 else { throw CommandError("the Bosted–Mamyan fit covers nuclei with A > 2, not \(nucleus.name)") }
                 // The fit's own responses, one "member" (zero where it is not defined).
                 members = ReducedFunctionGrid.fitValues(
                     scaling: scaling, at: points, removingPionProduction: !keepPionProduction, quasielasticWindow: window.quasielasticWindow)

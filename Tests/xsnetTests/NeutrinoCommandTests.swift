@@ -50,10 +50,29 @@ struct NeutrinoCommandTests {
         #expect(expected.count == 1 && expected[0] > 0)
         #expect(abs((row["d2sigma_dTdcos_cm2_per_GeV"] as! Double) / expected[0] - 1) < 1e-12)
         #expect(row["d2sigma_dTdcos_std"] as? Double == 0 && row["extrapolation"] == nil, "\(row)")
+        // The C API opens the same by name.
+        let script = """
+            import ctypes, math, sys
+            lib = ctypes.CDLL(sys.argv[1]); lib.xsnet_last_error.restype = ctypes.c_char_p
+            h = ctypes.c_void_p(); d = ctypes.c_double
+            lib.xsnet_neutrino_open.argtypes = [ctypes.c_char_p, ctypes.c_char_p, ctypes.c_int, d, d, ctypes.POINTER(ctypes.c_void_p)]
+            lib.xsnet_neutrino_predict.argtypes = [ctypes.c_void_p, d, d, d, ctypes.POINTER(d), ctypes.POINTER(d)]
+            print(lib.xsnet_neutrino_open(b"bosted-mamyan", b"C12", 14, 1.03, 0.1, ctypes.byref(h)))
+            m, s = d(), d(); print(lib.xsnet_neutrino_predict(h, 0.8, 0.5, math.cos(math.radians(30)), ctypes.byref(m), ctypes.byref(s)), repr(m.value), s.value)
+            g = ctypes.c_void_p(); print(lib.xsnet_neutrino_open(b"bosted-mamyan", b"H2", 14, 1.03, 0.1, ctypes.byref(g)), lib.xsnet_last_error().decode())
+            """
+        let run = try runTool("python3", ["-c", script, CAPITests.library.path])
+        let lines = run.stdout.split(separator: "\n").map { $0.split(separator: " ") }
+        #expect(run.status == 0 && lines.count == 3, "\(run.stdout)\(run.stderr)")
+        // xsnet_neutrino_predict gives d²σ/dT_μ dcosθ_μ per nucleus, as predict's column.
+        #expect(lines[0] == ["0"] && lines[1][0] == "0" && abs(Double(lines[1][1])! / expected[0] - 1) < 1e-12 && lines[1][2] == "0.0", "\(lines)")
+        #expect(lines[2][0] == "3" && lines[2].joined(separator: " ").contains("A > 2"), "\(lines[2])")
         let deuteron = try xsnet([
             "neutrino", "predict", "--model", "bosted-mamyan", "--nucleus", "H2", "--energy", "0.8", "--muon-energy", "0.5", "--muon-angle", "30"
         ])
         #expect(deuteron.status == 1 && deuteron.stderr.contains("A > 2"), "\(deuteron.stderr)")
+        let fitScaling = try xsnet(["neutrino", "scaling", "--model", "bosted-mamyan", "--nucleus", "H2", "--q", "0.4", "--omega", "0.1"])
+        #expect(fitScaling.status == 1 && fitScaling.stderr.contains("A > 2"), "\(fitScaling.stderr)")
     }
 
     @Test func predictAndCompareWriteWhatScriptsReadAndRefuseWhatTheyCannotDo() throws {

@@ -177,7 +177,7 @@ class NeutrinoModel(_Handle):
 
     def __init__(self, electron_model=None, nucleus="C12", probe="numu", axial_mass=1.03, grid_step=0.0, quasielastic_window=0.0):
         """`electron_model`: a response-head model file of `nucleus` (or a model of every nucleus),
-        None for the Fermi gas; `probe`: "numu" or "numubar"; `axial_mass`: M_A in GeV; `grid_step`:
+        "bosted-mamyan" for the Bosted–Mamyan fit's responses, None for the Fermi gas; `probe`: "numu" or "numubar"; `axial_mass`: M_A in GeV; `grid_step`:
         the reduced functions' grid step in |q| (0 for 0.01 GeV); `quasielastic_window`: the upper
         end in ψ′ of the learned reduced functions (0 for 2). Opening tabulates the reduced
         functions: some 25 s for a 20-member model at the default step."""
