@@ -76,12 +76,13 @@ func openNeutrinoModel(
         let grid: ReducedFunctionGrid
         var electronInfo: ModelInfo? = nil
         if let electronModel, String(cString: electronModel) == ReducedFunctionGrid.fitName {
-            guard target.A > 2 else {
-                setLastError("\(function): the Bosted–Mamyan fit covers nuclei with A > 2, not \(target.name)")
+            do {
+                grid = try ReducedFunctionGrid(
+                    source: .bostedMamyan(removingPionProduction: true, quasielasticWindow: window), scaling: scaling, step: step)
+            } catch let error as ReducedFunctionError {
+                setLastError("\(function): \(error)")
                 return XSNET_ERROR_ARGUMENT
             }
-            grid = try ReducedFunctionGrid(
-                source: .bostedMamyan(removingPionProduction: true, quasielasticWindow: window), scaling: scaling, step: step)
         } else if let electronModel {
             let path = String(cString: electronModel)
             let model: CrossSectionModel

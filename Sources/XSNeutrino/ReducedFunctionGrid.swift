@@ -4,16 +4,19 @@ import XSData
 import XSModel
 
 /// Why an electron model cannot give reduced functions (the caller names the file).
-public enum ReducedFunctionError: Error, CustomStringConvertible, Equatable {
+public enum ReducedFunctionError: Error, CustomStringConvertible, LocalizedError, Equatable {
     case notAResponseModel
     case otherNucleus(model: String, asked: String)
+    case fitUndefined(nucleus: String)
 
     public var description: String {
         switch self {
         case .notAResponseModel: "predicts σ directly; the neutrino route needs a response-head model (xsnet train --preset responses)"
         case .otherNucleus(let model, let asked): "is a model of \(model); no electron model of \(asked) is given"
+        case .fitUndefined(let nucleus): "the Bosted–Mamyan fit covers nuclei with A > 2, not \(nucleus)"
         }
     }
+    public var errorDescription: String? { description }
 }
 
 /// The reduced functions f_L(q, ω) and f_T(q, ω) of one nucleus on a regular (|q|, ω) grid, one
@@ -124,7 +127,7 @@ public struct ReducedFunctionGrid: Sendable {
             quasielasticWindow = window
             spreadFactor = 1
             (longitudinal, transverse, axial) = Self.tabulated(
-                Self.fitValues(
+                try Self.fitValues(
                     scaling: scaling, at: nodes.map { ($0.q, $0.omega) }, removingPionProduction: removingPionProduction,
                     axialMesonExchange: axialMesonExchange, quasielasticWindow: window),
                 at: nodes.map(\.index), size: size)
@@ -219,12 +222,14 @@ public struct ReducedFunctionGrid: Sendable {
     }
 
     /// (f_L, f_T, f_A) at space-like (|q|, ω) points from the Bosted–Mamyan fit's responses of the
-    /// scaling's nucleus (`reducedValues`; zero where the fit is not defined), one member.
+    /// scaling's nucleus (`reducedValues`; zero where the fit is not defined), one member; a nucleus
+    /// with A ≤ 2, which the fit does not cover, is refused.
     public static func fitValues(
         scaling: Superscaling, at points: [(q: Double, omega: Double)], removingPionProduction: Bool, axialMesonExchange: Double = 1,
         quasielasticWindow: Double = defaultQuasielasticWindow
-    ) -> [[(L: Double, T: Double, A: Double)]] {
+    ) throws -> [[(L: Double, T: Double, A: Double)]] {
         let fit = BostedMamyan(), nucleus = scaling.nucleus
+        guard nucleus.A > 2 else { throw ReducedFunctionError.fitUndefined(nucleus: nucleus.name) }
         return reducedValues(
             scaling: scaling, at: points, removingPionProduction: removingPionProduction, axialMesonExchange: axialMesonExchange,
             quasielasticWindow: quasielasticWindow

@@ -157,7 +157,6 @@ func learnedReducedFunctions(
     model: String, scaling: Superscaling, keepPionProduction: Bool, axialMesonExchange: Double, window: Double, step: Double
 ) throws -> (grid: ReducedFunctionGrid, electron: ModelInfo?) {
     if model == ReducedFunctionGrid.fitName {
-        guard scaling.nucleus.A > 2 else { throw CommandError("the Bosted–Mamyan fit covers nuclei with A > 2, not \(scaling.nucleus.name)") }
         let source = ReducedFunctionGrid.Source.bostedMamyan(
             removingPionProduction: !keepPionProduction, axialMesonExchange: axialMesonExchange, quasielasticWindow: window)
         return (try ReducedFunctionGrid(source: source, scaling: scaling, step: step), nil)
@@ -604,9 +603,8 @@ extension NeutrinoCommand {
             // The spread as the neutrino band takes it (`ChargedCurrentModel.doubleDifferential`).
             var spreadFactor = 1.0
             if model == ReducedFunctionGrid.fitName {
-                guard nucleus.A > 2 else { throw CommandError("the Bosted–Mamyan fit covers nuclei with A > 2, not \(nucleus.name)") }
                 // The fit's own responses, one "member" (zero where it is not defined).
-                members = ReducedFunctionGrid.fitValues(
+                members = try ReducedFunctionGrid.fitValues(
                     scaling: scaling, at: points, removingPionProduction: !keepPionProduction, quasielasticWindow: window.quasielasticWindow)
             } else {
                 members = try withElectronModel(model, nucleus: nucleus) { electron in

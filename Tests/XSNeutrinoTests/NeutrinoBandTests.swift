@@ -65,7 +65,7 @@ import XSTestSupport
         let grid = try ReducedFunctionGrid(source: .bostedMamyan(removingPionProduction: true), scaling: scaling, step: 0.05)
         #expect(grid.members == 1 && grid.spreadFactor == 1 && grid.quasielasticWindow == ReducedFunctionGrid.defaultQuasielasticWindow)
         let nodes = [(q: 0.3, omega: 0.075), (q: 0.5, omega: 0.15), (q: 0.8, omega: 0.325), (q: 1.0, omega: 0.45)]
-        let direct = ReducedFunctionGrid.fitValues(scaling: scaling, at: nodes, removingPionProduction: true)[0]
+        let direct = try ReducedFunctionGrid.fitValues(scaling: scaling, at: nodes, removingPionProduction: true)[0]
         for (node, f) in zip(nodes, direct) {
             let cell = try #require(grid.cell(q: node.q, omega: node.omega))
             let g = grid.value(member: 0, in: cell)
