@@ -164,3 +164,33 @@ public func sampleStandardDeviation(_ values: [Double]) -> Double {
     let m = values.reduce(0, +) / Double(values.count)
     return (values.reduce(0) { $0 + ($1 - m) * ($1 - m) } / Double(values.count - 1)).squareRoot()
 }
+
+/// The comparison bin by bin, for a user's own plots and fits: one CSV row per bin of the
+/// double-differential table (`table` = `d2sigma_dTdcos`, cm²/GeV per neutron) and of dσ/dQ²_QE
+/// (`dsigma_dQ2`, cm²/GeV² per neutron, with the data's shape error), the data beside each model's
+/// members' mean (xsnet with its band, the Fermi gases); fields that do not apply are empty.
+public enum MiniBooNEBins {
+    public static let header =
+        "table,cos_theta_low,cos_theta_high,T_mu_low_GeV,T_mu_high_GeV,Q2_low_GeV2,Q2_high_GeV2,data,data_shape_error,xsnet,xsnet_std,rfg_ma_1.03,rfg_ma_1.35"
+
+    public static func csv(data: MiniBooNECCQE, xsnet: FluxFoldedPrediction, fermiGas: [FluxFoldedPrediction]) -> String {
+        precondition(fermiGas.count == 2, "the two Fermi gases, M_A = 1.03 and 1.35 GeV")
+        let table = (FluxFoldedPrediction.memberMean(xsnet.doubleDifferential), FluxFoldedPrediction.memberSpread(xsnet.doubleDifferential))
+        let q2 = (FluxFoldedPrediction.memberMean(xsnet.q2), FluxFoldedPrediction.memberSpread(xsnet.q2))
+        let gasTables = fermiGas.map { FluxFoldedPrediction.memberMean($0.doubleDifferential) }
+        let gasQ2 = fermiGas.map { FluxFoldedPrediction.memberMean($0.q2) }
+        var out = header + "\n"
+        for (i, b) in data.ccqe.enumerated() {
+            let fields: [Double?] = [
+                b.cosThetaLow, b.cosThetaHigh, b.kineticLow, b.kineticHigh, nil, nil, b.value, nil, table.0[i], table.1[i], gasTables[0][i],
+                gasTables[1][i]
+            ]
+            out += "d2sigma_dTdcos," + fields.map { $0.map { "\($0)" } ?? "" }.joined(separator: ",") + "\n"
+        }
+        for (i, b) in data.q2.enumerated() {
+            let fields: [Double?] = [nil, nil, nil, nil, b.low, b.high, b.value, b.shapeError, q2.0[i], q2.1[i], gasQ2[0][i], gasQ2[1][i]]
+            out += "dsigma_dQ2," + fields.map { $0.map { "\($0)" } ?? "" }.joined(separator: ",") + "\n"
+        }
+        return out
+    }
+}

@@ -342,6 +342,11 @@ extension NeutrinoCommand {
         var model = "Models/C12-ensemble.xsnet"
         @Option(help: "Output format: table or json.") var format: OutputFormat = .table
         @Option(help: "Folder to write the figures into (SVG).") var figures: String?
+        @Option(
+            help: ArgumentHelp(
+                "Write the comparison bin by bin to this CSV: each bin of the double-differential table and of dσ/dQ²_QE, the data beside xsnet (mean and band) and the two Fermi gases.",
+                valueName: "file"))
+        var binsOut: String?
         @Option(help: "The fold's cell in T_μ (GeV) and cos θ_μ: 0.1 divided by a whole number (coarser is faster, less exact).")
         var cell = MiniBooNEFold.defaultCell
         @OptionGroup var grid: GridOptions
@@ -352,6 +357,7 @@ extension NeutrinoCommand {
             guard MiniBooNEFold.isValidCell(cell) else {
                 throw ValidationError("--cell must be 0.1 divided by a whole number (0.01, 0.02, 0.05, …), not \(cell)")
             }
+            if let binsOut, !binsOut.hasSuffix(".csv") { throw ValidationError("--bins-out must end in .csv") }
         }
 
         struct Report: Encodable {
@@ -442,6 +448,10 @@ extension NeutrinoCommand {
                 normalization_uncertainty: MiniBooNECCQE.normalizationUncertainty, flux_fraction_left_out: MiniBooNEFold.fluxFractionLeftOut(data),
                 electron_model: model, band_factor: learned.spreadFactor, axial_longitudinal: axial.axialLongitudinal.rawValue,
                 axial_meson_exchange: axial.axialMesonExchange, seconds: Date().timeIntervalSince(start))
+            if let binsOut {
+                try AtomicFile.write(
+                    MiniBooNEBins.csv(data: data, xsnet: folded[0], fermiGas: [folded[1], folded[2]]), to: URL(fileURLWithPath: binsOut))
+            }
             if let figures {
                 let folder = URL(fileURLWithPath: figures)
                 try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)

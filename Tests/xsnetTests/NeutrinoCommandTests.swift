@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import XSCore
 import XSData
 import XSModel
 import XSNeutrino
@@ -99,8 +100,13 @@ struct NeutrinoCommandTests {
             #expect(perT > 0)
         }
         let figures = folder.appendingPathComponent("figures")
+        let bins = folder.appendingPathComponent("bins.csv").path
         let compare = try xsnet(
-            ["neutrino", "compare", "miniboone-ccqe", "--model", model, "--format", "json", "--cell", "0.1", "--figures", figures.path] + coarse)
+            [
+                "neutrino", "compare", "miniboone-ccqe", "--model", model, "--format", "json", "--cell", "0.1", "--figures", figures.path,
+                "--bins-out", bins
+            ]
+                + coarse)
         #expect(compare.status == 0, "\(compare.stderr)")
         #expect(compare.stderr.contains("31 × 61 grid"), "the learned grid takes --grid-step: \(compare.stderr)")
         let report = try JSONSerialization.jsonObject(with: Data(compare.stdout.utf8)) as! [String: Any]
@@ -111,6 +117,25 @@ struct NeutrinoCommandTests {
             let scores = try #require(report[key] as? [String: Double])
             #expect(Set(scores.keys) == ["xsnet", "rfg_ma_1.03", "rfg_ma_1.35"], "\(key)")
         }
+        // The bins file holds what the scores are made of: the median over the table's bins above
+        // 10% of its maximum, from the file, is the report's, for xsnet and both Fermi gases.
+        let binRows = try String(contentsOfFile: bins, encoding: .utf8).split(separator: "\n").map {
+            $0.split(separator: ",", omittingEmptySubsequences: false)
+        }
+        #expect(binRows.first?.joined(separator: ",") == MiniBooNEBins.header)
+        let table = binRows.dropFirst().filter { $0[0] == "d2sigma_dTdcos" }, q2 = binRows.dropFirst().filter { $0[0] == "dsigma_dQ2" }
+        let data = try MiniBooNECCQE.bundled()
+        #expect(table.count == data.ccqe.count && q2.count == data.q2.count)
+        let peak = table.map { Double($0[7])! }.max()!
+        let kept = table.filter { Double($0[7])! > 0.1 * peak }
+        let medians = try #require(report["double_differential_median_rel_dev"] as? [String: Double])
+        for (column, name) in [(9, "xsnet"), (11, "rfg_ma_1.03"), (12, "rfg_ma_1.35")] {
+            let fromFile = median(kept.map { abs(Double($0[column])! / Double($0[7])! - 1) })
+            #expect(abs(fromFile - medians[name]!) < 1e-12, "\(name): \(fromFile) vs \(medians[name]!)")
+        }
+        #expect(q2.allSatisfy { Double($0[8])! > 0 && $0[1].isEmpty })
+        let badBins = try xsnet(["neutrino", "compare", "miniboone-ccqe", "--bins-out", folder.appendingPathComponent("b.txt").path])
+        #expect(badBins.status == 64 && badBins.stderr.contains("--bins-out must end in .csv"), "\(badBins.stderr)")
         // The quasielastic window's contribution: the mean with the window narrowed to 1.5 (masked
         // from the grid tabulated to 2.5, one averaged member) is what a compare run with the window
         // at 1.5 predicts from its own tabulation and all its members.
