@@ -212,6 +212,11 @@ public struct CrossSectionPrediction: Equatable, Sendable {
     /// Whether every number is finite (what may leave xsnet with success).
     public var isFinite: Bool { mean.isFinite && standardDeviation.isFinite && percentile16.isFinite && percentile84.isFinite }
 
+    /// A reference model's σ as a prediction: no band (spread 0, percentiles at σ), nothing flagged.
+    public static func reference(_ σ: Double) -> CrossSectionPrediction {
+        CrossSectionPrediction(mean: σ, standardDeviation: 0, percentile16: σ, percentile84: σ, extrapolation: false)
+    }
+
     /// The whole prediction multiplied by `c` (a change of normalization): mean, spread and percentiles.
     public func scaled(by c: Double) -> CrossSectionPrediction {
         CrossSectionPrediction(

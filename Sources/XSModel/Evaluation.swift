@@ -120,7 +120,7 @@ public enum Evaluation {
             guard let σ = reference.crossSection(p.kinematics, nucleus: p.nucleus) else {
                 throw PredictionError.referenceUndefined(reference.name, p.nucleus.name)
             }
-            return CrossSectionPrediction(mean: σ, standardDeviation: 0, percentile16: σ, percentile84: σ, extrapolation: false)
+            return .reference(σ)
         }
     }
 

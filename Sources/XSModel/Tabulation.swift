@@ -52,7 +52,7 @@ public struct CrossSectionTable {
                 let values = parallelMap(points.count) { reference.crossSection(points[$0], nucleus: nucleus) }
                 return try zip(points, values).enumerated().map { i, pair in
                     guard let σ = pair.1, σ.isFinite else { throw PredictionError.nonFinite(index: i, point: pair.0, mean: pair.1 ?? .nan) }
-                    return CrossSectionPrediction(mean: σ, standardDeviation: 0, percentile16: σ, percentile84: σ, extrapolation: false)
+                    return .reference(σ)
                 }
             })
     }

@@ -402,11 +402,10 @@ extension NeutrinoCommand {
             // Tabulated once with the widest window; the narrower ones are the same nodes masked.
             let around = NeutrinoSystematics.windows(around: window.quasielasticWindow)
             let windows = [around.narrow, around.wide]
-            let tabulated = try learnedReducedFunctions(
+            let widest = try learnedReducedFunctions(
                 model: model, scaling: scaling, keepPionProduction: false, axialMesonExchange: axial.axialMesonExchange,
                 window: windows[1], step: grid.gridStep
-            )
-            let widest = tabulated.grid
+            ).grid
             if let note = bandNote(widest.spreadFactor) { printError(note) }
             let learned = widest.restricted(toWindow: window.quasielasticWindow, scaling: scaling)
             let gas = try ReducedFunctionGrid(source: .fermiGas, scaling: scaling, step: grid.gridStep)
