@@ -46,7 +46,10 @@ public struct DataSplit: Hashable, Sendable, Codable {
         /// spectra left for training: tests interpolation between measured settings.
         case interiorSpectra
         /// One data set (its citation key) held out whole: a new experiment the model never saw.
-        /// Its λ_k has no training point and stays 1, so it is predicted as published.
+        /// Its λ_k has no training point and stays 1, so it is predicted as published. In a
+        /// selection of every nucleus, whose keys are `<nucleus>/<data set>`, a key names one
+        /// nucleus's part of an experiment and a bare citation the experiment on every nucleus it
+        /// measured (`experimentWide`): what a new experiment is for a model of all nuclei.
         case leaveOut(dataset: String)
         /// Every spectrum at θ ≥ the angle (degrees) held out: forward angles predict backward ones.
         case angleAbove(Double)
@@ -129,11 +132,17 @@ public struct DataSplit: Hashable, Sendable, Codable {
             }
         }
 
+        /// Whether a data-set key `<nucleus>/<data set>` of a selection of every nucleus is one
+        /// nucleus's part of `experiment`, a citation without a nucleus.
+        public static func isPart(key: String, ofExperiment experiment: String) -> Bool {
+            !experiment.contains("/") && key.hasSuffix("/" + experiment)
+        }
+
         /// Whether a point is held out by a rule-based method (false for the drawn ones).
         public func holdsOut(_ p: ScatteringPoint) -> Bool {
             switch self {
             case .random, .spectra, .interiorSpectra: false
-            case .leaveOut(let dataset): p.dataset == dataset
+            case .leaveOut(let dataset): p.dataset == dataset || Self.isPart(key: p.dataset, ofExperiment: dataset)
             case .angleAbove(let θ): p.kinematics.angleDegrees >= θ
             case .angleBelow(let θ): p.kinematics.angleDegrees <= θ
             case .energyAbove(let E): p.kinematics.beamEnergy >= E

@@ -190,7 +190,9 @@ extension DataSelection {
             case .interiorSpectra: .heldOutSpectra(points: points, testFraction: testFraction, seed: splitSeed, interiorOnly: true)
             case .leaveOut, .angleAbove, .angleBelow, .energyAbove, .leaveOutNucleus: .heldOutByRule(points: points, method: splitMethod)
             }
-        if case .leaveOut(let key) = splitMethod, !wanted.contains(key) {
+        if case .leaveOut(let key) = splitMethod, !wanted.contains(key),
+            !wanted.contains(where: { DataSplit.Method.isPart(key: $0, ofExperiment: key) })
+        {
             throw SelectionError.unknownDatasets([key], available: wanted.sorted())
         }
         if splitMethod.holdsOutByRule && testSplit.test.isEmpty { throw SelectionError.nothingHeldOut(splitMethod.rawValue) }

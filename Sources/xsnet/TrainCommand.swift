@@ -110,7 +110,7 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "Leave out points with ω below this (GeV): elastic peak and discrete states.") var minOmega: Double = 0.02
     @Option(
         help: ArgumentHelp(
-            "random (points), spectra (whole (E, θ) settings held out), interior-spectra (only spectra inside the kinematic box of the rest: interpolation), or a held-out region that tests generalization: leave-out:<data set> (one experiment whole), angle-above:<θ> (every spectrum at θ ≥ θ°), angle-below:<θ> (θ ≤ θ°), energy-above:<E> (E ≥ E GeV); the test fraction does not apply to these.",
+            "random (points), spectra (whole (E, θ) settings held out), interior-spectra (only spectra inside the kinematic box of the rest: interpolation), or a held-out region that tests generalization: leave-out:<data set> (one experiment whole; with --nucleus any, leave-out:C12/Day:1993md holds out carbon's part of it and leave-out:Day:1993md the experiment on every nucleus), angle-above:<θ> (every spectrum at θ ≥ θ°), angle-below:<θ> (θ ≤ θ°), energy-above:<E> (E ≥ E GeV), leave-out-nucleus:<nucleus> (with --nucleus any); the test fraction does not apply to these.",
             valueName: "method"))
     var split: DataSplit.Method = .random
     @Option(help: "Fraction held out for testing.") var testFraction: Double = 0.1

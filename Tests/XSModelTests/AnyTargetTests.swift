@@ -56,6 +56,25 @@ import XSTestSupport
         #expect(DataSplit.Method(rawValue: "leave-out-nucleus:Xx40") == nil)
     }
 
+    /// A new experiment for a model of every nucleus: `leave-out:Whitney:1974hr` holds Whitney out
+    /// on each nucleus it measured, `leave-out:C12/Whitney:1974hr` carbon's part alone.
+    @Test func aBareCitationHoldsTheExperimentOutOnEveryNucleus() throws {
+        let whole = try Self.tinyData(split: .leaveOut(dataset: "Whitney:1974hr"))
+        let held = Set(whole.split.test.map { whole.points[$0].dataset })
+        #expect(held == ["C12/Whitney:1974hr", "Ca40/Whitney:1974hr", "Pb208/Whitney:1974hr"])
+        #expect(whole.split.train.allSatisfy { whole.points[$0].dataset == "O16/O'Connell:1987ag" })
+        let carbon = try Self.tinyData(split: .leaveOut(dataset: "C12/Whitney:1974hr"))
+        #expect(Set(carbon.split.test.map { carbon.points[$0].dataset }) == ["C12/Whitney:1974hr"])
+        #expect(carbon.split.train.count == carbon.points.count - carbon.split.test.count)
+        // A citation no nucleus has, or one nucleus's key without its nucleus in a model of one, is refused.
+        #expect(throws: SelectionError.self) { try Self.tinyData(split: .leaveOut(dataset: "Day:1993md")) }
+        #expect(throws: SelectionError.self) { try Self.tinyData(split: .leaveOut(dataset: "Whitney")) }
+        #expect(throws: SelectionError.self) {
+            try DataSelection(nucleus: "C12", datasets: ["Whitney:1974hr", "Day:1993md"], splitMethod: .leaveOut(dataset: "C12/Whitney:1974hr"))
+                .apply(to: try ScatteringData.bundled())
+        }
+    }
+
     /// With the nucleus's descriptors as inputs, with its ψ′ alone, and with the kinematics alone.
     @Test(arguments: [FeatureSet.anyTarget, .responses, .kinematic, .kinematicCoded])
     func theBoundModelPredictsWhatTrainingFitted(features: FeatureSet) throws {
