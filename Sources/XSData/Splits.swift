@@ -49,7 +49,7 @@ public struct DataSplit: Hashable, Sendable, Codable {
         /// Its λ_k has no training point and stays 1, so it is predicted as published. In a
         /// selection of every nucleus, whose keys are `<nucleus>/<data set>`, a key names one
         /// nucleus's part of an experiment and a bare citation the experiment on every nucleus it
-        /// measured (`experimentWide`): what a new experiment is for a model of all nuclei.
+        /// measured (`isPart(key:ofExperiment:)`): what a new experiment is for a model of all nuclei.
         case leaveOut(dataset: String)
         /// Every spectrum at θ ≥ the angle (degrees) held out: forward angles predict backward ones.
         case angleAbove(Double)
