@@ -3,7 +3,7 @@
 # the repository root after `make build` (X overrides the binary).
 set -ex
 X=${X:-.build/release/xsnet}
-# The study (about 2h15m on 2 cores): for each nucleus with ≥ 100 points, 6 replicas trained on every other nucleus
+# The study (about 2h13m on 2 cores): for each nucleus with ≥ 100 points, 6 replicas trained on every other nucleus
 # (resumable), with Coulomb distortion in training (made as --out runs/ns-s23 with --members 4, 1h30m, then on a copy,
 # runs/ns-s25-6, with --members 6, which kept those and trained two more per nucleus in 42m43s, and copied); and the
 # earlier 2-replica study without it, unbounded (Models/nucleus-study-no-coulomb, first made as --out Models/nucleus-study).
@@ -60,13 +60,15 @@ $X nucleus-study --out runs/ns-coded --recipes any-target-coded --members 1 --jo
 $X nucleus-study --out runs/ns-coded --recipes any-target-coded --members 2 --jobs 2 -- --coulomb-distortion true
 python3 scripts/compare-nucleus-studies.py Models/nucleus-study runs/ns-coded
 # What one network per nucleus reaches on that nucleus's own random 9:1 split (docs/any-target.md, "Not met"):
-# the fast recipe for every nucleus (seed 1), and ²³⁸U with both heads and three seeds.
+# the fast recipe for every nucleus (seed 1), and ²³⁸U and ¹⁶O with both heads and three seeds.
 mkdir -p runs/s25/small
 for N in He3 He4 Li6 C12 O16 Al27 Ca40 Ca48 Fe56 Au197 Pb208 U238; do
     $X train --nucleus $N --seed 1 --threads 1 --quiet --out runs/s25/small/$N-fast-1.xsnet
 done
-for S in 1 2 3; do
-    $X train --nucleus U238 --seed $S --threads 1 --quiet --out runs/s25/small/U238-fast-$S.xsnet
-    $X train --nucleus U238 --preset responses --seed $S --threads 1 --quiet --out runs/s25/small/U238-responses-$S.xsnet
+for N in U238 O16; do
+    for S in 1 2 3; do
+        $X train --nucleus $N --seed $S --threads 1 --quiet --out runs/s25/small/$N-fast-$S.xsnet
+        $X train --nucleus $N --preset responses --seed $S --threads 1 --quiet --out runs/s25/small/$N-responses-$S.xsnet
+    done
 done
 $X evaluate --model runs/s25/small/U238-fast-1.xsnet --format json   # floor_known_scale: the floor on its own test points
