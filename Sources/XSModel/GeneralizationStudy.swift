@@ -9,6 +9,13 @@ public protocol ReferenceModel: Sendable {
     var name: String { get }
     /// d²σ/dΩdω in nb/sr/GeV per nucleus, or nil where the reference is not defined.
     func crossSection(_ k: Kinematics, nucleus: Nucleus) -> Double?
+    /// Whether the reference describes `nucleus` at all (a table for another is refused up front).
+    func covers(_ nucleus: Nucleus) -> Bool
+}
+
+extension ReferenceModel {
+    /// A reference that says nothing of its range answers for each point (nil where it is not defined).
+    public func covers(_ nucleus: Nucleus) -> Bool { true }
 }
 
 /// How well recipes predict what they have not seen (issue: predictions where nothing was
@@ -477,6 +484,8 @@ public struct CoulombCorrected<Base: ReferenceModel>: ReferenceModel {
     public init(base: Base) { self.base = base }
 
     public var name: String { "\(base.name) + Coulomb (EMA)" }
+
+    public func covers(_ nucleus: Nucleus) -> Bool { base.covers(nucleus) }
 
     public func crossSection(_ k: Kinematics, nucleus: Nucleus) -> Double? {
         CoulombDistortion(nucleus: nucleus).crossSection(k) { base.crossSection($0, nucleus: nucleus) }

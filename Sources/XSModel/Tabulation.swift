@@ -45,7 +45,7 @@ public struct CrossSectionTable {
         reference: any ReferenceModel, nucleus: Nucleus, energies: [Double], angles: [Double], angleAxis: AngleAxis,
         energyTransfers: [Double], progress: (Int, Int) -> Void = { _, _ in }
     ) throws {
-        guard nucleus.A > 2 else { throw PredictionError.referenceUndefined(reference.name, nucleus.name) }
+        guard reference.covers(nucleus) else { throw PredictionError.referenceUndefined(reference.name, nucleus.name) }
         try self.init(
             energies: energies, angles: angles, angleAxis: angleAxis, energyTransfers: energyTransfers, progress: progress,
             predictions: { points in

@@ -229,7 +229,7 @@ public struct ReducedFunctionGrid: Sendable {
         quasielasticWindow: Double = defaultQuasielasticWindow
     ) throws -> [[(L: Double, T: Double, A: Double)]] {
         let fit = BostedMamyan(), nucleus = scaling.nucleus
-        guard nucleus.A > 2 else { throw ReducedFunctionError.fitUndefined(nucleus: nucleus.name) }
+        guard fit.covers(nucleus) else { throw ReducedFunctionError.fitUndefined(nucleus: nucleus.name) }
         return reducedValues(
             scaling: scaling, at: points, removingPionProduction: removingPionProduction, axialMesonExchange: axialMesonExchange,
             quasielasticWindow: quasielasticWindow

@@ -16,6 +16,10 @@ public struct BostedMamyan: ReferenceModel {
 
     public init() {}
 
+    /// The nuclei the fit describes: A > 2 (it has no parameters for the deuteron).
+    public static func covers(_ nucleus: Nucleus) -> Bool { nucleus.A > 2 }
+    public func covers(_ nucleus: Nucleus) -> Bool { Self.covers(nucleus) }
+
     /// The proton mass of the fit (GeV): W² = M² + 2Mν − Q² is computed with it.
     static let protonMass = 0.93828
 
@@ -44,7 +48,7 @@ public struct BostedMamyan: ReferenceModel {
 
     /// F1 and F2 per nucleus at the point (quasielastic plus inelastic); nil for A ≤ 2.
     static func structureFunctions(_ k: Kinematics, nucleus: Nucleus) -> (F1: Double, F2: Double)? {
-        guard nucleus.A > 2 else { return nil }
+        guard covers(nucleus) else { return nil }
         let M = protonMass
         let nu = k.energyTransfer, Q2 = k.Q2
         let W2 = M * M + 2 * M * nu - Q2
@@ -75,7 +79,7 @@ public struct BostedMamyan: ReferenceModel {
     /// and deep-inelastic scattering, with the EMC ratio) without the meson-exchange term, as
     /// R_T = 2W₁ and R_L = (q²/Q²)² W₂ − (q²/Q²) W₁ (not floored). nil for A ≤ 2.
     public func pionProductionResponses(_ k: Kinematics, nucleus: Nucleus) -> (longitudinal: Double, transverse: Double)? {
-        guard nucleus.A > 2 else { return nil }
+        guard covers(nucleus) else { return nil }
         let M = Self.protonMass, nu = k.energyTransfer, Q2 = k.Q2
         let part = Self.inelastic(Z: Double(nucleus.Z), A: Double(nucleus.A), Q2: Q2, W2: M * M + 2 * M * nu - Q2, mesonExchange: false)
         let W1 = part.F1 / M, W2 = part.F2 / nu
@@ -86,7 +90,7 @@ public struct BostedMamyan: ReferenceModel {
     /// The fit's meson-exchange (dip-region) transverse response R_T = 2W₁ (GeV⁻¹), with the EMC
     /// ratio as the fit applies it; nil for A ≤ 2.
     public func mesonExchangeTransverseResponse(_ k: Kinematics, nucleus: Nucleus) -> Double? {
-        guard nucleus.A > 2 else { return nil }
+        guard covers(nucleus) else { return nil }
         let M = Self.protonMass, nu = k.energyTransfer, Q2 = k.Q2
         let W2 = M * M + 2 * M * nu - Q2
         guard nu > 0, Q2 > 0 else { return 0 }
