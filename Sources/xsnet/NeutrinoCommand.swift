@@ -29,11 +29,12 @@ struct NeutrinoCommand: ParsableCommand {
 
 /// The electron model (or the Fermi gas) and the neutrino options shared by predict and compare.
 struct NeutrinoModelOptions: ParsableArguments {
-    @Option(
-        help:
-            "A response-head electron model (model A or B; its members, widened by its calibration factor, give the band), or bosted-mamyan (the fit's responses through the same route; no band)."
-    )
-    var model = "Models/C12-ensemble.xsnet"
+    /// The `--model` help of the neutrino commands: what the model must be, then the fit's route.
+    static func modelHelp(_ model: String) -> ArgumentHelp {
+        "\(model): its members, widened by its calibration factor, give the band; or bosted-mamyan, the fit's responses through the same route (no band)."
+    }
+
+    @Option(help: modelHelp("A response-head electron model (model A or B)")) var model = "Models/C12-ensemble.xsnet"
     @Option(help: "The axial mass M_A of the dipole axial form factor (GeV).")
     var axialMass = 1.03
     @Flag(help: "Use the relativistic Fermi gas' reduced function instead of the electron model (the baseline).")
@@ -335,11 +336,7 @@ extension NeutrinoCommand {
         enum Measurement: String, ExpressibleByArgument, CaseIterable { case minibooneCcqe = "miniboone-ccqe" }
 
         @Argument(help: "The measurement: miniboone-ccqe.") var measurement: Measurement
-        @Option(
-            help:
-                "A response-head carbon model (its members, widened by its calibration factor, give the band), or bosted-mamyan (the fit's responses through the same route; no band)."
-        )
-        var model = "Models/C12-ensemble.xsnet"
+        @Option(help: NeutrinoModelOptions.modelHelp("A response-head carbon model")) var model = "Models/C12-ensemble.xsnet"
         @Option(help: "Output format: table or json.") var format: OutputFormat = .table
         @Option(help: "Folder to write the figures into (SVG).") var figures: String?
         @Option(

@@ -505,7 +505,7 @@ func toolExists(_ name: String) -> Bool {
         defer { try? FileManager.default.removeItem(at: folder) }
         let model = folder.appendingPathComponent("tiny.xsnet").path
         let log = folder.appendingPathComponent("stderr.txt")
-        FileManager.default.createFile(atPath: log.path, contents: nil)
+        #expect(FileManager.default.createFile(atPath: log.path, contents: nil))
         let process = Process()
         process.executableURL = binary
         process.arguments = [
