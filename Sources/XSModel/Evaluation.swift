@@ -50,6 +50,12 @@ public struct EvaluationReport: Codable, Sendable {
     /// extrapolation), and the rest, when there are any such points; nil otherwise.
     public var extrapolated: AgreementMetrics?
     public var inside_training_box: AgreementMetrics?
+    /// For a model calibrated with two factors: the points at no (E, θ) setting it trained on
+    /// (spectra held out for validation or test, where its band takes the factor away from the
+    /// measured settings and a committee answers as away from the data), and the rest, when there
+    /// are any such points; nil otherwise.
+    public var away_from_measured_settings: AgreementMetrics? = nil
+    public var at_measured_settings: AgreementMetrics? = nil
     /// Per nucleus, when the points hold several (an any-target model's); nil otherwise.
     public var nuclei: [NucleusAgreement]? = nil
     /// What a model equal to the truth would score on these points (`AgreementFloor`): against the
@@ -104,7 +110,18 @@ public enum Evaluation {
     public static func report(model: CrossSectionModel, points: [ScatteringPoint], predictions: [CrossSectionPrediction], splitName: String)
         -> EvaluationReport
     {
-        report(nucleus: model.info.nucleus, normalizations: model.info.normalizations, points: points, predictions: predictions, splitName: splitName)
+        // Which points lie at a setting the model trained on, where its calibration tells (one model
+        // of every nucleus keeps its settings by nucleus: bound to one when the points are of one).
+        var settingsModel: CrossSectionModel? = model
+        if model.info.isAnyTarget {
+            settingsModel = Set(points.map(\.nucleus)).count == 1 ? points.first.flatMap { try? model.bound(to: $0.nucleus) } : nil
+        }
+        let atMeasured = settingsModel?.info.calibration.map { c in
+            points.map { c.atMeasuredSetting(beamEnergy: $0.kinematics.beamEnergy, angleDegrees: $0.kinematics.angleDegrees) }
+        }
+        return report(
+            nucleus: model.info.nucleus, normalizations: model.info.normalizations, points: points, predictions: predictions, splitName: splitName,
+            atMeasuredSettings: atMeasured.flatMap { flags in flags.allSatisfy { $0 != nil } ? flags.map { $0! } : nil })
     }
 
     /// A reference model's report (no fitted normalizations: λ = 1 for every data set, no band).
@@ -126,7 +143,7 @@ public enum Evaluation {
 
     static func report(
         nucleus modelNucleus: String, normalizations: [NormalizationFit], points: [ScatteringPoint], predictions: [CrossSectionPrediction],
-        splitName: String
+        splitName: String, atMeasuredSettings: [Bool]? = nil
     ) -> EvaluationReport {
         // A model of every nucleus keys its λ_k by nucleus and data set: they apply to the points they name.
         let sameNucleus = modelNucleus == DataSelection.anyTarget || (points.first.map { $0.nucleus.name == modelNucleus } ?? false)
@@ -158,11 +175,17 @@ public enum Evaluation {
         }
         var byNucleus: [Nucleus: [Int]] = [:]
         for (i, p) in points.enumerated() { byNucleus[p.nucleus, default: []].append(i) }
-        return EvaluationReport(
+        var report = EvaluationReport(
             model_nucleus: modelNucleus, split: splitName,
             total: total, datasets: datasets,
             extrapolated: outside.isEmpty ? nil : subset(outside), inside_training_box: outside.isEmpty || inside.isEmpty ? nil : subset(inside),
             nuclei: byNucleus.count > 1 ? byNucleus.keys.sorted().map { NucleusAgreement(nucleus: $0.name, metrics: subset(byNucleus[$0]!)) } : nil)
+        if let flags = atMeasuredSettings, flags.count == points.count, flags.contains(false) {
+            let away = flags.indices.filter { !flags[$0] }, at = flags.indices.filter { flags[$0] }
+            report.away_from_measured_settings = subset(away)
+            report.at_measured_settings = at.isEmpty ? nil : subset(at)
+        }
+        return report
     }
 
     /// The report with the floors of its points (`AgreementFloor`), in total and per data set;

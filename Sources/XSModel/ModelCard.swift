@@ -122,6 +122,11 @@ public enum ModelCard {
             for d in report.datasets { out += line(d.dataset, d.metrics) }
             out += line("**total**", report.total)
             for n in report.nuclei ?? [] { out += line("**\(n.nucleus)**", n.metrics) }
+            // Spectra the model did not train on (held out for validation or test) apart.
+            if let away = report.away_from_measured_settings {
+                out += line("at (E, θ) settings not trained on", away)
+                if let at = report.at_measured_settings { out += line("at the measured settings", at) }
+            }
         }
         return out
     }

@@ -18,7 +18,10 @@ struct EvaluateCommand: ParsableCommand {
             only loosely, however many points they hold). The floor is what a model equal to the true
             cross section would score on the same points, given their quoted errors and each data set's
             Δλ_k (column `floor`: its median against the data as published; docs/carbon-model.md).
-            The split is the one stored in the model file.
+            The split is the one stored in the model file. Points outside the training data's
+            kinematic box (extrapolation) and, for a model calibrated with two factors, points at
+            (E, θ) settings it did not train on (spectra held out for validation or test) are also
+            scored apart (JSON `extrapolated`, `away_from_measured_settings` and their complements).
 
               xsnet evaluate --model Models/C12.xsnet --split test
               xsnet evaluate --model Models/C12.xsnet --data my-points.csv --format json
@@ -169,6 +172,19 @@ struct EvaluateCommand: ParsableCommand {
                     print(
                         "floor (a model equal to the truth, given the quoted errors and Δλ_k): \(floor.summary); with every data set's scale known: \(known.summary)"
                     )
+                }
+                if let away = report.away_from_measured_settings {
+                    print(
+                        String(
+                            format:
+                                "%d of %d points lie at (E, θ) settings the model did not train on (spectra held out; its band takes the factor away from the measured settings there): median |dev| %.2f%%, within 10%% %.1f%%, coverage 1σ %.1f%%, 2σ %.1f%% there",
+                            away.points, report.total.points, 100 * away.median_abs_rel_dev, 100 * away.within_10pct, 100 * away.coverage_1sigma,
+                            100 * away.coverage_2sigma)
+                            + (report.at_measured_settings.map {
+                                String(
+                                    format: "; at the measured settings: median |dev| %.2f%%, within 10%% %.1f%%, coverage 1σ %.1f%%, 2σ %.1f%%",
+                                    100 * $0.median_abs_rel_dev, 100 * $0.within_10pct, 100 * $0.coverage_1sigma, 100 * $0.coverage_2sigma)
+                            } ?? ""))
                 }
                 if let out = report.extrapolated {
                     let inside = report.inside_training_box
