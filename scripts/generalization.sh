@@ -157,3 +157,10 @@ import csv, glob, statistics
 d = [abs(float(r['mean']) / float(r['sigma']) - 1) for f in glob.glob('runs/s25/lo-*.points.csv') for r in csv.DictReader(open(f))]
 print(len(d), 'points, pooled median %.2f%%, within 20%% %.1f%%' % (100 * statistics.median(d), 100 * sum(x <= 0.2 for x in d) / len(d)))
 "
+# The response head's network size on the random test points (docs/generalization.md, "Nor is the
+# network's size the limit"; seed 1 of the default size is Models/C12.xsnet).
+for S in 1 2 3; do
+  [ $S = 1 ] || xsnet train --nucleus C12 --preset responses-pseudodata --threads 1 --seed $S --out runs/s26/arch/default-$S.xsnet
+  xsnet train --nucleus C12 --preset responses-pseudodata --threads 1 --seed $S --depth 6 --out runs/s26/arch/depth6-$S.xsnet
+  xsnet train --nucleus C12 --preset responses-pseudodata --threads 1 --seed $S --width 256 --out runs/s26/arch/width256-$S.xsnet
+done
