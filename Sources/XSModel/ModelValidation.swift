@@ -43,7 +43,7 @@ extension ModelInfo {
             }
         default: break
         }
-        if output.usesReference, !isAnyTarget, Nucleus(name: nucleus).map(BostedMamyan.covers) != true {
+        if output.usesReference, !isAnyTarget, !BostedMamyan.covers(nucleusNamed: nucleus) {
             throw refuse("output.\(output.standardization?.field ?? "")", "needs a nucleus with A > 2, not \(nucleus)")
         }
         // The angle must enter through v_L and v_T alone (see `TrainingConfig.validate`).

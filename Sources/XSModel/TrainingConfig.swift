@@ -384,13 +384,13 @@ public struct TrainingConfig: Codable, Hashable, Sendable {
                 field: "features", requirement: "`\(features.rawValue)` needs the data of every nucleus: --nucleus any")
         }
         if pseudoPointCount > 0 {
-            guard nucleus != DataSelection.anyTarget, Nucleus(name: nucleus).map(BostedMamyan.covers) == true else {
+            guard nucleus != DataSelection.anyTarget, BostedMamyan.covers(nucleusNamed: nucleus) else {
                 throw TrainingConfigError.outOfRange(
                     field: "referencePseudoPoints", requirement: "needs one nucleus with A > 2 (the Bosted–Mamyan fit's range), not \(nucleus)")
             }
         }
         if nucleus == DataSelection.anyTarget { return }
-        if output.usesReference, Nucleus(name: nucleus).map(BostedMamyan.covers) != true {
+        if output.usesReference, !BostedMamyan.covers(nucleusNamed: nucleus) {
             throw TrainingConfigError.outOfRange(
                 field: "output", requirement: "`\(output.rawValue)` needs a nucleus with A > 2 (the Bosted–Mamyan fit's range), not \(nucleus)")
         }

@@ -174,17 +174,14 @@ struct EvaluateCommand: ParsableCommand {
                     )
                 }
                 if let away = report.away_from_measured_settings {
-                    print(
+                    func figures(_ m: AgreementMetrics) -> String {
                         String(
-                            format:
-                                "%d of %d points lie at (E, θ) settings the model did not train on (spectra held out; its band takes the factor away from the measured settings there): median |dev| %.2f%%, within 10%% %.1f%%, coverage 1σ %.1f%%, 2σ %.1f%% there",
-                            away.points, report.total.points, 100 * away.median_abs_rel_dev, 100 * away.within_10pct, 100 * away.coverage_1sigma,
-                            100 * away.coverage_2sigma)
-                            + (report.at_measured_settings.map {
-                                String(
-                                    format: "; at the measured settings: median |dev| %.2f%%, within 10%% %.1f%%, coverage 1σ %.1f%%, 2σ %.1f%%",
-                                    100 * $0.median_abs_rel_dev, 100 * $0.within_10pct, 100 * $0.coverage_1sigma, 100 * $0.coverage_2sigma)
-                            } ?? ""))
+                            format: "median |dev| %.2f%%, within 10%% %.1f%%, coverage 1σ %.1f%%, 2σ %.1f%%", 100 * m.median_abs_rel_dev,
+                            100 * m.within_10pct, 100 * m.coverage_1sigma, 100 * m.coverage_2sigma)
+                    }
+                    print(
+                        "\(away.points) of \(report.total.points) points lie at (E, θ) settings the model did not train on (spectra held out; its band takes the factor away from the measured settings there): \(figures(away)) there"
+                            + (report.at_measured_settings.map { "; at the measured settings: \(figures($0))" } ?? ""))
                 }
                 if let out = report.extrapolated {
                     let inside = report.inside_training_box

@@ -18,6 +18,8 @@ public struct BostedMamyan: ReferenceModel {
 
     /// The nuclei the fit describes: A > 2 (it has no parameters for the deuteron).
     public static func covers(_ nucleus: Nucleus) -> Bool { nucleus.A > 2 }
+    /// The same for a nucleus given by name (false for a name that is no nucleus, `any` among them).
+    public static func covers(nucleusNamed name: String) -> Bool { Nucleus(name: name).map(covers) ?? false }
     public func covers(_ nucleus: Nucleus) -> Bool { Self.covers(nucleus) }
 
     /// The proton mass of the fit (GeV): W² = M² + 2Mν − Q² is computed with it.
