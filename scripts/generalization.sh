@@ -164,3 +164,26 @@ for S in 1 2 3; do
   xsnet train --nucleus C12 --preset responses-pseudodata --threads 1 --seed $S --depth 6 --out runs/s26/arch/depth6-$S.xsnet
   xsnet train --nucleus C12 --preset responses-pseudodata --threads 1 --seed $S --width 256 --out runs/s26/arch/width256-$S.xsnet
 done
+# The same networks and the fast recipe on their own training points (docs/generalization.md, "Nor is
+# the network's size the limit": in-sample within 10%).
+xsnet train --nucleus C12 --threads 1 --seed 1 --quiet --out runs/s27/fast-1.xsnet
+xsnet train --nucleus C12 --preset responses --threads 1 --seed 1 --quiet --out runs/s27/resp-1.xsnet
+for M in Models/C12.xsnet runs/s27/fast-1.xsnet runs/s27/resp-1.xsnet runs/s26/arch/*.xsnet; do
+  xsnet evaluate --model $M --split train | grep -E '^ +total'
+done
+# A bounded correction that depends on the electron's kinematics, on the response head: a PyTorch
+# prototype (docs/generalization.md, "Nor does loosening one-photon exchange help"); the rule decided
+# before its second seeds: runs/s27-hybrid.decision.
+xsnet evaluate --model Models/C12.xsnet --split train --points-out runs/s27/train.csv
+xsnet evaluate --model Models/C12.xsnet --split test --points-out runs/s27/test.csv
+for S in 1 2 3; do for C in 0 0.1; do
+  python3 scripts/setting-residual-prototype.py runs/s27 --split random --bound $C --seed $S >> runs/s27/proto.jsonl
+done; done
+for S in 1 2; do
+  python3 scripts/setting-residual-prototype.py runs/s27 --split angle-above:55 --bound 0 --seed $S >> runs/s27/proto.jsonl
+  for C in 0.05 0.1; do for SPLIT in random angle-above:55; do
+    python3 scripts/setting-residual-prototype.py runs/s27 --split $SPLIT --bound $C --anchor-points 1000 --seed $S >> runs/s27/proto.jsonl
+  done; done
+done
+python3 scripts/setting-residual-prototype.py runs/s27 --split angle-above:55 --bound 0.1 --seed 1 >> runs/s27/proto.jsonl
+python3 scripts/setting-residual-prototype.py runs/s27 --split angle-above:55 --bound 0.1 --anchor-points 1000 --anchor-error 0.01 --seed 1 >> runs/s27/proto.jsonl
