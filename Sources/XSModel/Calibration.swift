@@ -74,11 +74,13 @@ public struct CoverageInterval: Codable, Hashable, Sendable {
             }
             one.append(Double(a) / Double(n)); two.append(Double(b) / Double(n))
         }
-        func central68(_ v: [Double]) -> [Double] {
-            let s = v.sorted()
-            return [s[Int(0.16 * Double(s.count - 1))], s[Int(0.84 * Double(s.count - 1))]]
-        }
         return CoverageInterval(spectra: spectra.count, replicates: replicates, oneSigma: central68(one), twoSigma: central68(two))
+    }
+
+    /// [16th, 84th] percentile of `values` (not empty).
+    static func central68(_ values: [Double]) -> [Double] {
+        let s = values.sorted()
+        return [s[Int(0.16 * Double(s.count - 1))], s[Int(0.84 * Double(s.count - 1))]]
     }
 }
 
@@ -148,6 +150,12 @@ public struct SpreadFactor: Codable, Hashable, Sendable {
     /// experiments of a generalization study): what it was fitted on; `before` and `after` are then
     /// that fit's coverage.
     public var source: String? = nil
+    /// The central 68% of the factor over resamples of whole validation spectra
+    /// (`UncertaintyCalibration.factorInterval`): how far c could move had other spectra been held
+    /// out. nil for a factor from a study, fitted on fewer than two spectra, or stored before it existed.
+    public var scaleInterval: [Double]? = nil
+    /// How many spectra `scaleInterval` resampled.
+    public var scaleIntervalSpectra: Int? = nil
 
     public init(scale: Double, validationPoints: Int, before: Coverage, after: Coverage) {
         self.scale = scale
@@ -250,10 +258,14 @@ public struct UncertaintyCalibration: Codable, Hashable, Sendable, CustomStringC
                         format: "%@ c = %.3f (%@; coverage 1σ %.1f%% → %.1f%%, 2σ %.1f%% → %.1f%%)", name, $0.scale, source,
                         100 * $0.before.oneSigma, 100 * $0.after.oneSigma, 100 * $0.before.twoSigma, 100 * $0.after.twoSigma)
                 }
+                var interval = ""
+                if let range = $0.scaleInterval, range.count == 2, let spectra = $0.scaleIntervalSpectra {
+                    interval = String(format: "; c over resamples of its %d spectra %.3f–%.3f (central 68%%)", spectra, range[0], range[1])
+                }
                 return String(
-                    format: "%@ c = %.3f (%d %@ points; coverage 1σ %.1f%% → %.1f%%, 2σ %.1f%% → %.1f%%)", name, $0.scale, $0.validationPoints,
+                    format: "%@ c = %.3f (%d %@ points; coverage 1σ %.1f%% → %.1f%%, 2σ %.1f%% → %.1f%%%@)", name, $0.scale, $0.validationPoints,
                     crossFittingFolds == nil ? "validation" : "out-of-fold",
-                    100 * $0.before.oneSigma, 100 * $0.after.oneSigma, 100 * $0.before.twoSigma, 100 * $0.after.twoSigma)
+                    100 * $0.before.oneSigma, 100 * $0.after.oneSigma, 100 * $0.before.twoSigma, 100 * $0.after.twoSigma, interval)
                     + ($0.fallback.map { " [\($0)]" } ?? "")
             }
         }
@@ -370,6 +382,39 @@ public struct UncertaintyCalibration: Codable, Hashable, Sendable, CustomStringC
         }
     }
 
+    /// How many resamples of the validation spectra `factorInterval` fits a factor to.
+    public static let factorIntervalReplicates = 200
+
+    /// The central 68% ([16th, 84th] percentile) of the factor `rule` fits (with `fitFactor`'s
+    /// fallback to the closest rule) over `replicates` resamples of whole spectra with replacement,
+    /// and how many spectra there were; nil for fewer than two. The points of a spectrum err together
+    /// (`CoverageInterval`), so a factor fitted on a few dozen spectra is itself uncertain: two
+    /// 20-member ensembles of one recipe fitted 1.005 and 1.500 at the measured settings on the same
+    /// validation part (docs/uncertainty.md, "Validation spectra"). Fixed seed: reproducible.
+    public static func factorInterval(
+        spectra keys: [SpectrumKey], deviations: [Double], dataErrors: [Double], spreads: [Double], rule: CalibrationRule,
+        replicates: Int = factorIntervalReplicates, seed: UInt64 = 0
+    ) -> (spectra: Int, interval: [Double])? {
+        precondition(keys.count == deviations.count && keys.count == dataErrors.count && keys.count == spreads.count)
+        var members: [SpectrumKey: [Int]] = [:]
+        for i in keys.indices { members[keys[i], default: []].append(i) }
+        guard members.count >= 2, replicates > 0 else { return nil }
+        let spectra = members.keys.sorted().map { members[$0]! }
+        var rng = SeededGenerator(seed: seed)
+        var factors: [Double] = []
+        for _ in 0..<replicates {
+            var d: [Double] = [], e: [Double] = [], s: [Double] = []
+            for _ in spectra.indices {
+                for i in spectra[Int(rng.next() % UInt64(spectra.count))] {
+                    d.append(deviations[i]); e.append(dataErrors[i]); s.append(spreads[i])
+                }
+            }
+            factors.append(
+                rule.factor(deviations: d, dataErrors: e, spreads: s) ?? CalibrationRule.closest.factor(deviations: d, dataErrors: e, spreads: s)!)
+        }
+        return (spectra.count, CoverageInterval.central68(factors))
+    }
+
     /// Fits one factor to held-out predictions by `rule`. Coverage is a step function of c, so the
     /// fit is a search over a grid of c.
     public static func fitFactor(deviations: [Double], dataErrors: [Double], spreads: [Double], rule: CalibrationRule = .atLeastNominal) throws
@@ -436,9 +481,16 @@ public struct UncertaintyCalibration: Codable, Hashable, Sendable, CustomStringC
     ) throws -> UncertaintyCalibration {
         func factor(_ group: [HeldOutPrediction]) throws -> SpreadFactor? {
             guard group.count >= 20 else { return nil }
-            return try fitFactor(
-                deviations: group.map { $0.prediction.mean - $0.point.crossSection },
-                dataErrors: group.map(\.point.crossSectionError), spreads: group.map(\.prediction.standardDeviation), rule: rule)
+            let deviations = group.map { $0.prediction.mean - $0.point.crossSection }
+            let dataErrors = group.map(\.point.crossSectionError), spreads = group.map(\.prediction.standardDeviation)
+            var factor = try fitFactor(deviations: deviations, dataErrors: dataErrors, spreads: spreads, rule: rule)
+            if let (spectra, interval) = factorInterval(
+                spectra: group.map(\.point.spectrum), deviations: deviations, dataErrors: dataErrors, spreads: spreads, rule: rule)
+            {
+                factor.scaleInterval = interval
+                factor.scaleIntervalSpectra = spectra
+            }
+            return factor
         }
         let calibration = UncertaintyCalibration(
             atMeasuredSettings: try factor(heldOut.filter(\.atMeasuredSetting)),

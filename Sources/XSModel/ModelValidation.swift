@@ -118,9 +118,21 @@ extension ModelInfo {
 
 extension UncertaintyCalibration {
     func validate() throws {
-        for (name, factor) in [("atMeasuredSettings", atMeasuredSettings), ("elsewhere", elsewhere)] {
+        for (name, factor) in [("atMeasuredSettings", atMeasuredSettings), ("elsewhere", elsewhere), ("unseenNucleus", unseenNucleus)] {
             if let c = factor?.scale, !(c > 0 && c.isFinite) {
                 throw ModelFileError.invalid(field: "calibration.\(name).scale", why: "is \(c), not a finite number > 0")
+            }
+            // The card and every tool print the interval as two factors over a count of spectra.
+            guard let factor, factor.scaleInterval != nil || factor.scaleIntervalSpectra != nil else { continue }
+            guard let range = factor.scaleInterval, range.count == 2, range.allSatisfy({ $0 >= 0 && $0.isFinite }), range[0] <= range[1] else {
+                throw ModelFileError.invalid(
+                    field: "calibration.\(name).scaleInterval",
+                    why: "is \(factor.scaleInterval.map { "\($0)" } ?? "missing"), not two finite factors ≥ 0 in increasing order")
+            }
+            guard let spectra = factor.scaleIntervalSpectra, spectra >= 2 else {
+                throw ModelFileError.invalid(
+                    field: "calibration.\(name).scaleIntervalSpectra",
+                    why: "is \(factor.scaleIntervalSpectra.map { "\($0)" } ?? "missing"); the interval resamples at least 2 spectra")
             }
         }
         if let k = crossFittingFolds, k < 2 {

@@ -194,6 +194,74 @@ import XSNN
         #expect(CoverageInterval.over(spectra: (0..<n).map { _ in key(0) }, deviations: deviations, dataErrors: errors, spreads: spreads) == nil)
     }
 
+    @Test func theFactorsIntervalResamplesWholeSpectraAndIsValidatedInTheFile() throws {
+        // 12 spectra of 30 points, each sitting high or low as a whole: a shift of 2 stated spreads
+        // drawn per spectrum, and a scatter of 0.3 about it.
+        var rng = SeededGenerator(seed: 7)
+        let n = 360
+        let spreads = (0..<n).map { _ in 0.5 + rng.uniform() }
+        let shifts = (0..<12).map { _ in 2 * rng.normal() }
+        let deviations = (0..<n).map { i in spreads[i] * (shifts[i / 30] + 0.3 * rng.normal()) }
+        let errors = Array(repeating: 1e-9, count: n)
+        func key(_ i: Int) -> SpectrumKey { SpectrumKey(nucleus: Nucleus(Z: 6, A: 12), dataset: "D", beamEnergy: 1 + Double(i), angleDegrees: 30) }
+        let factor = try UncertaintyCalibration.fitFactor(deviations: deviations, dataErrors: errors, spreads: spreads).scale
+        let clustered = try #require(
+            UncertaintyCalibration.factorInterval(
+                spectra: (0..<n).map { key($0 / 30) }, deviations: deviations, dataErrors: errors, spreads: spreads, rule: .atLeastNominal))
+        #expect(clustered.spectra == 12)
+        #expect(clustered.interval[0] < factor && factor < clustered.interval[1], "\(factor) \(clustered)")
+        // The same points, each its own spectrum: a narrower interval.
+        let independent = try #require(
+            UncertaintyCalibration.factorInterval(
+                spectra: (0..<n).map(key), deviations: deviations, dataErrors: errors, spreads: spreads, rule: .atLeastNominal))
+        let width = { (i: [Double]) in i[1] - i[0] }
+        #expect(width(independent.interval) < 0.5 * width(clustered.interval), "\(independent) \(clustered)")
+        // Reproducible; one spectrum has no interval.
+        let again = UncertaintyCalibration.factorInterval(
+            spectra: (0..<n).map { key($0 / 30) }, deviations: deviations, dataErrors: errors, spreads: spreads, rule: .atLeastNominal)
+        #expect(again?.interval == clustered.interval)
+        #expect(
+            UncertaintyCalibration.factorInterval(
+                spectra: (0..<n).map { _ in key(0) }, deviations: deviations, dataErrors: errors, spreads: spreads, rule: .atLeastNominal) == nil)
+        // Fitted with the factor on held-out predictions, said with it, and checked in a file.
+        let points = (0..<n).map { i in
+            ScatteringPoint(
+                nucleus: Nucleus(Z: 6, A: 12), beamEnergy: 1 + Double(i / 30), angleDegrees: 30, energyTransfer: 0.1, crossSection: 10,
+                crossSectionError: 1e-9, dataset: "D")
+        }
+        let heldOut = points.indices.map { i in
+            UncertaintyCalibration.HeldOutPrediction(
+                point: points[i],
+                prediction: CrossSectionPrediction(
+                    mean: 10 + deviations[i], standardDeviation: spreads[i], percentile16: 0, percentile84: 0, extrapolation: false),
+                atMeasuredSetting: false)
+        }
+        let calibration = try UncertaintyCalibration.fit(
+            heldOut: heldOut, measuredSettings: MeasuredSettings(points: []), validationSplit: .spectra, rule: .atLeastNominal)
+        let far = try #require(calibration.elsewhere)
+        #expect(far.scale == factor && far.scaleInterval == clustered.interval && far.scaleIntervalSpectra == 12)
+        #expect(
+            calibration.description.contains(
+                String(format: "c over resamples of its 12 spectra %.3f–%.3f", clustered.interval[0], clustered.interval[1])))
+        #expect(try JSONDecoder().decode(UncertaintyCalibration.self, from: try JSONEncoder().encode(calibration)) == calibration)
+        try calibration.validate()
+        for (edit, field) in [
+            ({ (f: inout SpreadFactor) in f.scaleInterval = [2, 1] }, "calibration.elsewhere.scaleInterval"),
+            ({ (f: inout SpreadFactor) in f.scaleInterval = [.nan, 1] }, "calibration.elsewhere.scaleInterval"),
+            ({ (f: inout SpreadFactor) in f.scaleInterval = nil }, "calibration.elsewhere.scaleInterval"),
+            ({ (f: inout SpreadFactor) in f.scaleIntervalSpectra = 1 }, "calibration.elsewhere.scaleIntervalSpectra")
+        ] {
+            var bad = calibration
+            edit(&bad.elsewhere!)
+            #expect {
+                try bad.validate()
+            } throws: { error in
+                guard case ModelFileError.invalid(let f, _) = error else { return false }
+                return f == field
+            }
+        }
+    }
+
     @Test func aCalibratedEnsembleScalesItsSpreadAndKeepsItInTheFile() throws {
         var selection = try TrainerTests.tinyData().selection
         selection.validationFraction = 0.3
