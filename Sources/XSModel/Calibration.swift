@@ -389,7 +389,7 @@ public struct UncertaintyCalibration: Codable, Hashable, Sendable, CustomStringC
     /// fallback to the closest rule) over `replicates` resamples of whole spectra with replacement,
     /// and how many spectra there were; nil for fewer than two. The points of a spectrum err together
     /// (`CoverageInterval`), so a factor fitted on a few dozen spectra is itself uncertain: two
-    /// 20-member ensembles of one recipe fitted 1.005 and 1.500 at the measured settings on the same
+    /// 20-member ensembles of one recipe fitted 1.005 and 1.375 at the measured settings on the same
     /// validation part (docs/uncertainty.md, "Validation spectra"). Fixed seed: reproducible.
     public static func factorInterval(
         spectra keys: [SpectrumKey], deviations: [Double], dataErrors: [Double], spreads: [Double], rule: CalibrationRule,
