@@ -12,6 +12,12 @@ public enum BLAS {
     /// OpenBLAS's build configuration (kernel, threading), for benchmark reports.
     public static var configuration: String { String(cString: openblas_get_config()) }
 
+    /// The kernel family OpenBLAS chose for this CPU when it loaded (`Haswell`, `Zen`, `SkylakeX`,
+    /// …; `OPENBLAS_CORETYPE` overrides it). The matrix products' sums, and so the trained weights,
+    /// depend on it: the same seed and threads give the same network only with the same kernel
+    /// (docs/engine.md).
+    public static var kernel: String { String(cString: openblas_get_corename()) }
+
     /// C ← α op(A) op(B) + β C, all row-major Float32.
     /// op(A) is (m × k), op(B) is (k × n), C is (m × n); lda/ldb/ldc are the row strides as stored.
     @inline(__always)

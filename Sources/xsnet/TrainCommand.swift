@@ -25,7 +25,8 @@ func installInterruptHandler() {
     signal(SIGTERM) { _ in interruptRequested = true }
 }
 
-/// A one-line description of this machine for model cards.
+/// A one-line description of this machine for model cards, with the OpenBLAS kernel that trained
+/// the model (what a retrain must use to give the same bits).
 func machineDescription() -> String {
     var cpu = "unknown CPU"
     if let text = try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8),
@@ -33,7 +34,8 @@ func machineDescription() -> String {
     {
         cpu = line.split(separator: ":", maxSplits: 1).last.map { $0.trimmingCharacters(in: .whitespaces) } ?? cpu
     }
-    return "\(cpu), \(ProcessInfo.processInfo.activeProcessorCount) cores, \(ProcessInfo.processInfo.physicalMemory >> 30) GiB"
+    return
+        "\(cpu), \(ProcessInfo.processInfo.activeProcessorCount) cores, \(ProcessInfo.processInfo.physicalMemory >> 30) GiB, OpenBLAS \(BLAS.kernel) kernels"
 }
 
 struct TrainCommand: ParsableCommand {

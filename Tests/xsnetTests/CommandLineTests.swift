@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import XSData
 import XSModel
+import XSNN
 import XSTestSupport
 
 /// The built `xsnet` binary, next to the test bundle.
@@ -167,6 +168,9 @@ func runTool(_ program: String, _ arguments: [String], in folder: URL? = nil) th
             #expect(r.status == 0, "\(r.stderr)")
             #expect(r.stderr.contains("validation"))
         }
+        // The machine it was trained on names the OpenBLAS kernel: a retrain gives the same bits only with it.
+        let machine = try CrossSectionModel.load(URL(fileURLWithPath: replicas[0])).info.training?.machine ?? ""
+        #expect(machine.hasSuffix(", OpenBLAS \(BLAS.kernel) kernels") && !BLAS.kernel.isEmpty, "\(machine)")
         let ensemble = folder.appendingPathComponent("e.xsnet").path
         let build = try xsnet(["ensemble", "build", "--out", ensemble] + replicas)
         #expect(build.status == 0, "\(build.stderr)")
