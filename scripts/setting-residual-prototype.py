@@ -33,12 +33,9 @@ import os
 import numpy as np
 import torch
 
-# Δλ_k of carbon's data sets (docs/data.md; xsnet's NormalizationUncertainties).
-DELTA_LAMBDA = {
-    "Arrington:1995hs": 0.04, "Arrington:1998ps": 0.04, "Bagdasaryan:1988hp": 0.10, "Baran:1988tw": 0.037,
-    "Barreau:1983ht": 0.02, "Day:1993md": 0.034, "Fomin:2010ei": 0.04, "O'Connell:1987ag": 0.05,
-    "Sealock:1989nx": 0.025, "Whitney:1974hr": 0.03,
-}
+# Δλ_k of carbon's data sets, as xsnet reads them (the curated Data/datasets.csv).
+with open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "Data", "datasets.csv")) as _file:
+    DELTA_LAMBDA = {r["dataset"]: float(r["norm_uncertainty"]) for r in csv.DictReader(_file) if r["nucleus"] == "C12"}
 M = 0.938_918_754
 ALPHA = 1 / 137.035_999_084
 HBARC2 = 389_379.372
@@ -124,7 +121,7 @@ def main():
     dte, rte, phte, lLte, lTte, yte, _, ste = tensors(test)
     rm, rs = rtr.mean(0), rtr.std(0)
     pm, ps = phtr.mean(0), phtr.std(0)
-    base = np.log(np.exp(ytr) / np.exp(np.logaddexp(lLtr, lTtr)))
+    base = ytr - np.logaddexp(lLtr, lTtr)  # log(σ/(σ_Mott (v_L + v_T)))
     offset, width = base.mean(), base.std()
     T = lambda x: torch.tensor(x, dtype=torch.float32)
     anchors = None

@@ -34,12 +34,36 @@ public struct Coverage: Codable, Hashable, Sendable {
     }
 }
 
+/// The bootstrap over whole spectra that the coverage's and the calibration factor's intervals
+/// share: the points of one spectrum err together, so the spectra are the independent units
+/// (Efron & Tibshirani, "An Introduction to the Bootstrap", 1993, §8.5: resample clusters, not
+/// points), drawn with a fixed seed so a report is reproducible.
+enum SpectrumBootstrap {
+    /// The indices of the points of each spectrum, the spectra in key order.
+    static func groups(_ keys: [SpectrumKey]) -> [[Int]] {
+        var members: [SpectrumKey: [Int]] = [:]
+        for i in keys.indices { members[keys[i], default: []].append(i) }
+        return members.keys.sorted().map { members[$0]! }
+    }
+
+    /// Calls `body` once per resample with the spectra it drew: `count` indices in 0..<count,
+    /// drawn with replacement from `seed`.
+    static func resamples(of count: Int, replicates: Int, seed: UInt64, _ body: ([Int]) -> Void) {
+        var rng = SeededGenerator(seed: seed)
+        for _ in 0..<replicates { body((0..<count).map { _ in Int(rng.next() % UInt64(count)) }) }
+    }
+
+    /// [16th, 84th] percentile of `values` (not empty).
+    static func central68(_ values: [Double]) -> [Double] {
+        let s = values.sorted()
+        return [s[Int(0.16 * Double(s.count - 1))], s[Int(0.84 * Double(s.count - 1))]]
+    }
+}
+
 /// How far a coverage figure could move with other spectra measured. The points of one spectrum
 /// err together (a whole spectrum sits high or low), so a coverage's own uncertainty is set by the
 /// number of spectra, not of points: a test part of six held-out spectra gives a wide interval
-/// however many points they hold. Bootstrap over spectra, the independent units (Efron &
-/// Tibshirani, "An Introduction to the Bootstrap", 1993, §8.5: resample clusters, not points),
-/// with a fixed seed so a report is reproducible.
+/// however many points they hold (`SpectrumBootstrap`).
 public struct CoverageInterval: Codable, Hashable, Sendable {
     public var spectra: Int
     public var replicates: Int
@@ -56,31 +80,21 @@ public struct CoverageInterval: Codable, Hashable, Sendable {
     ) -> CoverageInterval? {
         precondition(keys.count == deviations.count && keys.count == dataErrors.count && keys.count == spreads.count)
         // Per spectrum: points, and how many lie within 1σ and 2σ.
-        var counts: [SpectrumKey: (n: Int, one: Int, two: Int)] = [:]
-        for i in keys.indices {
-            let band = Coverage.band(spread: spreads[i], dataError: dataErrors[i])
-            let c = counts[keys[i], default: (0, 0, 0)]
-            counts[keys[i]] = (c.n + 1, c.one + (abs(deviations[i]) <= band ? 1 : 0), c.two + (abs(deviations[i]) <= 2 * band ? 1 : 0))
-        }
-        guard counts.count >= 2 else { return nil }
-        let spectra = counts.keys.sorted().map { counts[$0]! }
-        var rng = SeededGenerator(seed: seed)
-        var one: [Double] = [], two: [Double] = []
-        for _ in 0..<replicates {
-            var n = 0, a = 0, b = 0
-            for _ in spectra.indices {
-                let s = spectra[Int(rng.next() % UInt64(spectra.count))]
-                n += s.n; a += s.one; b += s.two
+        let spectra = SpectrumBootstrap.groups(keys).map { points in
+            points.reduce(into: (n: 0, one: 0, two: 0)) { c, i in
+                let band = Coverage.band(spread: spreads[i], dataError: dataErrors[i])
+                c = (c.n + 1, c.one + (abs(deviations[i]) <= band ? 1 : 0), c.two + (abs(deviations[i]) <= 2 * band ? 1 : 0))
             }
+        }
+        guard spectra.count >= 2 else { return nil }
+        var one: [Double] = [], two: [Double] = []
+        SpectrumBootstrap.resamples(of: spectra.count, replicates: replicates, seed: seed) { drawn in
+            var n = 0, a = 0, b = 0
+            for s in drawn.map({ spectra[$0] }) { n += s.n; a += s.one; b += s.two }
             one.append(Double(a) / Double(n)); two.append(Double(b) / Double(n))
         }
-        return CoverageInterval(spectra: spectra.count, replicates: replicates, oneSigma: central68(one), twoSigma: central68(two))
-    }
-
-    /// [16th, 84th] percentile of `values` (not empty).
-    static func central68(_ values: [Double]) -> [Double] {
-        let s = values.sorted()
-        return [s[Int(0.16 * Double(s.count - 1))], s[Int(0.84 * Double(s.count - 1))]]
+        return CoverageInterval(
+            spectra: spectra.count, replicates: replicates, oneSigma: SpectrumBootstrap.central68(one), twoSigma: SpectrumBootstrap.central68(two))
     }
 }
 
@@ -385,10 +399,10 @@ public struct UncertaintyCalibration: Codable, Hashable, Sendable, CustomStringC
     /// How many resamples of the validation spectra `factorInterval` fits a factor to.
     public static let factorIntervalReplicates = 200
 
-    /// The central 68% ([16th, 84th] percentile) of the factor `rule` fits (with `fitFactor`'s
-    /// fallback to the closest rule) over `replicates` resamples of whole spectra with replacement,
-    /// and how many spectra there were; nil for fewer than two. The points of a spectrum err together
-    /// (`CoverageInterval`), so a factor fitted on a few dozen spectra is itself uncertain: two
+    /// The central 68% ([16th, 84th] percentile) of the factor `rule` fits (`factorOrClosest`, as
+    /// `fitFactor`) over `replicates` resamples of whole spectra with replacement, and how many
+    /// spectra there were; nil for fewer than two. The points of a spectrum err together
+    /// (`SpectrumBootstrap`), so a factor fitted on a few dozen spectra is itself uncertain: two
     /// 20-member ensembles of one recipe fitted 1.005 and 1.375 at the measured settings on the same
     /// validation part (docs/uncertainty.md, "Validation spectra"). Fixed seed: reproducible.
     public static func factorInterval(
@@ -396,23 +410,17 @@ public struct UncertaintyCalibration: Codable, Hashable, Sendable, CustomStringC
         replicates: Int = factorIntervalReplicates, seed: UInt64 = 0
     ) -> (spectra: Int, interval: [Double])? {
         precondition(keys.count == deviations.count && keys.count == dataErrors.count && keys.count == spreads.count)
-        var members: [SpectrumKey: [Int]] = [:]
-        for i in keys.indices { members[keys[i], default: []].append(i) }
-        guard members.count >= 2, replicates > 0 else { return nil }
-        let spectra = members.keys.sorted().map { members[$0]! }
-        var rng = SeededGenerator(seed: seed)
+        let spectra = SpectrumBootstrap.groups(keys)
+        guard spectra.count >= 2, replicates > 0 else { return nil }
         var factors: [Double] = []
-        for _ in 0..<replicates {
-            var d: [Double] = [], e: [Double] = [], s: [Double] = []
-            for _ in spectra.indices {
-                for i in spectra[Int(rng.next() % UInt64(spectra.count))] {
-                    d.append(deviations[i]); e.append(dataErrors[i]); s.append(spreads[i])
-                }
-            }
+        SpectrumBootstrap.resamples(of: spectra.count, replicates: replicates, seed: seed) { drawn in
+            let points = drawn.flatMap { spectra[$0] }
             factors.append(
-                rule.factor(deviations: d, dataErrors: e, spreads: s) ?? CalibrationRule.closest.factor(deviations: d, dataErrors: e, spreads: s)!)
+                rule.factorOrClosest(
+                    deviations: points.map { deviations[$0] }, dataErrors: points.map { dataErrors[$0] }, spreads: points.map { spreads[$0] }
+                ).scale)
         }
-        return (spectra.count, CoverageInterval.central68(factors))
+        return (spectra.count, SpectrumBootstrap.central68(factors))
     }
 
     /// Fits one factor to held-out predictions by `rule`. Coverage is a step function of c, so the
@@ -423,13 +431,8 @@ public struct UncertaintyCalibration: Codable, Hashable, Sendable, CustomStringC
         guard deviations.count >= 20 else { throw CalibrationError.tooFewPoints(deviations.count) }
         guard spreads.contains(where: { $0 > 0 }) else { throw CalibrationError.noSpread }
         var fallback: String? = nil
-        let scale: Double
-        if let fitted = rule.factor(deviations: deviations, dataErrors: dataErrors, spreads: spreads) {
-            scale = fitted
-        } else {
-            // A model that misses by far more than its spread (a short or tiny training) still gets
-            // the factor nearest to the targets, and says so, rather than no calibration at all.
-            scale = CalibrationRule.closest.factor(deviations: deviations, dataErrors: dataErrors, spreads: spreads)!
+        let (scale, fellBack) = rule.factorOrClosest(deviations: deviations, dataErrors: dataErrors, spreads: spreads)
+        if fellBack {
             let widest = Coverage.of(deviations: deviations, dataErrors: dataErrors, spreads: spreads, scale: CalibrationRule.largestFactor)
             fallback = String(
                 format:
@@ -544,6 +547,14 @@ public enum CalibrationRule: String, Codable, CaseIterable, Sendable, CustomStri
             "c is the smallest factor with which at least 68.3% of the held-out points lie within 1σ and at least 95.4% within 2σ (grid 0…10, step 0.005)"
         case .closest: "c minimizes (cov1σ − 0.683)² + (cov2σ − 0.954)² on the held-out points (grid 0…10, step 0.005; ties: the largest c)"
         }
+    }
+
+    /// The factor the rule picks, or, where it demands the impossible, the closest rule's, and whether
+    /// it fell back: a model that misses by far more than its spread (a short or tiny training) still
+    /// gets the factor nearest to the targets rather than no calibration at all.
+    func factorOrClosest(deviations: [Double], dataErrors: [Double], spreads: [Double]) -> (scale: Double, fellBack: Bool) {
+        if let fitted = factor(deviations: deviations, dataErrors: dataErrors, spreads: spreads) { return (fitted, false) }
+        return (Self.closest.factor(deviations: deviations, dataErrors: dataErrors, spreads: spreads)!, true)
     }
 
     /// The factor the rule picks on the grid; nil when no factor reaches what the rule demands

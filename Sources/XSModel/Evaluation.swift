@@ -117,7 +117,7 @@ public enum Evaluation {
             settingsModel = Set(points.map(\.nucleus)).count == 1 ? points.first.flatMap { try? model.bound(to: $0.nucleus) } : nil
         }
         let atMeasured = settingsModel?.info.calibration.map { c in
-            points.map { c.atMeasuredSetting(beamEnergy: $0.kinematics.beamEnergy, angleDegrees: $0.kinematics.angleDegrees) }
+            points.map { c.atMeasuredSetting(beamEnergy: $0.beamEnergy, angleDegrees: $0.angleDegrees) }
         }
         return report(
             nucleus: model.info.nucleus, normalizations: model.info.normalizations, points: points, predictions: predictions, splitName: splitName,
